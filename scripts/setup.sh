@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs everything the test suites need on a fresh Debian machine (run as root), then the npm packages.
+# Idempotent: packages already present are not fetched again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+debs=(chromium runc clang lld wasi-libc libclang-rt-14-dev-wasm32 skopeo binaryen wabt)
+missing=()
+for d in "${debs[@]}"; do
+  dpkg -s "$d" >/dev/null 2>&1 || missing+=("$d")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
