@@ -1,0 +1,395 @@
+/**
+ * The Engine API: what both hosts expose, modelled on the Docker Engine API's operations and field
+ * names (../shared/design/DOCKER-API.md) so the kernel service can serve it as that API unchanged and
+ * the playground can drive either host through one interface.
+ *
+ * Conventions:
+ * - Field names are Docker's (PascalCase) wherever Docker has the field.
+ * - Every failure is an EngineError (engine/errors.ts); nothing else is thrown across this API.
+ * - Streams are callbacks so they survive a comlink or WebSocket boundary; a listener may be called
+ *   many times before the returned promise settles.
+ * - Names and references are resolved as Docker does: a container by full ID, unique ID prefix or
+ *   name; an image by reference (`box`, `box:1.0`, `name@sha256:...`), full ID or unique ID prefix.
+ */
+import type { Digest, LogEntry } from './ports.ts';
+
+export type { Digest };
+
+// ---------- progress (pull, push, build, load) ----------
+
+/** One line of Docker's JSON progress stream. `stream` is printed as is; `aux` is data, not printed. */
+export interface ProgressEvent {
+  status?: string;
+  id?: string;
+  progress?: string;
+  progressDetail?: { current?: number; total?: number };
+  stream?: string;
+  aux?: { ID?: string; Tag?: string; Digest?: string; Size?: number };
+  errorDetail?: { message: string };
+  error?: string;
+}
+export type ProgressListener = (event: ProgressEvent) => void;
+
+// ---------- system ----------
+
+export interface VersionInfo {
+  Version: string;
+  ApiVersion: string;
+  MinAPIVersion: string;
+  Os: string;
+  Arch: string;
+  KernelVersion: string;
+  GitCommit: string;
+  GoVersion: string;
+  BuildTime: string;
+  Components?: Array<{ Name: string; Version: string; Details?: Record<string, string> }>;
+}
+
+export interface SystemInfo {
+  ID: string;
+  Name: string;
+  Containers: number;
+  ContainersRunning: number;
+  ContainersPaused: number;
+  ContainersStopped: number;
+  Images: number;
+  ServerVersion: string;
+  Driver: string;
+  OSType: string;
+  OperatingSystem: string;
+  Architecture: string;
+  KernelVersion: string;
+  NCPU: number;
+  MemTotal: number;
+  SecurityOptions: string[];
+  Swarm: { LocalNodeState: 'inactive' };
+}
+
+export interface DiskUsage {
+  LayersSize: number;
+  Images: ImageSummary[];
+  Containers: Array<ContainerSummary & { SizeRw: number; SizeRootFs: number }>;
+  Volumes: Array<Volume & { UsageData: { Size: number; RefCount: number } }>;
+  BuildCache: unknown[];
+}
+
+export interface PruneReport {
+  ContainersDeleted: string[];
+  ImagesDeleted: RemovedImage[];
+  VolumesDeleted: string[];
+  SpaceReclaimed: number;
+}
+
+/** Engine events, as `docker events` shows them (Type container|image|volume, Action create|start|die|...). */
+export interface EngineEvent {
+  Type: 'container' | 'image' | 'volume';
+  Action: string;
+  Actor: { ID: string; Attributes: Record<string, string> };
+  time: number;
+  timeNano: number;
+}
+
+// ---------- images ----------
+
+export interface ImageSummary {
+  Id: string; // "sha256:<config digest hex>"
+  ParentId: string;
+  RepoTags: string[];
+  RepoDigests: string[];
+  Created: number; // unix seconds
+  Size: number; // bytes of all layers (uncompressed)
+  SharedSize: number; // bytes of layers shared with another image, -1 when not computed
+  Labels: Record<string, string>;
+  Containers: number;
+}
+
+export interface ImageConfigFields {
+  Env?: string[];
+  Entrypoint?: string[] | null;
+  Cmd?: string[] | null;
+  WorkingDir?: string;
+  User?: string;
+  Labels?: Record<string, string>;
+  ExposedPorts?: Record<string, object>;
+  Volumes?: Record<string, object>;
+  StopSignal?: string;
+}
+
+export interface ImageInspect {
+  Id: string;
+  RepoTags: string[];
+  RepoDigests: string[];
+  Parent: string;
+  Comment: string;
+  Created: string; // RFC 3339
+  Author: string;
+  Config: ImageConfigFields;
+  Architecture: string; // "wasm"
+  Os: string; // "wasi"
+  Size: number;
+  RootFS: { Type: 'layers'; Layers: Digest[] };
+  Metadata: { LastTagTime: string };
+}
+
+export interface HistoryEntry {
+  Id: string; // image ID for the top entry of each local image, else "<missing>"
+  Created: number;
+  CreatedBy: string;
+  Tags: string[] | null;
+  Size: number;
+  Comment: string;
+}
+
+export interface RemovedImage {
+  Untagged?: string;
+  Deleted?: string;
+}
+
+/** One layer of an image as the layer views show it (not a Docker endpoint; the playground's own). */
+export interface LayerView {
+  diffId: Digest;
+  size: number;
+  createdBy: string;
+  emptyLayer: boolean;
+  /** Other local images that have this layer. */
+  sharedWith: string[];
+  changes: Array<{ path: string; kind: 'A' | 'C' | 'D'; size: number; type: 'file' | 'dir' | 'symlink' }>;
+  /** Bytes of this layer's files that later layers overwrite or delete (what `dive` calls wasted). */
+  wastedBytes: number;
+}
+
+export interface BuildOptions {
+  /** The build context: path (relative, "/"-separated) -> content. */
+  context: Record<string, Uint8Array>;
+  dockerfile?: string; // path inside the context, default "Dockerfile"
+  tags?: string[];
+  buildArgs?: Record<string, string>;
+  noCache?: boolean;
+  labels?: Record<string, string>;
+  quiet?: boolean;
+  onProgress?: ProgressListener;
+}
+
+export interface BuildResult {
+  ImageId: string;
+  Tags: string[];
+  Warnings: string[];
+}
+
+// ---------- containers ----------
+
+export interface ContainerCreate {
+  name?: string;
+  Image: string;
+  Cmd?: string[];
+  Entrypoint?: string[];
+  Env?: string[];
+  WorkingDir?: string;
+  Tty?: boolean;
+  OpenStdin?: boolean;
+  StdinOnce?: boolean;
+  AttachStdin?: boolean;
+  AttachStdout?: boolean;
+  AttachStderr?: boolean;
+  Labels?: Record<string, string>;
+  Hostname?: string;
+  HostConfig?: {
+    Binds?: string[]; // "volume:/path[:ro]"; host paths are refused
+    Memory?: number;
+    AutoRemove?: boolean;
+  };
+}
+
+export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+export interface MountPoint {
+  Type: 'volume';
+  Name: string;
+  Source: string;
+  Destination: string;
+  Driver: 'local';
+  Mode: string;
+  RW: boolean;
+  Propagation: '';
+}
+
+export interface ContainerSummary {
+  Id: string;
+  Names: string[]; // ["/name"]
+  Image: string; // as given at create
+  ImageID: string;
+  Command: string;
+  Created: number; // unix seconds
+  State: ContainerStatus;
+  Status: string; // "Up 3 seconds", "Exited (0) 2 minutes ago", "Created"
+  Ports: unknown[];
+  Labels: Record<string, string>;
+  Mounts: MountPoint[];
+}
+
+export interface ContainerState {
+  Status: ContainerStatus;
+  Running: boolean;
+  Paused: boolean;
+  Restarting: boolean;
+  OOMKilled: boolean;
+  Dead: boolean;
+  Pid: number;
+  ExitCode: number;
+  Error: string;
+  StartedAt: string; // RFC 3339, "0001-01-01T00:00:00Z" when never
+  FinishedAt: string;
+}
+
+export interface ContainerInspect {
+  Id: string;
+  Created: string;
+  Path: string;
+  Args: string[];
+  State: ContainerState;
+  Image: string; // image ID
+  Name: string; // "/name"
+  RestartCount: number;
+  Driver: string;
+  Platform: string;
+  Config: ImageConfigFields & {
+    Hostname: string;
+    Image: string;
+    Tty: boolean;
+    OpenStdin: boolean;
+    StdinOnce: boolean;
+    AttachStdin: boolean;
+    AttachStdout: boolean;
+    AttachStderr: boolean;
+  };
+  HostConfig: { Binds: string[] | null; Memory: number; AutoRemove: boolean };
+  Mounts: MountPoint[];
+}
+
+export interface AttachOptions {
+  stdin?: boolean;
+  stdout?: boolean;
+  stderr?: boolean;
+  /** Output as the process writes it; stream 1 stdout, 2 stderr (as Docker's multiplexed frames). */
+  onOutput: (stream: 1 | 2, data: Uint8Array) => void;
+}
+
+/** A live attachment to a container or exec process. Release it with `detach`. */
+export interface AttachStream {
+  write(data: Uint8Array): Promise<void>;
+  closeStdin(): Promise<void>;
+  detach(): Promise<void>;
+}
+
+export interface LogsOptions {
+  stdout?: boolean;
+  stderr?: boolean;
+  follow?: boolean;
+  tail?: number | 'all';
+  timestamps?: boolean;
+  since?: number;
+  /** With follow, called for each entry as it arrives; the promise settles when the container exits. */
+  onEntry?: (entry: LogEntry) => void;
+}
+
+export interface WaitResult {
+  StatusCode: number;
+  Error: { Message: string } | null;
+}
+
+export interface Change {
+  Path: string;
+  Kind: 0 | 1 | 2; // 0 changed, 1 added, 2 deleted (as the Engine API)
+}
+
+export interface CommitOptions {
+  repo?: string;
+  tag?: string;
+  comment?: string;
+  author?: string;
+  changes?: string[]; // Dockerfile instructions such as 'CMD ["sh"]'
+  pause?: boolean;
+}
+
+export interface ExecCreate {
+  Cmd: string[];
+  Env?: string[];
+  WorkingDir?: string;
+  Tty?: boolean;
+  AttachStdin?: boolean;
+  AttachStdout?: boolean;
+  AttachStderr?: boolean;
+}
+
+export interface ExecInspect {
+  ID: string;
+  ContainerID: string;
+  Running: boolean;
+  ExitCode: number | null;
+  ProcessConfig: { entrypoint: string; arguments: string[]; tty: boolean };
+}
+
+// ---------- volumes ----------
+
+export interface Volume {
+  Name: string;
+  Driver: 'local';
+  Mountpoint: string;
+  Scope: 'local';
+  Labels: Record<string, string>;
+  Options: Record<string, string>;
+  CreatedAt: string;
+}
+
+// ---------- the API ----------
+
+export interface Engine {
+  // system
+  ping(): Promise<'OK'>;
+  version(): Promise<VersionInfo>;
+  info(): Promise<SystemInfo>;
+  diskUsage(): Promise<DiskUsage>;
+  prune(options?: { all?: boolean; volumes?: boolean }): Promise<PruneReport>;
+  /** Subscribe to events; returns a function that unsubscribes. */
+  events(listener: (event: EngineEvent) => void): Promise<() => void>;
+
+  // images
+  pull(reference: string, options?: { onProgress?: ProgressListener }): Promise<ImageInspect>;
+  push(reference: string, options?: { onProgress?: ProgressListener }): Promise<{ Digest: Digest; Size: number }>;
+  build(options: BuildOptions): Promise<BuildResult>;
+  listImages(options?: { all?: boolean }): Promise<ImageSummary[]>;
+  inspectImage(reference: string): Promise<ImageInspect>;
+  history(reference: string): Promise<HistoryEntry[]>;
+  imageLayers(reference: string): Promise<LayerView[]>;
+  tag(source: string, target: string): Promise<void>;
+  removeImage(reference: string, options?: { force?: boolean; noprune?: boolean }): Promise<RemovedImage[]>;
+  /** An OCI image layout tar (also readable by `docker load`). */
+  saveImages(references: string[]): Promise<Uint8Array>;
+  loadImages(archive: Uint8Array, options?: { onProgress?: ProgressListener }): Promise<string[]>;
+
+  // containers
+  createContainer(options: ContainerCreate): Promise<{ Id: string; Warnings: string[] }>;
+  startContainer(id: string): Promise<void>;
+  attachContainer(id: string, options: AttachOptions): Promise<AttachStream>;
+  waitContainer(id: string, condition?: 'not-running' | 'next-exit' | 'removed'): Promise<WaitResult>;
+  stopContainer(id: string, options?: { timeout?: number }): Promise<void>;
+  killContainer(id: string, options?: { signal?: string }): Promise<void>;
+  removeContainer(id: string, options?: { force?: boolean; volumes?: boolean }): Promise<void>;
+  listContainers(options?: { all?: boolean }): Promise<ContainerSummary[]>;
+  inspectContainer(id: string): Promise<ContainerInspect>;
+  logs(id: string, options?: LogsOptions): Promise<LogEntry[]>;
+  changes(id: string): Promise<Change[]>;
+  commit(id: string, options?: CommitOptions): Promise<{ Id: string }>;
+  resizeContainer(id: string, rows: number, cols: number): Promise<void>;
+
+  // exec
+  createExec(containerId: string, options: ExecCreate): Promise<{ Id: string }>;
+  startExec(execId: string, options: AttachOptions): Promise<AttachStream>;
+  inspectExec(execId: string): Promise<ExecInspect>;
+
+  // volumes
+  createVolume(options?: { Name?: string; Labels?: Record<string, string> }): Promise<Volume>;
+  listVolumes(): Promise<{ Volumes: Volume[]; Warnings: string[] }>;
+  inspectVolume(name: string): Promise<Volume>;
+  removeVolume(name: string, options?: { force?: boolean }): Promise<void>;
+}

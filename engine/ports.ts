@@ -1,0 +1,213 @@
+/**
+ * The ports: what the engine core needs from a host, and nothing more (after containerd's
+ * core/content and core/snapshots). `worker/` implements them over IndexedDB and Web Workers,
+ * `kernel-node/` over the disk, overlayfs and runc. Each has a conformance suite in test/ that every
+ * adapter must pass.
+ *
+ * Types from engine/oci are re-declared structurally here (Digest is a template string) so this file
+ * stays a leaf that every other module can import.
+ */
+export type Digest = `sha256:${string}`;
+
+/** What a caller claims about a blob; the store checks the claim before the blob becomes visible. */
+export interface BlobClaim {
+  digest: Digest;
+  /** When given, a body that is longer or shorter is rejected (read stops at size + 1). */
+  size?: number;
+}
+
+/**
+ * Content-addressed bytes: layers (uncompressed tar), configs, manifests.
+ *
+ * Contract:
+ * - `put` streams the bytes to a staging area, hashes them as they arrive, and makes the blob visible
+ *   only if the digest (and size, when claimed) match; otherwise it throws EngineError('invalid-content')
+ *   and nothing is visible or left behind. Putting a blob that already exists is a cheap no-op that
+ *   still consumes (or cancels) the source.
+ * - `get` returns the whole blob and verifies it against its digest on every read; a blob that fails
+ *   verification throws 'invalid-content' (and the adapter may quarantine it). Missing: 'not-found'.
+ * - Quota or disk exhaustion throws 'resource-exhausted' and leaves the store as it was.
+ * - `delete` of a missing blob is not an error.
+ */
+export interface BlobStore {
+  put(claim: BlobClaim, data: Uint8Array | AsyncIterable<Uint8Array>): Promise<void>;
+  get(digest: Digest): Promise<Uint8Array>;
+  has(digest: Digest): Promise<boolean>;
+  /** Size in bytes, or undefined when the blob is absent. */
+  size(digest: Digest): Promise<number | undefined>;
+  delete(digest: Digest): Promise<void>;
+  list(): Promise<Digest[]>;
+}
+
+/** The buckets of engine metadata; values are plain JSON-serialisable records owned by the core. */
+export type Bucket = 'images' | 'tags' | 'containers' | 'volumes' | 'build-cache' | 'execs' | 'settings';
+
+export type MetadataOp =
+  | { op: 'put'; bucket: Bucket; key: string; value: unknown }
+  | { op: 'delete'; bucket: Bucket; key: string };
+
+/**
+ * Small JSON records by bucket and key.
+ *
+ * Contract:
+ * - `batch` is atomic: after a crash either every op of the batch is visible or none is. The promise
+ *   resolves only once the batch is durable (IndexedDB: the transaction has completed).
+ * - `get` of a missing key returns undefined; `list` returns entries sorted by key.
+ * - Values come back as equal copies, never the caller's objects.
+ */
+export interface MetadataStore {
+  get<T>(bucket: Bucket, key: string): Promise<T | undefined>;
+  list<T>(bucket: Bucket): Promise<Array<[string, T]>>;
+  batch(ops: MetadataOp[]): Promise<void>;
+}
+
+/** One entry of a container's log, as Docker keeps them (json-file driver). */
+export interface LogEntry {
+  stream: 'stdout' | 'stderr';
+  /** RFC 3339 with nanoseconds, as `docker logs -t` prints. */
+  time: string;
+  data: Uint8Array;
+}
+
+/**
+ * Append-only logs per container. `append` may be called many times a second while a container
+ * writes; adapters batch as they like but `read` must return everything appended before it was called.
+ */
+export interface LogStore {
+  append(containerId: string, entries: LogEntry[]): Promise<void>;
+  read(containerId: string): Promise<LogEntry[]>;
+  delete(containerId: string): Promise<void>;
+}
+
+/** A file system node as a snapshot reports it; the core turns these into deterministic layer tars. */
+export type FsNode =
+  | { type: 'file'; mode: number; content: Uint8Array }
+  | { type: 'dir'; mode: number }
+  | { type: 'symlink'; target: string };
+
+/**
+ * One change of a container's writable layer relative to its image: kind as `docker diff`
+ * (A added, C changed, D deleted). `node` is the new state for A and C.
+ * `opaque` marks a directory that was deleted and recreated (its lower contents are hidden).
+ */
+export interface SnapshotChange {
+  path: string; // absolute, e.g. "/etc/hostname"
+  kind: 'A' | 'C' | 'D';
+  node?: FsNode;
+  opaque?: boolean;
+}
+
+/**
+ * Root file systems of containers: image layers below, one writable layer per container on top
+ * (overlayfs on Linux, a merged in-memory tree in the browser).
+ *
+ * Contract:
+ * - `prepare` is idempotent per key; the layers are diff_ids, bottom first, all present in the
+ *   BlobStore (the core checks). A container keeps its writable layer across stop/start until `remove`.
+ * - `changes` works on a running container too, and reports only the writable layer: paths sorted,
+ *   every ancestor directory of a change that exists in the lower layers reported as 'C'.
+ * - `remove` of an unknown key is not an error.
+ */
+export interface Snapshotter {
+  prepare(key: string, layers: Digest[]): Promise<void>;
+  changes(key: string): Promise<SnapshotChange[]>;
+  remove(key: string): Promise<void>;
+}
+
+/** A named volume's data lives with the host; the core only tracks names and references. */
+export interface VolumeStore {
+  create(name: string): Promise<void>;
+  remove(name: string): Promise<void>;
+  /** Bytes used, for `system df`. */
+  usage(name: string): Promise<number>;
+}
+
+export interface Mount {
+  volume: string;
+  target: string; // absolute path inside the container
+  readOnly: boolean;
+}
+
+/** What to run: already resolved by the core from the image config and the create request. */
+export interface ProcessSpec {
+  args: string[]; // args[0] is the program's path inside the root file system
+  env: string[]; // "K=V"
+  cwd: string;
+  hostname: string;
+  tty: boolean;
+  openStdin: boolean;
+  /** Linear memory cap in bytes; exceeding it ends the process with 137 and oomKilled. */
+  memoryBytes?: number;
+  mounts: Mount[];
+}
+
+export interface ProcessIO {
+  /** Called as the process writes, not at exit. Chunks are owned by the receiver. */
+  stdout(data: Uint8Array): void;
+  stderr(data: Uint8Array): void;
+}
+
+export interface ProcessExit {
+  exitCode: number;
+  oomKilled: boolean;
+  /** Set when the runtime could not start the program at all (exitCode is then 125/126/127). */
+  error?: string;
+}
+
+export interface RunningProcess {
+  writeStdin(data: Uint8Array): void;
+  closeStdin(): void;
+  /** SIGTERM lets a process exit on its own; SIGKILL ends it at once with exit 137. */
+  kill(signal: 'SIGTERM' | 'SIGKILL' | 'SIGINT'): void;
+  resize?(rows: number, cols: number): void;
+  readonly exited: Promise<ProcessExit>;
+}
+
+/**
+ * Runs one process in a prepared snapshot (after runwasi: a tiny contract; the exit code is a value,
+ * not an error). `start` resolves once the process is running; a program that cannot be found or
+ * invoked resolves `exited` with 127/126 rather than rejecting. Several processes may run in one
+ * snapshot at once (`exec`), sharing its file system.
+ */
+export interface Runtime {
+  start(snapshotKey: string, spec: ProcessSpec, io: ProcessIO): Promise<RunningProcess>;
+}
+
+/** A manifest or index as fetched: the bytes are kept as they are, the digest is ours. */
+export interface FetchedManifest {
+  bytes: Uint8Array;
+  mediaType: string;
+  digest: Digest;
+}
+
+/**
+ * The OCI distribution protocol, as a client. `registry` is a host[:port] or the playground's own
+ * built-in registry; repositories are paths like "library/box".
+ *
+ * Contract: blobs and manifests are verified against the digest they were asked by (the
+ * Docker-Content-Digest header is never trusted over our own hash); errors: 'not-found',
+ * 'unauthorized', 'unavailable', 'invalid-content'.
+ */
+export interface RegistryClient {
+  getManifest(registry: string, repository: string, reference: string): Promise<FetchedManifest>;
+  getBlob(registry: string, repository: string, claim: BlobClaim): Promise<AsyncIterable<Uint8Array>>;
+  hasBlob(registry: string, repository: string, digest: Digest): Promise<boolean>;
+  putBlob(registry: string, repository: string, claim: BlobClaim, data: Uint8Array): Promise<void>;
+  putManifest(registry: string, repository: string, reference: string, manifest: FetchedManifest): Promise<void>;
+  listTags(registry: string, repository: string): Promise<string[]>;
+}
+
+/** Everything a host hands to the core. */
+export interface HostPorts {
+  blobs: BlobStore;
+  metadata: MetadataStore;
+  logs: LogStore;
+  snapshots: Snapshotter;
+  volumes: VolumeStore;
+  runtime: Runtime;
+  registry: RegistryClient;
+  /** Host facts for `docker info`/`version`: "browser" or "linux", CPU count, memory. */
+  platform: { host: 'browser' | 'linux'; name: string; ncpu: number; memTotal: number; kernelVersion: string };
+  /** The clock, injectable for deterministic tests. Returns ms since the epoch. */
+  now?: () => number;
+}
