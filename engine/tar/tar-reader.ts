@@ -65,13 +65,13 @@ export async function* readTar(source: AsyncIterable<Uint8Array> | Iterable<Uint
       if (at === 0) throw corrupt('empty archive');
       throw corrupt('archive ends without the end-of-archive marker (truncated?)', at);
     }
+    if (at === 0) checkNotCompressed(h);
     if (h.length < BLOCK) throw corrupt('truncated header', at);
     if (isZero(h)) {
       await readEnd(src);
       if (Object.keys(pending).length) throw corrupt('extended header not followed by an entry', at);
       return;
     }
-    if (at === 0) checkNotCompressed(h);
     checkChecksum(h, at);
     if (++headers > b.maxEntries) throw exhausted('maxEntries', b.maxEntries, `more than ${b.maxEntries} entries`);
 
@@ -79,11 +79,11 @@ export async function* readTar(source: AsyncIterable<Uint8Array> | Iterable<Uint
     const meta = typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K';
     const headerSize = parseNumber(h, 124, 12, at, 'size');
     const size = meta ? headerSize : (pending.size ?? headerSize);
+    if (meta && size > b.maxPaxHeaderSize) throw exhausted('maxPaxHeaderSize', b.maxPaxHeaderSize, `extended header of ${size} bytes`);
     const dataBlocks = Math.ceil(size / BLOCK) * BLOCK;
     if (src.offset + dataBlocks > b.maxTotalBytes) throw exhausted('maxTotalBytes', b.maxTotalBytes, `entry of ${size} bytes does not fit`);
 
     if (meta) {
-      if (size > b.maxPaxHeaderSize) throw exhausted('maxPaxHeaderSize', b.maxPaxHeaderSize, `extended header of ${size} bytes`);
       const data = await readData(src, size);
       if (typeflag === 'x') pending = { ...pending, ...parsePax(data, at) };
       else if (typeflag === 'L') pending.path = cString(data);

@@ -1,0 +1,182 @@
+import { EngineError } from '../errors.ts';
+import type { TarEntry } from '../tar/tar-entry.ts';
+import { cleanEntryPath, cleanHardlinkTarget, joinPath, parentPath, parseWhiteout, resolveInRoot, splitPath } from './path-rules.ts';
+
+/**
+ * A layer as validated operations, the single meaning of a layer tar for both hosts: the
+ * in-memory applier (apply-layer.ts) and the Linux host's disk applier both run `applyLayerOps`
+ * over their own `LayerTarget`, so the rules below exist once.
+ *
+ * Paths are clean and relative to the root (`''` is the root) but NOT yet resolved: a parent may
+ * be a symlink, which `applyLayerOps` resolves inside the root against the current state.
+ */
+export type LayerOp =
+  | { op: 'mkdir'; path: string; mode: number }
+  | { op: 'file'; path: string; mode: number; content: Uint8Array }
+  | { op: 'symlink'; path: string; target: string }
+  /** `target`: another path of the root (clean, relative), linked as it is when the op runs. */
+  | { op: 'hardlink'; path: string; target: string }
+  /** Remove `path` as the lower layers have it (from the `.wh.<name>` entry). */
+  | { op: 'whiteout'; path: string }
+  /** Hide everything the lower layers have under directory `path` (from `.wh..wh..opq`). */
+  | { op: 'opaque'; path: string }
+  /** Device nodes, FIFOs, aufs metadata...: noted, never applied (HOSTILE 10). */
+  | { op: 'skip'; path: string; reason: string };
+
+export type SkippedEntry = { path: string; reason: string };
+
+function invalidLayer(message: string): EngineError {
+  return new EngineError('invalid-content', `invalid layer: ${message}`);
+}
+
+/** Validate and normalise tar entries into layer operations (HOSTILE 1, 3, 6, 10). */
+export async function* layerOps(entries: AsyncIterable<TarEntry> | Iterable<TarEntry>): AsyncGenerator<LayerOp> {
+  for await (const entry of entries) yield toOp(entry);
+}
+
+export function toOp(entry: TarEntry): LayerOp {
+  const path = cleanEntryPath(entry.path);
+  if (entry.type === 'skipped') return { op: 'skip', path, reason: entry.reason };
+  const wh = parseWhiteout(path);
+  if (wh.kind === 'whiteout') return { op: 'whiteout', path: wh.target };
+  if (wh.kind === 'opaque') return { op: 'opaque', path: wh.dir };
+  if (wh.kind === 'meta') return { op: 'skip', path, reason: 'aufs whiteout metadata' };
+  if (path === '' && entry.type !== 'dir') throw invalidLayer(`the root cannot be a ${entry.type}`);
+  switch (entry.type) {
+    case 'dir':
+      return { op: 'mkdir', path, mode: (entry.mode ?? 0o755) & 0o7777 };
+    case 'file':
+      return { op: 'file', path, mode: (entry.mode ?? 0o644) & 0o7777, content: entry.content };
+    case 'symlink':
+      if (entry.target === '' || entry.target.includes('\0')) throw invalidLayer(`symlink "${path}" has an invalid target`);
+      return { op: 'symlink', path, target: entry.target };
+    case 'hardlink':
+      return { op: 'hardlink', path, target: cleanHardlinkTarget(entry.target, path) };
+  }
+}
+
+type MaybePromise<T> = T | Promise<T>;
+export type NodeKind = 'file' | 'dir' | 'symlink';
+
+/**
+ * Where a layer is applied: an in-memory tree or a directory on disk. Every path given is already
+ * resolved inside the root (no symlink in any parent), so a target only does plain operations.
+ */
+export interface LayerTarget {
+  /** The kind of node at exactly this path, symlinks not followed; undefined if absent. */
+  lstat(path: string): MaybePromise<NodeKind | undefined>;
+  readlink(path: string): MaybePromise<string>;
+  /** Names in a directory. */
+  list(path: string): MaybePromise<string[]>;
+  /** Remove the node at this path, recursively for a directory. */
+  remove(path: string): MaybePromise<void>;
+  /** Create a directory, or set the mode of the existing one (keeping its contents). */
+  mkdir(path: string, mode: number): MaybePromise<void>;
+  /** Create a file where nothing exists. */
+  writeFile(path: string, content: Uint8Array, mode: number): MaybePromise<void>;
+  symlink(path: string, target: string): MaybePromise<void>;
+  /** Make `path` (absent) another name for the file or symlink at `existing`. */
+  link(path: string, existing: string): MaybePromise<void>;
+}
+
+export interface ApplyHooks {
+  /** Called before the node at `path` (resolved) is removed or replaced. */
+  beforeRemove?(path: string): MaybePromise<void>;
+}
+
+/**
+ * Apply operations in order, with OCI semantics (HOSTILE 2-9):
+ * - writes never follow the last component: a symlink or file in the way is unlinked and the new
+ *   node created (duplicate paths: last wins); a directory in the way of a directory keeps its
+ *   contents, anything else replacing a directory removes it;
+ * - parents are resolved through symlinks inside the root and created (0755) where missing;
+ * - whiteouts and opaque markers act on the lower layers only: what this same layer wrote, before
+ *   or after the marker, stays (so opaque `a/` listed after `a/b/foo` keeps `a/b/foo`).
+ * Not atomic by itself: callers apply to a copy (FileTree) or a staging directory, then swap.
+ */
+export async function applyLayerOps(target: LayerTarget, ops: AsyncIterable<LayerOp> | Iterable<LayerOp>, hooks: ApplyHooks = {}): Promise<SkippedEntry[]> {
+  const skipped: SkippedEntry[] = [];
+  const written = new Set<string>();
+  const holdsWritten = new Set<string>(['']);
+  const readlink = async (p: string) => ((await target.lstat(p)) === 'symlink' ? target.readlink(p) : undefined);
+  const resolve = (p: string) => resolveInRoot(p, false, readlink);
+
+  const markWritten = (p: string) => {
+    written.add(p);
+    for (let d = parentPath(p); d !== ''; d = parentPath(d)) holdsWritten.add(d);
+  };
+  const remove = async (p: string) => {
+    await hooks.beforeRemove?.(p);
+    await target.remove(p);
+  };
+  const ensureParents = async (p: string) => {
+    let dir = '';
+    for (const part of splitPath(parentPath(p))) {
+      dir = joinPath(dir, part);
+      const kind = await target.lstat(dir);
+      if (kind === undefined) await target.mkdir(dir, 0o755);
+      else if (kind !== 'dir') throw invalidLayer(`cannot create "${p}": "${dir}" is not a directory`);
+    }
+  };
+  // Remove what the lower layers put at p, keeping whatever this layer wrote there or below.
+  const removeLower = async (p: string): Promise<void> => {
+    const kind = await target.lstat(p);
+    if (kind === undefined) return;
+    if (written.has(p) || holdsWritten.has(p)) {
+      if (kind === 'dir') for (const name of await target.list(p)) await removeLower(joinPath(p, name));
+      return;
+    }
+    await remove(p);
+  };
+
+  for await (const op of ops) {
+    if (op.op === 'skip') {
+      skipped.push({ path: op.path, reason: op.reason });
+      continue;
+    }
+    const real = await resolve(op.path);
+    switch (op.op) {
+      case 'whiteout':
+        if (real === '') throw invalidLayer('a whiteout cannot remove the root');
+        await removeLower(real);
+        continue;
+      case 'opaque': {
+        const kind = await target.lstat(real);
+        if (kind !== 'dir') {
+          if (kind !== undefined && written.has(real)) throw invalidLayer(`opaque marker in "${op.path}", which this layer made a ${kind}`);
+          if (kind !== undefined) await remove(real);
+          await ensureParents(real);
+          await target.mkdir(real, 0o755);
+        }
+        for (const name of await target.list(real)) await removeLower(joinPath(real, name));
+        if (real !== '') markWritten(real);
+        continue;
+      }
+      case 'mkdir': {
+        await ensureParents(real);
+        const kind = await target.lstat(real);
+        if (kind !== undefined && kind !== 'dir') await remove(real);
+        await target.mkdir(real, op.mode);
+        break;
+      }
+      default: {
+        if (real === '') throw invalidLayer(`the root cannot be a ${op.op}`);
+        let linkTo = '';
+        if (op.op === 'hardlink') {
+          linkTo = await resolve(op.target);
+          const kind = await target.lstat(linkTo);
+          if (kind === undefined) throw invalidLayer(`hardlink "${op.path}" points to "${op.target}", which does not exist`);
+          if (kind === 'dir') throw invalidLayer(`hardlink "${op.path}" points to a directory`);
+          if (linkTo === real) break;
+        }
+        await ensureParents(real);
+        if ((await target.lstat(real)) !== undefined) await remove(real);
+        if (op.op === 'file') await target.writeFile(real, op.content, op.mode);
+        else if (op.op === 'symlink') await target.symlink(real, op.target);
+        else await target.link(real, linkTo);
+      }
+    }
+    markWritten(real);
+  }
+  return skipped;
+}

@@ -1,0 +1,47 @@
+import { describe, it, expect } from 'vitest';
+import { gzipSync } from 'fflate';
+import { gunzip, gunzipBytes, isGzip } from '../../../engine/tar/gzip.ts';
+
+const enc = new TextEncoder();
+
+describe('gzip', () => {
+  it('recognises gzip by its magic bytes', () => {
+    expect(isGzip(gzipSync(enc.encode('x')))).toBe(true);
+    expect(isGzip(enc.encode('ustar'))).toBe(false);
+    expect(isGzip(new Uint8Array(1))).toBe(false);
+  });
+
+  it('round-trips, single and multi-member', async () => {
+    const one = gzipSync(enc.encode('hello '));
+    expect(await gunzipBytes(one)).toEqual(enc.encode('hello '));
+    expect(await gunzipBytes(new Uint8Array([...one, ...one]))).toEqual(enc.encode('hello hello '));
+  });
+
+  it('HOSTILE 11: a 1000x expansion bomb is stopped by the output budget, in bounded steps', async () => {
+    const bomb = gzipSync(new Uint8Array(64 * 1024 * 1024));
+    const budget = bomb.length * 100;
+    let seen = 0;
+    let biggest = 0;
+    await expect(
+      (async () => {
+        for await (const chunk of gunzip(bomb, { maxOutputBytes: budget })) {
+          seen += chunk.length;
+          biggest = Math.max(biggest, chunk.length);
+        }
+      })(),
+    ).rejects.toMatchObject({ code: 'resource-exhausted', message: expect.stringMatching(/maxOutputBytes/) });
+    expect(seen).toBeLessThanOrEqual(budget);
+    expect(biggest).toBeLessThanOrEqual(17 * 1024 * 1024);
+  });
+
+  it('truncated or corrupt gzip is invalid content', async () => {
+    const gz = gzipSync(enc.encode('some layer bytes '.repeat(100)));
+    for (const cut of [1, 8, 20]) {
+      await expect(gunzipBytes(gz.subarray(0, gz.length - cut))).rejects.toMatchObject({ code: 'invalid-content' });
+    }
+    const flipped = gz.slice();
+    flipped[gz.length - 6] ^= 0xff;
+    await expect(gunzipBytes(flipped)).rejects.toMatchObject({ code: 'invalid-content' });
+    await expect(gunzipBytes(enc.encode('plain text'))).rejects.toMatchObject({ code: 'invalid-content', message: expect.stringMatching(/missing gzip header/) });
+  });
+});
