@@ -30,7 +30,7 @@ export async function* gunzip(source: AsyncIterable<Uint8Array> | Iterable<Uint8
   let first = true;
   let crc = 0xffffffff;
   let members = 1;
-  let tail = new Uint8Array(0);
+  let tail: Uint8Array = new Uint8Array(0);
   const inflater = new Gunzip((chunk) => {
     produced += chunk.length;
     crc = crc32Update(crc, chunk);
