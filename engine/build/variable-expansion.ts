@@ -140,7 +140,10 @@ class Expander {
   private singleQuoted(): string {
     const start = this.pos + 1;
     const end = this.src.indexOf("'", start);
-    if (end < 0) throw new ExpansionError('unexpected end of statement while looking for matching single-quote');
+    if (end < 0) {
+      this.pos = this.src.length;
+      throw new ExpansionError('unexpected end of statement while looking for matching single-quote');
+    }
     this.pos = end + 1;
     return this.src.slice(start, end);
   }
