@@ -20,12 +20,21 @@ export interface LexedDockerfile {
 const DIRECTIVE = /^#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*$/;
 const KNOWN_DIRECTIVES = new Set(['escape', 'syntax', 'check']);
 
+const SPACE = /\s/;
+
+function firstNonSpace(s: string): number {
+  let i = 0;
+  while (i < s.length && SPACE.test(s[i])) i++;
+  return i;
+}
+
 function trimLeft(s: string): string {
-  return s.replace(/^\s+/, '');
+  const i = firstNonSpace(s);
+  return i === 0 ? s : s.slice(i);
 }
 
 function isComment(s: string): boolean {
-  return trimLeft(s).startsWith('#');
+  return s[firstNonSpace(s)] === '#';
 }
 
 /** If `s` ends with the escape character (spaces and tabs after it allowed), the text before it. */
@@ -79,8 +88,8 @@ export function lexDockerfile(text: string): LexedDockerfile {
     const first = physical[i];
     i++;
     const start = i;
-    if (isComment(first)) continue;
     let head = trimLeft(first);
+    if (head[0] === '#') continue;
     const continued = stripContinuation(head, escape);
     if (continued === undefined) {
       if (head !== '') lines.push({ text: head.trim(), line: start, endLine: start });
@@ -95,7 +104,7 @@ export function lexDockerfile(text: string): LexedDockerfile {
       const next = physical[i];
       i++;
       if (isComment(next)) continue;
-      if (trimLeft(next) === '') {
+      if (firstNonSpace(next) === next.length) {
         emptyContinuation = true;
         continue;
       }

@@ -76,7 +76,10 @@ function quoteIfLong(s: string): string {
   return s.length > 80 ? quoteForMessage(s) : s;
 }
 
-function parseFlags(kind: InstructionKind, words: string[]): Map<string, string> {
+const NO_FLAGS: ReadonlyMap<string, string> = new Map();
+
+function parseFlags(kind: InstructionKind, words: string[]): ReadonlyMap<string, string> {
+  if (words.length === 0) return NO_FLAGS;
   const allowed = FLAGS[kind] ?? {};
   const flags = new Map<string, string>();
   for (const word of words) {
@@ -171,7 +174,7 @@ function parseDuration(flag: string, text: string): number {
   return Math.round(total);
 }
 
-function healthcheck(base: { line: number; endLine: number; original: string }, flags: Map<string, string>, rest: string): HealthcheckInstruction {
+function healthcheck(base: { line: number; endLine: number; original: string }, flags: ReadonlyMap<string, string>, rest: string): HealthcheckInstruction {
   const { command: type, rest: cmd } = splitCommand(rest);
   const upper = type.toUpperCase();
   if (upper === 'NONE') {
@@ -199,6 +202,10 @@ function healthcheck(base: { line: number; endLine: number; original: string }, 
   return out;
 }
 
+function requireArgs(kind: InstructionKind, ok: boolean, what = 'at least one argument'): void {
+  if (!ok) fail(`${kind} requires ${what}`);
+}
+
 /** One instruction from its logical line. Throws SyntaxProblem (message only). */
 function parseInstruction(ll: LogicalLine, escape: string): Instruction {
   const { command, rest: afterCommand } = splitCommand(ll.text);
@@ -207,9 +214,7 @@ function parseInstruction(ll: LogicalLine, escape: string): Instruction {
   const { flags: flagWords, rest } = extractFlags(afterCommand, escape);
   const flags = parseFlags(kind, flagWords);
   const base = { line: ll.line, endLine: ll.endLine, original: ll.text };
-  const need = (ok: boolean, what = 'at least one argument'): void => {
-    if (!ok) fail(`${kind} requires ${what}`);
-  };
+  const need = (ok: boolean, what?: string): void => requireArgs(kind, ok, what);
   switch (kind) {
     case 'FROM': {
       const words = splitWhitespace(rest);
