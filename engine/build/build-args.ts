@@ -1,3 +1,5 @@
+import { isEngineError } from '../errors.ts';
+import { parseReference } from '../oci/reference.ts';
 import { dockerfileError, quoteForMessage } from './dockerfile-error.ts';
 import { atLine, checkAddSource } from './dockerfile-parser.ts';
 import type {
@@ -96,6 +98,17 @@ function validatePort(at: Instruction, port: string): void {
   if (proto !== undefined && !['tcp', 'udp', 'sctp'].includes(proto.toLowerCase())) bad('the protocol must be tcp, udp or sctp');
 }
 
+/** An image named by FROM or COPY --from must be a valid reference: say so at its line, not at pull time. */
+function checkImageReference(at: Instruction, image: string, what: string): void {
+  if (image === 'scratch') return;
+  try {
+    parseReference(image);
+  } catch (e) {
+    if (isEngineError(e, 'invalid-argument')) throw dockerfileError(at.line, `${what} ${quoteForMessage(image)}: ${e.message}`, at.endLine);
+    throw e;
+  }
+}
+
 function evaluateStage(ev: Evaluator, stage: Stage, stages: Stage[], finalEnv: Map<string, string>[], names: Map<string, number>, options: EvaluateOptions): Stage {
   const metaLookup: Lookup = (n) => ev.meta.get(n);
   const raw = stage.from;
@@ -105,6 +118,7 @@ function evaluateStage(ev: Evaluator, stage: Stage, stages: Stage[], finalEnv: M
   if (raw.platform !== undefined) from.platform = ev.word(raw, raw.platform, metaLookup);
   const base = names.get(image.toLowerCase());
   if (base !== undefined && base < stage.index) from.baseStage = base;
+  else checkImageReference(raw, image, 'failed to parse stage name');
 
   const env = new Map<string, string>(base !== undefined && base < stage.index ? finalEnv[base] : (options.baseEnv?.(from) ?? []));
   const args = new Map<string, string>();
@@ -162,6 +176,7 @@ function evaluateStage(ev: Evaluator, stage: Stage, stages: Stage[], finalEnv: M
           }
           if (target === stage.index) throw dockerfileError(ins.line, `circular dependency detected on stage: ${ref}`, ins.endLine);
           if (target !== undefined && target < stages.length) out.fromStage = target;
+          else checkImageReference(ins, ref, 'invalid from flag value');
         }
         return out;
       }

@@ -11,6 +11,20 @@
  * differ when the instruction is continued with the escape character). `original` is the instruction
  * as written with continuations joined, comments inside it dropped and the escape characters removed:
  * what Docker prints in "Step 2/5 : RUN ..." and what history's `created_by` is made from.
+ *
+ * What is accepted, and what is refused (always with an error naming the line):
+ * - all of Docker's instructions are parsed: FROM RUN CMD ENTRYPOINT COPY ADD ENV ARG WORKDIR LABEL
+ *   EXPOSE USER VOLUME STOPSIGNAL SHELL HEALTHCHECK ONBUILD MAINTAINER, names in any case;
+ * - flags: FROM --platform; COPY --from --chown --chmod --link; ADD --chown --chmod --link; the
+ *   HEALTHCHECK durations and --retries. `--link` is accepted and has no effect (it only changes
+ *   BuildKit's caching). Any other flag is "unknown flag", as in Docker; RUN --mount/--network/
+ *   --security are refused with a message saying a WASI build step has none of those;
+ * - ADD takes local sources only: URLs and git sources are refused (also when they come from a
+ *   variable). Unpacking local tar archives, as Docker's ADD does, is the builder's business;
+ * - heredocs (`RUN <<EOF`, `COPY <<EOF`) are refused; so are `${a#p}`, `${a%p}`, `${a/p/r}`;
+ * - exec vs shell form as Docker: a valid JSON array of strings is exec form, text that is not
+ *   valid JSON is shell form, and a valid JSON array holding a non-string (`["a", 42]`) is
+ *   Docker's error "when using JSON array syntax, arrays must be comprised of strings only".
  */
 
 export interface Directives {

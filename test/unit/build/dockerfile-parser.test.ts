@@ -125,6 +125,11 @@ describe('instructions, as written -> as parsed', () => {
     expect(df.stages[1].from.baseStage).toBe(0);
   });
 
+  it('finds a stage named in FROM whatever its case, and takes FROM scratch', () => {
+    const df = parseDockerfile('FROM scratch AS base\nFROM BASE');
+    expect(df.stages.map((s) => s.from)).toMatchObject([{ image: 'scratch' }, { image: 'BASE', baseStage: 0 }]);
+  });
+
   it('does not treat FROM of a later stage name as a stage', () => {
     const df = parseDockerfile('FROM later\nFROM box AS later');
     expect(df.stages[0].from.baseStage).toBeUndefined();
@@ -184,6 +189,8 @@ describe('errors name the line', () => {
     ['EXPOSE past 65535', ['FROM box', 'EXPOSE 70000'], 2, 'port numbers go up to 65535'],
     ['VOLUME that expands to nothing', ['FROM box', 'VOLUME $NOTHING'], 2, 'VOLUME specified can not be an empty string'],
     ['FROM that expands to nothing', ['ARG BASE', 'FROM $BASE'], 2, 'base name ($BASE) should not be blank'],
+    ['FROM of an invalid image reference', ['ARG NAME=Box', 'FROM $NAME'], 2, 'failed to parse stage name "Box": invalid reference format: repository name (Box) must be lowercase'],
+    ['COPY --from of an invalid image reference', ['FROM box', 'COPY --from=a//b x y'], 2, 'invalid from flag value "a//b": invalid reference format'],
     ['COPY --from of the current stage index', ['FROM box', 'COPY --from=0 a b'], 2, 'invalid from flag value 0: refers to the current or a later build stage'],
     ['COPY --from of its own stage name', ['FROM box AS me', 'COPY --from=me a b'], 2, 'circular dependency detected on stage: me'],
     ['${} in a continued instruction', ['FROM box', 'ENV A=1 \\', '  B=${}'], 2, 'failed to process "${}": syntax error: bad substitution'],
