@@ -77,7 +77,9 @@ export function parseReference(input: string): Reference {
   const slash = rest.indexOf('/');
   if (slash > 0) {
     const first = rest.slice(0, slash);
-    if (first.includes('.') || first.includes(':') || first === 'localhost') {
+    // A dotted first component that is no host name (`..`, `a_b.c`) is read as a path component
+    // instead, so the message is about the repository name.
+    if (first.includes(':') || first === 'localhost' || (first.includes('.') && isHost(first))) {
       domain = first;
       rest = rest.slice(slash + 1);
       checkDomain(domain);
@@ -105,6 +107,10 @@ export function parseReference(input: string): Reference {
   return ref;
 }
 
+function isHost(host: string): boolean {
+  return IPV6_HOST.test(host) || host.split('.').every((c) => DOMAIN_COMPONENT.test(c));
+}
+
 function checkDomain(domain: string): void {
   let host = domain;
   const portColon = domain.lastIndexOf(':');
@@ -113,8 +119,7 @@ function checkDomain(domain: string): void {
     host = domain.slice(0, portColon);
     if (!PORT.test(port)) throw invalid(`registry "${quote(domain)}" has an invalid port`);
   }
-  const ok = IPV6_HOST.test(host) || host.split('.').every((c) => DOMAIN_COMPONENT.test(c));
-  if (!ok) throw invalid(`registry host "${quote(domain)}" is not a valid host name`);
+  if (!isHost(host)) throw invalid(`registry host "${quote(domain)}" is not a valid host name`);
 }
 
 /** REPOSITORY as `docker images` shows it: `box`, `team/app`, `localhost:5000/team/app`. */
