@@ -11,6 +11,7 @@ import type {
   ParseOptions,
   Stage,
 } from './dockerfile-types.ts';
+import { signalNumber } from './signals.ts';
 import { ExpansionError, expandWord, expandWords, type Lookup } from './variable-expansion.ts';
 
 /**
@@ -33,6 +34,20 @@ export interface EvaluateOptions extends ParseOptions {
    * evaluates once to learn the base images, pulls them, then evaluates again with this.
    */
   baseEnv?: (from: FromInstruction) => [string, string][] | undefined;
+  /**
+   * The platforms behind BuildKit's predefined ARGs (TARGETPLATFORM, TARGETOS, TARGETARCH,
+   * TARGETVARIANT and the BUILD* ones): visible in FROM lines without a declaration, and in a stage
+   * after `ARG TARGETOS`. Both default to `wasi/wasm`, the platform of Dockyard's images.
+   */
+  targetPlatform?: string;
+  buildPlatform?: string;
+}
+
+export const DEFAULT_PLATFORM = 'wasi/wasm';
+
+function platformArgs(prefix: 'TARGET' | 'BUILD', platform: string): [string, string][] {
+  const [os = '', arch = '', variant = ''] = platform.split('/');
+  return [[`${prefix}PLATFORM`, platform], [`${prefix}OS`, os], [`${prefix}ARCH`, arch], [`${prefix}VARIANT`, variant]];
 }
 
 // Docker lets these through without an ARG (proxy settings for RUN) and never calls them unused.
@@ -49,7 +64,11 @@ class Evaluator {
   constructor(
     readonly escape: string,
     readonly buildArgs: Map<string, string>,
+    private readonly predefined: Map<string, string>,
   ) {}
+
+  /** What a FROM line sees: the meta ARGs, then the predefined platform ARGs. */
+  readonly metaValue = (name: string): string | undefined => this.meta.get(name) ?? this.predefined.get(name);
 
   /** Expands `word` for the instruction at `at`, naming its line on failure. */
   word(at: Instruction, word: string, lookup: Lookup): string {
@@ -110,7 +129,7 @@ function checkImageReference(at: Instruction, image: string, what: string): void
 }
 
 function evaluateStage(ev: Evaluator, stage: Stage, stages: Stage[], finalEnv: Map<string, string>[], names: Map<string, number>, options: EvaluateOptions): Stage {
-  const metaLookup: Lookup = (n) => ev.meta.get(n);
+  const metaLookup: Lookup = ev.metaValue;
   const raw = stage.from;
   const image = ev.word(raw, raw.image, metaLookup);
   if (image === '') throw dockerfileError(raw.line, `base name (${raw.image}) should not be blank`, raw.endLine);
@@ -135,7 +154,7 @@ function evaluateStage(ev: Evaluator, stage: Stage, stages: Stage[], finalEnv: M
       case 'LABEL':
         return { ...ins, pairs: ins.pairs.map(([k, v]): [string, string] => [w(k), w(v)]) };
       case 'ARG': {
-        const defs = ev.args(ins, lookup, (n) => ev.meta.get(n));
+        const defs = ev.args(ins, lookup, ev.metaValue);
         for (const d of defs) if (d.value !== undefined) args.set(d.name, d.value);
         return { ...ins, args: defs };
       }
@@ -143,8 +162,11 @@ function evaluateStage(ev: Evaluator, stage: Stage, stages: Stage[], finalEnv: M
         return { ...ins, path: w(ins.path) };
       case 'USER':
         return { ...ins, user: w(ins.user) };
-      case 'STOPSIGNAL':
-        return { ...ins, signal: w(ins.signal) };
+      case 'STOPSIGNAL': {
+        const signal = w(ins.signal);
+        if (signalNumber(signal) === undefined) throw dockerfileError(ins.line, `Invalid signal: ${quoteForMessage(signal)}`, ins.endLine);
+        return { ...ins, signal };
+      }
       case 'EXPOSE': {
         const ports = ins.ports.flatMap((p) => ev.words(ins, p, lookup));
         ports.forEach((p) => validatePort(ins, p));
@@ -196,11 +218,15 @@ function evaluateStage(ev: Evaluator, stage: Stage, stages: Stage[], finalEnv: M
  * fields filled in, and the "unused build-args" warning appended when there is one.
  */
 export function evaluateDockerfile(raw: Dockerfile, options: EvaluateOptions = {}): Dockerfile {
-  const ev = new Evaluator(raw.directives.escape, new Map(Object.entries(options.buildArgs ?? {})));
+  const predefined = new Map([
+    ...platformArgs('TARGET', options.targetPlatform ?? DEFAULT_PLATFORM),
+    ...platformArgs('BUILD', options.buildPlatform ?? DEFAULT_PLATFORM),
+  ]);
+  const ev = new Evaluator(raw.directives.escape, new Map(Object.entries(options.buildArgs ?? {})), predefined);
   const metaArgs = raw.metaArgs.map((ins) => {
     // Meta ARGs see the ones before them, one by one, as BuildKit evaluates them.
     const defs = ins.args.map((def) => {
-      const [d] = ev.args({ ...ins, args: [def] }, (n) => ev.meta.get(n), () => undefined);
+      const [d] = ev.args({ ...ins, args: [def] }, ev.metaValue, ev.metaValue);
       if (d.value !== undefined) ev.meta.set(d.name, d.value);
       return d;
     });

@@ -140,6 +140,19 @@ describe('the base image environment', () => {
   });
 });
 
+describe('the predefined platform ARGs', () => {
+  it('are visible in FROM without a declaration, as wasi/wasm unless told otherwise', () => {
+    const df = parse(['FROM --platform=$BUILDPLATFORM box:$TARGETOS-$TARGETARCH']);
+    expect(df.stages[0].from).toMatchObject({ platform: 'wasi/wasm', image: 'box:wasi-wasm' });
+    const other = parseDockerfile('FROM box:$TARGETARCH$TARGETVARIANT', { targetPlatform: 'linux/arm/v7' });
+    expect(other.stages[0].from.image).toBe('box:armv7');
+  });
+
+  it('come into a stage only with `ARG NAME`', () => {
+    expect(envs(parse(['FROM box', 'ENV A=$TARGETPLATFORM', 'ARG TARGETPLATFORM', 'ENV B=$TARGETPLATFORM']))[0]).toEqual({ A: '', B: 'wasi/wasm' });
+  });
+});
+
 describe('unused build args', () => {
   it('are reported in Docker\'s words, sorted', () => {
     const df = parse(['ARG USED', 'FROM box', 'ARG ALSO'], { zeta: '1', USED: 'x', ALSO: 'y', alpha: '2' });
