@@ -1,0 +1,69 @@
+/**
+ * The command tree: top-level commands and the management groups, with the same command mounted
+ * under several paths as docker does (`docker ps` = `docker container ls` = `docker container ps`).
+ */
+import { save, load } from './archive.ts';
+import { build } from './build.ts';
+import type { CommandSpec, GroupSpec } from './command.ts';
+import { commit, diff } from './container-changes.ts';
+import { exec } from './exec.ts';
+import { history, imagePrune, images, rmi, tag } from './images.ts';
+import { containerInspect, imageInspect, inspect, volumeInspect } from './inspect.ts';
+import { containerPrune, kill, rm, start, stop, wait } from './lifecycle.ts';
+import { logs } from './logs.ts';
+import { ps } from './ps.ts';
+import { pull, push } from './pull.ts';
+import { create, run } from './run.ts';
+import { info, systemDf, systemPrune, version } from './system.ts';
+import { volumeCreate, volumeLs, volumePrune, volumeRm } from './volume.ts';
+
+export const COMMANDS: Record<string, CommandSpec> = {
+  build,
+  commit,
+  create,
+  diff,
+  exec,
+  history,
+  images,
+  info,
+  inspect,
+  kill,
+  load,
+  logs,
+  ps,
+  pull,
+  push,
+  rm,
+  rmi,
+  run,
+  save,
+  start,
+  stop,
+  tag,
+  version,
+  wait,
+};
+
+const LIST_ALIASES = { list: 'ls', remove: 'rm' };
+
+export const GROUPS: Record<string, GroupSpec> = {
+  container: {
+    short: 'Manage containers',
+    commands: { commit, create, diff, exec, inspect: containerInspect, kill, logs, ls: ps, prune: containerPrune, rm, run, start, stop, wait },
+    alternates: { ...LIST_ALIASES, ps: 'ls' },
+  },
+  image: {
+    short: 'Manage images',
+    commands: { build, history, inspect: imageInspect, load, ls: images, prune: imagePrune, pull, push, rm: rmi, save, tag },
+    alternates: LIST_ALIASES,
+  },
+  system: {
+    short: 'Manage Docker',
+    commands: { df: systemDf, info, prune: systemPrune },
+  },
+  volume: {
+    short: 'Manage volumes',
+    commands: { create: volumeCreate, inspect: volumeInspect, ls: volumeLs, prune: volumePrune, rm: volumeRm },
+    alternates: LIST_ALIASES,
+  },
+};

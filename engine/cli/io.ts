@@ -1,0 +1,30 @@
+/**
+ * What the CLI needs from its host (the playground's terminal, a parity test, a Node script).
+ * Only `stdout` and `stderr` are required; every other capability is optional and a command that
+ * needs a missing one says so as docker would.
+ */
+export interface CliIO {
+  /** Text for the user's stdout; called as output arrives (container output is streamed). */
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /**
+   * Interactive input for `-i` (and answers to prompts). `read` resolves with the next chunk, or
+   * null at end of input (Ctrl-D). When the CLI stops needing input (the container exited) it
+   * aborts the signal it passed to `read`: a pending read should then resolve null without
+   * consuming anything, so the next command gets the keystrokes.
+   */
+  stdin?: { read(signal?: AbortSignal): Promise<Uint8Array | null> };
+  /** The user's terminal is a TTY (`-t` makes sense; `save` refuses to write binary to it). */
+  isTTY?: boolean;
+  /** Terminal width for wrapping help text (default 80). */
+  columns?: number;
+  /** Aborted on Ctrl-C: the CLI signals an attached container, or stops following/waiting. */
+  signal?: AbortSignal;
+  /** Host files for `save -o`, `load -i`; paths are the host shell's. */
+  readFile?(path: string): Promise<Uint8Array>;
+  writeFile?(path: string, data: Uint8Array): Promise<void>;
+  /** The files of a build context directory: relative "/"-separated path -> content. */
+  buildContext?(dir: string): Promise<Record<string, Uint8Array>>;
+  /** Clock for "2 seconds ago" (default Date.now); tests pin it. */
+  now?(): number;
+}

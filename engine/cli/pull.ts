@@ -1,0 +1,81 @@
+/**
+ * `docker pull` and `docker push`: the engine's JSON progress shown as docker shows it. `pull`
+ * adds what the docker CLI adds around the daemon's stream: "Using default tag: latest" and the
+ * fully qualified reference as the last line. A failure inside the stream prints its own message;
+ * a failure before it reads as the daemon's answer.
+ */
+import { parseReference, qualifiedName } from '../oci/reference.ts';
+import { EXIT_INTERRUPTED, interrupted } from './attach.ts';
+import { StatusError, type CommandContext, type CommandSpec } from './command.ts';
+import { progressDisplay } from './progress.ts';
+import { errorText } from './report.ts';
+
+/** Run a streaming engine call with progress on stdout (-q: nothing); Ctrl-C stops waiting. */
+export async function withProgress<T>(
+  cx: CommandContext,
+  quiet: boolean,
+  call: (onProgress: ReturnType<typeof progressDisplay>['listener']) => Promise<T>,
+): Promise<{ result: T; display: ReturnType<typeof progressDisplay> } | 'interrupted'> {
+  const display = progressDisplay((t) => {
+    if (!quiet) cx.out(t);
+  }, cx.io.isTTY === true);
+  const pending = call(display.listener);
+  pending.catch(() => {});
+  let outcome: T | 'interrupted';
+  try {
+    outcome = await Promise.race([pending, interrupted(cx)]);
+  } catch (e) {
+    throw new StatusError(1, display.failure ?? errorText(e));
+  }
+  if (outcome === 'interrupted') return 'interrupted';
+  if (display.failure) throw new StatusError(1, display.failure);
+  return { result: outcome, display };
+}
+
+export const pull: CommandSpec = {
+  use: '[OPTIONS] NAME[:TAG|@DIGEST]',
+  short: 'Download an image from a registry',
+  aliases: 'docker image pull, docker pull',
+  flags: [
+    { name: 'all-tags', short: 'a', type: 'bool', usage: 'Download all tagged images in the repository' },
+    { name: 'quiet', short: 'q', type: 'bool', usage: 'Suppress verbose output' },
+  ],
+  args: { min: 1, max: 1 },
+  top: 5,
+  async run(cx, flags, args) {
+    const name = args[0];
+    let ref;
+    try {
+      ref = parseReference(name);
+    } catch (e) {
+      throw new StatusError(1, (e as Error).message);
+    }
+    const quiet = flags.bool('quiet');
+    if (!quiet && !name.includes('@') && !/:[^/]*$/.test(name)) cx.out('Using default tag: latest\n');
+    const outcome = await withProgress(cx, quiet, (onProgress) => cx.engine.pull(name, { onProgress }));
+    if (outcome === 'interrupted') return EXIT_INTERRUPTED;
+    cx.out(qualifiedName(ref) + '\n');
+    return 0;
+  },
+};
+
+export const push: CommandSpec = {
+  use: '[OPTIONS] NAME[:TAG]',
+  short: 'Upload an image to a registry',
+  aliases: 'docker image push, docker push',
+  flags: [
+    { name: 'all-tags', short: 'a', type: 'bool', usage: 'Push all tags of an image to the repository' },
+    { name: 'quiet', short: 'q', type: 'bool', usage: 'Suppress verbose output' },
+  ],
+  args: { min: 1, max: 1 },
+  top: 6,
+  async run(cx, flags, args) {
+    const name = args[0];
+    const quiet = flags.bool('quiet');
+    if (!quiet && !name.includes('@') && !/:[^/]*$/.test(name)) cx.out('Using default tag: latest\n');
+    const outcome = await withProgress(cx, quiet, (onProgress) => cx.engine.push(name, { onProgress }));
+    if (outcome === 'interrupted') return EXIT_INTERRUPTED;
+    if (quiet) cx.out(name + '\n');
+    return 0;
+  },
+};

@@ -1,0 +1,229 @@
+/**
+ * `docker run` and `docker create`. The run flow is docker's: create (on "no such image": print
+ * "Unable to find image 'box:latest' locally", pull with progress on stderr, create again), attach,
+ * wait registered before start, start, then the container's exit status is the CLI's. `-d` prints
+ * the full ID. Engine failures while creating or starting exit 125, 126 or 127 (exitStatus).
+ */
+import type { ContainerCreate, Engine } from '../engine.ts';
+import { isEngineError } from '../errors.ts';
+import { familiarName, parseReference, type Reference } from '../oci/reference.ts';
+import { EXIT_INTERRUPTED, onInterrupt, outputSink, pumpStdin } from './attach.ts';
+import { StatusError, type CommandContext, type CommandSpec } from './command.ts';
+import type { FlagSpec, FlagValues } from './flags.ts';
+import { progressDisplay } from './progress.ts';
+import { errorText, reportText, runErrorStatus } from './report.ts';
+
+/** Flags that shape the container (shared by run and create). */
+export const CONTAINER_FLAGS: FlagSpec[] = [
+  { name: 'entrypoint', type: 'string', usage: 'Overwrite the default ENTRYPOINT of the image' },
+  { name: 'env', short: 'e', type: 'list', usage: 'Set environment variables' },
+  { name: 'hostname', short: 'h', type: 'string', usage: 'Container host name' },
+  { name: 'interactive', short: 'i', type: 'bool', usage: 'Keep STDIN open even if not attached' },
+  { name: 'label', short: 'l', type: 'list', usage: 'Set meta data on a container' },
+  { name: 'memory', short: 'm', type: 'bytes', usage: 'Memory limit' },
+  { name: 'name', type: 'string', usage: 'Assign a name to the container' },
+  { name: 'pull', type: 'string', usage: 'Pull image before running ("always", "missing", "never")', default: 'missing' },
+  { name: 'quiet', short: 'q', type: 'bool', usage: 'Suppress the pull output' },
+  { name: 'rm', type: 'bool', usage: 'Automatically remove the container and its associated anonymous volumes when it exits' },
+  { name: 'tty', short: 't', type: 'bool', usage: 'Allocate a pseudo-TTY' },
+  { name: 'volume', short: 'v', type: 'list', usage: 'Bind mount a volume' },
+  { name: 'workdir', short: 'w', type: 'string', usage: 'Working directory inside the container' },
+  { name: 'help', type: 'bool', usage: 'Print usage' },
+];
+
+const RUN_FLAGS: FlagSpec[] = [
+  ...CONTAINER_FLAGS,
+  { name: 'detach', short: 'd', type: 'bool', usage: 'Run container in background and print container ID' },
+  { name: 'sig-proxy', type: 'bool', usage: 'Proxy received signals to the process', default: true },
+];
+
+interface ContainerRequest {
+  create: ContainerCreate;
+  reference: Reference | undefined;
+  pull: string;
+  quiet: boolean;
+}
+
+function buildRequest(flags: FlagValues, args: string[], detach: boolean): ContainerRequest {
+  const [image, ...command] = args;
+  const interactive = flags.bool('interactive');
+  const labels: Record<string, string> = {};
+  for (const l of flags.list('label')) {
+    const eq = l.indexOf('=');
+    labels[eq < 0 ? l : l.slice(0, eq)] = eq < 0 ? '' : l.slice(eq + 1);
+  }
+  const create: ContainerCreate = {
+    Image: image,
+    Tty: flags.bool('tty'),
+    OpenStdin: interactive,
+    StdinOnce: interactive && !detach,
+    AttachStdin: interactive && !detach,
+    AttachStdout: !detach,
+    AttachStderr: !detach,
+  };
+  if (flags.has('name')) create.name = flags.string('name');
+  if (command.length) create.Cmd = command;
+  // As docker: `--entrypoint ""` asks for no entrypoint at all, sent as [""].
+  if (flags.has('entrypoint')) create.Entrypoint = [flags.string('entrypoint')];
+  if (flags.list('env').length) create.Env = flags.list('env');
+  if (flags.has('workdir')) create.WorkingDir = flags.string('workdir');
+  if (flags.has('hostname')) create.Hostname = flags.string('hostname');
+  if (Object.keys(labels).length) create.Labels = labels;
+  const hostConfig: NonNullable<ContainerCreate['HostConfig']> = {};
+  if (flags.list('volume').length) hostConfig.Binds = flags.list('volume');
+  if (flags.has('memory')) hostConfig.Memory = flags.int('memory');
+  if (flags.bool('rm')) hostConfig.AutoRemove = true;
+  if (Object.keys(hostConfig).length) create.HostConfig = hostConfig;
+  let reference: Reference | undefined;
+  try {
+    reference = parseReference(image);
+  } catch {
+    // An image ID or something the engine will refuse in its own words.
+  }
+  return { create, reference, pull: flags.string('pull'), quiet: flags.bool('quiet') };
+}
+
+async function pullForCreate(cx: CommandContext, image: string, quiet: boolean): Promise<void> {
+  const display = progressDisplay((t) => {
+    if (!quiet) cx.err(t);
+  }, cx.io.isTTY === true);
+  try {
+    await cx.engine.pull(image, { onProgress: display.listener });
+  } catch (e) {
+    if (display.failure) throw new Error(display.failure);
+    throw e;
+  }
+  if (display.failure) throw new Error(display.failure);
+}
+
+/** create, pulling the image when it is missing (`--pull missing`) or always (`--pull always`). */
+async function createWithPull(cx: CommandContext, req: ContainerRequest): Promise<string> {
+  const engine: Engine = cx.engine;
+  if (req.pull === 'always') await pullForCreate(cx, req.create.Image, req.quiet);
+  let created;
+  try {
+    created = await engine.createContainer(req.create);
+  } catch (e) {
+    if (!isEngineError(e, 'not-found') || !req.reference || req.pull !== 'missing') throw e;
+    if (!req.quiet) cx.err(`Unable to find image '${familiarName(req.reference)}' locally\n`);
+    await pullForCreate(cx, req.create.Image, req.quiet);
+    created = await engine.createContainer(req.create);
+  }
+  for (const w of created.Warnings ?? []) cx.err(`WARNING: ${w}\n`);
+  return created.Id;
+}
+
+function checkPullOption(pull: string): string | undefined {
+  if (['always', 'missing', 'never', ''].includes(pull)) return undefined;
+  return `invalid pull option: '${pull}': must be one of "always", "missing" or "never"`;
+}
+
+export const run: CommandSpec = {
+  use: '[OPTIONS] IMAGE [COMMAND] [ARG...]',
+  short: 'Create and run a new container from an image',
+  aliases: 'docker container run, docker run',
+  flags: RUN_FLAGS,
+  interspersed: false,
+  args: { min: 1 },
+  top: 1,
+  async run(cx, flags, args) {
+    const detach = flags.bool('detach');
+    const req = buildRequest(flags, args, detach);
+    const pullProblem = checkPullOption(req.pull);
+    if (pullProblem) throw new StatusError(125, reportText('run', pullProblem, true).trimEnd());
+    if (!detach && req.create.Tty && req.create.AttachStdin && !cx.io.isTTY) throw new StatusError(1, 'the input device is not a TTY');
+
+    let id: string;
+    try {
+      id = await createWithPull(cx, req);
+    } catch (e) {
+      cx.err(reportText('run', errorText(e), true));
+      return runErrorStatus(e);
+    }
+
+    if (detach) {
+      cx.out(id + '\n');
+      try {
+        await cx.engine.startContainer(id);
+      } catch (e) {
+        cx.err(reportText('run', errorText(e), false));
+        return runErrorStatus(e);
+      }
+      return 0;
+    }
+    return runAttached(cx, id, {
+      tty: req.create.Tty === true,
+      stdin: req.create.AttachStdin === true,
+      autoRemove: req.create.HostConfig?.AutoRemove === true,
+      sigProxy: flags.bool('sig-proxy'),
+      onStartError: (e) => {
+        cx.err(reportText('run', errorText(e), false));
+        return runErrorStatus(e);
+      },
+    });
+  },
+};
+
+export interface AttachedRun {
+  tty: boolean;
+  stdin: boolean;
+  autoRemove: boolean;
+  sigProxy: boolean;
+  /** Prints the start failure and returns the exit status. */
+  onStartError(e: unknown): number;
+}
+
+/** attach -> wait (registered before start) -> start -> the container's exit status. */
+export async function runAttached(cx: CommandContext, id: string, opts: AttachedRun): Promise<number> {
+  const stream = await cx.engine.attachContainer(id, { stdin: opts.stdin, stdout: true, stderr: true, onOutput: outputSink(cx, opts.tty) });
+  const waiting = cx.engine.waitContainer(id, opts.autoRemove ? 'removed' : 'next-exit');
+  // A start failure must not leave an unhandled rejection behind.
+  waiting.catch(() => {});
+  try {
+    await cx.engine.startContainer(id);
+  } catch (e) {
+    await stream.detach().catch(() => {});
+    return opts.onStartError(e);
+  }
+  if (opts.tty && cx.io.columns) await cx.engine.resizeContainer(id, 24, cx.io.columns).catch(() => {});
+  const stopStdin = opts.stdin ? pumpStdin(cx, stream) : () => {};
+  let interruptedByUser = false;
+  const unsubscribe = onInterrupt(cx, () => {
+    interruptedByUser = true;
+    if (opts.sigProxy) void cx.engine.killContainer(id, { signal: 'SIGINT' }).catch(() => {});
+  });
+  try {
+    const result = await waiting;
+    return result.StatusCode;
+  } catch (e) {
+    // The container went away under us (removed by someone else): docker reports the error.
+    if (interruptedByUser) return EXIT_INTERRUPTED;
+    throw e;
+  } finally {
+    unsubscribe();
+    stopStdin();
+    await stream.detach().catch(() => {});
+  }
+}
+
+export const create: CommandSpec = {
+  use: '[OPTIONS] IMAGE [COMMAND] [ARG...]',
+  short: 'Create a new container',
+  aliases: 'docker container create, docker create',
+  flags: CONTAINER_FLAGS.map((f) => (f.name === 'pull' ? { ...f, usage: 'Pull image before creating ("always", "missing", "never")' } : f)),
+  interspersed: false,
+  args: { min: 1 },
+  async run(cx, flags, args) {
+    const req = buildRequest(flags, args, true);
+    // A created container is attached later by `start -a`: keep the streams requested.
+    req.create.AttachStdin = flags.bool('interactive');
+    req.create.AttachStdout = true;
+    req.create.AttachStderr = true;
+    req.create.StdinOnce = flags.bool('interactive');
+    const pullProblem = checkPullOption(req.pull);
+    if (pullProblem) throw new StatusError(125, reportText('create', pullProblem, true).trimEnd());
+    const id = await createWithPull(cx, req);
+    cx.out(id + '\n');
+    return 0;
+  },
+};
