@@ -55,11 +55,11 @@ export function checkDescriptor(value: unknown, what: string, where: string): De
  * descriptor's or the Content-Type), and with its kind (HOSTILE 16).
  */
 function checkMediaType(doc: Json, what: string, allowed: readonly string[], expected?: string): void {
+  if ('manifests' in doc && ('layers' in doc || 'config' in doc)) throw bad(what, 'document has both "manifests" and "layers"/"config" (an index and a manifest at once)');
   if (doc.mediaType !== undefined && (!isString(doc.mediaType) || !allowed.includes(doc.mediaType))) throw bad(what, `mediaType "${String(doc.mediaType)}" is not a ${what} type`);
   if (expected !== undefined && !allowed.includes(expected)) throw bad(what, `fetched as "${expected}", which is not a ${what} type`);
   if (expected !== undefined && doc.mediaType !== undefined && doc.mediaType !== expected) throw bad(what, `mediaType "${doc.mediaType}" in the body differs from "${expected}" it was fetched as`);
   if (doc.schemaVersion !== 2) throw bad(what, `schemaVersion must be 2`);
-  if ('manifests' in doc && ('layers' in doc || 'config' in doc)) throw bad(what, 'document has both "manifests" and "layers"/"config" (an index and a manifest at once)');
 }
 
 export interface ExpectedDocument {
