@@ -291,9 +291,11 @@ function parseInstruction(ll: LogicalLine, escape: string): Instruction {
       return healthcheck(base, flags, rest);
     case 'ONBUILD': {
       need(rest !== '');
+      // Checked before parsing the trigger, so `ONBUILD ONBUILD ONBUILD ...` never recurses.
+      const trigger = splitCommand(rest).command.toUpperCase();
+      if (trigger === 'ONBUILD') fail('Chaining ONBUILD via `ONBUILD ONBUILD` isn\'t allowed');
+      if (trigger === 'FROM' || trigger === 'MAINTAINER') fail(`${trigger} isn't allowed as an ONBUILD trigger`);
       const instruction = parseInstruction({ ...ll, text: rest }, escape);
-      if (instruction.kind === 'ONBUILD') fail('Chaining ONBUILD via `ONBUILD ONBUILD` isn\'t allowed');
-      if (instruction.kind === 'FROM' || instruction.kind === 'MAINTAINER') fail(`${instruction.kind} isn't allowed as an ONBUILD trigger`);
       return { kind, ...base, trigger: rest, instruction };
     }
     case 'MAINTAINER':

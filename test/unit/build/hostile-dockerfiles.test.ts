@@ -99,6 +99,10 @@ describe('HOSTILE 31: Dockerfiles', () => {
       expect((df.stages[0].instructions[0] as { pairs: string[][] }).pairs[0][1]).toBe('a"b'.repeat(10_000));
     });
 
+    it('of ONBUILD ONBUILD ONBUILD ... is refused without recursing', () => {
+      expectDockerfileError(() => parseDockerfile(`FROM box\n${'ONBUILD '.repeat(9_000)}RUN x`), 2, 'Chaining ONBUILD');
+    });
+
     it('naming an unknown instruction gives a short message naming the line', () => {
       const message = expectDockerfileError(() => parseDockerfile(`FROM box\n${big}`), 2, 'unknown instruction');
       expect(message.length).toBeLessThan(200);
@@ -140,6 +144,16 @@ describe('HOSTILE 31: Dockerfiles', () => {
       expect(df.stages).toHaveLength(10_000);
       expect(df.stages[9_999].from).toMatchObject({ image: 's9998', baseStage: 9_998 });
       expect(df.stages[9_999].instructions[0]).toMatchObject({ fromStage: 9_998 });
+    });
+
+    it('of comment lines, also inside one continuation, are skipped in one pass', () => {
+      const comments = Array.from({ length: 100_000 }, (_, i) => `# comment ${i}`).join('\n');
+      const df = parseDockerfile(`${comments}\nFROM box\nRUN a \\\n${comments}\n  b\nCMD c`);
+      expect(df.stages[0].from.line).toBe(100_001);
+      expect(df.stages[0].instructions).toMatchObject([
+        { kind: 'RUN', args: ['a   b'], line: 100_002, endLine: 200_003 },
+        { kind: 'CMD', line: 200_004 },
+      ]);
     });
 
     it('an error in the last one names its line', () => {
