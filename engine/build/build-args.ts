@@ -241,3 +241,31 @@ export function evaluateDockerfile(raw: Dockerfile, options: EvaluateOptions = {
   if (unused.length > 0) warnings.push(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed`);
   return { directives: raw.directives, metaArgs, stages, warnings };
 }
+
+/**
+ * The ARG part of a RUN step's environment, for a builder walking a stage's evaluated instructions
+ * in order: `see` every instruction, and ask `runEnv()` before running a RUN. ARG values are in a
+ * RUN's environment but never in the image config; a name set by ENV (or by the base image's Env,
+ * given to the constructor) hides the ARG of that name, as everywhere else.
+ */
+export class RunArgScope {
+  private readonly args = new Map<string, string>();
+  private readonly envNames: Set<string>;
+
+  constructor(baseEnvNames: Iterable<string> = []) {
+    this.envNames = new Set(baseEnvNames);
+  }
+
+  see(instruction: Instruction): void {
+    if (instruction.kind === 'ARG') {
+      for (const d of instruction.args) if (d.value !== undefined) this.args.set(d.name, d.value);
+    } else if (instruction.kind === 'ENV') {
+      for (const [k] of instruction.pairs) this.envNames.add(k);
+    }
+  }
+
+  /** `[name, value]` of the ARGs in scope that no ENV hides, in declaration order. */
+  runEnv(): [string, string][] {
+    return [...this.args].filter(([k]) => !this.envNames.has(k));
+  }
+}

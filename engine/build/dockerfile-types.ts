@@ -133,7 +133,7 @@ export interface ArgDefinition {
    * Evaluated only: the value the ARG has from here on - the --build-arg value, else the
    * default, else (for `ARG name` in a stage) the meta ARG of that name; absent when unset.
    * A builder walking a stage in order gets a RUN's environment from this: the ARGs seen so far,
-   * minus any name an ENV has set (ENV wins over ARG).
+   * minus any name an ENV has set (ENV wins over ARG) - `RunArgScope` in build-args.ts does that.
    */
   value?: string;
 }

@@ -4,7 +4,7 @@ import type { Dockerfile } from './dockerfile-types.ts';
 
 export type * from './dockerfile-types.ts';
 export { parseDockerfileSyntax } from './dockerfile-parser.ts';
-export { evaluateDockerfile, type EvaluateOptions } from './build-args.ts';
+export { evaluateDockerfile, RunArgScope, DEFAULT_PLATFORM, type EvaluateOptions } from './build-args.ts';
 export { expandWord, expandWords } from './variable-expansion.ts';
 
 /**

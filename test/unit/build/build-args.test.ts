@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDockerfile } from '../../../engine/build/dockerfile.ts';
+import { RunArgScope, parseDockerfile } from '../../../engine/build/dockerfile.ts';
 import type { Dockerfile, Instruction } from '../../../engine/build/dockerfile-types.ts';
 
 /** Every ENV pair of every stage, in order: the easiest place to see what a variable expanded to. */
@@ -165,5 +165,21 @@ describe('unused build args', () => {
 
   it('never become variables without an ARG', () => {
     expect(envs(parse(['FROM box', 'ENV X=$SECRET'], { SECRET: 's' }))[0]).toEqual({ X: '' });
+  });
+});
+
+describe('RunArgScope: the ARGs a RUN step sees', () => {
+  it('holds the ARGs with a value so far, minus names ENV or the base image set', () => {
+    const df = parse(['FROM box', 'ARG A=1', 'ARG B', 'ARG C=3', 'ARG P=p', 'RUN one', 'ENV C=env', 'ARG D=4', 'RUN two'], { B: 'cli' });
+    const scope = new RunArgScope(['P']);
+    const seen: [string, string][][] = [];
+    for (const ins of df.stages[0].instructions) {
+      if (ins.kind === 'RUN') seen.push(scope.runEnv());
+      scope.see(ins);
+    }
+    expect(seen).toEqual([
+      [['A', '1'], ['B', 'cli'], ['C', '3']],
+      [['A', '1'], ['B', 'cli'], ['D', '4']],
+    ]);
   });
 });
