@@ -1,0 +1,83 @@
+import { EngineError } from '../errors.ts';
+import type { Instruction } from '../build/dockerfile-types.ts';
+import { parseDockerfile } from '../build/dockerfile.ts';
+import type { ContainerConfig } from '../oci/types.ts';
+import { envKey } from './container-config.ts';
+
+/**
+ * What a metadata instruction does to an image's runtime config - one rule for the builder and
+ * for `docker commit --change`. Returns false for instructions that are not metadata.
+ */
+export interface ConfigEditState {
+  /** A CMD was set in this build (or change list): a later ENTRYPOINT keeps it. */
+  cmdSet?: boolean;
+  shell?: string[];
+}
+
+export function applyToConfig(config: ContainerConfig, instruction: Instruction, state: ConfigEditState = {}): boolean {
+  const shell = state.shell ?? ['/bin/sh', '-c'];
+  switch (instruction.kind) {
+    case 'ENV':
+      for (const [k, v] of instruction.pairs) config.Env = [...(config.Env ?? []).filter((e) => envKey(e) !== k), `${k}=${v}`];
+      return true;
+    case 'LABEL':
+      config.Labels = { ...(config.Labels ?? {}) };
+      for (const [k, v] of instruction.pairs) config.Labels[k] = v;
+      return true;
+    case 'CMD':
+      config.Cmd = instruction.form === 'exec' ? [...instruction.args] : [...shell, instruction.args[0] ?? ''];
+      state.cmdSet = true;
+      return true;
+    case 'ENTRYPOINT':
+      config.Entrypoint = instruction.form === 'exec' ? [...instruction.args] : [...shell, instruction.args[0] ?? ''];
+      // Docker: ENTRYPOINT drops a CMD inherited from the base image, not one set earlier in this build.
+      if (!state.cmdSet) delete config.Cmd;
+      return true;
+    case 'EXPOSE':
+      config.ExposedPorts = { ...(config.ExposedPorts ?? {}) };
+      for (const p of instruction.ports) config.ExposedPorts[p.includes('/') ? p : `${p}/tcp`] = {};
+      return true;
+    case 'USER':
+      config.User = instruction.user;
+      return true;
+    case 'VOLUME':
+      config.Volumes = { ...(config.Volumes ?? {}) };
+      for (const p of instruction.paths) config.Volumes[p] = {};
+      return true;
+    case 'WORKDIR':
+      config.WorkingDir = resolveWorkdir(config.WorkingDir, instruction.path);
+      return true;
+    case 'STOPSIGNAL':
+      config.StopSignal = instruction.signal;
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** WORKDIR is relative to the previous one; the result is a clean absolute path. */
+export function resolveWorkdir(current: string | undefined, path: string): string {
+  const joined = path.startsWith('/') ? path : `${current || '/'}/${path}`;
+  const parts: string[] = [];
+  for (const p of joined.split('/')) {
+    if (p === '' || p === '.') continue;
+    if (p === '..') parts.pop();
+    else parts.push(p);
+  }
+  return '/' + parts.join('/');
+}
+
+const COMMIT_CHANGES = new Set(['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'LABEL', 'ONBUILD', 'USER', 'VOLUME', 'WORKDIR', 'STOPSIGNAL']);
+
+/** `docker commit --change 'CMD ["sh"]'`: Dockerfile instructions applied to a config. */
+export function applyCommitChanges(config: ContainerConfig, changes: string[]): void {
+  if (changes.length === 0) return;
+  const parsed = parseDockerfile(`FROM scratch\n${changes.join('\n')}\n`);
+  const state: ConfigEditState = {};
+  for (const instruction of parsed.stages[0].instructions) {
+    if (!COMMIT_CHANGES.has(instruction.kind)) {
+      throw new EngineError('invalid-argument', `${instruction.kind.toLowerCase()} is not a valid change command`);
+    }
+    applyToConfig(config, instruction, state);
+  }
+}

@@ -1,0 +1,263 @@
+import type { AttachOptions, AttachStream, LogsOptions, WaitResult } from '../engine.ts';
+import { EngineError } from '../errors.ts';
+import type { LogEntry, ProcessExit, RunningProcess } from '../ports.ts';
+import { rfc3339Nano } from './clock.ts';
+import { findContainer, updateContainer } from './container-store.ts';
+import { filterLogs, LogWriter } from './container-logs.ts';
+import type { Core } from './context.ts';
+import { deleteContainerData } from './containers.ts';
+import type { ContainerRecord } from './records.ts';
+
+type Listener = { stdout: boolean; stderr: boolean; onOutput: AttachOptions['onOutput'] };
+
+/** The live side of one container: its process, who is attached, who waits. */
+interface Session {
+  process?: RunningProcess;
+  listeners: Set<Listener>;
+  /** stdin written by an attachment before the process started (docker run attaches first). */
+  stdinQueue: Uint8Array[];
+  stdinClosed: boolean;
+  exitWaiters: Array<(r: WaitResult) => void>;
+  removeWaiters: Array<(r: WaitResult) => void>;
+  /** Settles once the exit is recorded (state, logs, auto-remove). */
+  done?: Promise<void>;
+  lastExit?: WaitResult;
+}
+
+const SIGNALS: Record<string, 'SIGKILL' | 'SIGTERM' | 'SIGINT'> = {
+  KILL: 'SIGKILL', SIGKILL: 'SIGKILL', '9': 'SIGKILL',
+  TERM: 'SIGTERM', SIGTERM: 'SIGTERM', '15': 'SIGTERM',
+  INT: 'SIGINT', SIGINT: 'SIGINT', '2': 'SIGINT',
+};
+
+/**
+ * Start, attach, wait, stop, kill, remove and logs: everything that touches a container's process.
+ * A container's state moves created -> running -> exited (-> running again on start, with the same
+ * writable layer); each move is written to its record before anyone waiting hears of it.
+ */
+export class ContainerRunner {
+  readonly #sessions = new Map<string, Session>();
+  readonly logWriter: LogWriter;
+  #nextPid = 100;
+
+  constructor(private readonly core: Core) {
+    this.logWriter = new LogWriter(core);
+  }
+
+  #session(id: string): Session {
+    let s = this.#sessions.get(id);
+    if (!s) this.#sessions.set(id, (s = { listeners: new Set(), stdinQueue: [], stdinClosed: false, exitWaiters: [], removeWaiters: [] }));
+    return s;
+  }
+
+  isRunning(id: string): boolean {
+    return this.#sessions.get(id)?.process !== undefined;
+  }
+
+  async start(name: string): Promise<void> {
+    const core = this.core;
+    const c = await findContainer(core, name);
+    const session = this.#session(c.Id);
+    if (session.process || c.State.Running) throw new EngineError('not-modified', 'container already started');
+    for (const l of c.layers) {
+      if (!(await core.ports.blobs.has(l))) throw new EngineError('not-found', `layer ${l} of container ${c.Id.slice(0, 12)} is missing`);
+    }
+    await core.ports.snapshots.prepare(c.Id, c.layers);
+    const io = {
+      stdout: (data: Uint8Array) => this.#output(c.Id, 1, data),
+      stderr: (data: Uint8Array) => this.#output(c.Id, 2, data),
+    };
+    const spec = {
+      args: [c.Path, ...c.Args],
+      env: c.Config.Env ?? [],
+      cwd: c.Config.WorkingDir || '/',
+      hostname: c.Config.Hostname,
+      tty: c.Config.Tty,
+      openStdin: c.Config.OpenStdin,
+      ...(c.HostConfig.Memory > 0 ? { memoryBytes: c.HostConfig.Memory } : {}),
+      mounts: c.Mounts.map((m) => ({ volume: m.Name, target: m.Destination, readOnly: !m.RW })),
+    };
+    let process: RunningProcess;
+    try {
+      process = await core.ports.runtime.start(c.Id, spec, io);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      await updateContainer(core, c.Id, (r) => {
+        r.State = { ...r.State, Status: 'exited', Running: false, ExitCode: 128, Error: message, FinishedAt: rfc3339Nano(core.now()) };
+      });
+      throw e instanceof EngineError ? e : new EngineError('internal', message);
+    }
+    session.process = process;
+    session.stdinClosed = false;
+    await updateContainer(core, c.Id, (r) => {
+      r.State = { ...r.State, Status: 'running', Running: true, Paused: false, OOMKilled: false, Dead: false, Pid: this.#nextPid++, ExitCode: 0, Error: '', StartedAt: rfc3339Nano(core.now()) };
+    });
+    core.events.emit('container', 'start', c.Id, { image: c.Config.Image, name: c.Name.slice(1) });
+    for (const chunk of session.stdinQueue.splice(0)) process.writeStdin(chunk);
+    if (session.stdinClosed) process.closeStdin();
+    session.done = process.exited.then(
+      (exit) => this.#exited(c, session, exit),
+      (e) => this.#exited(c, session, { exitCode: 128, oomKilled: false, error: e instanceof Error ? e.message : String(e) }),
+    );
+  }
+
+  #output(id: string, stream: 1 | 2, data: Uint8Array): void {
+    this.logWriter.write(id, stream === 1 ? 'stdout' : 'stderr', data);
+    const session = this.#sessions.get(id);
+    if (!session) return;
+    for (const l of session.listeners) {
+      if (stream === 1 ? !l.stdout : !l.stderr) continue;
+      try {
+        l.onOutput(stream, data.slice());
+      } catch {
+        session.listeners.delete(l);
+      }
+    }
+  }
+
+  async #exited(c: ContainerRecord, session: Session, exit: ProcessExit): Promise<void> {
+    const core = this.core;
+    await this.logWriter.finish(c.Id);
+    const record = await updateContainer(core, c.Id, (r) => {
+      r.State = { ...r.State, Status: 'exited', Running: false, Pid: 0, ExitCode: exit.exitCode, OOMKilled: exit.oomKilled, Error: exit.error ?? '', FinishedAt: rfc3339Nano(core.now()) };
+    });
+    session.process = undefined;
+    session.listeners.clear();
+    session.stdinQueue = [];
+    const result: WaitResult = { StatusCode: exit.exitCode, Error: null };
+    session.lastExit = result;
+    if (exit.oomKilled) core.events.emit('container', 'oom', c.Id, { image: c.Config.Image, name: c.Name.slice(1) });
+    core.events.emit('container', 'die', c.Id, { exitCode: String(exit.exitCode), image: c.Config.Image, name: c.Name.slice(1) });
+    for (const w of session.exitWaiters.splice(0)) w(result);
+    if (record?.HostConfig.AutoRemove) {
+      await this.#removeStopped(record, true).catch(() => {});
+    }
+  }
+
+  async #removeStopped(c: ContainerRecord, volumes: boolean): Promise<void> {
+    await deleteContainerData(this.core, c, volumes);
+    this.logWriter.forget(c.Id);
+    const session = this.#sessions.get(c.Id);
+    this.#sessions.delete(c.Id);
+    const result = session?.lastExit ?? { StatusCode: c.State.ExitCode, Error: null };
+    for (const w of session?.removeWaiters.splice(0) ?? []) w(result);
+  }
+
+  /** Output from the moment of the call; stdin is queued until the process starts. */
+  async attach(name: string, options: AttachOptions): Promise<AttachStream> {
+    const c = await findContainer(this.core, name);
+    const session = this.#session(c.Id);
+    const listener: Listener = { stdout: options.stdout ?? true, stderr: options.stderr ?? true, onOutput: options.onOutput };
+    session.listeners.add(listener);
+    const useStdin = options.stdin ?? false;
+    return {
+      write: async (data) => {
+        if (!useStdin) return;
+        if (session.process) session.process.writeStdin(data.slice());
+        else session.stdinQueue.push(data.slice());
+      },
+      closeStdin: async () => {
+        if (!useStdin) return;
+        if (session.process) session.process.closeStdin();
+        else session.stdinClosed = true;
+      },
+      detach: async () => {
+        session.listeners.delete(listener);
+      },
+    };
+  }
+
+  async wait(name: string, condition: 'not-running' | 'next-exit' | 'removed' = 'not-running'): Promise<WaitResult> {
+    const c = await findContainer(this.core, name);
+    const session = this.#session(c.Id);
+    if (condition === 'removed') return new Promise((resolve) => session.removeWaiters.push(resolve));
+    if (condition === 'not-running' && !session.process && !c.State.Running) return { StatusCode: c.State.ExitCode, Error: null };
+    return new Promise((resolve) => session.exitWaiters.push(resolve));
+  }
+
+  async kill(name: string, signal = 'SIGKILL'): Promise<void> {
+    const c = await findContainer(this.core, name);
+    const sig = SIGNALS[signal.toUpperCase()];
+    if (!sig) throw new EngineError('invalid-argument', `Invalid signal: ${signal}`);
+    const session = this.#sessions.get(c.Id);
+    if (!session?.process) throw new EngineError('conflict', `cannot kill container: ${name}: container ${c.Id} is not running`);
+    session.process.kill(sig);
+    this.core.events.emit('container', 'kill', c.Id, { signal: sig === 'SIGKILL' ? '9' : sig === 'SIGTERM' ? '15' : '2', name: c.Name.slice(1) });
+    if (sig === 'SIGKILL') await session.done;
+  }
+
+  /** SIGTERM (or the image's StopSignal), then SIGKILL after `timeout` seconds (-1: wait for ever). */
+  async stop(name: string, timeout?: number): Promise<void> {
+    const c = await findContainer(this.core, name);
+    const session = this.#sessions.get(c.Id);
+    if (!session?.process) throw new EngineError('not-modified', 'container already stopped');
+    const seconds = timeout ?? this.core.options.stopTimeoutSeconds;
+    const process = session.process;
+    const stopSignal = SIGNALS[(c.Config.StopSignal ?? 'SIGTERM').toUpperCase()] ?? 'SIGTERM';
+    if (seconds !== 0) process.kill(stopSignal);
+    if (seconds !== 0 && seconds > 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timedOut = await Promise.race([
+        process.exited.then(() => false, () => false),
+        new Promise<boolean>((r) => (timer = setTimeout(() => r(true), seconds * 1000))),
+      ]);
+      clearTimeout(timer);
+      if (timedOut) process.kill('SIGKILL');
+    } else if (seconds === 0) {
+      process.kill('SIGKILL');
+    }
+    await session.done;
+    this.core.events.emit('container', 'stop', c.Id, { name: c.Name.slice(1) });
+  }
+
+  async remove(name: string, options: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+    const c = await findContainer(this.core, name);
+    const session = this.#sessions.get(c.Id);
+    if (session?.process || c.State.Running) {
+      if (!options.force) {
+        throw new EngineError('conflict', `cannot remove container "${c.Name}": container is running: stop the container before removing or force remove`);
+      }
+      if (session?.process) {
+        session.process.kill('SIGKILL');
+        await session.done;
+      }
+    }
+    const fresh = await this.core.ports.metadata.get<ContainerRecord>('containers', c.Id);
+    if (!fresh) return; // auto-removed on its way out
+    await this.#removeStopped(fresh, options.volumes ?? false);
+  }
+
+  async logs(name: string, options: LogsOptions = {}): Promise<LogEntry[]> {
+    const c = await findContainer(this.core, name);
+    const session = this.#sessions.get(c.Id);
+    const following = (options.follow ?? false) && !!session?.process;
+    const live: LogEntry[] = [];
+    let deliverLive = false;
+    const wanted = (e: LogEntry) => filterLogs([e], { stdout: options.stdout, stderr: options.stderr, since: options.since }).length === 1;
+    const onLive = (e: LogEntry) => {
+      if (!wanted(e)) return;
+      if (deliverLive) options.onEntry?.(e);
+      live.push(e);
+    };
+    const { stored, stop } = this.logWriter.follow(c.Id, onLive);
+    if (!following) stop();
+    const initial = filterLogs(await stored, options);
+    for (const e of initial) options.onEntry?.(e);
+    if (!following) return initial;
+    // Entries that arrived while the stored ones were read go out now, later ones as they come.
+    for (const e of live) options.onEntry?.(e);
+    deliverLive = true;
+    const exited = new Promise<void>((resolve) => session!.exitWaiters.push(() => resolve()));
+    await exited;
+    await this.logWriter.flush(c.Id);
+    stop();
+    return [...initial, ...live];
+  }
+
+  async resize(name: string, rows: number, cols: number): Promise<void> {
+    const c = await findContainer(this.core, name);
+    const session = this.#sessions.get(c.Id);
+    if (!session?.process) throw new EngineError('conflict', `cannot resize a container that is not running: ${c.Id.slice(0, 12)}`);
+    session.process.resize?.(rows, cols);
+  }
+}

@@ -1,0 +1,176 @@
+import type { ContainerCreate, ContainerInspect, ContainerSummary, MountPoint } from '../engine.ts';
+import { EngineError } from '../errors.ts';
+import type { Digest } from '../ports.ts';
+import { rfc3339Nano, unixSeconds, ZERO_TIME, parseTime } from './clock.ts';
+import { commandLine, commandText, mergeConfig, normalizeTarget, parseBind } from './container-config.ts';
+import { generateName, nameInUse, normalizeName } from './container-names.ts';
+import { statusText } from './container-status.ts';
+import { containerRecords, findContainer, putContainer } from './container-store.ts';
+import type { Core } from './context.ts';
+import { randomId } from './ids.ts';
+import { deleteUnusedBlobs, resolveImage } from './image-store.ts';
+import type { ContainerRecord } from './records.ts';
+import { deleteVolume, ensureVolume, mountpoint } from './volumes.ts';
+
+/** `docker create`, `ps`, `inspect`: container records. (Running them: container-run.ts.) */
+
+export async function createContainer(core: Core, options: ContainerCreate): Promise<{ Id: string; Warnings: string[] }> {
+  const image = await resolveImage(core, options.Image);
+  const merged = mergeConfig(image.config.config, options);
+  const { Path, Args } = commandLine(merged);
+  const binds = (options.HostConfig?.Binds ?? []).map(parseBind);
+  const memory = options.HostConfig?.Memory ?? 0;
+  if (!Number.isSafeInteger(memory) || memory < 0) throw new EngineError('invalid-argument', `invalid memory limit: ${memory}`);
+  if (memory > 0 && memory < 6 * 1024 * 1024) throw new EngineError('invalid-argument', 'Minimum memory limit allowed is 6MB');
+
+  return core.containerLock.run(async () => {
+    const all = await containerRecords(core);
+    let name: string;
+    if (options.name) {
+      name = normalizeName(options.name);
+      const holder = all.find((c) => c.Name === name);
+      if (holder) throw nameInUse(name, holder.Id);
+    } else {
+      const taken = new Set(all.map((c) => c.Name));
+      let retry = 0;
+      do name = '/' + generateName(retry++);
+      while (taken.has(name));
+    }
+    const id = randomId();
+    const mounts: MountPoint[] = [];
+    const anonymous: string[] = [];
+    const targets = new Set<string>();
+    for (const b of binds) {
+      if (targets.has(b.target)) throw new EngineError('invalid-argument', `Duplicate mount point: ${b.target}`);
+      targets.add(b.target);
+      await ensureVolume(core, b.volume);
+      mounts.push(mountOf(b.volume, b.target, !b.readOnly));
+    }
+    // The image's VOLUME entries not covered by a bind become anonymous volumes (named by 64 hex).
+    for (const target of Object.keys(merged.Volumes).map(normalizeTarget).sort()) {
+      if (targets.has(target)) continue;
+      targets.add(target);
+      const volume = await ensureVolume(core, undefined, {}, true);
+      anonymous.push(volume.Name);
+      mounts.push(mountOf(volume.Name, target, true));
+    }
+    const record: ContainerRecord = {
+      Id: id,
+      Name: name,
+      Created: rfc3339Nano(core.now()),
+      Path,
+      Args,
+      Image: image.record.Id,
+      layers: [...image.record.layers],
+      Config: {
+        Hostname: options.Hostname || id.slice(0, 12),
+        Image: options.Image,
+        Tty: options.Tty ?? false,
+        OpenStdin: options.OpenStdin ?? false,
+        StdinOnce: options.StdinOnce ?? false,
+        AttachStdin: options.AttachStdin ?? false,
+        AttachStdout: options.AttachStdout ?? false,
+        AttachStderr: options.AttachStderr ?? false,
+        Env: merged.Env,
+        Cmd: merged.Cmd,
+        Entrypoint: merged.Entrypoint,
+        WorkingDir: merged.WorkingDir,
+        User: merged.User,
+        Labels: merged.Labels,
+        Volumes: Object.keys(merged.Volumes).length ? merged.Volumes : undefined,
+        ...(merged.ExposedPorts ? { ExposedPorts: merged.ExposedPorts } : {}),
+        ...(merged.StopSignal ? { StopSignal: merged.StopSignal } : {}),
+      },
+      HostConfig: { Binds: options.HostConfig?.Binds ? [...options.HostConfig.Binds] : null, Memory: memory, AutoRemove: options.HostConfig?.AutoRemove ?? false },
+      Mounts: mounts,
+      State: {
+        Status: 'created',
+        Running: false,
+        Paused: false,
+        Restarting: false,
+        OOMKilled: false,
+        Dead: false,
+        Pid: 0,
+        ExitCode: 0,
+        Error: '',
+        StartedAt: ZERO_TIME,
+        FinishedAt: ZERO_TIME,
+      },
+      anonymousVolumes: anonymous,
+    };
+    // The writable layer exists from create on (as Docker's), so `diff` works before the first start.
+    await core.pinned(record.layers, async () => {
+      for (const l of record.layers) {
+        if (!(await core.ports.blobs.has(l))) throw new EngineError('not-found', `image ${image.record.Id} is missing layer ${l}`);
+      }
+      await core.ports.snapshots.prepare(id, record.layers);
+      await putContainer(core, record);
+    });
+    core.events.emit('container', 'create', id, { image: options.Image, name: name.slice(1) });
+    return { Id: id, Warnings: [] };
+  });
+}
+
+function mountOf(volume: string, target: string, rw: boolean): MountPoint {
+  return { Type: 'volume', Name: volume, Source: mountpoint(volume), Destination: target, Driver: 'local', Mode: rw ? '' : 'ro', RW: rw, Propagation: '' };
+}
+
+export async function inspectContainer(core: Core, name: string): Promise<ContainerInspect> {
+  const c = await findContainer(core, name);
+  return {
+    Id: c.Id,
+    Created: c.Created,
+    Path: c.Path,
+    Args: [...c.Args],
+    State: { ...c.State },
+    Image: c.Image,
+    Name: c.Name,
+    RestartCount: 0,
+    Driver: core.ports.platform.host === 'linux' ? 'overlay2' : 'memfs',
+    Platform: 'wasi',
+    Config: structuredClone(c.Config),
+    HostConfig: structuredClone(c.HostConfig),
+    Mounts: c.Mounts.map((m) => ({ ...m })),
+  };
+}
+
+export function summary(core: Core, c: ContainerRecord): ContainerSummary {
+  return {
+    Id: c.Id,
+    Names: [c.Name],
+    Image: c.Config.Image,
+    ImageID: c.Image,
+    Command: commandText(c.Path, c.Args),
+    Created: unixSeconds(parseTime(c.Created) ?? 0),
+    State: c.State.Status,
+    Status: statusText(c.State, core.now()),
+    Ports: [],
+    Labels: { ...(c.Config.Labels ?? {}) },
+    Mounts: c.Mounts.map((m) => ({ ...m })),
+  };
+}
+
+/** `docker ps [-a]`: newest first. */
+export async function listContainers(core: Core, options: { all?: boolean } = {}): Promise<ContainerSummary[]> {
+  const all = await containerRecords(core);
+  return all
+    .filter((c) => options.all || c.State.Running)
+    .sort((a, b) => (a.Created < b.Created ? 1 : a.Created > b.Created ? -1 : a.Id < b.Id ? -1 : 1))
+    .map((c) => summary(core, c));
+}
+
+/** Delete a stopped container's record, snapshot, logs and (with `volumes`) its anonymous volumes. */
+export async function deleteContainerData(core: Core, c: ContainerRecord, volumes: boolean): Promise<void> {
+  await core.containerLock.run(async () => {
+    await core.ports.metadata.batch([{ op: 'delete', bucket: 'containers', key: c.Id }]);
+    for (const [execId, e] of await core.ports.metadata.list<{ ContainerID: string }>('execs')) {
+      if (e.ContainerID === c.Id) await core.ports.metadata.batch([{ op: 'delete', bucket: 'execs', key: execId }]);
+    }
+    if (volumes) for (const v of c.anonymousVolumes) await deleteVolume(core, v, { force: true }).catch(() => {});
+  });
+  await core.ports.snapshots.remove(c.Id);
+  await core.ports.logs.delete(c.Id);
+  // If the image went away while the container lived (rmi -f), its layers may be unused now.
+  await core.imageLock.run(() => deleteUnusedBlobs(core, c.layers as Digest[]));
+  core.events.emit('container', 'destroy', c.Id, { image: c.Config.Image, name: c.Name.slice(1) });
+}

@@ -1,0 +1,92 @@
+import type { Engine } from '../engine.ts';
+import { EngineError } from '../errors.ts';
+import type { HostPorts } from '../ports.ts';
+import { containerChanges, commit } from './container-commit.ts';
+import { ContainerRunner } from './container-run.ts';
+import { createContainer, inspectContainer, listContainers } from './containers.ts';
+import { Core, type EngineOptions } from './context.ts';
+import { ExecRunner } from './exec.ts';
+import { imageLayers } from './image-layers.ts';
+import { removeImage } from './image-remove.ts';
+import { tag } from './image-tag.ts';
+import { history, inspectImage, listImages } from './image-views.ts';
+import { pull } from './pull.ts';
+import { push } from './push.ts';
+import { loadImages, saveImages } from './save-load.ts';
+import { build } from './builder.ts';
+import { diskUsage, info, prune, version } from './system.ts';
+import { createVolume, inspectVolume, listVolumes, removeVolume } from './volumes.ts';
+
+export type { EngineOptions } from './context.ts';
+
+/**
+ * The one engine core both hosts share: every Engine operation, over the host's ports. A host
+ * adapts storage and process start (HostPorts) and carries this API (comlink, HTTP); it decides
+ * nothing the user could see. Every failure leaves as an EngineError.
+ */
+export function createEngine(ports: HostPorts, options: EngineOptions = {}): Engine {
+  const core = new Core(ports, options);
+  const runner = new ContainerRunner(core);
+  const execs = new ExecRunner(core, runner);
+
+  const engine: Engine = {
+    ping: async () => 'OK',
+    version: async () => version(core),
+    info: () => info(core, runner),
+    diskUsage: () => diskUsage(core),
+    prune: (o) => prune(core, runner, o),
+    events: async (listener) => core.events.subscribe(listener),
+
+    pull: (reference, o) => pull(core, reference, o?.onProgress),
+    push: (reference, o) => push(core, reference, o?.onProgress),
+    build: (o) => build(core, runner, o),
+    listImages: () => listImages(core),
+    inspectImage: (reference) => inspectImage(core, reference),
+    history: (reference) => history(core, reference),
+    imageLayers: (reference) => imageLayers(core, reference),
+    tag: (source, target) => tag(core, source, target),
+    removeImage: (reference, o) => removeImage(core, reference, o),
+    saveImages: (references) => saveImages(core, references),
+    loadImages: (archive, o) => loadImages(core, archive, o?.onProgress),
+
+    createContainer: (o) => createContainer(core, o),
+    startContainer: (id) => runner.start(id),
+    attachContainer: (id, o) => runner.attach(id, o),
+    waitContainer: (id, condition) => runner.wait(id, condition),
+    stopContainer: (id, o) => runner.stop(id, o?.timeout),
+    killContainer: (id, o) => runner.kill(id, o?.signal),
+    removeContainer: (id, o) => runner.remove(id, o),
+    listContainers: (o) => listContainers(core, o),
+    inspectContainer: (id) => inspectContainer(core, id),
+    logs: (id, o) => runner.logs(id, o),
+    changes: (id) => containerChanges(core, id),
+    commit: (id, o) => commit(core, id, o),
+    resizeContainer: (id, rows, cols) => runner.resize(id, rows, cols),
+
+    createExec: (id, o) => execs.create(id, o),
+    startExec: (id, o) => execs.start(id, o),
+    inspectExec: (id) => execs.inspect(id),
+
+    createVolume: (o) => createVolume(core, o),
+    listVolumes: () => listVolumes(core),
+    inspectVolume: (name) => inspectVolume(core, name),
+    removeVolume: (name, o) => removeVolume(core, name, o),
+  };
+  return guard(engine);
+}
+
+/** Nothing but EngineError crosses the API: anything else thrown inside becomes 'internal'. */
+function guard(engine: Engine): Engine {
+  const wrapped = {} as Record<string, unknown>;
+  for (const [name, fn] of Object.entries(engine) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) {
+    wrapped[name] = async (...args: unknown[]) => {
+      try {
+        return await fn(...args);
+      } catch (e) {
+        if (e instanceof EngineError) throw e;
+        throw new EngineError('internal', e instanceof Error ? e.message : String(e));
+      }
+    };
+  }
+  return wrapped as unknown as Engine;
+}

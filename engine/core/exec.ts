@@ -1,0 +1,133 @@
+import type { AttachOptions, AttachStream, ExecCreate, ExecInspect } from '../engine.ts';
+import { EngineError } from '../errors.ts';
+import type { RunningProcess } from '../ports.ts';
+import { mergeEnv } from './container-config.ts';
+import { findContainer } from './container-store.ts';
+import type { ContainerRunner } from './container-run.ts';
+import type { Core } from './context.ts';
+import { randomId } from './ids.ts';
+import type { ExecRecord } from './records.ts';
+
+/**
+ * `docker exec`: a second process in a running container's snapshot, sharing its file system.
+ * It dies with the container (as processes in a pid namespace do). When its exit is recorded the
+ * engine emits a container event `exec_die` with `execID` and `exitCode` - the sign for a host to
+ * close the exec's stream.
+ */
+export class ExecRunner {
+  readonly #processes = new Map<string, { containerId: string; process: RunningProcess }>();
+
+  constructor(
+    private readonly core: Core,
+    private readonly containers: ContainerRunner,
+  ) {
+    core.events.subscribe((e) => {
+      if (e.Type !== 'container' || e.Action !== 'die') return;
+      for (const p of this.#processes.values()) if (p.containerId === e.Actor.ID) p.process.kill('SIGKILL');
+    });
+  }
+
+  async create(name: string, options: ExecCreate): Promise<{ Id: string }> {
+    const c = await findContainer(this.core, name);
+    if (!this.containers.isRunning(c.Id)) throw new EngineError('conflict', `Container ${c.Id} is not running`);
+    if (!Array.isArray(options.Cmd) || options.Cmd.length === 0) throw new EngineError('invalid-argument', 'No exec command specified');
+    const record: ExecRecord = {
+      ID: randomId(),
+      ContainerID: c.Id,
+      Cmd: [...options.Cmd],
+      Env: [...(options.Env ?? [])],
+      WorkingDir: options.WorkingDir ?? '',
+      Tty: options.Tty ?? false,
+      Running: false,
+      ExitCode: null,
+    };
+    await this.core.ports.metadata.batch([{ op: 'put', bucket: 'execs', key: record.ID, value: record }]);
+    this.core.events.emit('container', `exec_create: ${record.Cmd.join(' ')}`, c.Id, { execID: record.ID });
+    return { Id: record.ID };
+  }
+
+  async #record(id: string): Promise<ExecRecord> {
+    const r = await this.core.ports.metadata.get<ExecRecord>('execs', id);
+    if (!r) throw new EngineError('not-found', `No such exec instance: ${id}`);
+    return r;
+  }
+
+  async start(id: string, options: AttachOptions): Promise<AttachStream> {
+    const core = this.core;
+    const exec = await this.#record(id);
+    if (exec.Running || exec.ExitCode !== null) throw new EngineError('conflict', `Error: Exec command ${id} has already run`);
+    const c = await findContainer(core, exec.ContainerID);
+    if (!this.containers.isRunning(c.Id)) throw new EngineError('conflict', `Container ${c.Id} is not running`);
+    const wantOut = options.stdout ?? true;
+    const wantErr = options.stderr ?? true;
+    const process = await core.ports.runtime.start(
+      c.Id,
+      {
+        args: exec.Cmd,
+        env: mergeEnv(c.Config.Env ?? [], exec.Env),
+        cwd: exec.WorkingDir || c.Config.WorkingDir || '/',
+        hostname: c.Config.Hostname,
+        tty: exec.Tty,
+        openStdin: options.stdin ?? false,
+        ...(c.HostConfig.Memory > 0 ? { memoryBytes: c.HostConfig.Memory } : {}),
+        mounts: c.Mounts.map((m) => ({ volume: m.Name, target: m.Destination, readOnly: !m.RW })),
+      },
+      {
+        stdout: (d) => wantOut && options.onOutput(1, d),
+        stderr: (d) => wantErr && options.onOutput(2, d),
+      },
+    );
+    this.#processes.set(id, { containerId: c.Id, process });
+    await this.#update(id, (r) => (r.Running = true));
+    core.events.emit('container', `exec_start: ${exec.Cmd.join(' ')}`, c.Id, { execID: id });
+    const finish = async (exitCode: number) => {
+      this.#processes.delete(id);
+      await this.#update(id, (r) => {
+        r.Running = false;
+        r.ExitCode = exitCode;
+      });
+      core.events.emit('container', 'exec_die', c.Id, { execID: id, exitCode: String(exitCode) });
+    };
+    process.exited.then((e) => finish(e.exitCode), () => finish(126));
+    return {
+      write: async (data) => process.writeStdin(data.slice()),
+      closeStdin: async () => process.closeStdin(),
+      detach: async () => {},
+    };
+  }
+
+  async #update(id: string, change: (r: ExecRecord) => void): Promise<void> {
+    const r = await this.core.ports.metadata.get<ExecRecord>('execs', id);
+    if (!r) return;
+    change(r);
+    await this.core.ports.metadata.batch([{ op: 'put', bucket: 'execs', key: id, value: r }]);
+  }
+
+  async inspect(id: string): Promise<ExecInspect> {
+    const r = await this.#record(id);
+    return {
+      ID: r.ID,
+      ContainerID: r.ContainerID,
+      Running: r.Running,
+      ExitCode: r.ExitCode,
+      ProcessConfig: { entrypoint: r.Cmd[0], arguments: r.Cmd.slice(1), tty: r.Tty },
+    };
+  }
+
+  /** Wait for an exec to end (for `run`-style callers and tests). */
+  async wait(id: string): Promise<number> {
+    let stop = () => {};
+    const died = new Promise<number>((resolve) => {
+      stop = this.core.events.subscribe((e) => {
+        if (e.Action === 'exec_die' && e.Actor.Attributes.execID === id) resolve(Number(e.Actor.Attributes.exitCode));
+      });
+    });
+    try {
+      const r = await this.#record(id);
+      if (r.ExitCode !== null) return r.ExitCode;
+      return await died;
+    } finally {
+      stop();
+    }
+  }
+}

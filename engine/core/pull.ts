@@ -1,0 +1,94 @@
+import type { ImageInspect, ProgressListener } from '../engine.ts';
+import { EngineError } from '../errors.ts';
+import { WASI_PLATFORM, type Descriptor, type ImageManifest } from '../oci/types.ts';
+import { familiarRepository } from '../oci/reference.ts';
+import type { Digest, FetchedManifest } from '../ports.ts';
+import type { Core } from './context.ts';
+import { checkDiffIdCount, parseConfig, parseImageDocument } from '../oci/validate.ts';
+import { lastTagTime, recordImage, tagKey } from './image-store.ts';
+import { inspectImage } from './image-views.ts';
+import { collect, ingestLayer } from './layer-ingest.ts';
+import { remoteFor, type Remote } from './remote.ts';
+import { truncateId } from './ids.ts';
+import type { ImageRecord } from './records.ts';
+
+/**
+ * `docker pull`: resolve the reference, fetch manifest (an index picks wasi/wasm), config and
+ * layers, verify all of it, store layers uncompressed under their diff_ids, and only then record
+ * the image and its tag in one batch. Progress lines are Docker's.
+ */
+export async function pull(core: Core, name: string, onProgress: ProgressListener = () => {}): Promise<ImageInspect> {
+  const remote = remoteFor(core, name);
+  const { registry } = core.ports;
+  onProgress({ status: `Pulling from ${remote.repository}`, id: remote.ref.digest ?? remote.ref.tag ?? 'latest' });
+
+  const top = await registry.getManifest(remote.registry, remote.repository, remote.reference);
+  const manifest = await pickManifest(core, remote, top);
+  const configBytes = await collect(await registry.getBlob(remote.registry, remote.repository, manifest.config));
+  const config = parseConfig(configBytes, manifest.config);
+  checkDiffIdCount(manifest, config);
+  const imageId = manifest.config.digest;
+  const diffIds = config.rootfs.diff_ids;
+  const tag = remote.ref.digest ? undefined : tagKey(remote.ref);
+  const repoDigest = `${familiarRepository(remote.ref)}@${top.digest}`;
+
+  return core.pinned([imageId, ...diffIds], async () => {
+    let downloaded = false;
+    for (let i = 0; i < manifest.layers.length; i++) {
+      const layer = manifest.layers[i];
+      const id = truncateId(layer.digest);
+      if (await core.ports.blobs.has(diffIds[i])) {
+        onProgress({ status: 'Already exists', progressDetail: {}, id });
+        continue;
+      }
+      downloaded = true;
+      onProgress({ status: 'Pulling fs layer', progressDetail: {}, id });
+      const bytes = await collect(await registry.getBlob(remote.registry, remote.repository, layer));
+      onProgress({ status: 'Downloading', progressDetail: { current: bytes.length, total: layer.size }, id });
+      onProgress({ status: 'Verifying Checksum', progressDetail: {}, id });
+      onProgress({ status: 'Download complete', progressDetail: {}, id });
+      onProgress({ status: 'Extracting', progressDetail: { current: layer.size, total: layer.size }, id });
+      try {
+        await ingestLayer(core, bytes, layer.mediaType, diffIds[i]);
+      } catch (e) {
+        if (e instanceof EngineError && e.code === 'invalid-content' && /digest mismatch/.test(e.message)) {
+          throw new EngineError('invalid-content', `failed to register layer: layer ${layer.digest} does not match the config's diff_id ${diffIds[i]}`);
+        }
+        throw e;
+      }
+      onProgress({ status: 'Pull complete', progressDetail: {}, id });
+    }
+    if (!(await core.ports.blobs.has(imageId))) {
+      downloaded = true;
+      await core.ports.blobs.put({ digest: imageId, size: configBytes.length }, configBytes);
+    }
+
+    const changed = await core.imageLock.run(async () => {
+      const before = tag ? await core.ports.metadata.get<Digest>('tags', tag) : undefined;
+      const known = await core.ports.metadata.get<ImageRecord>('images', imageId);
+      const record: ImageRecord = { Id: imageId, layers: diffIds, parent: '', repoDigests: [repoDigest], lastTagTime: lastTagTime(core) };
+      await recordImage(core, record, tag && before !== imageId ? [tag] : []);
+      return downloaded || !known || (tag !== undefined && before !== imageId);
+    });
+    onProgress({ status: `Digest: ${top.digest}` });
+    const shown = tag ?? repoDigest;
+    onProgress({ status: changed ? `Status: Downloaded newer image for ${shown}` : `Status: Image is up to date for ${shown}` });
+    core.events.emit('image', 'pull', tag ?? repoDigest, { name: tag ?? repoDigest });
+    return inspectImage(core, imageId);
+  });
+}
+
+/** The image manifest to pull: the document itself, or the wasi/wasm entry of an index. */
+async function pickManifest(core: Core, remote: Remote, fetched: FetchedManifest): Promise<ImageManifest> {
+  const doc = parseImageDocument(fetched.bytes, { mediaType: fetched.mediaType || undefined });
+  if (doc.kind === 'manifest') return doc.manifest;
+  const entries = doc.index.manifests;
+  const match =
+    entries.find((m: Descriptor) => m.platform?.os === WASI_PLATFORM.os && m.platform?.architecture === WASI_PLATFORM.architecture) ??
+    (entries.length === 1 && !entries[0].platform ? entries[0] : undefined);
+  if (!match) throw new EngineError('not-found', `no matching manifest for ${WASI_PLATFORM.os}/${WASI_PLATFORM.architecture} in the manifest list entries`);
+  const inner = await core.ports.registry.getManifest(remote.registry, remote.repository, match.digest);
+  const innerDoc = parseImageDocument(inner.bytes, { descriptor: match, mediaType: inner.mediaType || match.mediaType });
+  if (innerDoc.kind !== 'manifest') throw new EngineError('invalid-content', 'invalid image index: an entry for wasi/wasm is itself an index');
+  return innerDoc.manifest;
+}

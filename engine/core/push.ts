@@ -1,0 +1,50 @@
+import type { ProgressListener } from '../engine.ts';
+import { EngineError } from '../errors.ts';
+import { familiarRepository } from '../oci/reference.ts';
+import type { Digest } from '../ports.ts';
+import type { Core } from './context.ts';
+import { truncateId } from './ids.ts';
+import { imageManifest } from './image-manifest.ts';
+import { resolveImage, tagKey } from './image-store.ts';
+import type { ImageRecord } from './records.ts';
+import { remoteFor } from './remote.ts';
+
+/** `docker push NAME[:TAG]`: blobs the registry lacks, then the manifest under the tag; Docker's progress lines. */
+export async function push(core: Core, name: string, onProgress: ProgressListener = () => {}): Promise<{ Digest: Digest; Size: number }> {
+  const remote = remoteFor(core, name);
+  if (remote.ref.digest) throw new EngineError('invalid-argument', 'cannot push a digest reference');
+  const { record } = await resolveImage(core, tagKey(remote.ref));
+  const { registry } = core.ports;
+  const qualified = (remote.ref.domain ? remote.ref.domain + '/' : 'docker.io/') + remote.repository;
+  onProgress({ status: `The push refers to repository [${qualified}]` });
+  const manifest = await imageManifest(core, record);
+  const layers = [...manifest.layers].reverse(); // Docker lists the top layer first
+  for (const l of layers) onProgress({ status: 'Preparing', progressDetail: {}, id: truncateId(l.digest) });
+  for (const l of layers) {
+    const id = truncateId(l.digest);
+    if (await registry.hasBlob(remote.registry, remote.repository, l.digest)) {
+      onProgress({ status: 'Layer already exists', progressDetail: {}, id });
+      continue;
+    }
+    const bytes = await core.ports.blobs.get(l.digest);
+    onProgress({ status: 'Pushing', progressDetail: { current: bytes.length, total: bytes.length }, id });
+    await registry.putBlob(remote.registry, remote.repository, { digest: l.digest, size: l.size }, bytes);
+    onProgress({ status: 'Pushed', progressDetail: {}, id });
+  }
+  if (!(await registry.hasBlob(remote.registry, remote.repository, manifest.config.digest))) {
+    await registry.putBlob(remote.registry, remote.repository, { digest: manifest.config.digest, size: manifest.config.size }, await core.ports.blobs.get(manifest.config.digest));
+  }
+  const tag = remote.ref.tag ?? 'latest';
+  await registry.putManifest(remote.registry, remote.repository, tag, { bytes: manifest.bytes, mediaType: manifest.descriptor.mediaType, digest: manifest.descriptor.digest });
+  const repoDigest = `${familiarRepository(remote.ref)}@${manifest.descriptor.digest}`;
+  await core.imageLock.run(async () => {
+    const current = await core.ports.metadata.get<ImageRecord>('images', record.Id);
+    if (current && !current.repoDigests.includes(repoDigest)) {
+      await core.ports.metadata.batch([{ op: 'put', bucket: 'images', key: record.Id, value: { ...current, repoDigests: [...current.repoDigests, repoDigest] } }]);
+    }
+  });
+  onProgress({ status: `${tag}: digest: ${manifest.descriptor.digest} size: ${manifest.descriptor.size}` });
+  onProgress({ progressDetail: {}, aux: { Tag: tag, Digest: manifest.descriptor.digest, Size: manifest.descriptor.size } });
+  core.events.emit('image', 'push', tagKey(remote.ref), { name: tagKey(remote.ref) });
+  return { Digest: manifest.descriptor.digest, Size: manifest.descriptor.size };
+}
