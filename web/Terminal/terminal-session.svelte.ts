@@ -1,0 +1,341 @@
+import type { EngineSession } from '../app/engine-session.svelte.ts';
+import type { Workspace } from '../Workspace/workspace.svelte.ts';
+import { resolvePath } from '../Workspace/workspace-paths.ts';
+import type { CommandHistory } from './command-history.ts';
+import { complete, type CompletionSources } from './completion.ts';
+import { loadCli, runDockerCommand } from './docker-runner.ts';
+import { HostShell, SHELL_COMMANDS, type CommandIO } from './host-shell.ts';
+import { splitKeys, type Key } from './key-sequences.ts';
+import { LineEditor } from './line-editor.ts';
+import { StdinSource } from './stdin-source.ts';
+import { columnsOf } from './text-width.ts';
+
+/** The part of a terminal emulator a session writes to; xterm.js in the page, a fake in tests. */
+export interface Screen {
+  write(data: string | Uint8Array): void;
+  clear(): void;
+  readonly cols: number;
+}
+
+export interface TerminalContext {
+  workspace: Workspace;
+  engine: EngineSession;
+  history: CommandHistory;
+  edit(path: string): void;
+}
+
+/** docker's command names for completion, from engine/cli once it has loaded. */
+let dockerVocabulary: { commands: string[]; groups: Record<string, string[]> } = { commands: [], groups: {} };
+void loadCli().then((cli) => {
+  if (cli) {
+    dockerVocabulary = {
+      commands: Object.keys(cli.COMMANDS),
+      groups: Object.fromEntries(Object.entries(cli.GROUPS).map(([name, g]) => [name, Object.keys(g.commands)])),
+    };
+  }
+});
+
+const GREEN = '\x1b[1;32m';
+const BLUE = '\x1b[1;34m';
+const DIM = '\x1b[2m';
+const RESET = '\x1b[0m';
+
+interface Foreground {
+  controller: AbortController;
+  stdin: StdinSource;
+  line: string;
+}
+
+/**
+ * One terminal tab: its shell, the line being typed, and the command running in the foreground.
+ * While a command runs, keys go to it as a terminal in canonical mode would pass them: typed text is
+ * echoed and sent a line at a time, Ctrl-D ends input, Ctrl-C interrupts (io.signal).
+ */
+export class TerminalSession {
+  readonly id: number;
+  title = $state('');
+  busy = $state(false);
+  /** The running command line, shown in the tab. */
+  running = $state('');
+
+  readonly shell: HostShell;
+  #editor = new LineEditor();
+  #screen: Screen | null = null;
+  #pending: Array<string | Uint8Array> = [];
+  #foreground: Foreground | null = null;
+  #cursorRow = 0; // rows between the start of the prompt and the cursor, for redraws
+  #encoder = new TextEncoder();
+
+  constructor(id: number, private readonly context: TerminalContext, private readonly banner: boolean) {
+    this.id = id;
+    this.title = `Terminal ${id}`;
+    this.shell = new HostShell({
+      workspace: context.workspace,
+      docker: (argv, io, cwd) => this.#docker(argv, io, cwd),
+      edit: (path) => context.edit(path),
+      clear: () => this.#clear(),
+      history: () => context.history.lines,
+    });
+  }
+
+  attach(screen: Screen): void {
+    this.#screen = screen;
+    for (const chunk of this.#pending.splice(0)) screen.write(chunk);
+    if (this.banner) {
+      this.#write(`${BLUE}Dockyard${RESET} - Docker in your browser. Containers here are WebAssembly programs;\n`);
+      this.#write(`images and layers are kept in this browser. Type ${GREEN}help${RESET} for the shell, or try:\n\n`);
+      this.#write(`  docker run hello-world\n\n`);
+    }
+    this.#newPrompt();
+  }
+
+  detach(): void {
+    this.#screen = null;
+    this.#foreground?.controller.abort();
+  }
+
+  /** Type a command as if the learner had (the tutorial's "run this" buttons use it). */
+  type(line: string): void {
+    if (this.#foreground) return;
+    this.#editor.insert(line);
+    this.#redraw();
+  }
+
+  /** Keys from the terminal emulator. */
+  input(data: string): void {
+    if (this.#foreground) {
+      this.#foregroundInput(data);
+      return;
+    }
+    for (const key of splitKeys(data)) this.#key(key);
+  }
+
+  #key(key: Key): void {
+    const e = this.#editor;
+    switch (key.kind) {
+      case 'text': e.insert(key.text); break;
+      case 'enter': void this.#submit(); return;
+      case 'backspace': e.backspace(); break;
+      case 'delete': e.deleteForward(); break;
+      case 'left': e.left(); break;
+      case 'right': e.right(); break;
+      case 'up': e.historyUp(); break;
+      case 'down': e.historyDown(); break;
+      case 'home': e.home(); break;
+      case 'end': e.end(); break;
+      case 'word-left': e.wordLeft(); break;
+      case 'word-right': e.wordRight(); break;
+      case 'tab': this.#complete(); return;
+      case 'ctrl':
+        switch (key.letter) {
+          case 'a': e.home(); break;
+          case 'e': e.end(); break;
+          case 'b': e.left(); break;
+          case 'f': e.right(); break;
+          case 'p': e.historyUp(); break;
+          case 'n': e.historyDown(); break;
+          case 'u': e.deleteToStart(); break;
+          case 'k': e.deleteToEnd(); break;
+          case 'w': e.deleteWordBefore(); break;
+          case 'c':
+            this.#endLine('^C');
+            this.#newPrompt();
+            return;
+          case 'd':
+            if (e.buffer === '') return; // no shell to log out of: ignore, as with ignoreeof
+            e.deleteForward();
+            break;
+          case 'l':
+            this.#clear();
+            this.#redraw();
+            return;
+          default:
+            return;
+        }
+        break;
+      default:
+        return;
+    }
+    this.#redraw();
+  }
+
+  async #submit(): Promise<void> {
+    const line = this.#editor.buffer;
+    this.#endLine('');
+    if (!line.trim()) {
+      this.#newPrompt();
+      return;
+    }
+    this.context.history.add(line);
+    const fg: Foreground = { controller: new AbortController(), stdin: new StdinSource(), line: '' };
+    this.#foreground = fg;
+    this.busy = true;
+    this.running = line.trim();
+    const io: CommandIO = {
+      stdout: (chunk) => this.#write(chunk),
+      stderr: (chunk) => this.#write(chunk),
+      stdin: fg.stdin,
+      signal: fg.controller.signal,
+      isTerminal: true,
+    };
+    try {
+      await this.shell.run(line, io);
+    } catch (e) {
+      // A failure the command did not turn into a message: still no stack trace for the learner.
+      this.#write(`sh: ${e instanceof Error ? e.message : String(e)}\n`);
+    } finally {
+      fg.stdin.close();
+      this.#foreground = null;
+      this.busy = false;
+      this.running = '';
+      this.context.engine.changed();
+      if (this.#screen) this.#newPrompt();
+    }
+  }
+
+  #foregroundInput(data: string): void {
+    const fg = this.#foreground!;
+    for (const key of splitKeys(data)) {
+      if (key.kind === 'ctrl' && key.letter === 'c') {
+        this.#write('^C\n');
+        fg.line = '';
+        fg.controller.abort();
+      } else if (key.kind === 'ctrl' && key.letter === 'd') {
+        if (fg.line) {
+          fg.stdin.push(this.#encoder.encode(fg.line));
+          fg.line = '';
+        } else {
+          fg.stdin.close();
+        }
+      } else if (key.kind === 'enter') {
+        this.#write('\n');
+        fg.stdin.push(this.#encoder.encode(`${fg.line}\n`));
+        fg.line = '';
+      } else if (key.kind === 'backspace') {
+        if (fg.line) {
+          const last = [...fg.line].pop()!;
+          fg.line = fg.line.slice(0, -last.length);
+          const w = columnsOf(last);
+          this.#write('\b'.repeat(w) + ' '.repeat(w) + '\b'.repeat(w));
+        }
+      } else if (key.kind === 'text') {
+        fg.line += key.text;
+        this.#write(key.text);
+      } else if (key.kind === 'tab') {
+        fg.line += '\t';
+        this.#write('\t');
+      }
+    }
+  }
+
+  #complete(): void {
+    const ws = this.context.workspace;
+    const engine = this.context.engine;
+    const sources: CompletionSources = {
+      shellCommands: Object.keys(SHELL_COMMANDS),
+      dockerCommands: dockerVocabulary.commands,
+      dockerGroups: dockerVocabulary.groups,
+      images: () => engine.images.flatMap((i) => [...i.RepoTags.filter((t) => t !== '<none>:<none>'), ...i.RepoTags.map((t) => t.replace(/:latest$/, ''))]),
+      containers: () => engine.containers.flatMap((c) => c.Names.map((n) => n.replace(/^\//, ''))),
+      files: (dir) => {
+        const path = resolvePath(this.shell.cwd, dir);
+        if (ws.stat(path)?.kind !== 'dir') return null;
+        return ws.list(path).map((e) => e.path.slice(e.path.lastIndexOf('/') + 1) + (e.kind === 'dir' ? '/' : ''));
+      },
+    };
+    const result = complete(this.#editor.beforeCursor, sources);
+    if (result.candidates.length > 0) {
+      // List them below, then draw the prompt again with the line and cursor as they were.
+      const cursor = this.#editor.cursor;
+      this.#editor.end();
+      this.#redraw();
+      this.#write(`\n${this.#columns(result.candidates)}`);
+      this.#cursorRow = 0;
+      this.#editor.cursor = cursor;
+      this.#redraw();
+      return;
+    }
+    if (result.text || result.replace) this.#editor.replaceBeforeCursor(result.replace, result.text);
+    this.#redraw();
+  }
+
+  #columns(words: string[]): string {
+    const width = Math.max(...words.map((w) => w.length)) + 2;
+    const cols = Math.max(1, Math.floor((this.#screen?.cols ?? 80) / width));
+    let out = '';
+    words.forEach((w, i) => {
+      out += (i % cols === cols - 1 || i === words.length - 1) ? `${w}\n` : w.padEnd(width);
+    });
+    return out;
+  }
+
+  async #docker(argv: string[], io: CommandIO, cwd: string): Promise<number> {
+    const session = this.context.engine;
+    if (session.status === 'connecting') await session.whenSettled();
+    return runDockerCommand(argv, io, {
+      engine: session.ready ? session.engine : null,
+      engineError: session.error,
+      columns: this.#screen?.cols ?? 80,
+      buildContext: async (dir) => this.context.workspace.context(resolvePath(cwd, dir)),
+      readFile: async (path) => this.context.workspace.read(resolvePath(cwd, path)),
+      writeFile: (path, data) => this.context.workspace.write(resolvePath(cwd, path), data),
+    });
+  }
+
+  // ---- drawing ----
+
+  #promptText(): string {
+    return `${GREEN}learner@dockyard${RESET}:${BLUE}${this.shell.prompt}${RESET}$ `;
+  }
+
+  #newPrompt(): void {
+    this.#editor.reset(this.context.history.lines);
+    this.#cursorRow = 0;
+    this.#write(this.#promptText());
+  }
+
+  /** Move past the line being edited (printing `suffix` first) so output starts on a fresh line. */
+  #endLine(suffix: string): void {
+    this.#editor.end();
+    this.#redraw();
+    this.#write(suffix ? `${DIM}${suffix}${RESET}\n` : '\n');
+  }
+
+  /**
+   * Redraw the prompt and buffer in place, wrapping at the screen width: go back to the row the
+   * prompt starts on, clear below, write it again, then put the cursor under the editor's cursor.
+   */
+  #redraw(): void {
+    const cols = this.#screen?.cols ?? 80;
+    const e = this.#editor;
+    const prompt = this.#promptText();
+    let out = this.#cursorRow > 0 ? `\x1b[${this.#cursorRow}A` : '';
+    out += `\r\x1b[J${prompt}${e.buffer}`;
+    const promptWidth = columnsOf(prompt);
+    const total = promptWidth + columnsOf(e.buffer);
+    if (total > 0 && total % cols === 0) out += ' \r'; // leave the pending-wrap state xterm keeps at the margin
+    const endRow = Math.floor(total / cols);
+    const at = promptWidth + columnsOf(e.buffer.slice(0, e.cursor));
+    const row = Math.floor(at / cols);
+    const col = at % cols;
+    if (endRow > row) out += `\x1b[${endRow - row}A`;
+    out += '\r';
+    if (col > 0) out += `\x1b[${col}C`;
+    this.#cursorRow = row;
+    this.#writeRaw(out);
+  }
+
+  #clear(): void {
+    this.#screen?.clear();
+    this.#cursorRow = 0;
+  }
+
+  #write(data: string | Uint8Array): void {
+    this.#writeRaw(data);
+  }
+
+  #writeRaw(data: string | Uint8Array): void {
+    if (this.#screen) this.#screen.write(data);
+    else this.#pending.push(data);
+  }
+}

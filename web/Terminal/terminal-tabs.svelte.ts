@@ -1,0 +1,43 @@
+import { TerminalSession, type TerminalContext } from './terminal-session.svelte.ts';
+
+/** The open terminal tabs; there is always at least one. */
+export class TerminalTabs {
+  sessions = $state.raw<TerminalSession[]>([]);
+  activeId = $state(0);
+  #next = 1;
+
+  constructor(private readonly context: TerminalContext) {
+    this.add();
+  }
+
+  get active(): TerminalSession {
+    return this.sessions.find((s) => s.id === this.activeId) ?? this.sessions[0];
+  }
+
+  add(): TerminalSession {
+    const session = new TerminalSession(this.#next, this.context, this.#next === 1);
+    this.#next += 1;
+    this.sessions = [...this.sessions, session];
+    this.activeId = session.id;
+    return session;
+  }
+
+  close(id: number): void {
+    const index = this.sessions.findIndex((s) => s.id === id);
+    if (index === -1) return;
+    this.sessions[index].detach();
+    const rest = this.sessions.filter((s) => s.id !== id);
+    this.sessions = rest;
+    if (rest.length === 0) this.add();
+    else if (this.activeId === id) this.activeId = rest[Math.max(0, index - 1)].id;
+  }
+
+  select(id: number): void {
+    if (this.sessions.some((s) => s.id === id)) this.activeId = id;
+  }
+
+  /** Put a command on the active tab's line (for "run this" buttons). */
+  type(line: string): void {
+    this.active.type(line);
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * Columns a string takes in the terminal: wide East Asian characters (Hangul, CJK, full-width
+ * forms) take two, as xterm.js draws them. Escape sequences take none. The line editor needs this to
+ * put the cursor back where it belongs when a Korean command wraps.
+ */
+export function columnsOf(text: string): number {
+  let width = 0;
+  const plain = text.replace(/\x1b\[[0-9;?]*[@-~]/g, '');
+  for (const ch of plain) {
+    const code = ch.codePointAt(0)!;
+    width += isWide(code) ? 2 : 1;
+  }
+  return width;
+}
+
+function isWide(code: number): boolean {
+  return (
+    (code >= 0x1100 && code <= 0x115f) ||
+    (code >= 0x2e80 && code <= 0xa4cf) ||
+    (code >= 0xac00 && code <= 0xd7a3) ||
+    (code >= 0xf900 && code <= 0xfaff) ||
+    (code >= 0xfe30 && code <= 0xfe4f) ||
+    (code >= 0xff00 && code <= 0xff60) ||
+    (code >= 0xffe0 && code <= 0xffe6) ||
+    (code >= 0x1f300 && code <= 0x1faff) ||
+    (code >= 0x20000 && code <= 0x3fffd)
+  );
+}

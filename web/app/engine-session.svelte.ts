@@ -1,0 +1,134 @@
+import type { ContainerSummary, Engine, EngineEvent, ImageSummary, Volume } from '../../engine/engine.ts';
+import { describeError } from '../lib/errors.ts';
+
+export type EngineStatus = 'connecting' | 'ready' | 'unavailable';
+
+/** How the page reaches an engine; the local browser engine today, a kernel service later (issue 8). */
+export interface EngineConnector {
+  /** Shown in the header: "Browser engine". */
+  label: string;
+  connect(): Promise<Engine>;
+}
+
+/**
+ * The engine the views and terminals share, and the lists every view shows, kept live: a change
+ * reported by `engine.events` (or a command that finished) refreshes the lists once, however many
+ * events arrive together. Views never call the engine for lists themselves; details they fetch
+ * through `engine` and refetch when `revision` moves.
+ */
+export class EngineSession {
+  readonly label: string;
+  status = $state<EngineStatus>('connecting');
+  error = $state('');
+  /** True once the lists have been read at least once (the views show a loading state before). */
+  loaded = $state(false);
+  images = $state.raw<ImageSummary[]>([]);
+  containers = $state.raw<ContainerSummary[]>([]);
+  volumes = $state.raw<Volume[]>([]);
+  /** Moves on every engine change; detail views refetch when it does. */
+  revision = $state(0);
+  /** The last events, newest last, for the activity line. */
+  lastEvent = $state.raw<EngineEvent | null>(null);
+
+  #engine: Engine | null = null;
+  #unsubscribe: (() => void) | null = null;
+  #refreshing: Promise<void> | null = null;
+  #again = false;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly connector: EngineConnector) {
+    this.label = connector.label;
+  }
+
+  /** The engine; only valid when status is 'ready'. */
+  get engine(): Engine {
+    if (!this.#engine) throw new Error('the engine is not connected');
+    return this.#engine;
+  }
+
+  get ready(): boolean {
+    return this.status === 'ready';
+  }
+
+  /** Resolves once connect() has succeeded or failed. */
+  whenSettled(): Promise<void> {
+    return this.#settled;
+  }
+
+  // #settle is declared first: field initialisers run in order, and #settled's sets it.
+  #settle: () => void = () => {};
+  #settled: Promise<void> = new Promise((resolve) => (this.#settle = resolve));
+
+  async connect(): Promise<void> {
+    this.status = 'connecting';
+    try {
+      const engine = await this.connector.connect();
+      await engine.ping();
+      this.#engine = engine;
+      this.#unsubscribe = await engine.events((event) => this.#onEvent(event));
+      this.status = 'ready';
+      await this.refresh();
+    } catch (e) {
+      this.status = 'unavailable';
+      this.error = describeError(e);
+    } finally {
+      this.#settle();
+    }
+  }
+
+  /** Re-read the lists now; calls made while a refresh runs are folded into one more. */
+  refresh(): Promise<void> {
+    if (!this.#engine) return Promise.resolve();
+    if (this.#refreshing) {
+      this.#again = true;
+      return this.#refreshing;
+    }
+    this.#refreshing = this.#readLists().finally(() => {
+      this.#refreshing = null;
+      if (this.#again) {
+        this.#again = false;
+        void this.refresh();
+      }
+    });
+    return this.#refreshing;
+  }
+
+  /** After a terminal command: something may have changed even without an event. */
+  changed(): void {
+    this.revision += 1;
+    void this.refresh();
+  }
+
+  dispose(): void {
+    this.#unsubscribe?.();
+    if (this.#timer) clearTimeout(this.#timer);
+  }
+
+  #onEvent(event: EngineEvent): void {
+    this.lastEvent = event;
+    // Bursts (a build, a prune) send many events; refresh once they settle for a moment.
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.revision += 1;
+      void this.refresh();
+    }, 40);
+  }
+
+  async #readLists(): Promise<void> {
+    const engine = this.#engine!;
+    try {
+      const [images, containers, volumes] = await Promise.all([
+        engine.listImages(),
+        engine.listContainers({ all: true }),
+        engine.listVolumes(),
+      ]);
+      this.images = images;
+      this.containers = containers;
+      this.volumes = volumes.Volumes;
+      this.loaded = true;
+    } catch (e) {
+      this.error = describeError(e);
+    }
+  }
+}
