@@ -104,6 +104,9 @@ int box_copy(FILE *in, FILE *out);
 /* Reads one line (without its '\n') into *line; returns length or -1 at EOF. */
 ssize_t box_getline(char **line, size_t *cap, FILE *f);
 int box_is_wasm_file(const char *path);
+/* A terminal, as far as box can tell: isatty() and TERM set (docker run -t sets TERM; some WASI
+ * runtimes report every stdio descriptor as a character device). */
+int box_isatty(int fd);
 int box_is_dir(const char *path);
 const char *box_basename(const char *path);
 /* Parses sizes like 64M, 10k, 1G. Returns -1 on a bad value. */

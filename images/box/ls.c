@@ -194,7 +194,7 @@ APPLET(ls)
         default: return box_usage_error("ls");
         }
     }
-    if (!o.cols) o.cols = box_out == box_real_stdout() && isatty(1);
+    if (!o.cols) o.cols = box_out == box_real_stdout() && box_isatty(1);
     int nargs = argc - optind;
     char *dot[] = { ".", NULL };
     char **args = nargs ? argv + optind : dot;

@@ -61,6 +61,10 @@ int main(int argc, char **argv)
     box_in = box_real_stdin();
     box_out = box_real_stdout();
     box_err = box_real_stderr();
+    /* WASI preview1 has no working directory: hosts pass the container's (WORKDIR, or the cwd of
+     * a dockyard.spawn request) as PWD, and every program starts by going there. */
+    const char *pwd = getenv("PWD");
+    if (pwd && pwd[0] == '/' && chdir(pwd) != 0) { /* a missing WORKDIR leaves us at "/" */ }
     const char *name = argc > 0 ? box_basename(argv[0]) : "box";
     const struct applet *a = box_find_applet(name);
     int st;

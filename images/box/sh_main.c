@@ -1,6 +1,7 @@
 /* The sh applet: option parsing, -c, script files, and the line-by-line reader for stdin.
  * Prompt: "PWD # " on stderr when stdin is a terminal (or with -i), like busybox for root;
- * nothing when stdin is a pipe or file, as `docker run -i image sh` with piped input shows. */
+ * nothing when stdin is a pipe or file, as `docker run -i image sh` with piped input shows.
+ * "A terminal" is box_isatty(): TERM set (docker run -t does that) and isatty(). */
 #include "sh.h"
 
 static void set_positional(int argc, char **argv)
@@ -156,7 +157,7 @@ int sh_main(int argc, char **argv)
         }
     } else {
         set_positional(argc - i, argv + i);
-        if (interactive < 0) interactive = box_in == box_real_stdin() && isatty(0);
+        if (interactive < 0) interactive = box_in == box_real_stdin() && box_isatty(0);
         st = run_stream(box_in, interactive);
     }
     if (sh_ctl == CTL_EXIT || sh_ctl == CTL_RETURN) st = sh_status;

@@ -158,11 +158,11 @@ static void read_heredocs(struct parser *p)
         while (s[p->pos]) {
             size_t eol = p->pos;
             while (s[eol] && s[eol] != '\n') eol++;
-            if (!s[eol]) break; /* a line not yet terminated: wait for more input */
+            if (!s[eol] && eol == p->pos) break; /* nothing more yet: wait for more input */
             const char *line = s + p->pos;
             size_t len = eol - p->pos;
             if (r->strip_tabs) while (len && *line == '\t') { line++; len--; }
-            p->pos = eol + 1;
+            p->pos = s[eol] ? eol + 1 : eol;
             if (len == strlen(r->delim) && !strncmp(line, r->delim, len)) { found = 1; break; }
             sb_addn(&body, line, len);
             sb_addc(&body, '\n');

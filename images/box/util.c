@@ -231,6 +231,12 @@ int box_is_wasm_file(const char *path)
     return n == 4 && m[0] == 0 && m[1] == 'a' && m[2] == 's' && m[3] == 'm';
 }
 
+int box_isatty(int fd)
+{
+    const char *term = getenv("TERM");
+    return term && *term && strcmp(term, "dumb") && isatty(fd);
+}
+
 int box_is_dir(const char *path)
 {
     struct stat st;
