@@ -3,7 +3,7 @@ import { WASI } from 'node:wasi';
 /** The applets box offers, asked from box itself (`box --list`), so the image never drifts from the binary. */
 export async function appletList(boxWasm: Uint8Array): Promise<string[]> {
   const out: string[] = [];
-  const module = await WebAssembly.compile(boxWasm);
+  const module = await WebAssembly.compile(boxWasm as Uint8Array<ArrayBuffer>);
   const wasi = new WASI({ version: 'preview1', args: ['box', '--list'], env: {}, returnOnExit: true });
   const imports = wasi.getImportObject() as WebAssembly.Imports;
   const memory = () => (instance.exports.memory as WebAssembly.Memory).buffer;
