@@ -112,7 +112,7 @@ export function fakeEngine(over: Partial<Engine> = {}): Engine & { calls: Call[]
     prune: async () => ({ ContainersDeleted: [], ImagesDeleted: [], VolumesDeleted: [], SpaceReclaimed: 0 }),
     events: async () => () => {},
     pull: async () => imageInspect(),
-    push: async () => ({ Digest: 'sha256:' + '1'.repeat(64), Size: 528 }),
+    push: async () => ({ Digest: `sha256:${'1'.repeat(64)}` as const, Size: 528 }),
     build: async () => ({ ImageId: IMAGE_ID, Tags: [], Warnings: [] }),
     listImages: async () => [],
     inspectImage: async (r) => {
