@@ -1,0 +1,76 @@
+import type { Mount } from '../engine/ports.ts';
+import { overlayOptions, type OverlayDirs } from './mounts.ts';
+import type { RuntimeRoot } from './runtime-root.ts';
+
+/** Memory Node itself needs next to the guest (measured RSS of the runner is ~45 MiB; headroom for GC). */
+export const RUNTIME_MEMORY_OVERHEAD = 96 * 1024 * 1024;
+/** Threads count as pids: Node uses ~10; a guest cannot make more, but a runaway runtime stops here. */
+export const PIDS_LIMIT = 128;
+
+export interface BundleOptions {
+  runtime: RuntimeRoot;
+  overlay: Required<OverlayDirs>;
+  hostname: string;
+  /** Named volumes as host directories. */
+  volumes: Array<Mount & { source: string }>;
+  memoryBytes?: number;
+  /** Under /sys/fs/cgroup/<controller>/. */
+  cgroupsPath: string;
+  /** The process: args are the runner's (Node, the runner, its JSON spec). */
+  args: string[];
+}
+
+const MASKED_PATHS = ['/proc/acpi', '/proc/asound', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware'];
+const READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
+
+/** The process part of config.json, also given to `runc exec --process`. */
+export function processSpec(args: string[]): object {
+  return {
+    terminal: false,
+    user: { uid: 0, gid: 0 },
+    args,
+    env: ['PATH=/usr/bin', 'NODE_OPTIONS='],
+    cwd: '/',
+    capabilities: { bounding: [], effective: [], inheritable: [], permitted: [], ambient: [] },
+    rlimits: [{ type: 'RLIMIT_NOFILE', hard: 1024, soft: 1024 }],
+    noNewPrivileges: true,
+  };
+}
+
+/**
+ * config.json of a container (OCI runtime spec 1.0): the runtime root read-only, the image's
+ * overlay at /rootfs, pid/mount/uts/ipc/net namespaces (the net namespace holds only a loopback
+ * device, left down: WASI preview1 has no sockets), cgroup limits, no capabilities,
+ * no-new-privileges, Docker's masked and read-only /proc paths.
+ */
+export function bundleConfig(o: BundleOptions): object {
+  const guest = o.runtime.guestRoot;
+  const mounts: object[] = [
+    { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
+    { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
+    ...o.runtime.binds.map((b) => ({ destination: b.destination, type: 'bind', source: b.source, options: ['rbind', 'ro', 'nosuid', 'nodev'] })),
+    { destination: guest, type: 'overlay', source: 'overlay', options: [...overlayOptions(o.overlay).split(','), 'nodev', 'nosuid'] },
+    ...o.volumes.map((v) => ({ destination: `${guest}${v.target}`, type: 'bind', source: v.source, options: ['rbind', v.readOnly ? 'ro' : 'rw', 'nosuid', 'nodev', 'noexec'] })),
+  ];
+  const memory = o.memoryBytes ? { limit: o.memoryBytes + RUNTIME_MEMORY_OVERHEAD, swap: o.memoryBytes + RUNTIME_MEMORY_OVERHEAD } : undefined;
+  return {
+    ociVersion: '1.0.2',
+    process: processSpec(o.args),
+    root: { path: o.runtime.root, readonly: true },
+    hostname: o.hostname,
+    mounts,
+    linux: {
+      namespaces: [{ type: 'pid' }, { type: 'network' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }],
+      cgroupsPath: o.cgroupsPath,
+      resources: {
+        devices: [{ allow: false, access: 'rwm' }],
+        pids: { limit: PIDS_LIMIT },
+        cpu: { shares: 1024 },
+        ...(memory ? { memory } : {}),
+      },
+      maskedPaths: MASKED_PATHS,
+      readonlyPaths: READONLY_PATHS,
+      rootfsPropagation: 'private',
+    },
+  };
+}

@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, readFile, readdir, readlink, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EngineError } from '../engine/errors.ts';
+import type { BlobStore, Digest, FsNode, SnapshotChange, Snapshotter } from '../engine/ports.ts';
+import { comparePaths } from '../engine/tar/tar-entry.ts';
+import type { DataRoot } from './data-root.ts';
+import { LayerUnpacker } from './layer-unpacker.ts';
+import { mountOverlay, unmount, type OverlayDirs } from './mounts.ts';
+
+const KEY = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
+
+/**
+ * Containers' root file systems as overlayfs: the image's unpacked layers below, one upper
+ * directory per container. The overlay itself is mounted by runc inside the container's mount
+ * namespace (so it vanishes with the container and never lingers on the host); this class owns the
+ * directories and reads the upper directory back as changes.
+ */
+export class OverlaySnapshotter implements Snapshotter {
+  readonly unpacker: LayerUnpacker;
+
+  constructor(
+    private readonly data: DataRoot,
+    blobs: BlobStore,
+  ) {
+    this.unpacker = new LayerUnpacker(data, blobs);
+  }
+
+  #dir(key: string): string {
+    if (!KEY.test(key)) throw new EngineError('invalid-argument', `invalid snapshot key ${JSON.stringify(key)}`);
+    return this.data.container(key);
+  }
+
+  async prepare(key: string, layers: Digest[]): Promise<void> {
+    const dir = this.#dir(key);
+    await this.unpacker.dirs(layers);
+    await mkdir(join(dir, 'upper'), { recursive: true, mode: 0o755 });
+    await mkdir(join(dir, 'work'), { recursive: true, mode: 0o700 });
+    await writeFile(join(dir, 'layers.json'), JSON.stringify(layers));
+  }
+
+  /** The overlay of a prepared snapshot, for the runtime's bundle. */
+  async overlay(key: string): Promise<Required<OverlayDirs>> {
+    const dir = this.#dir(key);
+    let layers: Digest[];
+    try {
+      layers = JSON.parse(await readFile(join(dir, 'layers.json'), 'utf8')) as Digest[];
+    } catch {
+      throw new EngineError('not-found', `no such snapshot: ${key}`);
+    }
+    const lower = await this.unpacker.dirs(layers);
+    // overlayfs needs a lower directory even for an image without layers.
+    if (lower.length === 0) lower.push(await this.#empty());
+    return { lower, upper: join(dir, 'upper'), work: join(dir, 'work') };
+  }
+
+  async #empty(): Promise<string> {
+    const empty = join(this.data.layers, 'empty');
+    await mkdir(empty, { recursive: true, mode: 0o755 });
+    return empty;
+  }
+
+  async changes(key: string): Promise<SnapshotChange[]> {
+    const { lower, upper } = await this.overlay(key);
+    // The lower layers merged, read-only: what the image itself has at each path.
+    let view = lower[0];
+    let mounted = '';
+    if (lower.length > 1) {
+      mounted = join(this.data.mounts, `lower-${randomBytes(8).toString('hex')}`);
+      await mkdir(mounted, { recursive: true });
+      await mountOverlay(mounted, { lower });
+      view = mounted;
+    }
+    try {
+      const out: SnapshotChange[] = [];
+      await walkUpper(upper, view, '', out);
+      return out.sort((a, b) => comparePaths(a.path, b.path));
+    } finally {
+      if (mounted) {
+        await unmount(mounted);
+        await rm(mounted, { recursive: true, force: true });
+      }
+    }
+  }
+
+  async remove(key: string): Promise<void> {
+    await rm(this.#dir(key), { recursive: true, force: true });
+  }
+}
+
+async function kindAt(path: string): Promise<'dir' | 'other' | undefined> {
+  try {
+    return (await lstat(path)).isDirectory() ? 'dir' : 'other';
+  } catch {
+    return undefined;
+  }
+}
+
+/** Overlay upper directory -> changes: char 0/0 is a deletion; a directory hiding lower entries it has no whiteout for is opaque. */
+async function walkUpper(upper: string, lowerView: string, rel: string, out: SnapshotChange[]): Promise<void> {
+  const names = await readdir(join(upper, rel));
+  for (const name of names) {
+    const p = rel === '' ? name : `${rel}/${name}`;
+    const st = await lstat(join(upper, p));
+    const inLower = await kindAt(join(lowerView, p));
+    if (st.isCharacterDevice() && st.rdev === 0) {
+      if (inLower) out.push({ path: `/${p}`, kind: 'D' });
+      continue;
+    }
+    let node: FsNode;
+    let opaque = false;
+    if (st.isDirectory()) {
+      node = { type: 'dir', mode: st.mode & 0o7777 };
+      if (inLower === 'dir') {
+        const mine = new Set(await readdir(join(upper, p)));
+        opaque = (await readdir(join(lowerView, p))).some((n) => !mine.has(n));
+      }
+    } else if (st.isSymbolicLink()) {
+      node = { type: 'symlink', target: await readlink(join(upper, p)) };
+    } else if (st.isFile()) {
+      node = { type: 'file', mode: st.mode & 0o7777, content: new Uint8Array(await readFile(join(upper, p))) };
+    } else {
+      continue; // FIFOs and sockets a program made: not representable in a layer.
+    }
+    out.push({ path: `/${p}`, kind: inLower ? 'C' : 'A', node, ...(opaque ? { opaque } : {}) });
+    if (st.isDirectory()) await walkUpper(upper, lowerView, p, out);
+  }
+}

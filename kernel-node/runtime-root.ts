@@ -1,0 +1,77 @@
+import { execFile } from 'node:child_process';
+import { mkdir, realpath, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import type { DataRoot } from './data-root.ts';
+
+const run = promisify(execFile);
+
+/** A read-only bind mount of a host file into the runtime root. */
+export interface RuntimeBind {
+  source: string;
+  destination: string;
+}
+
+/**
+ * The root file system runc gives every container: empty except for mount points. Node and its
+ * shared libraries are bound into it read-only, the WASI runner at /dockyard, and the container's
+ * overlay at /rootfs, which is the guest's preopened `/`. The guest never names these paths: the
+ * runner resolves every program path inside /rootfs as if it were the root.
+ */
+export interface RuntimeRoot {
+  root: string;
+  binds: RuntimeBind[];
+  node: string;
+  runner: string;
+  /** Where the guest's root file system is mounted inside the runtime root. */
+  guestRoot: string;
+}
+
+export const GUEST_ROOT = '/rootfs';
+const RUNNER_DIR = '/dockyard';
+
+/** Node's shared libraries and loader, as the dynamic linker will look for them. */
+export async function nodeLibraries(node: string): Promise<RuntimeBind[]> {
+  const { stdout } = await run('ldd', [node]);
+  const binds: RuntimeBind[] = [];
+  for (const line of stdout.split('\n')) {
+    const m = /=>\s+(\/\S+)/.exec(line) ?? /^\s*(\/\S+)\s+\(/.exec(line);
+    if (!m) continue;
+    binds.push({ source: await realpath(m[1]), destination: m[1] });
+  }
+  return binds;
+}
+
+/** Bundle wasi-runner.ts (with the engine's path rules it imports) into one file Node runs as is. */
+export async function bundleRunner(outFile: string): Promise<void> {
+  const here = dirname(fileURLToPath(import.meta.url));
+  await build({
+    entryPoints: [join(here, 'wasi-runner.ts')],
+    outfile: outFile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'error',
+  });
+}
+
+/** Build the runtime root under the data root (at every start: it is small and must match this Node). */
+export async function prepareRuntimeRoot(data: DataRoot): Promise<RuntimeRoot> {
+  const root = join(data.runtime, 'root');
+  const runnerDir = join(data.runtime, 'runner');
+  await rm(data.runtime, { recursive: true, force: true });
+  await mkdir(runnerDir, { recursive: true, mode: 0o755 });
+  await bundleRunner(join(runnerDir, 'wasi-runner.mjs'));
+  const node = '/usr/bin/node';
+  const binds: RuntimeBind[] = [{ source: await realpath(process.execPath), destination: node }, ...(await nodeLibraries(process.execPath)), { source: runnerDir, destination: RUNNER_DIR }];
+  for (const dir of ['proc', 'dev', GUEST_ROOT.slice(1), RUNNER_DIR.slice(1)]) await mkdir(join(root, dir), { recursive: true, mode: 0o755 });
+  for (const b of binds) {
+    if (b.destination === RUNNER_DIR) continue;
+    await mkdir(join(root, dirname(b.destination)), { recursive: true, mode: 0o755 });
+    await writeFile(join(root, b.destination), '', { mode: 0o444 });
+  }
+  return { root, binds, node, runner: `${RUNNER_DIR}/wasi-runner.mjs`, guestRoot: GUEST_ROOT };
+}

@@ -1,0 +1,78 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MemoryBlobStore } from '../../engine/memory/index.ts';
+import { sha256 } from '../../engine/oci/digest.ts';
+import type { Digest, ProcessExit, ProcessSpec } from '../../engine/ports.ts';
+import type { TarEntry } from '../../engine/tar/tar-entry.ts';
+import { writeTar } from '../../engine/tar/tar-writer.ts';
+import { DataRoot } from '../../kernel-node/data-root.ts';
+import { OverlaySnapshotter } from '../../kernel-node/overlay-snapshotter.ts';
+import { RuncRuntime } from '../../kernel-node/runc-runtime.ts';
+import { prepareRuntimeRoot } from '../../kernel-node/runtime-root.ts';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+/** fixtures/probe.c compiled to WASI in a temp dir (the tests' one guest program). */
+export function compileProbe(dir: string): Uint8Array {
+  const out = join(dir, 'probe.wasm');
+  execFileSync('clang', ['--target=wasm32-wasi', '-O2', '-o', out, join(here, 'fixtures', 'probe.c')]);
+  return readFileSync(out);
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface RuntimeFixture {
+  dir: string;
+  data: DataRoot;
+  blobs: MemoryBlobStore;
+  snaps: OverlaySnapshotter;
+  rt: RuncRuntime;
+  probe: Uint8Array;
+  layer(entries: TarEntry[]): Promise<Digest>;
+  run(key: string, args: string[], more?: Partial<ProcessSpec>, stdin?: string): Promise<{ exit: ProcessExit; stdout: string; stderr: string }>;
+}
+
+export async function runtimeFixture(): Promise<RuntimeFixture> {
+  const dir = tempDir('dockyard-kernel-');
+  const data = new DataRoot(join(dir, 'root'));
+  const blobs = new MemoryBlobStore();
+  const snaps = new OverlaySnapshotter(data, blobs);
+  const runtime = await prepareRuntimeRoot(data);
+  const rt = new RuncRuntime({ data, runtime, snapshots: snaps, volumePath: (n) => join(dir, 'volumes', n) });
+  const probe = compileProbe(dir);
+  const fx: RuntimeFixture = {
+    dir,
+    data,
+    blobs,
+    snaps,
+    rt,
+    probe,
+    async layer(entries) {
+      const tar = writeTar(entries);
+      const digest = sha256(tar);
+      await blobs.put({ digest }, tar);
+      return digest;
+    },
+    async run(key, args, more = {}, stdin) {
+      let stdout = '';
+      let stderr = '';
+      const dec = new TextDecoder();
+      const p = await rt.start(key, { args, env: ['PATH=/bin'], cwd: '/', hostname: key, tty: false, openStdin: stdin !== undefined, mounts: [], ...more }, {
+        stdout: (d) => (stdout += dec.decode(d)),
+        stderr: (d) => (stderr += dec.decode(d)),
+      });
+      if (stdin !== undefined) {
+        p.writeStdin(new TextEncoder().encode(stdin));
+        p.closeStdin();
+      }
+      const exit = await p.exited;
+      return { exit, stdout, stderr };
+    },
+  };
+  return fx;
+}
