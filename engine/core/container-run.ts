@@ -88,13 +88,13 @@ export class ContainerRunner {
       throw e instanceof EngineError ? e : new EngineError('internal', message);
     }
     session.process = process;
-    session.stdinClosed = false;
     await updateContainer(core, c.Id, (r) => {
       r.State = { ...r.State, Status: 'running', Running: true, Paused: false, OOMKilled: false, Dead: false, Pid: this.#nextPid++, ExitCode: 0, Error: '', StartedAt: rfc3339Nano(core.now()) };
     });
     core.events.emit('container', 'start', c.Id, { image: c.Config.Image, name: c.Name.slice(1) });
     for (const chunk of session.stdinQueue.splice(0)) process.writeStdin(chunk);
     if (session.stdinClosed) process.closeStdin();
+    session.stdinClosed = false;
     session.done = process.exited.then(
       (exit) => this.#exited(c, session, exit),
       (e) => this.#exited(c, session, { exitCode: 128, oomKilled: false, error: e instanceof Error ? e.message : String(e) }),
