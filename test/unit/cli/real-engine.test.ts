@@ -70,6 +70,26 @@ describe('docker CLI on the real engine', () => {
     expect(history.stdout.split('\n')[0]).toMatch(/^IMAGE +CREATED +CREATED BY +SIZE +COMMENT$/);
   });
 
+  it('run -i feeds stdin to the shell until end of input', async () => {
+    const h = host();
+    await docker(h.engine, 'docker pull -q box');
+    const lines = ['echo one\n', 'echo two; exit 5\n'];
+    const r = await docker(h.engine, 'docker run -i --rm box sh', {
+      stdin: { read: async () => (lines.length ? new TextEncoder().encode(lines.shift()) : null) },
+    });
+    expect(r).toEqual({ status: 5, stdout: 'one\ntwo\n', stderr: '' });
+  });
+
+  it('exec runs in a running container', async () => {
+    const h = host();
+    await docker(h.engine, 'docker pull -q box');
+    const started = await docker(h.engine, 'docker run -d --name svc box sleep 30');
+    expect(started.stdout).toMatch(/^[0-9a-f]{64}\n$/);
+    const r = await docker(h.engine, "docker exec svc sh -c 'echo inside; exit 4'");
+    expect(r).toEqual({ status: 4, stdout: 'inside\n', stderr: '' });
+    expect((await docker(h.engine, 'docker rm -f svc')).status).toBe(0);
+  });
+
   it('volumes: create, ls, rm', async () => {
     const h = host();
     expect((await docker(h.engine, 'docker volume create data')).stdout).toBe('data\n');

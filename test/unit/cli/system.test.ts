@@ -90,9 +90,13 @@ describe('prune prompts', () => {
   });
 
   it('container prune removes stopped containers only', async () => {
-    const engine = fakeEngine({ listContainers: async () => [summary(), summary({ Id: 'b'.repeat(64), State: 'exited' })] });
+    const stopped = summary({ Id: 'b'.repeat(64), State: 'exited' });
+    const engine = fakeEngine({
+      listContainers: async () => [summary(), stopped],
+      diskUsage: async () => ({ LayersSize: 0, Images: [], Containers: [{ ...stopped, SizeRw: 2500, SizeRootFs: 0 }], Volumes: [], BuildCache: [] }),
+    });
     const r = await docker(engine, 'docker container prune -f');
-    expect(r.stdout).toBe(`Deleted Containers:\n${'b'.repeat(64)}\n\nTotal reclaimed space: 0B\n`);
+    expect(r.stdout).toBe(`Deleted Containers:\n${'b'.repeat(64)}\n\nTotal reclaimed space: 2.5kB\n`);
     expect(engine.calls.filter((c) => c[0] === 'removeContainer')).toEqual([['removeContainer', 'b'.repeat(64)]]);
   });
 
