@@ -1,0 +1,108 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sha256 } from '../../engine/oci/digest.ts';
+import type { Digest } from '../../engine/ports.ts';
+import { DiskBlobStore } from '../../kernel-node/disk-blob-store.ts';
+import { DiskLogStore } from '../../kernel-node/disk-log-store.ts';
+import { DiskMetadataStore } from '../../kernel-node/disk-metadata-store.ts';
+import { DiskVolumeStore } from '../../kernel-node/disk-volume-store.ts';
+import { blobStoreSuite } from '../conformance/blob-store-suite.ts';
+import { logStoreSuite } from '../conformance/log-store-suite.ts';
+import { metadataStoreSuite } from '../conformance/metadata-store-suite.ts';
+import { tempDir } from './harness.ts';
+
+const root = tempDir('dockyard-stores-');
+let n = 0;
+const fresh = () => join(root, String(n++));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const openBlobs = (dir: string) => DiskBlobStore.open(join(dir, 'sha256'), join(dir, 'staging'), join(dir, 'quarantine'));
+const blobDirs = new Map<DiskBlobStore, string>();
+
+blobStoreSuite(
+  'disk',
+  async () => {
+    const dir = fresh();
+    const store = await openBlobs(dir);
+    blobDirs.set(store, dir);
+    return store;
+  },
+  {
+    corrupt: async (store, digest) => {
+      writeFileSync(join(blobDirs.get(store as DiskBlobStore)!, 'sha256', digest.slice(7)), 'flipped bytes');
+    },
+  },
+);
+
+const metaDirs = new Map<DiskMetadataStore, string>();
+metadataStoreSuite(
+  'disk',
+  async () => {
+    const dir = fresh();
+    const store = await DiskMetadataStore.open(dir);
+    metaDirs.set(store, dir);
+    return store;
+  },
+  { reopen: async (store) => DiskMetadataStore.open(metaDirs.get(store as DiskMetadataStore)!) },
+);
+
+logStoreSuite('disk', async () => DiskLogStore.open(fresh()));
+
+describe('disk stores survive kill -9 at any point', () => {
+  it('a writer killed mid-way leaves stores that open, verify, and hold whole batches only', async () => {
+    const dir = fresh();
+    // A child process writes blobs then a tag naming them, in the core's order, in a loop; we kill -9 it.
+    const script = `
+      import { DiskBlobStore } from ${JSON.stringify(new URL('../../kernel-node/disk-blob-store.ts', import.meta.url).pathname)};
+      import { DiskMetadataStore } from ${JSON.stringify(new URL('../../kernel-node/disk-metadata-store.ts', import.meta.url).pathname)};
+      import { createHash } from 'node:crypto';
+      const blobs = await DiskBlobStore.open(${JSON.stringify(join(dir, 'blobs'))}, ${JSON.stringify(join(dir, 'staging'))}, ${JSON.stringify(join(dir, 'q'))});
+      const meta = await DiskMetadataStore.open(${JSON.stringify(join(dir, 'meta'))});
+      for (let i = 0; ; i++) {
+        const bytes = new Uint8Array(256 * 1024).fill(i % 251);
+        bytes[0] = i & 255; bytes[1] = i >> 8;
+        const digest = 'sha256:' + createHash('sha256').update(bytes).digest('hex');
+        async function* chunks() { for (let o = 0; o < bytes.length; o += 8192) yield bytes.subarray(o, o + 8192); }
+        await blobs.put({ digest, size: bytes.length }, chunks());
+        await meta.batch([{ op: 'put', bucket: 'images', key: digest, value: { i } }, { op: 'put', bucket: 'tags', key: 'img:' + i, value: digest }]);
+        if (i === 3) process.stdout.write('going\\n');
+      }`;
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'writer.mts');
+    writeFileSync(file, script);
+    const child = spawn(process.execPath, ['--import', 'tsx', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.once('data', () => resolve());
+      child.once('close', (code) => reject(new Error(`writer exited with ${code}`)));
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('close', r));
+    const store = await DiskBlobStore.open(join(dir, 'blobs'), join(dir, 'staging'), join(dir, 'q'));
+    const meta = await DiskMetadataStore.open(join(dir, 'meta'));
+    expect(readdirSync(join(dir, 'staging'))).toEqual([]);
+    const tags = await meta.list<Digest>('tags');
+    expect(tags.length).toBeGreaterThan(3);
+    for (const [, digest] of tags) {
+      expect(sha256(await store.get(digest))).toBe(digest);
+      expect(await meta.get('images', digest)).toBeDefined();
+    }
+    for (const digest of await store.list()) expect(sha256(await store.get(digest))).toBe(digest);
+  });
+});
+
+describe('DiskVolumeStore', () => {
+  it('creates, measures and removes a volume directory; refuses names that are paths', async () => {
+    const dir = fresh();
+    const vols = new DiskVolumeStore(dir);
+    await vols.create('data');
+    expect(existsSync(join(dir, 'data', '_data'))).toBe(true);
+    writeFileSync(join(dir, 'data', '_data', 'f'), 'x'.repeat(1000));
+    expect(await vols.usage('data')).toBe(1000);
+    await vols.remove('data');
+    expect(existsSync(join(dir, 'data'))).toBe(false);
+    for (const bad of ['../etc', 'a/b', '.hidden', '']) await expect(vols.create(bad)).rejects.toMatchObject({ code: 'invalid-argument' });
+  });
+});
