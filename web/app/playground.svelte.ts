@@ -5,6 +5,8 @@ import { Layout } from './layout.svelte.ts';
 import { Workspace } from '../Workspace/workspace.svelte.ts';
 import { CommandHistory } from '../Terminal/command-history.ts';
 import { TerminalTabs } from '../Terminal/terminal-tabs.svelte.ts';
+import { Tutorial } from '../Tutorial/tutorial.svelte.ts';
+import { parseHash } from './routes.ts';
 
 /**
  * Everything the page holds, made once: the engine session, the workspace, the terminals, the route.
@@ -18,6 +20,7 @@ export class Playground {
   readonly workspace = new Workspace();
   readonly history = new CommandHistory();
   readonly terminals: TerminalTabs;
+  readonly tutorial: Tutorial;
 
   constructor(connector: EngineConnector) {
     this.engine = new EngineSession(connector);
@@ -26,6 +29,14 @@ export class Playground {
       engine: this.engine,
       history: this.history,
       edit: (path) => this.openFile(path),
+    });
+    this.tutorial = new Tutorial({
+      engine: this.engine,
+      terminals: this.terminals,
+      navigate: (hash) => {
+        const route = parseHash(hash);
+        this.router.go(route.view, route.subject);
+      },
     });
   }
 

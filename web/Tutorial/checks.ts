@@ -1,0 +1,240 @@
+/**
+ * Evaluating the check vocabulary (check-syntax.ts) against real engine state, through the Engine
+ * API only: listImages, inspectImage, history, listContainers, inspectContainer, changes,
+ * listVolumes, logs. A check never changes anything; "not found" from the engine means the check
+ * does not hold yet, any other failure is reported as an error the panel shows.
+ */
+import type { ContainerInspect, ContainerSummary, Engine, ImageInspect } from '../../engine/engine.ts';
+import { parseBytes, type Check, type Condition, type Op } from './check-syntax.ts';
+import type { Figure } from './lesson-format.ts';
+
+export interface CheckResult {
+  ok: boolean;
+  /** Set when the engine could not be asked (not when the state is simply not there yet). */
+  error?: string;
+}
+
+const KIND_LETTER = ['C', 'A', 'D'] as const;
+
+function isNotFound(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { code?: string }).code === 'not-found';
+}
+
+async function imageOrNull(engine: Engine, reference: string): Promise<ImageInspect | null> {
+  try {
+    return await engine.inspectImage(reference);
+  } catch (e) {
+    if (isNotFound(e)) return null;
+    throw e;
+  }
+}
+
+function compare(actual: number, op: Op, expected: number): boolean {
+  if (op === '>=') return actual >= expected;
+  if (op === '<=') return actual <= expected;
+  return actual === expected;
+}
+
+function count(c: Condition): number {
+  return c.key === 'size' ? (parseBytes(c.value) ?? NaN) : Number(c.value);
+}
+
+const decoder = new TextDecoder();
+
+async function logText(engine: Engine, id: string): Promise<string> {
+  const entries = await engine.logs(id, { stdout: true, stderr: true });
+  return entries.map((e) => decoder.decode(e.data)).join('');
+}
+
+async function checkImage(engine: Engine, check: Check): Promise<boolean> {
+  const image = await imageOrNull(engine, check.args[0]);
+  if (!image) return false;
+  for (const c of check.conditions) {
+    switch (c.key) {
+      case 'layers':
+        if (!compare(image.RootFS.Layers.length, c.op, count(c))) return false;
+        break;
+      case 'size':
+        if (!compare(image.Size, c.op, count(c))) return false;
+        break;
+      case 'history': {
+        const history = await engine.history(check.args[0]);
+        if (!history.some((h) => h.CreatedBy.includes(c.value))) return false;
+        break;
+      }
+      case 'digest':
+        if ((image.RepoDigests.length > 0) !== (c.value === 'true')) return false;
+        break;
+      case 'same-as': {
+        const other = await imageOrNull(engine, c.value);
+        if (!other || other.Id !== image.Id) return false;
+        break;
+      }
+      case 'not-smaller-than': {
+        const other = await imageOrNull(engine, c.value);
+        if (!other || image.Size < other.Size) return false;
+        break;
+      }
+    }
+  }
+  return true;
+}
+
+async function checkSharedLayers(engine: Engine, check: Check): Promise<boolean> {
+  const [first, second] = await Promise.all(check.args.map((r) => imageOrNull(engine, r)));
+  if (!first || !second) return false;
+  const base = new Set(first.RootFS.Layers);
+  const shared = second.RootFS.Layers.filter((l) => base.has(l)).length;
+  const unique = second.RootFS.Layers.length - shared;
+  for (const c of check.conditions) {
+    if (!compare(c.key === 'shared' ? shared : unique, c.op, count(c))) return false;
+  }
+  return true;
+}
+
+/** `{id12}` in a logs condition is the container's own short ID: Docker's default hostname. */
+function expandLogPattern(pattern: string, container: ContainerSummary): string {
+  return pattern.replaceAll('{id12}', container.Id.slice(0, 12));
+}
+
+async function containerMatches(engine: Engine, summary: ContainerSummary, filters: Condition[], imageIds: Map<string, string | null>): Promise<boolean> {
+  let detail: ContainerInspect | null = null;
+  const inspect = async () => (detail ??= await engine.inspectContainer(summary.Id));
+  for (const c of filters) {
+    switch (c.key) {
+      case 'name':
+        if (!summary.Names.includes(`/${c.value}`)) return false;
+        break;
+      case 'image':
+        if (imageIds.get(c.value) !== summary.ImageID) return false;
+        break;
+      case 'state':
+        if (summary.State !== c.value) return false;
+        break;
+      case 'exit': {
+        const state = (await inspect()).State;
+        if (state.Running || state.Status === 'created' || state.ExitCode !== Number(c.value)) return false;
+        break;
+      }
+      case 'oom':
+        if ((await inspect()).State.OOMKilled !== (c.value === 'true')) return false;
+        break;
+      case 'volume':
+        if (!summary.Mounts.some((m) => m.Name === c.value)) return false;
+        break;
+      case 'logs':
+        if (!(await logText(engine, summary.Id)).includes(expandLogPattern(c.value, summary))) return false;
+        break;
+    }
+  }
+  return true;
+}
+
+async function checkContainers(engine: Engine, check: Check): Promise<boolean> {
+  const filters = check.conditions.filter((c) => c.key !== 'count');
+  const counts = check.conditions.filter((c) => c.key === 'count');
+  const imageIds = new Map<string, string | null>();
+  for (const c of filters) {
+    if (c.key === 'image' && !imageIds.has(c.value)) imageIds.set(c.value, (await imageOrNull(engine, c.value))?.Id ?? null);
+  }
+  let found = 0;
+  for (const summary of await engine.listContainers({ all: true })) {
+    try {
+      if (await containerMatches(engine, summary, filters, imageIds)) found += 1;
+    } catch (e) {
+      if (!isNotFound(e)) throw e; // removed while we looked: it no longer counts
+    }
+  }
+  if (counts.length === 0) return found >= 1;
+  return counts.every((c) => compare(found, c.op, count(c)));
+}
+
+async function checkChanges(engine: Engine, check: Check): Promise<boolean> {
+  let changes;
+  try {
+    changes = await engine.changes(check.args[0]);
+  } catch (e) {
+    if (isNotFound(e)) return false;
+    throw e;
+  }
+  const path = check.conditions.find((c) => c.key === 'path')!.value;
+  const kind = check.conditions.find((c) => c.key === 'kind')?.value;
+  return changes.some((ch) => ch.Path === path && (!kind || KIND_LETTER[ch.Kind] === kind));
+}
+
+async function checkVolume(engine: Engine, check: Check): Promise<boolean> {
+  const { Volumes } = await engine.listVolumes();
+  if (!Volumes.some((v) => v.Name === check.args[0])) return false;
+  const usedBy = check.conditions.filter((c) => c.key === 'used-by');
+  if (usedBy.length === 0) return true;
+  const containers = await engine.listContainers({ all: true });
+  const users = containers.filter((c) => c.Mounts.some((m) => m.Name === check.args[0])).length;
+  return usedBy.every((c) => compare(users, c.op, count(c)));
+}
+
+export async function evaluateCheck(engine: Engine, check: Check): Promise<boolean> {
+  switch (check.subject) {
+    case 'image':
+      return checkImage(engine, check);
+    case 'no-image':
+      return (await imageOrNull(engine, check.args[0])) === null;
+    case 'shared-layers':
+      return checkSharedLayers(engine, check);
+    case 'container':
+      return checkContainers(engine, check);
+    case 'changes':
+      return checkChanges(engine, check);
+    case 'volume':
+      return checkVolume(engine, check);
+  }
+}
+
+/** All of a step's checks hold. */
+export async function evaluateChecks(engine: Engine, checks: Check[]): Promise<CheckResult> {
+  try {
+    for (const check of checks) {
+      if (!(await evaluateCheck(engine, check))) return { ok: false };
+    }
+    return { ok: true };
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+export type FigureValue = { kind: 'bytes'; bytes: number } | { kind: 'start'; startMs: number; totalMs: number } | null;
+
+/** A live figure a step shows (an image's size, a container's start-up time), or null if not there yet. */
+export async function readFigure(engine: Engine, figure: Figure): Promise<FigureValue> {
+  try {
+    if (figure.kind === 'image-size') {
+      const image = await engine.inspectImage(figure.subject);
+      return { kind: 'bytes', bytes: image.Size };
+    }
+    const c = await engine.inspectContainer(figure.subject);
+    const created = Date.parse(c.Created);
+    const started = Date.parse(c.State.StartedAt);
+    const finished = Date.parse(c.State.FinishedAt);
+    if (!Number.isFinite(started) || started < created || c.State.Running) return null;
+    return { kind: 'start', startMs: started - created, totalMs: Number.isFinite(finished) && finished >= started ? finished - created : NaN };
+  } catch (e) {
+    if (isNotFound(e)) return null;
+    throw e;
+  }
+}
+
+/**
+ * `{{digest:REF}}` in a command becomes REF's repository digest (`name@sha256:...`), read from the
+ * engine when the learner clicks: digests are names nobody types by hand.
+ */
+export async function expandCommand(engine: Engine, line: string): Promise<string | null> {
+  const pattern = /\{\{digest:([^}\s]+)\}\}/g;
+  const refs = [...line.matchAll(pattern)].map((m) => m[1]);
+  const digests = new Map<string, string>();
+  for (const ref of refs) {
+    const image = await imageOrNull(engine, ref);
+    const digest = image?.RepoDigests[0];
+    if (!digest) return null;
+    digests.set(ref, digest);
+  }
+  return line.replace(pattern, (_, ref: string) => digests.get(ref)!);
+}

@@ -1,0 +1,211 @@
+import { untrack } from 'svelte';
+import type { EngineSession } from '../app/engine-session.svelte.ts';
+import type { TerminalTabs } from '../Terminal/terminal-tabs.svelte.ts';
+import { locale, type MessageKey } from '../i18n/locale.svelte.ts';
+import { evaluateChecks, expandCommand, readFigure, type FigureValue } from './checks.ts';
+import type { Lesson, Step } from './lesson-format.ts';
+import { lessonsIn } from './lessons.ts';
+import { readProgress, writeProgress, type Progress } from './progress-store.ts';
+
+export type StepStatus = 'idle' | 'checking' | 'passed' | 'failed';
+
+/** What the tutorial drives: the same engine session, terminals and router the rest of the page uses. */
+export interface TutorialHost {
+  engine: EngineSession;
+  terminals: TerminalTabs;
+  /** Open a deep link such as `#/images/box:latest`. */
+  navigate(hash: string): void;
+}
+
+const storage = () => (typeof localStorage === 'undefined' ? undefined : localStorage);
+
+// Ctrl-E then Ctrl-U: clear whatever is half-typed on the prompt before a command is typed in.
+const CLEAR_LINE = '\x05\x15';
+
+/**
+ * The tutorial mode: which lesson and step the learner is on, which steps are done (saved across
+ * reloads), and the live state of the current step's check, re-read whenever the engine changes.
+ * A step that passed stays done: later lessons may remove what an earlier check looked at.
+ */
+export class Tutorial {
+  #progress = $state<Progress>(readProgress(storage()));
+  /** The table of contents, or one lesson. */
+  page = $state<'contents' | 'lesson'>('contents');
+  status = $state<StepStatus>('idle');
+  checkError = $state('');
+  figures = $state.raw<FigureValue[]>([]);
+  /** A short message about the last click (busy terminal, missing digest), as a message key. */
+  notice = $state<MessageKey | null>(null);
+  /** The engine revision when the current step opened: a later one means the learner acted. */
+  #openedAt = $state(0);
+  #evaluation = 0;
+  #disposeEffects: () => void;
+
+  readonly lessons: Lesson[] = $derived(lessonsIn(locale.lang));
+
+  constructor(private readonly host: TutorialHost) {
+    if (this.#progress.lesson && this.lessons.some((l) => l.id === this.#progress.lesson)) this.page = 'lesson';
+    this.#disposeEffects = $effect.root(() => {
+      $effect(() => {
+        const revision = host.engine.revision;
+        const ready = host.engine.ready;
+        const lesson = this.lesson;
+        const step = this.step;
+        if (this.page !== 'lesson' || !ready || !lesson || !step) return;
+        untrack(() => void this.#evaluate(lesson, step, revision));
+      });
+    });
+  }
+
+  get open(): boolean {
+    return this.#progress.open;
+  }
+
+  get lesson(): Lesson | undefined {
+    return this.lessons.find((l) => l.id === this.#progress.lesson) ?? this.lessons[0];
+  }
+
+  get lessonIndex(): number {
+    const lesson = this.lesson;
+    return lesson ? this.lessons.indexOf(lesson) : -1;
+  }
+
+  get stepIndex(): number {
+    const lesson = this.lesson;
+    return lesson ? Math.min(this.#progress.step, lesson.steps.length - 1) : 0;
+  }
+
+  get step(): Step | undefined {
+    return this.lesson?.steps[this.stepIndex];
+  }
+
+  isDone(lessonId: string, stepId: string): boolean {
+    return this.#progress.done[lessonId]?.includes(stepId) ?? false;
+  }
+
+  doneCount(lesson: Lesson): number {
+    return lesson.steps.filter((s) => this.isDone(lesson.id, s.id)).length;
+  }
+
+  lessonDone(lesson: Lesson): boolean {
+    return this.doneCount(lesson) === lesson.steps.length;
+  }
+
+  /** The first lesson with a step still to do, for "continue". */
+  get resumeLesson(): Lesson | undefined {
+    return this.lessons.find((l) => !this.lessonDone(l));
+  }
+
+  /** A hint is worth showing once the learner has done something since the step opened. */
+  get showHint(): boolean {
+    return this.status === 'failed' && this.host.engine.revision > this.#openedAt;
+  }
+
+  toggle(): void {
+    this.#save({ ...this.#progress, open: !this.#progress.open });
+  }
+
+  showContents(): void {
+    this.page = 'contents';
+  }
+
+  openLesson(id: string, step?: number): void {
+    const lesson = this.lessons.find((l) => l.id === id);
+    if (!lesson) return;
+    const first = lesson.steps.findIndex((s) => !this.isDone(lesson.id, s.id));
+    this.page = 'lesson';
+    this.#goTo(id, step ?? (first === -1 ? 0 : first));
+  }
+
+  goToStep(index: number): void {
+    const lesson = this.lesson;
+    if (!lesson || index < 0 || index >= lesson.steps.length) return;
+    this.#goTo(lesson.id, index);
+  }
+
+  next(): void {
+    const lesson = this.lesson;
+    if (!lesson) return;
+    if (this.stepIndex < lesson.steps.length - 1) this.goToStep(this.stepIndex + 1);
+    else if (this.lessonIndex < this.lessons.length - 1) this.openLesson(this.lessons[this.lessonIndex + 1].id, 0);
+    else this.showContents();
+  }
+
+  previous(): void {
+    if (this.stepIndex > 0) this.goToStep(this.stepIndex - 1);
+    else if (this.lessonIndex > 0) {
+      const before = this.lessons[this.lessonIndex - 1];
+      this.openLesson(before.id, before.steps.length - 1);
+    }
+  }
+
+  reset(lessonId: string): void {
+    const done = { ...this.#progress.done };
+    delete done[lessonId];
+    this.#save({ ...this.#progress, done });
+    if (this.lesson?.id === lessonId) this.#goTo(lessonId, 0);
+  }
+
+  /** Type a step's command into the active terminal and run it, as if the learner had. */
+  async run(line: string): Promise<void> {
+    this.notice = null;
+    let text = line;
+    if (line.includes('{{')) {
+      const expanded = this.host.engine.ready ? await expandCommand(this.host.engine.engine, line) : null;
+      if (!expanded) {
+        this.notice = 'tutorial.needsDigest';
+        return;
+      }
+      text = expanded;
+    }
+    const { terminals } = this.host;
+    let session = terminals.active;
+    if (session.busy) {
+      session = terminals.add();
+      this.notice = 'tutorial.busy';
+    } else {
+      terminals.select(session.id);
+    }
+    session.input(`${CLEAR_LINE}${text}\r`);
+  }
+
+  dispose(): void {
+    this.#disposeEffects();
+  }
+
+  #goTo(lessonId: string, step: number): void {
+    this.#save({ ...this.#progress, lesson: lessonId, step });
+    this.status = 'idle';
+    this.checkError = '';
+    this.figures = [];
+    this.notice = null;
+    this.#openedAt = this.host.engine.revision;
+    const current = this.step;
+    if (current?.view && this.isDone(lessonId, current.id)) this.host.navigate(current.view);
+  }
+
+  async #evaluate(lesson: Lesson, step: Step, _revision: number): Promise<void> {
+    const ticket = ++this.#evaluation;
+    const engine = this.host.engine.engine;
+    const wasDone = this.isDone(lesson.id, step.id);
+    if (!wasDone && this.status !== 'failed') this.status = 'checking';
+    const [result, figures] = await Promise.all([
+      wasDone ? Promise.resolve({ ok: true as const, error: undefined }) : evaluateChecks(engine, step.checks),
+      Promise.all(step.figures.map((f) => readFigure(engine, f).catch(() => null))),
+    ]);
+    if (ticket !== this.#evaluation) return; // a newer evaluation (or another step) took over
+    this.figures = figures;
+    this.checkError = result.error ?? '';
+    this.status = result.ok ? 'passed' : 'failed';
+    if (result.ok && !wasDone) {
+      const done = { ...this.#progress.done, [lesson.id]: [...(this.#progress.done[lesson.id] ?? []), step.id] };
+      this.#save({ ...this.#progress, done });
+      if (step.view) this.host.navigate(step.view);
+    }
+  }
+
+  #save(progress: Progress): void {
+    this.#progress = progress;
+    writeProgress(storage(), progress);
+  }
+}
