@@ -3,7 +3,8 @@ import { execSync } from 'node:child_process';
 
 // Debian's Chromium: Playwright's own browser download cannot work on these machines.
 const chromium = execSync('which chromium || true').toString().trim() || '/usr/bin/chromium';
-const port = 4179;
+// DOCKYARD_E2E_PORT lets engineers sharing one machine run their suites on their own preview server.
+const port = Number(process.env.DOCKYARD_E2E_PORT ?? 4179);
 
 export default defineConfig({
   testDir: 'test/e2e',

@@ -13,5 +13,9 @@ export default defineConfig({
   server: { headers: isolation },
   preview: { headers: isolation },
   worker: { format: 'es' },
-  build: { target: 'es2022' },
+  build: {
+    target: 'es2022',
+    // The browser tests' page (test/browser/engine.html) is built beside the playground.
+    rollupOptions: { input: { main: 'index.html', 'engine-test': 'test/browser/engine.html' } },
+  },
 });

@@ -1,0 +1,107 @@
+/**
+ * The page the browser tests drive (test/e2e/worker/*.spec.ts): it exposes the pieces of the
+ * browser host on `window.dockyard` for `page.evaluate`. Not part of the playground UI.
+ */
+import { WasiRuntime, type ContainerRoots } from '../../worker/runtime/wasi-runtime.ts';
+import type { RootDelta, RootEntries } from '../../worker/process/process-protocol.ts';
+import type { FsNode, RunningProcess } from '../../engine/ports.ts';
+
+/** Roots held in memory: the runner tested without the stores. */
+class MemoryRoots implements ContainerRoots {
+  readonly trees = new Map<string, Map<string, FsNode>>();
+
+  set(key: string, files: Record<string, Uint8Array>): void {
+    const tree = new Map<string, FsNode>([['/', { type: 'dir', mode: 0o755 }]]);
+    for (const [path, content] of Object.entries(files)) {
+      const parts = path.split('/').filter(Boolean);
+      for (let i = 1; i < parts.length; i++) tree.set('/' + parts.slice(0, i).join('/'), { type: 'dir', mode: 0o755 });
+      tree.set(path, { type: 'file', mode: 0o755, content });
+    }
+    this.trees.set(key, tree);
+  }
+
+  async root(key: string) {
+    const tree = this.trees.get(key)!;
+    const entries: RootEntries = [...tree].sort(([a], [b]) => (a < b ? -1 : 1));
+    return { entries, programKey: (path: string) => `${key}:${path}` };
+  }
+
+  async record(key: string, delta: RootDelta) {
+    const tree = this.trees.get(key)!;
+    for (const p of delta.removed) for (const k of [...tree.keys()]) if (k === p || k.startsWith(p + '/')) tree.delete(k);
+    for (const [p, node] of delta.written) tree.set(p, node);
+  }
+}
+
+const roots = new MemoryRoots();
+const runtime = new WasiRuntime(roots);
+runtime.pool.warm();
+const processes = new Map<string, RunningProcess>();
+const decoder = new TextDecoder();
+
+interface RunOptions {
+  args: string[];
+  env?: string[];
+  cwd?: string;
+  stdin?: boolean;
+  memoryBytes?: number;
+}
+
+const dockyard = {
+  isolated: crossOriginIsolated,
+  setRoot(key: string, files: Record<string, number[]>) {
+    roots.set(key, Object.fromEntries(Object.entries(files).map(([p, b]) => [p, new Uint8Array(b)])));
+  },
+  files(key: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [p, n] of roots.trees.get(key) ?? []) out[p] = n.type === 'file' ? (n.content.length < 200 ? decoder.decode(n.content) : `<${n.content.length} bytes>`) : n.type;
+    return out;
+  },
+  /** Start a process; output and its arrival times are collected on the returned handle's id. */
+  async start(key: string, o: RunOptions) {
+    const log: Array<{ fd: 1 | 2; text: string; at: number }> = [];
+    const t0 = performance.now();
+    const p = await runtime.start(
+      key,
+      { args: o.args, env: o.env ?? ['PATH=/bin'], cwd: o.cwd ?? '/', hostname: 'box1', tty: false, openStdin: o.stdin ?? false, mounts: [], ...(o.memoryBytes ? { memoryBytes: o.memoryBytes } : {}) },
+      {
+        stdout: (d) => log.push({ fd: 1, text: decoder.decode(d), at: performance.now() - t0 }),
+        stderr: (d) => log.push({ fd: 2, text: decoder.decode(d), at: performance.now() - t0 }),
+      },
+    );
+    const id = `${key}#${Math.random().toString(36).slice(2)}`;
+    processes.set(id, p);
+    let exitAt = -1;
+    const exit = p.exited.then((e) => ((exitAt = performance.now() - t0), e));
+    (dockyard.handles as Record<string, unknown>)[id] = { log, exit, get exitAt() { return exitAt; } };
+    return id;
+  },
+  handles: {} as Record<string, unknown>,
+  output(id: string, fd?: 1 | 2): string {
+    const h = dockyard.handles[id] as { log: Array<{ fd: number; text: string }> };
+    return h.log.filter((l) => fd === undefined || l.fd === fd).map((l) => l.text).join('');
+  },
+  async wait(id: string) {
+    const h = dockyard.handles[id] as { exit: Promise<unknown> };
+    return h.exit;
+  },
+  async run(key: string, o: RunOptions) {
+    const id = await dockyard.start(key, o);
+    const exit = await dockyard.wait(id);
+    return { exit, stdout: dockyard.output(id, 1), stderr: dockyard.output(id, 2), id };
+  },
+  write(id: string, text: string) {
+    processes.get(id)!.writeStdin(new TextEncoder().encode(text));
+  },
+  closeStdin(id: string) {
+    processes.get(id)!.closeStdin();
+  },
+  kill(id: string, signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL') {
+    processes.get(id)!.kill(signal);
+  },
+  liveDelta: (key: string) => runtime.liveDelta(key),
+  runtime,
+};
+
+Object.assign(window, { dockyard });
+document.getElementById('status')!.textContent = 'ready';

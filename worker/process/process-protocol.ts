@@ -1,0 +1,43 @@
+/**
+ * Messages between the engine worker (the WASI runtime adapter) and a process Worker. Messages to
+ * a running process go through the control block instead (control-block.ts): its thread is busy.
+ */
+import type { FsNode, ProcessExit } from '../../engine/ports.ts';
+
+/** A root file system as it crosses to a process Worker: parents before children, paths absolute. */
+export type RootEntries = Array<[string, FsNode]>;
+
+/** What the process changed relative to the entries it was started on. */
+export interface RootDelta {
+  /** Paths that were added or whose content changed, with their new state. */
+  written: Array<[string, FsNode]>;
+  /** Paths that no longer exist (children of a deleted directory are not listed). */
+  removed: string[];
+}
+
+export interface ProcessLaunch {
+  args: string[];
+  env: string[];
+  cwd: string;
+  /** The program, compiled by the engine worker (cached there per layer digest and path). */
+  module: WebAssembly.Module;
+  /** Linear memory cap in bytes, already applied to `module`; used to report oomKilled. */
+  memoryBytes?: number;
+}
+
+export type ToProcess =
+  | { type: 'start'; control: SharedArrayBuffer; root: RootEntries; launch: ProcessLaunch; interactive: boolean }
+  /** Only while no process runs (the worker is idle between start messages). */
+  | { type: 'ping' };
+
+/** Requests that reach a running process through the control block's request area (JSON). */
+export type ProcessRequest =
+  | { id: number; kind: 'snapshot' }
+  | { id: number; kind: 'exec'; args: string[]; env: string[]; cwd: string; wasm?: undefined };
+
+export type FromProcess =
+  | { type: 'ready' }
+  | { type: 'output'; fd: 1 | 2; data: Uint8Array; exec?: number }
+  | { type: 'exit'; exit: ProcessExit; delta: RootDelta | null }
+  | { type: 'exec-exit'; exec: number; exit: ProcessExit }
+  | { type: 'snapshot'; id: number; delta: RootDelta };

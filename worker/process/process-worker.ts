@@ -1,0 +1,132 @@
+/**
+ * One container process per Worker (module Worker, started by wasi-runtime.ts). The Worker is
+ * started ahead of need (a warm pool) with @wasmer/wasi initialised, then given one container:
+ * its root file system, its program and a control block. It runs the main process, serves exec
+ * and snapshot requests while that process blocks, and reports its changes at exit. Ending the
+ * Worker (terminate) is SIGKILL.
+ */
+import { init, WASI } from '@wasmer/wasi';
+import { controlViews, REQUEST, REQUEST_LEN, type ControlViews } from './control-block.ts';
+import { loadRoot, readDelta } from './memfs-root.ts';
+import { ProgramCache } from './program-cache.ts';
+import { findProgram } from './program-path.ts';
+import type { FromProcess, ProcessRequest, ToProcess } from './process-protocol.ts';
+import { runProcess, type ProcessHost, type RunResult } from './wasi-process.ts';
+import { spawnImports } from './spawn-host.ts';
+import type { FsNode, ProcessExit } from '../../engine/ports.ts';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+function post(message: FromProcess, transfer: Transferable[] = []): void {
+  self.postMessage(message, transfer);
+}
+
+/**
+ * @wasmer/wasi 1.2.2 inlines its runtime as a base64 data URI and decodes it with Node's
+ * `Buffer` when `init()` gets no module. This is the one call it makes, so a shim is enough.
+ */
+function installBufferShim(): void {
+  const g = globalThis as { Buffer?: unknown };
+  if (g.Buffer) return;
+  g.Buffer = {
+    from(data: string, encoding: string): Uint8Array {
+      if (encoding !== 'base64') throw new Error(`Buffer shim: unsupported encoding ${encoding}`);
+      const binary = atob(data);
+      const out = new Uint8Array(binary.length);
+      for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+      return out;
+    },
+  };
+}
+
+installBufferShim();
+const ready = init();
+ready.then(() => post({ type: 'ready' }));
+
+function takeRequest(control: ControlViews): ProcessRequest | undefined {
+  if (Atomics.load(control.words, REQUEST) !== 1) return undefined;
+  const len = Atomics.load(control.words, REQUEST_LEN);
+  const text = new TextDecoder().decode(control.request.slice(0, len));
+  Atomics.store(control.words, REQUEST, 0);
+  Atomics.notify(control.words, REQUEST);
+  return JSON.parse(text) as ProcessRequest;
+}
+
+function isFile(anchor: WASI, path: string): boolean {
+  try {
+    return (anchor.fs.metadata(path) as { filetype: { file: boolean } }).filetype.file;
+  } catch {
+    return false;
+  }
+}
+
+function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
+  const control = controlViews(message.control);
+  const anchor = new WASI({ args: [], env: {} });
+  const before: Map<string, FsNode> = loadRoot(anchor.fs, message.root);
+  const programs = new ProgramCache(message.launch.memoryBytes);
+  let serving = false;
+
+  const host = (exec?: number): ProcessHost => {
+    const self: ProcessHost = {
+      write: (fd, data) => post({ type: 'output', fd, data, ...(exec !== undefined ? { exec } : {}) }, [data.buffer]),
+      serve,
+      extraImports: (memory, run) => spawnImports({ anchor, programs, parent: self, parentRun: run, depth: 0 }, memory),
+    };
+    return self;
+  };
+
+  function serve(): void {
+    if (serving) return;
+    const request = takeRequest(control);
+    if (!request) return;
+    serving = true;
+    try {
+      if (request.kind === 'snapshot') post({ type: 'snapshot', id: request.id, delta: readDelta(anchor.fs, before) });
+      else post({ type: 'exec-exit', exec: request.id, exit: runExec(request) });
+    } finally {
+      serving = false;
+    }
+  }
+
+  function runExec(request: Extract<ProcessRequest, { kind: 'exec' }>): ProcessExit {
+    const { trapped: _t, ...exit } = runExecProcess(request);
+    return exit;
+  }
+
+  function runExecProcess(request: Extract<ProcessRequest, { kind: 'exec' }>): RunResult {
+    const path = findProgram(request.args[0], request.env, request.cwd, (p) => isFile(anchor, p));
+    if (!path) return { exitCode: 127, oomKilled: false, error: `exec: "${request.args[0]}": executable file not found in $PATH` };
+    let module: WebAssembly.Module | null;
+    try {
+      module = programs.load(anchor.fs, path);
+    } catch (e) {
+      return { exitCode: 126, oomKilled: false, error: `exec: "${request.args[0]}": cannot run: ${(e as Error).message}` };
+    }
+    if (!module) return { exitCode: 137, oomKilled: true };
+    // An exec gets /dev/null as stdin: the control block's ring belongs to the main process.
+    return runProcess(
+      { module, args: request.args, env: request.env, cwd: request.cwd, fs: anchor.fs, control, stdin: { kind: 'empty' }, memoryBytes: message.launch.memoryBytes },
+      host(request.id),
+    );
+  }
+
+  const { launch } = message;
+  const { trapped: _trapped, ...exit } = runProcess(
+    { module: launch.module, args: launch.args, env: launch.env, cwd: launch.cwd, fs: anchor.fs, control, stdin: message.interactive ? { kind: 'ring' } : { kind: 'empty' }, memoryBytes: launch.memoryBytes },
+    host(),
+  );
+  let delta = null;
+  try {
+    delta = readDelta(anchor.fs, before);
+  } catch {
+    // A MemFS left locked by a trap mid-call: the container keeps its previous writable layer.
+  }
+  post({ type: 'exit', exit, delta });
+}
+
+self.onmessage = async (event: MessageEvent<ToProcess>) => {
+  await ready;
+  if (event.data.type === 'start') runContainer(event.data);
+  else if (event.data.type === 'ping') post({ type: 'ready' });
+};

@@ -1,0 +1,97 @@
+/**
+ * The browser's side of `dockyard.spawn` (engine/wasi/spawn-abi.ts): run another module of the
+ * container's file system synchronously, on the same MemFS, inside the calling process's Worker.
+ */
+import type { WASI } from '@wasmer/wasi';
+import {
+  decodeSpawnRequest,
+  isWasmModule,
+  SPAWN_IMPORT_MODULE,
+  SPAWN_IMPORT_NAME,
+  SPAWN_MAX_DEPTH,
+  SPAWN_SIGNAL_KILL,
+  SPAWN_SIGNAL_TRAP,
+  SpawnError,
+  spawnEnvRecord,
+  spawnExited,
+  spawnFailed,
+  spawnSignaled,
+  type SpawnStdio,
+} from '../../engine/wasi/spawn-abi.ts';
+import { readFile, writeFile } from './memfs-root.ts';
+import type { ProgramCache } from './program-cache.ts';
+import { runProcess, type ProcessHost, type ProcessRun, type StdinSource } from './wasi-process.ts';
+
+export interface SpawnContext {
+  anchor: WASI;
+  programs: ProgramCache;
+  /** The caller's process: its stdio is what a child inherits. */
+  parent: ProcessHost;
+  parentRun: ProcessRun;
+  depth: number;
+}
+
+function exists(anchor: WASI, path: string): 'file' | 'dir' | undefined {
+  try {
+    const meta = anchor.fs.metadata(path) as { filetype: { file: boolean; dir: boolean } };
+    return meta.filetype.dir ? 'dir' : meta.filetype.file ? 'file' : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function appendFile(anchor: WASI, path: string, data: Uint8Array): void {
+  const old = exists(anchor, path) === 'file' ? readFile(anchor.fs, path) : new Uint8Array(0);
+  const next = new Uint8Array(old.length + data.length);
+  next.set(old);
+  next.set(data, old.length);
+  writeFile(anchor.fs, path, next);
+}
+
+/** The `dockyard` import module for a process run under `ctx`. */
+export function spawnImports(ctx: SpawnContext, memory: () => WebAssembly.Memory): WebAssembly.Imports {
+  const spawn = (ptr: number, len: number): number => {
+    let request;
+    try {
+      request = decodeSpawnRequest(new Uint8Array(memory().buffer), ptr, len);
+    } catch {
+      return spawnFailed(SpawnError.Invalid);
+    }
+    if (ctx.depth >= SPAWN_MAX_DEPTH) return spawnFailed(SpawnError.Limit);
+    if (exists(ctx.anchor, request.path) !== 'file') return spawnFailed(SpawnError.NotFound);
+    let module: WebAssembly.Module | null;
+    try {
+      if (!isWasmModule(readFile(ctx.anchor.fs, request.path))) return spawnFailed(SpawnError.NotExecutable);
+      module = ctx.programs.load(ctx.anchor.fs, request.path);
+    } catch {
+      return spawnFailed(SpawnError.NotExecutable);
+    }
+    if (!module) return spawnSignaled(SPAWN_SIGNAL_KILL);
+
+    const route = (io: SpawnStdio, inheritFd: 1 | 2): ((data: Uint8Array) => void) => {
+      if (io.kind === 'inherit') return (data) => ctx.parent.write(inheritFd, data);
+      if (io.kind === 'file') return (data) => appendFile(ctx.anchor, io.path, data);
+      return route(request.stdout, 1);
+    };
+    const toStdout = route(request.stdout, 1);
+    const toStderr = route(request.stderr, 2);
+    let stdin: StdinSource = ctx.parentRun.stdin;
+    if (request.stdin.kind === 'file') {
+      if (exists(ctx.anchor, request.stdin.path) !== 'file') return spawnFailed(SpawnError.NotFound);
+      stdin = { kind: 'bytes', data: readFile(ctx.anchor.fs, request.stdin.path), at: 0 };
+    }
+    const env = Object.entries(spawnEnvRecord(request)).map(([k, v]) => `${k}=${v}`);
+    const childRun: ProcessRun = { ...ctx.parentRun, module, args: request.argv, env, cwd: request.cwd, fs: ctx.anchor.fs, stdin };
+    const child: ProcessHost = {
+      write: (fd, data) => (fd === 1 ? toStdout(data) : toStderr(data)),
+      serve: ctx.parent.serve,
+      extraImports: (mem) => spawnImports({ ...ctx, parent: child, parentRun: childRun, depth: ctx.depth + 1 }, mem),
+    };
+    const exit = runProcess(childRun, child);
+    if (exit.oomKilled) return spawnSignaled(SPAWN_SIGNAL_KILL);
+    if (exit.trapped) return spawnSignaled(SPAWN_SIGNAL_TRAP);
+    if (exit.error && exit.exitCode >= 126) return spawnFailed(SpawnError.NotExecutable);
+    return spawnExited(exit.exitCode);
+  };
+  return { [SPAWN_IMPORT_MODULE]: { [SPAWN_IMPORT_NAME]: spawn } };
+}

@@ -1,0 +1,323 @@
+/**
+ * The browser's Runtime port: one process Worker per container, @wasmer/wasi inside it.
+ *
+ * - The main process of a snapshot gets a fresh Worker from a warm pool; `exec` into a running
+ *   container becomes a request to that same Worker (the processes share one MemFS), served when
+ *   its main process blocks (stdin, sleep) or calls out (write).
+ * - Programs are compiled here, once per layer digest + path (+ memory limit), and handed to the
+ *   Worker as a WebAssembly.Module: a second `run` of an image does not compile again.
+ * - SIGKILL (stop timeout, kill) terminates the Worker: exit 137. SIGTERM and SIGINT are posted
+ *   to the control block, but WASI has no signal handlers, so like a Linux PID 1 without one the
+ *   process ignores them (docker stop then kills it after the grace period).
+ */
+import { EngineError } from '../../engine/errors.ts';
+import type { Mount, ProcessExit, ProcessIO, ProcessSpec, Runtime, RunningProcess } from '../../engine/ports.ts';
+import { resolveGuestPath, spawnEnvRecord } from '../../engine/wasi/spawn-abi.ts';
+import { findProgram } from '../process/program-path.ts';
+import {
+  controlViews,
+  createControlBlock,
+  IN_CLOSED,
+  IN_TAIL,
+  REQUEST,
+  REQUEST_BYTES,
+  REQUEST_LEN,
+  ring,
+  ringWrite,
+  SIGNAL,
+  type ControlViews,
+} from '../process/control-block.ts';
+import { limitMemory } from '../process/memory-limit.ts';
+import type { FromProcess, ProcessRequest, RootDelta, RootEntries } from '../process/process-protocol.ts';
+import { WorkerPool } from './worker-pool.ts';
+
+/** Where containers' file systems come from and where their changes go (the snapshotter). */
+export interface ContainerRoots {
+  /**
+   * The container's current root (image layers + its writable layer + its volumes).
+   * `programKey` names a file's bytes for the module cache (layer digest + path); undefined for
+   * files of the writable layer, which are compiled every time.
+   */
+  root(key: string, mounts: Mount[]): Promise<{ entries: RootEntries; programKey(path: string): string | undefined }>;
+  /** Keep what the container's processes changed (writable layer and volumes). */
+  record(key: string, delta: RootDelta, mounts: Mount[]): Promise<void>;
+}
+
+/** Files the runtime provides per container, as Docker bind-mounts them: never part of its layer. */
+const RUNTIME_FILES = new Set(['/etc/hostname', '/etc/hosts']);
+const LIVE_REQUEST_TIMEOUT_MS = 2000;
+const KILL_SNAPSHOT_TIMEOUT_MS = 100;
+const encoder = new TextEncoder();
+
+/** /etc/hosts as Docker writes it for a container with no network (--network none). */
+function hostsFile(): string {
+  return '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n';
+}
+
+interface Live {
+  worker: Worker;
+  control: ControlViews;
+  mounts: Mount[];
+  nextRequest: number;
+  slot: Promise<void>;
+  replies: Map<number, (delta: RootDelta) => void>;
+  execs: Map<number, { io: ProcessIO; done: (exit: ProcessExit) => void }>;
+  io: ProcessIO;
+}
+
+function withoutRuntimeFiles(delta: RootDelta): RootDelta {
+  return { written: delta.written.filter(([p]) => !RUNTIME_FILES.has(p)), removed: delta.removed.filter((p) => !RUNTIME_FILES.has(p)) };
+}
+
+function exitNow(exit: ProcessExit): RunningProcess {
+  return { writeStdin: () => {}, closeStdin: () => {}, kill: () => {}, exited: Promise.resolve(exit) };
+}
+
+export class WasiRuntime implements Runtime {
+  readonly #live = new Map<string, Live>();
+  readonly #modules = new Map<string, Promise<WebAssembly.Module | null>>();
+  readonly pool: WorkerPool;
+
+  constructor(
+    readonly roots: ContainerRoots,
+    pool?: WorkerPool,
+  ) {
+    this.pool = pool ?? new WorkerPool();
+  }
+
+  isRunning(key: string): boolean {
+    return this.#live.has(key);
+  }
+
+  async start(key: string, spec: ProcessSpec, io: ProcessIO): Promise<RunningProcess> {
+    const env = Object.entries(spawnEnvRecord({ env: spec.env, cwd: spec.cwd })).map(([k, v]) => `${k}=${v}`);
+    const live = this.#live.get(key);
+    if (live) return this.#exec(live, spec, env, io);
+
+    const { entries, programKey } = await this.roots.root(key, spec.mounts);
+    const byPath = new Map(entries);
+    if (!byPath.has('/etc')) entries.push(['/etc', { type: 'dir', mode: 0o755 }]);
+    const extra: RootEntries = [
+      ['/etc/hostname', { type: 'file', mode: 0o644, content: encoder.encode(`${spec.hostname}\n`) }],
+      ['/etc/hosts', { type: 'file', mode: 0o644, content: encoder.encode(hostsFile()) }],
+    ];
+    const root = [...entries.filter(([p]) => !RUNTIME_FILES.has(p)), ...extra];
+
+    const path = findProgram(spec.args[0] ?? '', env, spec.cwd, (p) => resolveNode(byPath, p)?.type === 'file');
+    if (!path) return exitNow({ exitCode: 127, oomKilled: false, error: `exec: "${spec.args[0] ?? ''}": executable file not found in $PATH` });
+    const node = resolveNode(byPath, path);
+    if (node?.type !== 'file') return exitNow({ exitCode: 126, oomKilled: false, error: `exec: "${spec.args[0]}": permission denied` });
+    let module: WebAssembly.Module | null;
+    try {
+      module = await this.#compile(programKey(path), node.content, spec.memoryBytes);
+    } catch (e) {
+      return exitNow({ exitCode: 126, oomKilled: false, error: `exec: "${spec.args[0]}": exec format error (${(e as Error).message})` });
+    }
+    if (!module) return exitNow({ exitCode: 137, oomKilled: true });
+
+    const worker = await this.pool.take();
+    const sab = createControlBlock();
+    const control = controlViews(sab);
+    const state: Live = { worker, control, mounts: spec.mounts, nextRequest: 1, slot: Promise.resolve(), replies: new Map(), execs: new Map(), io };
+    this.#live.set(key, state);
+
+    let settle!: (exit: ProcessExit) => void;
+    const exited = new Promise<ProcessExit>((resolve) => (settle = resolve));
+    let ended = false;
+    const end = async (exit: ProcessExit, delta: RootDelta | null) => {
+      if (ended) return;
+      ended = true;
+      worker.terminate();
+      this.#live.delete(key);
+      for (const [, exec] of state.execs) exec.done({ exitCode: 137, oomKilled: false });
+      try {
+        if (delta) await this.roots.record(key, withoutRuntimeFiles(delta), spec.mounts);
+      } finally {
+        settle(exit);
+      }
+    };
+
+    worker.onmessage = (event: MessageEvent<FromProcess>) => {
+      const m = event.data;
+      if (m.type === 'output') {
+        const target = m.exec === undefined ? io : state.execs.get(m.exec)?.io;
+        if (m.fd === 1) target?.stdout(m.data);
+        else target?.stderr(m.data);
+      } else if (m.type === 'exit') void end(m.exit, m.delta);
+      else if (m.type === 'exec-exit') {
+        state.execs.get(m.exec)?.done(m.exit);
+        state.execs.delete(m.exec);
+      } else if (m.type === 'snapshot') {
+        state.replies.get(m.id)?.(m.delta);
+        state.replies.delete(m.id);
+      }
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      void end({ exitCode: 125, oomKilled: false, error: `container process failed: ${event.message}` }, null);
+    };
+    worker.postMessage({
+      type: 'start',
+      control: sab,
+      root,
+      launch: { args: spec.args, env, cwd: spec.cwd, module, ...(spec.memoryBytes ? { memoryBytes: spec.memoryBytes } : {}) },
+      interactive: spec.openStdin,
+    });
+
+    const stdin = new StdinWriter(control);
+    return {
+      writeStdin: (data) => stdin.write(data),
+      closeStdin: () => stdin.close(),
+      kill: (signal) => {
+        if (signal !== 'SIGKILL') {
+          Atomics.store(control.words, SIGNAL, signal === 'SIGINT' ? 2 : 15);
+          ring(control);
+          return;
+        }
+        // Keep the writable layer if the process is in a call we serve; a busy loop loses it.
+        void this.#snapshot(state, KILL_SNAPSHOT_TIMEOUT_MS)
+          .catch(() => null)
+          .then((delta) => end({ exitCode: 137, oomKilled: false }, delta));
+      },
+      exited,
+    };
+  }
+
+  /** What a running container's processes changed so far (for `docker diff` on a running container). */
+  async liveDelta(key: string): Promise<RootDelta | undefined> {
+    const live = this.#live.get(key);
+    if (!live) return undefined;
+    return withoutRuntimeFiles(await this.#snapshot(live, LIVE_REQUEST_TIMEOUT_MS));
+  }
+
+  async #compile(key: string | undefined, bytes: Uint8Array, memoryBytes: number | undefined): Promise<WebAssembly.Module | null> {
+    const compile = async () => {
+      const limited = memoryBytes ? limitMemory(bytes, memoryBytes) : bytes;
+      return limited ? WebAssembly.compile(limited as Uint8Array<ArrayBuffer>) : null;
+    };
+    if (key === undefined) return compile();
+    const cacheKey = `${key}\0${memoryBytes ?? ''}`;
+    let cached = this.#modules.get(cacheKey);
+    if (!cached) {
+      cached = compile();
+      this.#modules.set(cacheKey, cached);
+      cached.catch(() => this.#modules.delete(cacheKey));
+    }
+    return cached;
+  }
+
+  /** Put one request in the control block once the slot is free. */
+  #send(live: Live, request: ProcessRequest): Promise<void> {
+    const sent = live.slot.then(async () => {
+      const bytes = encoder.encode(JSON.stringify(request));
+      if (bytes.length > REQUEST_BYTES) throw new EngineError('invalid-argument', 'exec command line is too long');
+      live.control.request.set(bytes);
+      Atomics.store(live.control.words, REQUEST_LEN, bytes.length);
+      Atomics.store(live.control.words, REQUEST, 1);
+      ring(live.control);
+      // The slot frees when the process takes the request.
+      while (Atomics.load(live.control.words, REQUEST) === 1) {
+        const wait = waitAsync(live.control.words, REQUEST, 1, 50);
+        if (wait.async) await wait.value;
+        if (!this.#isLive(live)) return;
+      }
+    });
+    live.slot = sent.catch(() => {});
+    return sent;
+  }
+
+  #isLive(live: Live): boolean {
+    for (const l of this.#live.values()) if (l === live) return true;
+    return false;
+  }
+
+  #snapshot(live: Live, timeoutMs: number): Promise<RootDelta> {
+    const id = live.nextRequest++;
+    return new Promise<RootDelta>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        live.replies.delete(id);
+        reject(new EngineError('unavailable', 'the container is busy computing: its file system can be read when it waits for input, sleeps or exits'));
+      }, timeoutMs);
+      live.replies.set(id, (delta) => {
+        clearTimeout(timer);
+        resolve(delta);
+      });
+      this.#send(live, { id, kind: 'snapshot' }).catch(reject);
+    });
+  }
+
+  async #exec(live: Live, spec: ProcessSpec, env: string[], io: ProcessIO): Promise<RunningProcess> {
+    const id = live.nextRequest++;
+    const exited = new Promise<ProcessExit>((done) => live.execs.set(id, { io, done }));
+    await this.#send(live, { id, kind: 'exec', args: spec.args, env, cwd: spec.cwd });
+    return {
+      // An exec's stdin is /dev/null: the control block's ring belongs to the main process.
+      writeStdin: () => {},
+      closeStdin: () => {},
+      kill: () => {},
+      exited,
+    };
+  }
+}
+
+/** Feeds the stdin ring, waiting (without blocking the engine) while it is full. */
+class StdinWriter {
+  readonly #queue: Uint8Array[] = [];
+  #closing = false;
+  #flushing = false;
+
+  constructor(readonly control: ControlViews) {}
+
+  write(data: Uint8Array): void {
+    if (this.#closing) return;
+    this.#queue.push(data.slice());
+    void this.#flush();
+  }
+
+  close(): void {
+    this.#closing = true;
+    void this.#flush();
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#flushing) return;
+    this.#flushing = true;
+    try {
+      while (this.#queue.length > 0) {
+        const chunk = this.#queue[0];
+        const n = ringWrite(this.control, chunk);
+        if (n === chunk.length) this.#queue.shift();
+        else {
+          this.#queue[0] = chunk.subarray(n);
+          const wait = waitAsync(this.control.words, IN_TAIL, Atomics.load(this.control.words, IN_TAIL), 100);
+          if (wait.async) await wait.value;
+        }
+      }
+      if (this.#closing) {
+        Atomics.store(this.control.words, IN_CLOSED, 1);
+        ring(this.control);
+      }
+    } finally {
+      this.#flushing = false;
+    }
+  }
+}
+
+type Node = RootEntries[number][1];
+
+/** Atomics.waitAsync (ES2024; Chromium has it): the engine worker must never block. */
+function waitAsync(words: Int32Array, index: number, value: number, ms: number): { async: boolean; value: unknown } {
+  return (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t: number): { async: boolean; value: unknown } }).waitAsync(words, index, value, ms);
+}
+
+function resolveNode(byPath: Map<string, Node>, path: string): Node | undefined {
+  let current = path;
+  for (let hops = 0; hops < 40; hops++) {
+    const node = byPath.get(current);
+    if (node?.type !== 'symlink') return node;
+    const base = current.slice(0, current.lastIndexOf('/')) || '/';
+    current = resolveGuestPath(base, node.target);
+  }
+  return undefined;
+}
+
