@@ -17,9 +17,9 @@ export interface EngineOptions {
   /** Seconds `stop` waits after SIGTERM before SIGKILL, when the caller gives none (Docker: 10). */
   stopTimeoutSeconds?: number;
   /**
-   * The `created` time of every config and history entry a build or commit writes, as RFC 3339.
-   * Fixed, not the clock, so the same Dockerfile and context give the same image ID on both hosts
-   * (parity). Default: the Unix epoch, matching the layer tars' mtimes (LAYER_EPOCH).
+   * The `created` time (RFC 3339) of the steps of a build FROM scratch. A build FROM an image uses
+   * that image's `created` instead; never the clock, so the same Dockerfile and context give the
+   * same image ID on both hosts (parity). Default: the Unix epoch, as the layer tars' mtimes.
    */
   buildEpoch?: string;
 }
