@@ -50,7 +50,7 @@ export class FakeRegistry {
     const blob = this.blobs.get(rest);
     if (!blob) return json(404, { errors: [{ code: 'BLOB_UNKNOWN', message: 'blob unknown to registry' }] });
     const served = this.options.tamper ? this.options.tamper(rest, blob) : blob;
-    return new Response(method === 'HEAD' ? null : served, { status: 200, headers: { 'Content-Length': String(served.length), 'Docker-Content-Digest': rest } });
+    return new Response(method === 'HEAD' ? null : new Uint8Array(served), { status: 200, headers: { 'Content-Length': String(served.length), 'Docker-Content-Digest': rest } });
   };
 
   #tokenService(headers: Headers): Response {
@@ -69,7 +69,7 @@ export class FakeRegistry {
     }
     const found = this.manifests.get(`${repo}@${ref}`);
     if (!found) return json(404, { errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }] });
-    return new Response(method === 'HEAD' ? null : found.bytes, { status: 200, headers: { 'Content-Type': found.type, 'Docker-Content-Digest': `sha256:${hex(found.bytes)}` } });
+    return new Response(method === 'HEAD' ? null : new Uint8Array(found.bytes), { status: 200, headers: { 'Content-Type': found.type, 'Docker-Content-Digest': `sha256:${hex(found.bytes)}` } });
   }
 
   #upload(method: string, repo: string, id: string, url: URL, body: Uint8Array, headers: Headers): Response {
