@@ -1,0 +1,179 @@
+/** Container endpoints other than the attached streams (attach-endpoints.ts). */
+import type { ContainerSummary, WaitResult } from '../engine.ts';
+import { EngineError } from '../errors.ts';
+import { containerCreate, jsonBody } from './bodies.ts';
+import { encodeFrame } from './frames.ts';
+import { asEngineError } from './error-status.ts';
+import { boolParam, filtersParam, intParam, optionalBool } from './query.ts';
+import type { RouteContext } from './route-context.ts';
+
+export const MULTIPLEXED_STREAM = 'application/vnd.docker.multiplexed-stream';
+export const RAW_STREAM = 'application/vnd.docker.raw-stream';
+
+export async function create({ engine, reply, request }: RouteContext): Promise<void> {
+  const name = request.query.get('name') || undefined;
+  const options = containerCreate(await jsonBody(request), name);
+  await reply.json(201, await engine.createContainer(options));
+}
+
+function containerFilter(filters: Map<string, string[]>): (c: ContainerSummary) => boolean {
+  const accepts = (name: string, test: (value: string) => boolean) => {
+    const wanted = filters.get(name);
+    return !wanted || wanted.length === 0 || wanted.some(test);
+  };
+  return (c) =>
+    accepts('id', (v) => c.Id.startsWith(v)) &&
+    accepts('name', (v) => c.Names.some((n) => n.slice(1).includes(v.replace(/^\//, '')))) &&
+    accepts('status', (v) => c.State === v) &&
+    accepts('exited', (v) => c.State === 'exited' && c.Status.startsWith(`Exited (${v})`)) &&
+    accepts('ancestor', (v) => c.Image === v || c.ImageID === v || c.ImageID === `sha256:${v}`) &&
+    accepts('label', (v) => {
+      const eq = v.indexOf('=');
+      return eq < 0 ? v in c.Labels : c.Labels[v.slice(0, eq)] === v.slice(eq + 1);
+    });
+}
+
+export async function list({ engine, reply, request }: RouteContext): Promise<void> {
+  const filters = filtersParam(request.query);
+  let all = boolParam(request.query, 'all');
+  // a status filter other than running implies all, as Docker's
+  if ((filters.get('status') ?? []).some((s) => s !== 'running') || filters.has('exited')) all = true;
+  let out = (await engine.listContainers({ all })).filter(containerFilter(filters));
+  const limit = intParam(request.query, 'limit');
+  if (limit !== undefined && limit > 0) out = out.slice(0, limit);
+  await reply.json(200, out);
+}
+
+export async function inspect({ engine, reply, params }: RouteContext): Promise<void> {
+  await reply.json(200, await engine.inspectContainer(params[0]));
+}
+
+export async function start({ engine, reply, params }: RouteContext): Promise<void> {
+  await engine.startContainer(params[0]);
+  reply.empty(204);
+}
+
+export async function stop({ engine, reply, params, request }: RouteContext): Promise<void> {
+  const timeout = intParam(request.query, 't');
+  await engine.stopContainer(params[0], timeout === undefined ? {} : { timeout });
+  reply.empty(204);
+}
+
+export async function restart({ engine, reply, params, request }: RouteContext): Promise<void> {
+  const timeout = intParam(request.query, 't');
+  try {
+    await engine.stopContainer(params[0], timeout === undefined ? {} : { timeout });
+  } catch (e) {
+    if (asEngineError(e).code !== 'not-modified') throw e;
+  }
+  await engine.startContainer(params[0]);
+  reply.empty(204);
+}
+
+export async function kill({ engine, reply, params, request }: RouteContext): Promise<void> {
+  const signal = request.query.get('signal') || undefined;
+  await engine.killContainer(params[0], signal ? { signal } : {});
+  reply.empty(204);
+}
+
+export async function remove({ engine, reply, params, request }: RouteContext): Promise<void> {
+  if (boolParam(request.query, 'link')) throw new EngineError('invalid-argument', 'links are not supported by this engine');
+  await engine.removeContainer(params[0], { force: boolParam(request.query, 'force'), volumes: boolParam(request.query, 'v') });
+  reply.empty(204);
+}
+
+/**
+ * `wait`: the 200 head goes out at once (the docker CLI waits for it before it sends `start`), the
+ * body when the condition is met. A missing container is a plain 404 before the head.
+ */
+export async function wait({ engine, reply, params, request }: RouteContext): Promise<void> {
+  const condition = request.query.get('condition') || 'not-running';
+  if (condition !== 'not-running' && condition !== 'next-exit' && condition !== 'removed') {
+    throw new EngineError('invalid-argument', `invalid condition: "${condition}"`);
+  }
+  const waiting = engine.waitContainer(params[0], condition);
+  waiting.catch(() => {});
+  // The inspect both answers 404 before the head and lets the wait register first.
+  await engine.inspectContainer(params[0]);
+  reply.begin(200, { 'Content-Type': 'application/json' });
+  let result: WaitResult;
+  try {
+    result = await waiting;
+  } catch (e) {
+    result = { StatusCode: -1, Error: { Message: asEngineError(e).message } };
+  }
+  await reply.write(new TextEncoder().encode(JSON.stringify(result) + '\n'));
+  reply.end();
+}
+
+/**
+ * `logs`: frames (Tty=false) or raw bytes (Tty=true), `timestamps` prefixing each line with its
+ * RFC 3339 time; with `follow` the stream stays open until the container exits.
+ */
+export async function logs({ engine, reply, params, request }: RouteContext): Promise<void> {
+  const q = request.query;
+  const stdout = boolParam(q, 'stdout');
+  const stderr = boolParam(q, 'stderr');
+  if (!stdout && !stderr) throw new EngineError('invalid-argument', 'Bad parameters: you must choose at least one stream');
+  const container = await engine.inspectContainer(params[0]);
+  const tty = container.Config.Tty;
+  const tailText = q.get('tail');
+  const tail = tailText === null || tailText === '' || tailText === 'all' ? 'all' : intParam(q, 'tail');
+  const since = intParam(q, 'since');
+  const timestamps = boolParam(q, 'timestamps');
+  const follow = boolParam(q, 'follow');
+  const encoder = new TextEncoder();
+  reply.begin(200, { 'Content-Type': tty ? RAW_STREAM : MULTIPLEXED_STREAM });
+  let chain = Promise.resolve();
+  const send = (stream: 'stdout' | 'stderr', time: string, data: Uint8Array) => {
+    let payload = data;
+    if (timestamps) {
+      const prefix = encoder.encode(time + ' ');
+      payload = new Uint8Array(prefix.length + data.length);
+      payload.set(prefix);
+      payload.set(data, prefix.length);
+    }
+    const chunk = tty ? payload : encodeFrame(stream === 'stdout' ? 1 : 2, payload);
+    chain = chain.then(() => reply.write(chunk)).catch(() => {});
+  };
+  const options = { stdout, stderr, follow, tail: tail ?? 'all', ...(since ? { since } : {}) } as const;
+  try {
+    if (follow) {
+      await engine.logs(container.Id, { ...options, onEntry: (e) => send(e.stream, e.time, e.data) });
+    } else {
+      for (const e of await engine.logs(container.Id, options)) send(e.stream, e.time, e.data);
+    }
+  } finally {
+    await chain;
+    reply.end();
+  }
+}
+
+export async function changes({ engine, reply, params }: RouteContext): Promise<void> {
+  await reply.json(200, await engine.changes(params[0]));
+}
+
+export async function resize({ engine, reply, params, request }: RouteContext): Promise<void> {
+  const rows = intParam(request.query, 'h') ?? 0;
+  const cols = intParam(request.query, 'w') ?? 0;
+  await engine.resizeContainer(params[0], rows, cols);
+  reply.empty(200);
+}
+
+/** `POST /commit?container=&repo=&tag=&comment=&author=&changes=&pause=` -> 201 {Id}. */
+export async function commit({ engine, reply, request }: RouteContext): Promise<void> {
+  const q = request.query;
+  const container = q.get('container');
+  if (!container) throw new EngineError('invalid-argument', 'No container specified');
+  await request.body(1024 * 1024); // the config body (Docker merges it): not supported beyond `changes`
+  const changes = q.getAll('changes').flatMap((c) => c.split('\n')).filter((c) => c.trim() !== '');
+  const options = {
+    ...(q.get('repo') ? { repo: q.get('repo')! } : {}),
+    ...(q.get('tag') ? { tag: q.get('tag')! } : {}),
+    ...(q.get('comment') ? { comment: q.get('comment')! } : {}),
+    ...(q.get('author') ? { author: q.get('author')! } : {}),
+    ...(changes.length ? { changes } : {}),
+    ...(optionalBool(q, 'pause') !== undefined ? { pause: optionalBool(q, 'pause') } : {}),
+  };
+  await reply.json(201, await engine.commit(container, options));
+}

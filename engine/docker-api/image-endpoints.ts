@@ -1,0 +1,137 @@
+/** Image endpoints: pull, push, build, list, inspect, history, tag, remove, save, load, layers. */
+import type { ImageSummary } from '../engine.ts';
+import { EngineError } from '../errors.ts';
+import { buildContext, MAX_CONTEXT_BYTES } from './build-context.ts';
+import { boolParam, filtersParam, stringMapParam } from './query.ts';
+import { ProgressStream } from './replies.ts';
+import type { RouteContext } from './route-context.ts';
+
+/** What `docker load` may send. */
+export const MAX_ARCHIVE_BYTES = 1024 * 1024 * 1024;
+
+/** `fromImage` + `tag` as one reference; a tag that is a digest joins with `@`. */
+export function pullReference(fromImage: string, tag: string | null): string {
+  if (!tag) return fromImage;
+  return tag.startsWith('sha256:') ? `${fromImage}@${tag}` : `${fromImage}:${tag}`;
+}
+
+/** `POST /images/create?fromImage=&tag=` -> progress lines. `fromSrc` (import) is not supported. */
+export async function pull({ engine, reply, request }: RouteContext): Promise<void> {
+  const q = request.query;
+  if (q.get('fromSrc')) throw new EngineError('invalid-argument', 'docker import is not supported by this engine');
+  const fromImage = q.get('fromImage');
+  if (!fromImage) throw new EngineError('invalid-argument', 'fromImage is required');
+  const progress = new ProgressStream(reply);
+  try {
+    await engine.pull(pullReference(fromImage, q.get('tag')), { onProgress: progress.send });
+  } catch (e) {
+    return progress.fail(e);
+  }
+  await progress.finish();
+}
+
+/** `POST /images/{name}/push?tag=` -> progress lines ending with the aux {Tag, Digest, Size}. */
+export async function push({ engine, reply, request, params }: RouteContext): Promise<void> {
+  const progress = new ProgressStream(reply);
+  try {
+    await engine.push(pullReference(params[0], request.query.get('tag')), { onProgress: progress.send });
+  } catch (e) {
+    return progress.fail(e);
+  }
+  await progress.finish();
+}
+
+/**
+ * `POST /build?t=&dockerfile=&buildargs=&labels=&nocache=&q=` with a tar context -> the legacy
+ * builder's stream as the engine writes it (Step lines, `{"aux":{"ID":...}}`, "Successfully ...").
+ */
+export async function build({ engine, reply, request }: RouteContext): Promise<void> {
+  const q = request.query;
+  if (q.get('remote')) throw new EngineError('invalid-argument', 'remote build contexts are not supported by this engine');
+  const tags = q.getAll('t').filter((t) => t !== '');
+  const quiet = boolParam(q, 'q');
+  const buildArgs = stringMapParam(q, 'buildargs');
+  const labels = stringMapParam(q, 'labels');
+  const context = await buildContext(await request.body(MAX_CONTEXT_BYTES));
+  const progress = new ProgressStream(reply);
+  try {
+    const result = await engine.build({
+      context,
+      ...(q.get('dockerfile') ? { dockerfile: q.get('dockerfile')! } : {}),
+      ...(tags.length ? { tags } : {}),
+      ...(buildArgs ? { buildArgs } : {}),
+      ...(labels ? { labels } : {}),
+      noCache: boolParam(q, 'nocache'),
+      quiet,
+      onProgress: quiet ? (e) => e.aux && progress.send({ aux: e.aux }) : progress.send,
+    });
+    // The engine's stream already ends as docker's classic builder does (aux ID, Successfully ...);
+    // quiet leaves only the ID, which docker build -q prints.
+    if (quiet) progress.send({ stream: `${result.ImageId}\n` });
+  } catch (e) {
+    return progress.fail(e);
+  }
+  await progress.finish();
+}
+
+function imageFilter(filters: Map<string, string[]>): (i: ImageSummary) => boolean {
+  const dangling = filters.get('dangling')?.[0];
+  const labels = filters.get('label') ?? [];
+  const references = filters.get('reference') ?? [];
+  return (i) =>
+    (dangling === undefined || (dangling === 'true' || dangling === '1') === (i.RepoTags.length === 0)) &&
+    labels.every((l) => {
+      const eq = l.indexOf('=');
+      return eq < 0 ? l in i.Labels : i.Labels[l.slice(0, eq)] === l.slice(eq + 1);
+    }) &&
+    (references.length === 0 || references.some((r) => i.RepoTags.some((t) => t === r || t.split(':')[0] === r)));
+}
+
+export async function list({ engine, reply, request }: RouteContext): Promise<void> {
+  const images = await engine.listImages({ all: boolParam(request.query, 'all') });
+  await reply.json(200, images.filter(imageFilter(filtersParam(request.query))));
+}
+
+export async function inspect({ engine, reply, params }: RouteContext): Promise<void> {
+  await reply.json(200, await engine.inspectImage(params[0]));
+}
+
+export async function history({ engine, reply, params }: RouteContext): Promise<void> {
+  await reply.json(200, await engine.history(params[0]));
+}
+
+/** The playground's layer view (not a Docker endpoint). */
+export async function layers({ engine, reply, params }: RouteContext): Promise<void> {
+  await reply.json(200, await engine.imageLayers(params[0]));
+}
+
+/** `POST /images/{name}/tag?repo=&tag=` -> 201. */
+export async function tag({ engine, reply, request, params }: RouteContext): Promise<void> {
+  const repo = request.query.get('repo');
+  if (!repo) throw new EngineError('invalid-argument', 'repository name must have at least one component');
+  await engine.tag(params[0], pullReference(repo, request.query.get('tag')));
+  reply.empty(201);
+}
+
+export async function remove({ engine, reply, request, params }: RouteContext): Promise<void> {
+  await reply.json(200, await engine.removeImage(params[0], { force: boolParam(request.query, 'force'), noprune: boolParam(request.query, 'noprune') }));
+}
+
+/** `GET /images/get?names=a&names=b` and `GET /images/{name}/get`: a tar docker load reads. */
+export async function save({ engine, reply, request, params }: RouteContext): Promise<void> {
+  const names = params.length ? [params[0]] : request.query.getAll('names').filter((n) => n !== '');
+  if (names.length === 0) throw new EngineError('invalid-argument', 'no image names given');
+  await reply.bytes(200, 'application/x-tar', await engine.saveImages(names));
+}
+
+/** `POST /images/load?quiet=` with a tar body -> `{"stream":"Loaded image: x:latest\n"}` lines. */
+export async function load({ engine, reply, request }: RouteContext): Promise<void> {
+  const archive = await request.body(MAX_ARCHIVE_BYTES);
+  const progress = new ProgressStream(reply);
+  try {
+    await engine.loadImages(archive, { onProgress: progress.send });
+  } catch (e) {
+    return progress.fail(e);
+  }
+  await progress.finish();
+}
