@@ -13,10 +13,24 @@
  * that terminates the running script, so the service delivers SIGINT for both TERM and INT and
  * reports 128+signal itself; SIGKILL needs no help.
  */
-import { closeSync, lstatSync, readFileSync, readlinkSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readFileSync, readlinkSync, writeSync } from 'node:fs';
 import vm from 'node:vm';
 import { WASI } from 'node:wasi';
 import { resolveInRootSync } from '../engine/layers/path-rules.ts';
+import {
+  SPAWN_IMPORT_MODULE,
+  SPAWN_IMPORT_NAME,
+  SPAWN_MAX_DEPTH,
+  SPAWN_SIGNAL_TRAP,
+  SpawnError,
+  decodeSpawnRequest,
+  isWasmModule,
+  spawnEnvRecord,
+  spawnExited,
+  spawnFailed,
+  spawnSignaled,
+  type SpawnRequest,
+} from '../engine/wasi/spawn-abi.ts';
 
 export interface RunnerSpec {
   /** Program path or name (searched in PATH) inside the guest root, then its arguments. */
@@ -106,32 +120,99 @@ function envObject(env: string[]): Record<string, string> {
   return out;
 }
 
+interface Stdio {
+  stdin: number;
+  stdout: number;
+  stderr: number;
+}
+
+const compiled = new Map<string, WebAssembly.Module>();
+
+/**
+ * Instantiate a module with WASI and `dockyard.spawn` (engine/wasi/spawn-abi.ts): a child runs
+ * synchronously in this process on the same root, its stdio inherited or on the files named.
+ */
+function instantiate(spec: RunnerSpec, module: WebAssembly.Module, args: string[], env: Record<string, string>, stdio: Stdio, depth: number): { wasi: WASI; instance: WebAssembly.Instance } {
+  const ref: { memory?: WebAssembly.Memory } = {};
+  const wasi = new WASI({ version: 'preview1', args, env, preopens: { '/': spec.root }, returnOnExit: true, ...stdio });
+  const spawn = (ptr: number, len: number): number => {
+    let req: SpawnRequest;
+    try {
+      req = decodeSpawnRequest(new Uint8Array(ref.memory!.buffer), ptr, len);
+    } catch {
+      return spawnFailed(SpawnError.Invalid);
+    }
+    if (depth + 1 >= SPAWN_MAX_DEPTH) return spawnFailed(SpawnError.Limit);
+    const host = hostPath(spec.root, req.path);
+    let child = compiled.get(host);
+    if (!child) {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(host);
+      } catch {
+        return spawnFailed(SpawnError.NotFound);
+      }
+      if (!isWasmModule(bytes)) return spawnFailed(SpawnError.NotExecutable);
+      try {
+        child = new WebAssembly.Module(bytes as unknown as BufferSource);
+      } catch {
+        return spawnFailed(SpawnError.NotExecutable);
+      }
+      compiled.set(host, child);
+    }
+    const opened: number[] = [];
+    const open = (p: string, flags: string): number => {
+      const fd = openSync(hostPath(spec.root, p), flags);
+      opened.push(fd);
+      return fd;
+    };
+    try {
+      const stdin = req.stdin.kind === 'file' ? open(req.stdin.path, 'r') : stdio.stdin;
+      const stdout = req.stdout.kind === 'file' ? open(req.stdout.path, 'a') : stdio.stdout;
+      const stderr = req.stderr.kind === 'file' ? open(req.stderr.path, 'a') : req.stderr.kind === 'stdout' ? stdout : stdio.stderr;
+      const c = instantiate(spec, child, req.argv, spawnEnvRecord(req), { stdin, stdout, stderr }, depth + 1);
+      try {
+        return spawnExited(c.wasi.start(c.instance));
+      } catch (e) {
+        if (e instanceof WebAssembly.RuntimeError) return spawnSignaled(SPAWN_SIGNAL_TRAP);
+        throw e;
+      }
+    } catch (e) {
+      if (/interrupted/i.test((e as Error).message)) throw e;
+      return spawnFailed(SpawnError.NotFound);
+    } finally {
+      for (const fd of opened) closeSync(fd);
+    }
+  };
+  const imports = { wasi_snapshot_preview1: wasi.wasiImport, [SPAWN_IMPORT_MODULE]: { [SPAWN_IMPORT_NAME]: spawn } } as WebAssembly.Imports;
+  const missing = WebAssembly.Module.imports(module).filter((i) => !(i.module in imports) || !(i.name in (imports[i.module] as object)));
+  if (missing.length > 0) throw new Error(`needs imports this runtime lacks: ${missing.map((i) => `${i.module}.${i.name}`).join(', ')}`);
+  const instance = new WebAssembly.Instance(module, imports);
+  ref.memory = instance.exports.memory as WebAssembly.Memory;
+  return { wasi, instance };
+}
+
 function main(): void {
   const spec = JSON.parse(process.argv[2] ?? '{}') as RunnerSpec;
   const program = findProgram(spec);
   const module = loadModule(spec.args[0], program.host);
-  const env = envObject(spec.env);
-  // wasi-libc starts in "/"; PWD tells programs that read it where `-w` put them.
-  if (spec.cwd && spec.cwd !== '/') env.PWD = spec.cwd;
-  const wasi = new WASI({ version: 'preview1', args: spec.args, env, preopens: { '/': spec.root }, returnOnExit: true });
-  const imports: WebAssembly.Imports = wasi.getImportObject() as WebAssembly.Imports;
-  const missing = WebAssembly.Module.imports(module).filter((i) => !(i.module in imports));
-  if (missing.length > 0) fail(126, `exec: "${spec.args[0]}": needs imports this runtime lacks: ${missing.map((i) => `${i.module}.${i.name}`).join(', ')}`);
-  let instance: WebAssembly.Instance;
+  // WASI preview1 has no working directory: PWD carries it (engine/wasi/spawn-abi.ts).
+  const env = { ...envObject(spec.env), PWD: spec.cwd || '/' };
+  let run: { wasi: WASI; instance: WebAssembly.Instance };
   try {
-    instance = new WebAssembly.Instance(module, imports);
+    run = instantiate(spec, module, spec.args, env, { stdin: 0, stdout: 1, stderr: 2 }, 0);
   } catch (e) {
     fail(126, `exec: "${spec.args[0]}": ${(e as Error).message}`);
   }
   report({ started: true });
   const g = globalThis as { __dockyardStart?: () => number };
-  g.__dockyardStart = () => wasi.start(instance);
+  g.__dockyardStart = () => run.wasi.start(run.instance);
   let status: number;
   try {
     status = new vm.Script('__dockyardStart()').runInThisContext({ breakOnSigint: true }) as number;
   } catch (e) {
     if (/interrupted/i.test((e as Error).message)) process.exit(INTERRUPTED_STATUS);
-    // A trap (unreachable, out of bounds) ends the program as a crash would.
+    // A trap (unreachable, out of bounds) ends the program as an abort would.
     writeSync(2, `dockyard: ${spec.args[0]}: ${(e as Error).message}\n`);
     process.exit(134);
   }

@@ -1,0 +1,126 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { cpus, hostname, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+import type { Engine } from '../engine/engine.ts';
+import { createEngine } from '../engine/core/index.ts';
+import { EngineError } from '../engine/errors.ts';
+import type { BlobStore, Digest, HostPorts, MetadataStore } from '../engine/ports.ts';
+import { OciLayoutRegistry } from '../engine/registry/oci-layout-registry.ts';
+import { routeRegistries } from '../engine/registry/registry-router.ts';
+import { DataRoot } from './data-root.ts';
+import { DiskBlobStore } from './disk-blob-store.ts';
+import { DiskLogStore } from './disk-log-store.ts';
+import { DiskMetadataStore } from './disk-metadata-store.ts';
+import { DiskVolumeStore } from './disk-volume-store.ts';
+import { cleanupHost, type CleanupReport } from './host-cleanup.ts';
+import { OverlaySnapshotter } from './overlay-snapshotter.ts';
+import { RuncRuntime } from './runc-runtime.ts';
+import { prepareRuntimeRoot } from './runtime-root.ts';
+
+export interface KernelHostOptions {
+  dataRoot: string;
+  /** Directory of the built-in OCI image layouts (`<name>/index.json`): what `docker pull box` fetches. */
+  imagesDir: string;
+  runc?: string;
+  now?: () => number;
+}
+
+export interface KernelHost {
+  engine: Engine;
+  ports: HostPorts;
+  data: DataRoot;
+  runtime: RuncRuntime;
+  cleanup: CleanupReport;
+  repaired: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Everything the kernel service runs on, opened in the order a crash requires: first what a dead
+ * service left (runc containers, mounts, cgroups, staging files), then the stores, then a repair
+ * pass so no tag points at a missing blob and no container claims to be running.
+ */
+export async function openKernelHost(o: KernelHostOptions): Promise<KernelHost> {
+  const data = new DataRoot(o.dataRoot);
+  await mkdir(data.root, { recursive: true, mode: 0o700 });
+  const cleanup = await cleanupHost(data, o.runc);
+  const blobs = await DiskBlobStore.open(data.blobs, data.blobStaging, join(data.root, 'blobs', 'quarantine'));
+  const metadata = await DiskMetadataStore.open(data.metadata);
+  const logs = await DiskLogStore.open(data.logs);
+  const volumes = new DiskVolumeStore(data.volumes);
+  await mkdir(data.containers, { recursive: true, mode: 0o700 });
+  const snapshots = new OverlaySnapshotter(data, blobs);
+  const runtimeRoot = await prepareRuntimeRoot(data);
+  const runtime = new RuncRuntime({ data, runtime: runtimeRoot, snapshots, volumePath: (n) => volumes.path(n), runc: o.runc });
+  const builtin = new OciLayoutRegistry({
+    readFile: async (p) => {
+      try {
+        return new Uint8Array(await readFile(join(o.imagesDir, p)));
+      } catch {
+        throw new EngineError('not-found', `${p} not found`);
+      }
+    },
+  });
+  const repaired = await repairMetadata(metadata, blobs);
+  const ports: HostPorts = {
+    blobs,
+    metadata,
+    logs,
+    snapshots,
+    volumes,
+    runtime,
+    registry: routeRegistries({ builtin }),
+    platform: { host: 'linux', name: hostname(), ncpu: cpus().length, memTotal: totalmem(), kernelVersion: release() },
+    ...(o.now ? { now: o.now } : {}),
+  };
+  const engine = createEngine(ports, { name: hostname() });
+  return {
+    engine,
+    ports,
+    data,
+    runtime,
+    cleanup,
+    repaired,
+    close: async () => {
+      await cleanupHost(data, o.runc);
+    },
+  };
+}
+
+interface ImageRecordShape {
+  layers?: Digest[];
+}
+interface ContainerRecordShape {
+  State?: { Running?: boolean; Status?: string; Pid?: number; ExitCode?: number; FinishedAt?: string };
+}
+
+/**
+ * After a crash: tags whose image (record, config blob or a layer) is missing are dropped, and
+ * containers recorded as running (their processes died with the service) are marked exited 137.
+ */
+export async function repairMetadata(metadata: MetadataStore, blobs: BlobStore): Promise<string[]> {
+  const fixed: string[] = [];
+  const ops: Parameters<MetadataStore['batch']>[0] = [];
+  const images = new Map(await metadata.list<ImageRecordShape>('images'));
+  const complete = new Map<string, boolean>();
+  for (const [id, image] of images) {
+    let ok = await blobs.has(id as Digest);
+    for (const l of image.layers ?? []) ok = ok && (await blobs.has(l));
+    complete.set(id, ok);
+  }
+  for (const [tag, id] of await metadata.list<string>('tags')) {
+    if (!complete.get(id)) {
+      ops.push({ op: 'delete', bucket: 'tags', key: tag });
+      fixed.push(`tag ${tag}`);
+    }
+  }
+  for (const [id, c] of await metadata.list<ContainerRecordShape>('containers')) {
+    if (c.State?.Running || c.State?.Status === 'running') {
+      c.State = { ...c.State, Running: false, Status: 'exited', Pid: 0, ExitCode: 137, FinishedAt: new Date().toISOString() };
+      ops.push({ op: 'put', bucket: 'containers', key: id, value: c });
+      fixed.push(`container ${id.slice(0, 12)}`);
+    }
+  }
+  if (ops.length) await metadata.batch(ops);
+  return fixed;
+}

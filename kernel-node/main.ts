@@ -1,0 +1,74 @@
+/**
+ * `npm run kernel`: the Dockyard kernel service. Runs the playground's images as real Linux
+ * containers (overlayfs + runc) behind the Docker Engine API, on a unix socket (0600) and on
+ * loopback TCP with a per-start token.
+ *
+ *   npm run kernel -- [--data-root DIR] [--socket PATH] [--port N] [--images DIR] [--allow-origin URL]...
+ */
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { newToken, TOKEN_HEADER, type GuardOptions } from './http/guard.ts';
+import { apiServer, listenLoopback, listenUnix } from './http/server.ts';
+import { openKernelHost } from './kernel-host.ts';
+import { preflight } from './preflight.ts';
+
+const repo = dirname(dirname(fileURLToPath(import.meta.url)));
+
+const { values } = parseArgs({
+  options: {
+    'data-root': { type: 'string', default: process.env.DOCKYARD_DATA_ROOT ?? '/var/lib/dockyard' },
+    socket: { type: 'string' },
+    port: { type: 'string', default: process.env.DOCKYARD_PORT ?? '2377' },
+    images: { type: 'string', default: join(repo, 'images', 'layouts') },
+    'allow-origin': { type: 'string', multiple: true, default: [] },
+    runc: { type: 'string', default: 'runc' },
+  },
+});
+
+const problems = await preflight(values.runc);
+if (problems.length) {
+  console.error('dockyard kernel service cannot start:');
+  for (const p of problems) console.error(`  - ${p}`);
+  process.exit(1);
+}
+
+const dataRoot = values['data-root']!;
+const socketPath = values.socket ?? join(dataRoot, 'dockyard.sock');
+const host = await openKernelHost({ dataRoot, imagesDir: values.images!, runc: values.runc });
+if (host.cleanup.containers.length || host.cleanup.mounts.length || host.cleanup.cgroups.length) {
+  console.log(`cleaned up after the last run: ${host.cleanup.containers.length} runc containers, ${host.cleanup.mounts.length} mounts, ${host.cleanup.cgroups.length} cgroups`);
+}
+if (host.repaired.length) console.log(`repaired: ${host.repaired.join(', ')}`);
+
+const token = newToken();
+const allowedOrigins = values['allow-origin']!;
+const unix = apiServer({ engine: host.engine, allowedOrigins }, { allowedOrigins });
+await listenUnix(unix, socketPath);
+const tcpGuard: GuardOptions = { allowedOrigins, token, port: Number(values.port) };
+const tcp = apiServer({ engine: host.engine, allowedOrigins }, tcpGuard);
+const port = await listenLoopback(tcp, Number(values.port));
+// Read at every request: with --port 0 the Host check needs the port actually bound.
+tcpGuard.port = port;
+
+console.log(`dockyard kernel service
+  data root:   ${dataRoot}
+  unix socket: ${socketPath}   (root only; no token needed)
+    DOCKER_HOST=unix://${socketPath} docker run --rm hello-world
+  tcp:         http://127.0.0.1:${port}   (loopback only; token required)
+  token:       ${token}
+    mkdir -p ~/.dockyard-docker && echo '{"HttpHeaders":{"${TOKEN_HEADER}":"${token}"}}' > ~/.dockyard-docker/config.json
+    DOCKER_CONFIG=~/.dockyard-docker DOCKER_HOST=tcp://127.0.0.1:${port} docker version
+  playground origins allowed: ${allowedOrigins.length ? allowedOrigins.join(', ') : '(none: pass --allow-origin URL)'}`);
+
+let closing = false;
+const shutdown = async () => {
+  if (closing) return;
+  closing = true;
+  unix.close();
+  tcp.close();
+  await host.close();
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());
