@@ -53,6 +53,12 @@ export const VOCABULARY = {
       'not-smaller-than': { ops: ['='], value: 'reference' },
     },
   },
+  /** The image's history has a step whose instruction contains `created-by`, with that layer size. */
+  layer: {
+    args: ['reference'],
+    keys: { 'created-by': { ops: ['~='], value: 'text' }, size: { ops: ['>=', '<='], value: 'bytes' } },
+    required: ['created-by'],
+  },
   /** No image answers to this reference. */
   'no-image': { args: ['reference'], keys: {} },
   /** Two images exist and share layers: `shared` layers of the second are in the first, `unique` are not. */

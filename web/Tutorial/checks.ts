@@ -80,6 +80,14 @@ async function checkImage(engine: Engine, check: Check): Promise<boolean> {
   return true;
 }
 
+async function checkLayer(engine: Engine, check: Check): Promise<boolean> {
+  if (!(await imageOrNull(engine, check.args[0]))) return false;
+  const history = await engine.history(check.args[0]);
+  const text = check.conditions.find((c) => c.key === 'created-by')!.value;
+  const sizes = check.conditions.filter((c) => c.key === 'size');
+  return history.some((h) => h.CreatedBy.includes(text) && sizes.every((c) => compare(h.Size, c.op, count(c))));
+}
+
 async function checkSharedLayers(engine: Engine, check: Check): Promise<boolean> {
   const [first, second] = await Promise.all(check.args.map((r) => imageOrNull(engine, r)));
   if (!first || !second) return false;
@@ -176,6 +184,8 @@ export async function evaluateCheck(engine: Engine, check: Check): Promise<boole
   switch (check.subject) {
     case 'image':
       return checkImage(engine, check);
+    case 'layer':
+      return checkLayer(engine, check);
     case 'no-image':
       return (await imageOrNull(engine, check.args[0])) === null;
     case 'shared-layers':

@@ -150,7 +150,7 @@ export class Tutorial {
   async run(line: string): Promise<void> {
     this.notice = null;
     let text = line;
-    if (line.includes('{{')) {
+    if (line.includes('{{digest:')) {
       const expanded = this.host.engine.ready ? await expandCommand(this.host.engine.engine, line) : null;
       if (!expanded) {
         this.notice = 'tutorial.needsDigest';
