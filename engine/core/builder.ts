@@ -13,7 +13,6 @@ import type { Digest } from '../ports.ts';
 import { cacheKey, lookupCache, storeCache } from './build-cache.ts';
 import { copySources, loadContext, type Context } from './build-context.ts';
 import { applyToConfig, resolveWorkdir, type ConfigEditState } from './config-edit.ts';
-import type { ContainerRunner } from './container-run.ts';
 import type { Core } from './context.ts';
 import { EMPTY_LAYER } from './container-commit.ts';
 import { randomId, truncateId } from './ids.ts';
@@ -44,8 +43,7 @@ interface Stage {
 
 const DEFAULT_SHELL = ['/bin/sh', '-c'];
 
-export async function build(core: Core, runner: ContainerRunner, options: BuildOptions): Promise<BuildResult> {
-  void runner;
+export async function build(core: Core, options: BuildOptions): Promise<BuildResult> {
   const out: ProgressListener = options.onProgress ?? (() => {});
   const say = (text: string) => {
     if (!options.quiet) out({ stream: text });

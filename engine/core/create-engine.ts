@@ -5,6 +5,7 @@ import { containerChanges, commit } from './container-commit.ts';
 import { ContainerRunner } from './container-run.ts';
 import { createContainer, inspectContainer, listContainers } from './containers.ts';
 import { Core, type EngineOptions } from './context.ts';
+import { recoverContainers } from './recovery.ts';
 import { ExecRunner } from './exec.ts';
 import { imageLayers } from './image-layers.ts';
 import { removeImage } from './image-remove.ts';
@@ -28,6 +29,7 @@ export function createEngine(ports: HostPorts, options: EngineOptions = {}): Eng
   const core = new Core(ports, options);
   const runner = new ContainerRunner(core);
   const execs = new ExecRunner(core, runner);
+  const ready = recoverContainers(core);
 
   const engine: Engine = {
     ping: async () => 'OK',
@@ -39,7 +41,7 @@ export function createEngine(ports: HostPorts, options: EngineOptions = {}): Eng
 
     pull: (reference, o) => pull(core, reference, o?.onProgress),
     push: (reference, o) => push(core, reference, o?.onProgress),
-    build: (o) => build(core, runner, o),
+    build: (o) => build(core, o),
     listImages: () => listImages(core),
     inspectImage: (reference) => inspectImage(core, reference),
     history: (reference) => history(core, reference),
@@ -72,15 +74,16 @@ export function createEngine(ports: HostPorts, options: EngineOptions = {}): Eng
     inspectVolume: (name) => inspectVolume(core, name),
     removeVolume: (name, o) => removeVolume(core, name, o),
   };
-  return guard(engine);
+  return guard(engine, ready);
 }
 
 /** Nothing but EngineError crosses the API: anything else thrown inside becomes 'internal'. */
-function guard(engine: Engine): Engine {
+function guard(engine: Engine, ready: Promise<void>): Engine {
   const wrapped = {} as Record<string, unknown>;
   for (const [name, fn] of Object.entries(engine) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) {
     wrapped[name] = async (...args: unknown[]) => {
       try {
+        await ready;
         return await fn(...args);
       } catch (e) {
         if (e instanceof EngineError) throw e;
