@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
+      // Compiles every image from C (clang, wasm-opt): minutes, so it runs alone.
+      { test: { name: 'images', include: ['test/images/**/*.test.ts'], environment: 'node', testTimeout: 900_000 } },
       // Kernel and parity suites drive real runc, overlayfs and mounts: one file at a time.
       { test: { name: 'kernel', include: ['test/kernel/**/*.test.ts'], environment: 'node', fileParallelism: false, testTimeout: 60_000, hookTimeout: 120_000 } },
       { test: { name: 'parity', include: ['test/parity/**/*.test.ts'], environment: 'node', fileParallelism: false, testTimeout: 120_000, hookTimeout: 180_000 } },
