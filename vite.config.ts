@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { builtinRegistry } from './worker/registry-plugin.ts';
 
 // SharedArrayBuffer (interactive stdin for containers) needs a cross-origin isolated page,
 // so every way of serving the site sends COOP/COEP: dev, preview and the built site's _headers.
@@ -9,7 +10,8 @@ const isolation = {
 };
 
 export default defineConfig({
-  plugins: [svelte()],
+  // builtinRegistry: images/layouts served at /registry/ (dev, preview and the built site).
+  plugins: [svelte(), builtinRegistry()],
   server: { headers: isolation },
   preview: { headers: isolation },
   worker: { format: 'es' },

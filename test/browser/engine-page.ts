@@ -105,3 +105,55 @@ const dockyard = {
 
 Object.assign(window, { dockyard });
 document.getElementById('status')!.textContent = 'ready';
+
+// ---- the whole engine: the worker + comlink, as the playground uses it ----
+import { connectLocalEngine } from '../../worker/connect.ts';
+import { openBrowserPorts } from '../../worker/engine-ports.ts';
+import type { Engine } from '../../engine/engine.ts';
+
+const engines = new Map<string, Engine>();
+
+/** The engine over its own database (tests isolate themselves by name). */
+function engineFor(db = 'dockyard-test'): Engine {
+  let e = engines.get(db);
+  if (!e) engines.set(db, (e = connectLocalEngine({ db })));
+  return e;
+}
+
+Object.assign(dockyard, {
+  engine: engineFor,
+  /** Run a container to its end the way `docker run` does; output collected with arrival order. */
+  async dockerRun(db: string, create: Parameters<Engine['createContainer']>[0]) {
+    const engine = engineFor(db);
+    const t0 = performance.now();
+    const { Id } = await engine.createContainer(create);
+    let stdout = '';
+    let stderr = '';
+    let firstOutputAt = -1;
+    const stream = await engine.attachContainer(Id, {
+      stdout: true,
+      stderr: true,
+      onOutput: (fd: 1 | 2, data: Uint8Array) => {
+        if (firstOutputAt < 0) firstOutputAt = performance.now() - t0;
+        if (fd === 1) stdout += decoder.decode(data);
+        else stderr += decoder.decode(data);
+      },
+    });
+    await engine.startContainer(Id);
+    const exit = await engine.waitContainer(Id);
+    await stream.detach();
+    return { Id, exit, stdout, stderr, firstOutputAt, exitAt: performance.now() - t0 };
+  },
+  /** Every stored blob re-read (and so re-verified) through a second handle on the database. */
+  async verifyStore(db: string) {
+    const ports = await openBrowserPorts(db);
+    const problems: string[] = [];
+    for (const d of await ports.blobs.list()) await ports.blobs.get(d).catch((e: Error) => problems.push(`${d}: ${e.message}`));
+    for (const [tag, id] of await ports.metadata.list<string>('tags')) {
+      if (typeof id === 'string' && id.startsWith('sha256:') && !(await ports.blobs.has(id as `sha256:${string}`))) problems.push(`tag ${tag} -> missing ${id}`);
+    }
+    return { blobs: (await ports.blobs.list()).length, problems };
+  },
+  openBrowserPorts,
+  decode: (b: Uint8Array) => decoder.decode(b),
+});

@@ -1,0 +1,31 @@
+/**
+ * The Engine API's method names (for the comlink wrappers on both sides) and the cross-tab writer
+ * lock: two tabs share one IndexedDB, and the core's own locks only serialise one tab, so every
+ * operation that checks then writes engine records runs under one Web Lock per database.
+ */
+import type { Engine } from '../engine/engine.ts';
+
+export const ENGINE_METHODS = [
+  'ping', 'version', 'info', 'diskUsage', 'prune', 'events',
+  'pull', 'push', 'build', 'listImages', 'inspectImage', 'history', 'imageLayers', 'tag', 'removeImage', 'saveImages', 'loadImages',
+  'createContainer', 'startContainer', 'attachContainer', 'waitContainer', 'stopContainer', 'killContainer', 'removeContainer',
+  'listContainers', 'inspectContainer', 'logs', 'changes', 'commit', 'resizeContainer',
+  'createExec', 'startExec', 'inspectExec',
+  'createVolume', 'listVolumes', 'inspectVolume', 'removeVolume',
+] as const satisfies ReadonlyArray<keyof Engine>;
+
+/** Operations that check then write records or blobs; the long-running parts of a container are not among them. */
+const WRITERS = new Set<keyof Engine>([
+  'prune', 'pull', 'build', 'tag', 'removeImage', 'loadImages', 'createContainer', 'startContainer', 'removeContainer', 'commit',
+  'createExec', 'createVolume', 'removeVolume',
+]);
+
+export function withWriterLock(engine: Engine, dbName: string): Engine {
+  const lockName = `${dbName}:writer`;
+  const wrapped = { ...engine } as Record<string, unknown>;
+  for (const name of WRITERS) {
+    const fn = engine[name] as (...a: unknown[]) => Promise<unknown>;
+    wrapped[name] = (...args: unknown[]) => navigator.locks.request(lockName, () => fn(...args));
+  }
+  return wrapped as unknown as Engine;
+}

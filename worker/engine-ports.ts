@@ -1,0 +1,61 @@
+/**
+ * The browser host's ports, built over one IndexedDB database: what `createEngine` gets in the
+ * engine worker (and what the browser tests open directly).
+ */
+import type { HostPorts } from '../engine/ports.ts';
+import { DistributionClient } from '../engine/registry/distribution-client.ts';
+import { OciLayoutRegistry } from '../engine/registry/oci-layout-registry.ts';
+import { routeRegistries } from '../engine/registry/registry-router.ts';
+import { WasiRuntime } from './runtime/wasi-runtime.ts';
+import { IdbBlobStore } from './store/idb-blob-store.ts';
+import { IdbLogStore } from './store/idb-log-store.ts';
+import { IdbMetadataStore } from './store/idb-metadata-store.ts';
+import { IdbSnapshotter } from './store/idb-snapshotter.ts';
+import { IdbVolumeStore } from './store/idb-volume-store.ts';
+import { DB_NAME, openDockyardDb } from './store/schema.ts';
+
+/** Where the site serves the built-in registry's layouts (see registry-plugin.ts). */
+export function builtinRegistryUrl(path: string): string {
+  return new URL(`${import.meta.env.BASE_URL}registry/${path}`, self.location.origin).href;
+}
+
+async function readStatic(path: string): Promise<Uint8Array> {
+  const response = await fetch(builtinRegistryUrl(path));
+  if (!response.ok) throw new Error(`${response.status} ${path}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+export interface BrowserPorts extends HostPorts {
+  blobs: IdbBlobStore;
+  snapshots: IdbSnapshotter;
+  runtime: WasiRuntime;
+}
+
+export async function openBrowserPorts(dbName = DB_NAME): Promise<BrowserPorts> {
+  const db = await openDockyardDb(dbName);
+  const blobs = new IdbBlobStore(db, dbName);
+  // A tab killed mid-pull left chunks behind: remove them before anything reads the store.
+  await blobs.sweepStaging();
+  const volumes = new IdbVolumeStore(db);
+  const snapshots = new IdbSnapshotter(db, blobs, volumes);
+  const runtime = new WasiRuntime(snapshots);
+  snapshots.live = (key) => runtime.liveDelta(key);
+  runtime.pool.warm();
+  const nav = self.navigator as Navigator & { deviceMemory?: number };
+  return {
+    blobs,
+    metadata: new IdbMetadataStore(db),
+    logs: new IdbLogStore(db),
+    snapshots,
+    volumes,
+    runtime,
+    registry: routeRegistries({ builtin: new OciLayoutRegistry({ readFile: readStatic }) }, new DistributionClient()),
+    platform: {
+      host: 'browser',
+      name: 'dockyard-browser',
+      ncpu: nav.hardwareConcurrency || 1,
+      memTotal: (nav.deviceMemory ?? 0) * 2 ** 30,
+      kernelVersion: `wasi (${nav.userAgent.match(/(Chrome|Firefox|Safari)\/[\d.]+/)?.[0] ?? 'browser'})`,
+    },
+  };
+}

@@ -1,0 +1,174 @@
+import type { BlobStore, Digest, FsNode, Mount, SnapshotChange, Snapshotter } from '../../engine/ports.ts';
+import { EngineError } from '../../engine/errors.ts';
+import { FileTree, type TreeNode } from '../../engine/layers/file-tree.ts';
+import { diffTrees } from '../../engine/layers/layer-diff.ts';
+import { mergeLayers } from '../../engine/layers/merged-view.ts';
+import { applyChanges } from '../../engine/core/snapshot-layer.ts';
+import type { RootDelta, RootEntries } from '../process/process-protocol.ts';
+import type { ContainerRoots } from '../runtime/wasi-runtime.ts';
+import { storageError } from './idb-errors.ts';
+import type { IdbVolumeStore, VolumeFiles } from './idb-volume-store.ts';
+import type { Db } from './schema.ts';
+
+/** Ask the runtime for a running container's changes since it started (undefined when not running). */
+export type LiveDelta = (key: string) => Promise<RootDelta | undefined>;
+
+const rel = (abs: string) => abs.split('/').filter(Boolean).join('/');
+const abs = (relative: string) => '/' + relative;
+
+function toFsNode(node: TreeNode): FsNode {
+  if (node.type === 'file') return { type: 'file', mode: node.mode, content: node.content };
+  if (node.type === 'symlink') return { type: 'symlink', target: node.target };
+  return { type: 'dir', mode: node.mode };
+}
+
+function toTreeNode(node: FsNode): TreeNode {
+  if (node.type === 'file') return { type: 'file', mode: node.mode, content: node.content };
+  if (node.type === 'symlink') return { type: 'symlink', mode: 0o777, target: node.target };
+  return { type: 'dir', mode: node.mode, children: new Map() };
+}
+
+/** Apply what a process changed (absolute paths) to a tree. */
+function applyDelta(tree: FileTree, delta: RootDelta): void {
+  for (const p of delta.removed) tree.remove(rel(p));
+  for (const [p, node] of delta.written) {
+    const existing = tree.lstat(rel(p));
+    if (existing?.type === 'dir' && node.type === 'dir') continue;
+    tree.setNode(rel(p), toTreeNode(node));
+  }
+}
+
+function under(path: string, mount: Mount): string | undefined {
+  if (path === mount.target) return '/';
+  return path.startsWith(mount.target + '/') ? path.slice(mount.target.length) : undefined;
+}
+
+/**
+ * Containers' root file systems in the browser: the image layers merged in memory (cached per
+ * layer stack), the container's writable layer stored in IndexedDB as a change set after each run,
+ * and volumes mounted over both. `changes` on a running container asks its process Worker.
+ */
+export class IdbSnapshotter implements Snapshotter, ContainerRoots {
+  readonly #lower = new Map<string, Promise<FileTree>>();
+  live: LiveDelta = async () => undefined;
+
+  constructor(
+    readonly db: Db,
+    readonly blobs: BlobStore,
+    readonly volumes: IdbVolumeStore,
+  ) {}
+
+  async prepare(key: string, layers: Digest[]): Promise<void> {
+    try {
+      const tx = this.db.transaction('snapshots', 'readwrite');
+      if (!(await tx.store.get(key))) await tx.store.put({ key, layers, changes: [] });
+      await tx.done;
+    } catch (e) {
+      throw storageError(e, `preparing the file system of ${key.slice(0, 12)}`);
+    }
+  }
+
+  async changes(key: string): Promise<SnapshotChange[]> {
+    const record = await this.#record(key);
+    const delta = await this.live(key);
+    if (!delta) return record.changes;
+    const lower = await this.#lowerTree(record.layers);
+    const upper = applyChanges(lower, record.changes);
+    applyDelta(upper, delta);
+    return changeSet(lower, upper);
+  }
+
+  async remove(key: string): Promise<void> {
+    await this.db.delete('snapshots', key);
+  }
+
+  async root(key: string, mounts: Mount[]): Promise<{ entries: RootEntries; programKey(path: string): string | undefined }> {
+    const record = await this.#record(key);
+    const lower = await this.#lowerTree(record.layers);
+    const tree = applyChanges(lower, record.changes);
+    for (const m of mounts) {
+      tree.remove(rel(m.target));
+      tree.mkdir(rel(m.target), 0o755);
+      for (const [p, node] of await this.volumes.files(m.volume)) if (p !== '/') tree.setNode(rel(m.target + p), toTreeNode(node));
+    }
+    const entries: RootEntries = [['/', { type: 'dir', mode: tree.root.mode }]];
+    for (const [p, node] of tree.walk()) entries.push([abs(p), toFsNode(node)]);
+    return {
+      entries,
+      programKey: (path) => {
+        const node = tree.lstat(rel(path));
+        // Only bytes that come from an image layer, untouched, can share a compiled module.
+        if (node?.type !== 'file' || node.layer === undefined || lower.lstat(rel(path)) !== node) return undefined;
+        return `${record.layers[node.layer]}:${path}`;
+      },
+    };
+  }
+
+  async record(key: string, delta: RootDelta, mounts: Mount[]): Promise<void> {
+    if (delta.written.length === 0 && delta.removed.length === 0) return;
+    const record = await this.#record(key);
+    // Paths under a volume belong to the volume, not to the container's layer.
+    const layerDelta: RootDelta = { written: [], removed: [] };
+    const perVolume = new Map<Mount, RootDelta>();
+    const route = (path: string) => {
+      for (const m of mounts) {
+        const inner = under(path, m);
+        if (inner !== undefined) {
+          if (!perVolume.has(m)) perVolume.set(m, { written: [], removed: [] });
+          return { delta: perVolume.get(m)!, path: inner };
+        }
+      }
+      return { delta: layerDelta, path };
+    };
+    for (const [p, node] of delta.written) {
+      const r = route(p);
+      r.delta.written.push([r.path, node]);
+    }
+    for (const p of delta.removed) {
+      const r = route(p);
+      r.delta.removed.push(r.path);
+    }
+    for (const [m, d] of perVolume) {
+      if (m.readOnly) continue;
+      const tree = new FileTree();
+      for (const [p, node] of await this.volumes.files(m.volume)) if (p !== '/') tree.setNode(rel(p), toTreeNode(node));
+      applyDelta(tree, d);
+      await this.volumes.setFiles(m.volume, [...tree.walk()].map(([p, node]) => [abs(p), toFsNode(node)] as [string, FsNode]) as VolumeFiles);
+    }
+    if (layerDelta.written.length === 0 && layerDelta.removed.length === 0) return;
+    const lower = await this.#lowerTree(record.layers);
+    const upper = applyChanges(lower, record.changes);
+    applyDelta(upper, layerDelta);
+    try {
+      await this.db.put('snapshots', { ...record, changes: changeSet(lower, upper) });
+    } catch (e) {
+      throw storageError(e, `saving the file system of ${key.slice(0, 12)}`);
+    }
+  }
+
+  async #record(key: string) {
+    const record = await this.db.get('snapshots', key);
+    if (!record) throw new EngineError('not-found', `no file system prepared for ${key.slice(0, 12)}`);
+    return record;
+  }
+
+  #lowerTree(layers: Digest[]): Promise<FileTree> {
+    const cacheKey = layers.join(',');
+    let tree = this.#lower.get(cacheKey);
+    if (!tree) {
+      tree = Promise.all(layers.map((l) => this.blobs.get(l))).then(async (blobs) => (await mergeLayers(blobs)).tree);
+      this.#lower.set(cacheKey, tree);
+      tree.catch(() => this.#lower.delete(cacheKey));
+    }
+    return tree;
+  }
+}
+
+/** The writable layer as the port reports it: what turns the image tree into the container's. */
+function changeSet(lower: FileTree, upper: FileTree): SnapshotChange[] {
+  return diffTrees(lower, upper).map((c) => {
+    if (c.kind === 'D') return { path: c.path, kind: 'D' };
+    const node = upper.lstat(rel(c.path))!;
+    return { path: c.path, kind: c.kind, node: toFsNode(node) };
+  });
+}

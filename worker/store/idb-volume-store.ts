@@ -1,0 +1,42 @@
+import type { FsNode, VolumeStore } from '../../engine/ports.ts';
+import { storageError } from './idb-errors.ts';
+import type { Db } from './schema.ts';
+
+/** A volume's files, paths relative to the volume root ("/" is the root itself). */
+export type VolumeFiles = Array<[string, FsNode]>;
+
+/** Named volumes' data in IndexedDB: kept across container removal and page reloads. */
+export class IdbVolumeStore implements VolumeStore {
+  constructor(readonly db: Db) {}
+
+  async create(name: string): Promise<void> {
+    try {
+      const tx = this.db.transaction('volumes', 'readwrite');
+      if (!(await tx.store.get(name))) await tx.store.put({ name, files: [] });
+      await tx.done;
+    } catch (e) {
+      throw storageError(e, `creating volume ${name}`);
+    }
+  }
+
+  async remove(name: string): Promise<void> {
+    await this.db.delete('volumes', name);
+  }
+
+  async usage(name: string): Promise<number> {
+    const v = await this.db.get('volumes', name);
+    return (v?.files ?? []).reduce((n, [, node]) => n + (node.type === 'file' ? node.content.length : 0), 0);
+  }
+
+  async files(name: string): Promise<VolumeFiles> {
+    return (await this.db.get('volumes', name))?.files ?? [];
+  }
+
+  async setFiles(name: string, files: VolumeFiles): Promise<void> {
+    try {
+      await this.db.put('volumes', { name, files });
+    } catch (e) {
+      throw storageError(e, `saving volume ${name}`);
+    }
+  }
+}
