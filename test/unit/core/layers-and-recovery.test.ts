@@ -47,7 +47,7 @@ describe('image layers view', () => {
 });
 
 describe('an engine starting over stores an earlier one left', () => {
-  it('marks containers that were running as exited (255), keeps the rest', async () => {
+  it('marks containers that were running as exited (137), keeps the rest', async () => {
     const h = makeHost({ layout });
     hosts.push(h);
     await h.engine.pull('box');
@@ -56,7 +56,7 @@ describe('an engine starting over stores an earlier one left', () => {
     const created = await h.engine.createContainer({ Image: 'box', name: 'later' });
     const second = createEngine(h.ports);
     const state = (await second.inspectContainer(Id)).State;
-    expect(state).toMatchObject({ Status: 'exited', Running: false, ExitCode: 255 });
+    expect(state).toMatchObject({ Status: 'exited', Running: false, ExitCode: 137 });
     expect((await second.inspectContainer(created.Id)).State.Status).toBe('created');
     expect((await second.listContainers()).length).toBe(0);
     await h.engine.killContainer(Id);
