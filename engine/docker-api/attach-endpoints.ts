@@ -49,6 +49,7 @@ interface Streams {
 /** A live attachment to a container or an exec, and when its process ends. */
 interface Target {
   id: string;
+  name?: string;
   tty: boolean;
   stream: AttachStream;
   /** Whether the client's stdin EOF closes the process's stdin (Docker: StdinOnce; always for exec). */
@@ -68,7 +69,7 @@ async function containerTarget(engine: Engine, name: string, streams: Streams, o
   ended.catch(() => {});
   // A second read of the container lets the wait above register before the caller answers.
   await engine.inspectContainer(c.Id);
-  return { id: c.Id, tty: c.Config.Tty, stream, closeStdinAtEof: c.Config.StdinOnce, ended, release: () => {} };
+  return { id: c.Id, name: c.Name, tty: c.Config.Tty, stream, closeStdinAtEof: c.Config.StdinOnce, ended, release: () => {} };
 }
 
 async function execTarget(engine: Engine, execId: string, streams: Streams, tty: boolean | undefined, onOutput: (s: 1 | 2, d: Uint8Array) => void): Promise<Target> {
@@ -199,7 +200,7 @@ async function serveWebSocket(cx: RouteContext, streams: Streams, attach: (onOut
     return;
   }
   try {
-    await control({ type: 'attached', Id: target.id, Tty: target.tty });
+    await control({ type: 'attached', Id: target.id, ...(target.name ? { Name: target.name } : {}), Tty: target.tty });
     queue.open((chunk) => socket.send(chunk));
     const clientDone = (async () => {
       try {

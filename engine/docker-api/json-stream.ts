@@ -10,8 +10,10 @@ export function jsonLine(value: unknown): Uint8Array {
   return encoder.encode(JSON.stringify(value) + '\n');
 }
 
-export function errorEvent(message: string): ProgressEvent {
-  return { errorDetail: { message }, error: message };
+/** `code` is the HTTP status the error would have had (Docker's JSONError.Code): a client rebuilds the error's kind from it. */
+export function errorEvent(message: string, code?: number): ProgressEvent {
+  const errorDetail = code === undefined ? { message } : { code, message };
+  return { errorDetail, error: message };
 }
 
 /** Lines from a byte stream cut anywhere; blank lines are skipped, a bad line is an error. */

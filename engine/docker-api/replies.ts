@@ -98,7 +98,8 @@ export class ProgressStream {
     if (this.#failed) return;
     this.#failed = true;
     if (!this.reply.started) return this.reply.error(e);
-    this.send(errorEvent(asEngineError(e).message));
+    const err = asEngineError(e);
+    this.send(errorEvent(err.message, httpStatus(err.code)));
     await this.finish();
   }
 

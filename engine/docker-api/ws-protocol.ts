@@ -24,7 +24,7 @@ export const ATTACH_WS_PROTOCOL = 'dockyard.attach.v1';
 export const TOKEN_PROTOCOL_PREFIX = 'dockyard.token.';
 
 export type ServerControl =
-  | { type: 'attached'; Id: string; Tty: boolean }
+  | { type: 'attached'; Id: string; Name?: string; Tty: boolean }
   | { type: 'error'; status: number; message: string };
 
 export type ClientControl = { type: 'close-stdin' };
