@@ -38,6 +38,8 @@ export class Tutorial {
   notice = $state<MessageKey | null>(null);
   /** The engine revision when the current step opened: a later one means the learner acted. */
   #openedAt = $state(0);
+  /** Which of the current step's commands were clicked. */
+  #clicked = $state<number[]>([]);
   #evaluation = 0;
   #disposeEffects: () => void;
 
@@ -96,9 +98,23 @@ export class Tutorial {
     return this.lessons.find((l) => !this.lessonDone(l));
   }
 
-  /** A hint is worth showing once the learner has done something since the step opened. */
+  /**
+   * A hint is worth showing once the learner has done something since the step opened - but not
+   * halfway through clicking a step's commands, when the check cannot hold yet.
+   */
   get showHint(): boolean {
-    return this.status === 'failed' && this.host.engine.revision > this.#openedAt;
+    if (this.status !== 'failed' || this.host.engine.revision <= this.#openedAt) return false;
+    const total = this.step?.run.length ?? 0;
+    const clicked = this.#clicked.length;
+    return clicked === 0 || clicked >= total;
+  }
+
+  /** Run the current step's command number `index` (see run). */
+  async runCommand(index: number): Promise<void> {
+    const line = this.step?.run[index];
+    if (line === undefined) return;
+    if (!this.#clicked.includes(index)) this.#clicked = [...this.#clicked, index];
+    await this.run(line);
   }
 
   toggle(): void {
@@ -179,6 +195,7 @@ export class Tutorial {
     this.checkError = '';
     this.figures = [];
     this.notice = null;
+    this.#clicked = [];
     this.#openedAt = this.host.engine.revision;
     const current = this.step;
     if (current?.view && this.isDone(lessonId, current.id)) this.host.navigate(current.view);
