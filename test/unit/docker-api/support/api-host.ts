@@ -9,8 +9,8 @@ export interface ApiHost {
   dispose(): Promise<void>;
 }
 
-export async function startApiHost(options: { pullBox?: boolean } = {}): Promise<ApiHost> {
-  const host = makeHost({ layout: await layoutWithBox(), clock: 'real' });
+export async function startApiHost(options: { pullBox?: boolean; clock?: 'real' | number } = {}): Promise<ApiHost> {
+  const host = makeHost({ layout: await layoutWithBox(), clock: options.clock ?? 'real' });
   if (options.pullBox ?? true) await host.engine.pull('box');
   const listener = await listen(host.engine);
   return {
