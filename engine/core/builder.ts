@@ -3,6 +3,11 @@ import { EngineError } from '../errors.ts';
 import { parseDockerfile, RunArgScope } from '../build/dockerfile.ts';
 import type { AddInstruction, CopyInstruction, Dockerfile, FromInstruction, Instruction, RunInstruction } from '../build/dockerfile-types.ts';
 import { FileTree } from '../layers/file-tree.ts';
+import { applyLayer } from '../layers/apply-layer.ts';
+import { baseName, cleanEntryPath, WHITEOUT_PREFIX } from '../layers/path-rules.ts';
+import { gunzipBytes, isGzip } from '../tar/gzip.ts';
+import { readTar } from '../tar/tar-reader.ts';
+import type { TarEntry } from '../tar/tar-entry.ts';
 import { diffLayer, type DiffLayer } from '../layers/layer-diff.ts';
 import { appendLayer, buildImage, emptyImage, setConfig, uncompressedLayer, type Image } from '../oci/image-builder.ts';
 import { sha256 } from '../oci/digest.ts';
@@ -318,17 +323,29 @@ async function copyInstruction(core: Core, stage: Stage, instruction: CopyInstru
   const dest = resolveWorkdir(workdir, instruction.dest).slice(1);
   const tree = await currentTree(core, stage);
   const mode = instruction.chmod !== undefined ? parseMode(instruction.chmod) : undefined;
-  const placed = files.map((f) => {
+  // ADD of one local tar archive (plain or gzip) unpacks it into the destination directory, as Docker's does.
+  const archives: Array<{ dir: string; entries: TarEntry[]; digest: string }> = [];
+  let plain = files;
+  if (instruction.kind === 'ADD' && single) {
+    const bytes = source.get(files[0].from)!;
+    const entries = await archiveEntries(bytes);
+    if (entries) {
+      archives.push({ dir: dest, entries, digest: sha256(bytes) });
+      plain = [];
+    }
+  }
+  const placed = plain.map((f) => {
     let path: string;
     if (single) path = destIsDir || tree.get(dest)?.type === 'dir' ? joinRel(dest, f.rel) : dest;
     else path = joinRel(dest, f.rel);
     return { path, mode: mode ?? 0o644, content: source.get(f.from)! };
   });
   const kind = single ? 'file' : named > 1 ? 'multi' : 'dir';
-  const createdBy = nop(`${instruction.kind} ${kind}:${contentDigest(placed)} in ${instruction.dest} `, shell, 1);
+  const digest = archives.length ? sha256(new TextEncoder().encode(contentDigest(placed) + archives.map((a) => `${a.dir}:${a.digest}`).join(','))).slice(7) : contentDigest(placed);
+  const createdBy = nop(`${instruction.kind} ${kind}:${digest} in ${instruction.dest} `, shell, 1);
   const key = cacheKey(stage.id, createdBy, stepEnv(stage));
   if (await fromCache(core, stage, key, ctx)) return;
-  const upper = tree.clone();
+  let upper = tree.clone();
   for (const f of placed) {
     if (f.path === '') throw new EngineError('invalid-argument', `${instruction.kind} failed: cannot copy a file onto /`);
     const parts = f.path.split('/');
@@ -339,10 +356,35 @@ async function copyInstruction(core: Core, stage: Stage, instruction: CopyInstru
     }
     upper.writeFile(f.path, f.content, f.mode);
   }
+  for (const archive of archives) {
+    // Applied as a layer would be: paths cleaned and confined to the root; whiteout names are not special here.
+    const entries = archive.entries
+      .filter((e) => e.type !== 'skipped' && !baseName(cleanEntryPath(e.path)).startsWith(WHITEOUT_PREFIX))
+      .map((e) => ({ ...e, path: joinRel(archive.dir, cleanEntryPath(e.path)) }))
+      .filter((e) => e.path !== archive.dir || e.type === 'dir');
+    upper = (await applyLayer(upper, [{ type: 'dir' as const, path: archive.dir }, ...entries].filter((e) => e.path !== ''))).tree;
+  }
   const layer = diffLayer(tree, upper);
   const image = withLayer(stage, layer, createdBy);
   stage.tree = upper;
   await finishStep(core, stage, image, key, layer.diffId === EMPTY_LAYER ? undefined : layer, ctx);
+}
+
+/** The entries of a tar or gzip-compressed tar, or undefined when the bytes are neither. */
+async function archiveEntries(bytes: Uint8Array): Promise<TarEntry[] | undefined> {
+  let tar = bytes;
+  if (isGzip(bytes)) {
+    try {
+      tar = await gunzipBytes(bytes);
+    } catch {
+      return undefined;
+    }
+  }
+  const magic = new TextDecoder().decode(tar.subarray(257, 262));
+  if (tar.length < 512 || magic !== 'ustar') return undefined;
+  const entries: TarEntry[] = [];
+  for await (const e of readTar(tar)) entries.push(e);
+  return entries;
 }
 
 function joinRel(dir: string, rel: string): string {

@@ -247,8 +247,8 @@ export class ContainerRunner {
     // Entries that arrived while the stored ones were read go out now, later ones as they come.
     for (const e of live) options.onEntry?.(e);
     deliverLive = true;
-    const exited = new Promise<void>((resolve) => session!.exitWaiters.push(() => resolve()));
-    await exited;
+    // The process may have ended while the stored entries were read: then its waiters have run.
+    if (session!.process) await new Promise<void>((resolve) => session!.exitWaiters.push(() => resolve()));
     await this.logWriter.flush(c.Id);
     stop();
     return [...initial, ...live];

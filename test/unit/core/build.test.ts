@@ -1,5 +1,7 @@
 import { describe, it, expect, afterEach, beforeAll } from 'vitest';
+import { gzipSync } from 'fflate';
 import type { BuildOptions } from '../../../engine/engine.ts';
+import { writeTar } from '../../../engine/tar/tar-writer.ts';
 import { layoutWithBox } from './support/shipped.ts';
 import { makeHost, type TestHost } from './support/test-host.ts';
 import { run } from './support/run.ts';
@@ -17,6 +19,20 @@ function host(): TestHost {
   const h = makeHost({ layout });
   hosts.push(h);
   return h;
+}
+
+/** Rename a tar member in place (same length), fixing the header checksum: a hostile archive. */
+function renameEntry(tar: Uint8Array, from: string, to: string): void {
+  const needle = enc(from);
+  for (let at = 0; at + 512 <= tar.length; at += 512) {
+    if (!needle.every((b, i) => tar[at + i] === b)) continue;
+    tar.set(enc(to), at);
+    tar.fill(0x20, at + 148, at + 156);
+    const sum = tar.subarray(at, at + 512).reduce((n, b) => n + b, 0);
+    tar.set(enc(sum.toString(8).padStart(6, '0') + '\0 '), at + 148);
+    return;
+  }
+  throw new Error(`no member ${from}`);
 }
 
 function context(files: Record<string, string>): Record<string, Uint8Array> {
@@ -160,6 +176,26 @@ describe('build', () => {
     expect((await run(h.engine, { Image: 'multi' })).stdout).toBe('made by tester\n');
     const history = await h.engine.history('multi');
     expect(history.map((e) => e.CreatedBy)).toContain(history.find((e) => e.CreatedBy.includes('COPY'))!.CreatedBy);
+  });
+
+  it('unpacks a local tar archive named by ADD, confined to the root', async () => {
+    const h = host();
+    const archive = writeTar([
+      { type: 'dir', path: 'pkg' },
+      { type: 'file', path: 'pkg/readme', content: enc('from the archive\n') },
+      { type: 'symlink', path: 'pkg/link', target: 'readme' },
+      { type: 'file', path: 'aa/aa/escape', content: enc('x') },
+    ]);
+    renameEntry(archive, 'aa/aa/escape', '../../escape');
+    const bad = await h.engine.build({ context: { Dockerfile: enc('FROM box\nADD bundle.tar.gz /opt/\n'), 'bundle.tar.gz': gzipSync(archive) } }).then(() => undefined, (e: Error & { code?: string }) => e);
+    expect(bad?.code).toBe('invalid-content');
+    const good = writeTar([
+      { type: 'dir', path: 'pkg' },
+      { type: 'file', path: 'pkg/readme', content: enc('from the archive\n') },
+      { type: 'symlink', path: 'pkg/link', target: 'readme' },
+    ]);
+    await build(h, { context: { Dockerfile: enc('FROM box\nADD bundle.tar.gz /opt\nCOPY bundle.tar.gz /raw/\nCMD ["sh", "-c", "cat /opt/pkg/link; ls /raw"]\n'), 'bundle.tar.gz': gzipSync(good) }, tags: ['unpacked'] });
+    expect((await run(h.engine, { Image: 'unpacked' })).stdout).toBe('from the archive\nbundle.tar.gz\n');
   });
 
   it('refuses a missing Dockerfile and reports a parse error with its line', async () => {
