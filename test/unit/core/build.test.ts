@@ -198,6 +198,23 @@ describe('build', () => {
     expect((await run(h.engine, { Image: 'unpacked' })).stdout).toBe('from the archive\nbundle.tar.gz\n');
   });
 
+  it('adds --label as a last step, and prints only the ID with quiet', async () => {
+    const h = host();
+    const events: Array<{ stream?: string; aux?: { ID?: string } }> = [];
+    const result = await h.engine.build({ context: context({ Dockerfile: 'FROM box\nCMD ["true"]\n' }), labels: { team: 'docs' }, quiet: true, onProgress: (e) => events.push(e) });
+    expect(events.filter((e) => e.stream)).toEqual([]);
+    expect(events.filter((e) => e.aux)).toEqual([{ aux: { ID: result.ImageId } }]);
+    expect((await h.engine.inspectImage(result.ImageId)).Config.Labels).toEqual({ team: 'docs' });
+    const { lines } = await build(h, { context: context({ Dockerfile: 'FROM box\nCMD ["true"]\n' }), labels: { team: 'docs' } });
+    expect(lines.filter((l) => l.startsWith('Step 3/3 : LABEL'))).toEqual(['Step 3/3 : LABEL "team"="docs"']);
+  });
+
+  it('fails FROM an image no registry has', async () => {
+    const h = host();
+    const e = await h.engine.build({ context: context({ Dockerfile: 'FROM nothere\n' }) }).then(() => undefined, (e: Error & { code?: string }) => e);
+    expect(e?.code).toBe('not-found');
+  });
+
   it('refuses a missing Dockerfile and reports a parse error with its line', async () => {
     const h = host();
     const none = await h.engine.build({ context: {} }).then(() => undefined, (e: Error & { code?: string }) => e);
