@@ -3,7 +3,7 @@
  * once through the client -> HTTP/WebSocket -> handler -> core, must give the same results
  * (container and exec IDs are random, so they are compared by their order of appearance).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { DockerApiEngine, type WebSocketConstructor } from '../../../engine/docker-api/client.ts';
 import type { Engine, EngineEvent, ProgressEvent } from '../../../engine/engine.ts';
@@ -13,6 +13,7 @@ import { makeHost, type TestHost } from '../core/support/test-host.ts';
 import { eventually, run } from '../core/support/run.ts';
 import { startApiHost, type ApiHost } from './support/api-host.ts';
 
+vi.setConfig({ testTimeout: 30_000 });
 const CLOCK = Date.parse('2026-11-20T10:00:00Z');
 const enc = new TextEncoder();
 const dec = new TextDecoder();

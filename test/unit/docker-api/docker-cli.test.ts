@@ -36,7 +36,7 @@ function docker(args: string[], options: { stdin?: string; env?: Record<string, 
   });
 }
 
-describe('the docker CLI against the API', () => {
+describe('the docker CLI against the API', { timeout: 60_000 }, () => {
   it('version and info', async () => {
     const v = await docker(['version', '--format', '{{.Server.Version}} {{.Server.APIVersion}} {{.Server.Os}}/{{.Server.Arch}}']);
     expect(v).toMatchObject({ code: 0, stdout: '0.1.0 1.50 linux/wasm\n' });

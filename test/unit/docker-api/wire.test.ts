@@ -2,11 +2,13 @@
  * The Docker Engine API on the wire, as a docker client relies on it: statuses, headers, error
  * bodies, versioned paths, hijacked streams and their frames - against the real core on loopback.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writeTar } from '../../../engine/tar/tar-writer.ts';
 import { startApiHost, type ApiHost } from './support/api-host.ts';
 import { decodeFrames, hijack, http, httpHeadFirst } from './support/raw-http.ts';
 
+// a shared machine runs these next to other suites: generous per-test limits, no timing asserted
+vi.setConfig({ testTimeout: 30_000 });
 let api: ApiHost;
 let port: number;
 beforeAll(async () => {
