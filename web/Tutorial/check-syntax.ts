@@ -6,7 +6,8 @@
  * Words are split as a shell does, so a value with spaces is quoted: `logs~="hello world"`.
  * tutorial/README.md documents the vocabulary for lesson writers; this file is its one definition.
  */
-import { splitCommandLine } from '../../engine/cli/index.ts';
+// shell-words.ts alone, not the CLI's index: the page loads the CLI lazily (web/Terminal/docker-runner.ts).
+import { splitCommandLine } from '../../engine/cli/shell-words.ts';
 
 export type Op = '=' | '>=' | '<=' | '~=';
 

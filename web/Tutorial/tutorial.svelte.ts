@@ -199,6 +199,9 @@ export class Tutorial {
     this.#openedAt = this.host.engine.revision;
     const current = this.step;
     if (current?.view && this.isDone(lessonId, current.id)) this.host.navigate(current.view);
+    // Check the new step at once rather than only when the engine next changes.
+    const lesson = this.lesson;
+    if (lesson && current && this.host.engine.ready) void this.#evaluate(lesson, current, this.host.engine.revision);
   }
 
   async #evaluate(lesson: Lesson, step: Step, _revision: number): Promise<void> {

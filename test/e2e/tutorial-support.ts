@@ -1,0 +1,40 @@
+/** Following the tutorial panel in the page, as the tutorial e2e specs do. */
+import { expect, type Page } from '@playwright/test';
+import { screenText } from './journey-support.ts';
+
+export const LANGS = ['en', 'ko'] as const;
+
+export async function useLanguage(page: Page, lang: 'en' | 'ko'): Promise<void> {
+  await page.addInitScript((l) => {
+    if (!localStorage.getItem('dockyard.lang')) localStorage.setItem('dockyard.lang', l);
+  }, lang);
+}
+
+/** Wait until no terminal tab runs a command (a step's command may open a second tab). */
+export async function waitAllIdle(page: Page, timeout = 60_000): Promise<void> {
+  await expect(page.locator('[id^="term-tab-"] .dot.busy')).toHaveCount(0, { timeout });
+}
+
+export async function engineReady(page: Page): Promise<void> {
+  await expect(page.getByTestId('engine-indicator')).toHaveClass(/ready/, { timeout: 30_000 });
+}
+
+/** Click each of the current step's commands in order, then wait for its check to pass. */
+export async function completeStep(page: Page, where: string): Promise<void> {
+  const step = page.getByTestId('tutorial-step');
+  const commands = step.getByTestId('tutorial-command');
+  const n = await commands.count();
+  for (let i = 0; i < n; i++) {
+    await commands.nth(i).click();
+    // A command with a digest is filled in from the engine first: let it reach the terminal.
+    await page.waitForTimeout(300);
+    await waitAllIdle(page);
+  }
+  try {
+    await expect(step).toHaveAttribute('data-status', 'passed', { timeout: 60_000 });
+  } catch (e) {
+    // Say which step and what the terminal showed: that is where a learner would look too.
+    throw new Error(`${where} did not pass; terminal:\n${(await screenText(page, 1)).slice(-1500)}`, { cause: e });
+  }
+}
+
