@@ -5,10 +5,13 @@ export function screen(page: Page, tab = 1): Locator {
   return page.getByTestId(`terminal-${tab}`).locator('.xterm-rows');
 }
 
-/** The tab's screen as lines of text, with runs of spaces collapsed (xterm pads rows). */
+/**
+ * The tab's text since the last `clear`, scrollback included, wrapped rows joined into the lines
+ * that were written, runs of spaces collapsed (TerminalView exposes `terminalText` on its element).
+ */
 export async function screenText(page: Page, tab = 1): Promise<string> {
-  const text = await screen(page, tab).innerText();
-  return text.replace(/\u00a0/g, ' ').split('\n').map((l) => l.replace(/\s+/g, ' ').trim()).join('\n');
+  const text = await page.getByTestId(`terminal-${tab}`).evaluate((el) => (el as HTMLElement & { terminalText(): string }).terminalText());
+  return text.split('\n').map((l) => l.replace(/\s+/g, ' ').trim()).join('\n');
 }
 
 /** Wait until the tab shows `text` (on one line, spaces collapsed). */

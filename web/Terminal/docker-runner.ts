@@ -1,4 +1,5 @@
 import type { Engine } from '../../engine/engine.ts';
+import type { CliIO } from '../../engine/cli/index.ts';
 import type { CommandIO } from './host-shell.ts';
 
 /**
@@ -6,20 +7,12 @@ import type { CommandIO } from './host-shell.ts';
  * tables, error texts and exit statuses; this file only adapts the terminal's streams to its CliIO.
  * engine/cli is loaded after the terminal is interactive (it is not needed to paint the page).
  */
-interface CliModule {
-  runDocker(engine: Engine, argv: string[], io: object): Promise<number>;
-  COMMANDS: Record<string, unknown>;
-  GROUPS: Record<string, { commands: Record<string, unknown> }>;
-}
-
-// TODO(#5): a plain dynamic import once engine/cli/index.ts is committed; the glob keeps the page
-// buildable in a tree where it is not.
-const modules = import.meta.glob<CliModule>('/engine/cli/index.ts');
+type CliModule = typeof import('../../engine/cli/index.ts');
 
 let loading: Promise<CliModule | null> | null = null;
 
 export function loadCli(): Promise<CliModule | null> {
-  loading ??= modules['/engine/cli/index.ts']?.() ?? Promise.resolve(null);
+  loading ??= import('../../engine/cli/index.ts').catch(() => null);
   return loading;
 }
 
@@ -43,9 +36,9 @@ export async function runDockerCommand(argv: string[], io: CommandIO, context: D
     io.stderr('docker: the docker command line is not part of this build\n');
     return 127;
   }
-  return cli.runDocker(context.engine, argv, {
-    stdout: (text: string) => io.stdout(text),
-    stderr: (text: string) => io.stderr(text),
+  const cliIO: CliIO = {
+    stdout: (text) => io.stdout(text),
+    stderr: (text) => io.stderr(text),
     stdin: io.stdin,
     isTTY: io.isTerminal,
     columns: context.columns,
@@ -53,5 +46,6 @@ export async function runDockerCommand(argv: string[], io: CommandIO, context: D
     buildContext: context.buildContext,
     readFile: context.readFile,
     writeFile: context.writeFile,
-  });
+  };
+  return cli.runDocker(context.engine, argv, cliIO);
 }

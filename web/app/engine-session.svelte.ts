@@ -67,6 +67,7 @@ export class EngineSession {
       this.#engine = engine;
       this.#unsubscribe = await engine.events((event) => this.#onEvent(event));
       this.status = 'ready';
+      performance.mark('dockyard:engine-ready');
       await this.refresh();
     } catch (e) {
       this.status = 'unavailable';
