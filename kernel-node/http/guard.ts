@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { requestToken } from '../../engine/docker-api/ws-protocol.ts';
 
 /** The header the token travels in (set by the docker CLI from `HttpHeaders` in its config.json). */
 export const TOKEN_HEADER = 'x-dockyard-token';
@@ -31,7 +32,8 @@ const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 /**
  * Checked before any handler runs, on every request and WebSocket/hijack upgrade (HOSTILE 19-21):
  * Host (DNS rebinding), Origin (cross-site requests from any page the user visits), and on TCP
- * the token - from its header only, never from the query string.
+ * the token - from its header (or, on a WebSocket upgrade, a `dockyard.token.*` subprotocol), never
+ * from the query string.
  */
 export function checkRequest(req: IncomingMessage, o: GuardOptions): GuardResult {
   if (o.port !== undefined) {
@@ -47,7 +49,8 @@ export function checkRequest(req: IncomingMessage, o: GuardOptions): GuardResult
   if (o.token !== undefined) {
     // A CORS preflight carries no credentials; it only learns which headers it may send.
     if (req.method === 'OPTIONS' && corsOrigin) return { ok: true, corsOrigin };
-    const given = req.headers[TOKEN_HEADER];
+    // A browser's WebSocket cannot carry headers: there the token is a `dockyard.token.*` subprotocol.
+    const given = requestToken({ [TOKEN_HEADER]: String(req.headers[TOKEN_HEADER] ?? ''), 'sec-websocket-protocol': String(req.headers['sec-websocket-protocol'] ?? '') });
     if (typeof given !== 'string' || !tokenMatches(given, o.token)) return { ok: false, status: 401, message: `missing or wrong token: send the token printed at start in the ${TOKEN_HEADER} header` };
   }
   return { ok: true, corsOrigin };
