@@ -1,5 +1,3 @@
-import { zipSync } from 'fflate';
-
 /** Offer bytes as a download with the given file name. */
 export function download(name: string, bytes: Uint8Array, type = 'application/octet-stream'): void {
   const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
@@ -11,7 +9,8 @@ export function download(name: string, bytes: Uint8Array, type = 'application/oc
 }
 
 /** A folder as a .zip (the format every desktop opens), paths relative to the folder. */
-export function zipFolder(files: Record<string, Uint8Array>): Uint8Array {
+export async function zipFolder(files: Record<string, Uint8Array>): Promise<Uint8Array> {
+  const { zipSync } = await import('fflate'); // only when a folder is downloaded
   return zipSync(files, { level: 6 });
 }
 
