@@ -29,12 +29,21 @@ export function packCallbacks(args: unknown[]): { args: unknown[]; callbacks: un
   return { args: packed, callbacks };
 }
 
-/** Worker side: put the callbacks back; a callback's own failure never reaches the engine. */
-export function unpackCallbacks(args: unknown[], callbacks: Array<(...a: unknown[]) => Promise<unknown>>): unknown[] {
+/**
+ * Worker side: put the callbacks back; a callback's own failure never reaches the engine.
+ * Each callback is its own MessageChannel, so its messages can arrive after the call's result on the
+ * main port; calls still on their way are added to `pending`, and the caller awaits them before it
+ * answers, so the page has seen all of a command's output before the command completes.
+ */
+export function unpackCallbacks(args: unknown[], callbacks: Array<(...a: unknown[]) => Promise<unknown>>, pending?: Set<Promise<unknown>>): unknown[] {
   const fn = (m: Marker) => {
     const remote = callbacks[m.dockyardCallback];
     return (...a: unknown[]) => {
-      void Promise.resolve(remote(...a)).catch(() => {});
+      const delivered = Promise.resolve(remote(...a)).catch(() => {});
+      if (pending) {
+        pending.add(delivered);
+        void delivered.then(() => pending.delete(delivered));
+      }
     };
   };
   return args.map((arg) => {

@@ -24,12 +24,17 @@ Comlink.expose({
   async call(name: string, args: unknown[], ...callbacks: Array<(...a: unknown[]) => Promise<unknown>>): Promise<unknown> {
     if (!methods.has(name)) throw new EngineError('invalid-argument', `unknown engine operation ${name}`);
     const target = (await engine) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+    const pending = new Set<Promise<unknown>>();
     try {
-      const result = await target[name](...unpackCallbacks(args, callbacks));
+      const result = await target[name](...unpackCallbacks(args, callbacks, pending));
       // Objects with methods and functions cannot be cloned: they travel as proxies.
       return KEEPS_CALLBACKS.has(name) ? Comlink.proxy(result as object) : result;
     } finally {
-      if (!KEEPS_CALLBACKS.has(name)) releaseCallbacks(callbacks);
+      // Output sent through callbacks (build steps, pull progress, log lines) reaches the page first.
+      if (!KEEPS_CALLBACKS.has(name)) {
+        await Promise.allSettled([...pending]);
+        releaseCallbacks(callbacks);
+      }
     }
   },
 });
