@@ -37,6 +37,9 @@ async function buildProbe(page: Page, db: string) {
 }
 
 test.describe('browser engine', () => {
+  // Builds and runs on a 2-core machine shared with other suites: generous, not a timing claim.
+  test.setTimeout(180_000);
+
   test('build an image from a Dockerfile, then run it: output streamed before the exit', async ({ page }) => {
     await openPage(page);
     const db = `t-run-${Date.now()}`;
@@ -50,5 +53,176 @@ test.describe('browser engine', () => {
     expect(run.firstOutputAt).toBeLessThanOrEqual(run.exitAt);
     // --rm: gone once it exited.
     await expect.poll(() => page.evaluate((db) => window.dockyard.engine(db).listContainers({ all: true }).then((l: unknown[]) => l.length), db)).toBe(0);
+  });
+
+  test('pull box and hello-world from the site\'s built-in registry, run hello-world and box echo', async ({ page }) => {
+    await openPage(page);
+    const db = `t-pull-${Date.now()}`;
+    const pulled = await page.evaluate(async (db) => {
+      const engine = window.dockyard.engine(db);
+      const events: string[] = [];
+      const box = await engine.pull('box', { onProgress: (e: { status?: string }) => e.status && events.push(e.status) });
+      const hello = await engine.pull('hello-world');
+      return { box: box.RepoTags, os: box.Os, arch: box.Architecture, hello: hello.RepoTags, events };
+    }, db);
+    expect(pulled.box).toEqual(['box:latest']);
+    expect(pulled.hello).toEqual(['hello-world:latest']);
+    expect([pulled.os, pulled.arch]).toEqual(['wasi', 'wasm']);
+    expect(pulled.events.join('\n')).toContain('Pull complete');
+    const hello = await page.evaluate((db) => window.dockyard.dockerRun(db, { Image: 'hello-world', HostConfig: { AutoRemove: true } }), db);
+    expect(hello.exit.StatusCode).toBe(0);
+    expect(hello.stdout).toContain('Hello from Dockyard!');
+    const echo = await page.evaluate((db) => window.dockyard.dockerRun(db, { Image: 'box', Cmd: ['echo', 'hi', 'there'], HostConfig: { AutoRemove: true } }), db);
+    expect(echo).toMatchObject({ stdout: 'hi there\n', exit: { StatusCode: 0 } });
+    const sh = await page.evaluate((db) => window.dockyard.dockerRun(db, { Image: 'box', Cmd: ['sh', '-c', 'echo $((6*7)) > /answer; cat /answer; cat /etc/hostname | wc -c'], Hostname: 'abc', HostConfig: { AutoRemove: true } }), db);
+    expect(sh.stdout).toBe('42\n4\n');
+    // A second pull finds every layer: nothing is stored twice.
+    const again = await page.evaluate(async (db) => {
+      const engine = window.dockyard.engine(db);
+      const events: string[] = [];
+      await engine.pull('box', { onProgress: (e: { status?: string }) => e.status && events.push(e.status) });
+      return events.join('\n');
+    }, db);
+    expect(again).toContain('Image is up to date');
+  });
+
+  test('containers: create/start/wait/logs/inspect/ps/diff/commit/rm with Docker\'s rules', async ({ page }) => {
+    await openPage(page);
+    const db = `t-cmds-${Date.now()}`;
+    await buildProbe(page, db);
+    const r = await page.evaluate(async (db) => {
+      const engine = window.dockyard.engine(db);
+      const out: Record<string, unknown> = {};
+      const { Id } = await engine.createContainer({ name: 'writer', Image: 'probe:1', Cmd: ['write', '/etc/greeting', 'hi'], Env: ['A=1'] });
+      out.created = (await engine.inspectContainer('writer')).State.Status;
+      await engine.startContainer(Id);
+      out.wait = await engine.waitContainer(Id);
+      const inspect = await engine.inspectContainer(Id);
+      out.state = { Status: inspect.State.Status, ExitCode: inspect.State.ExitCode, OOMKilled: inspect.State.OOMKilled, finished: inspect.State.FinishedAt !== '0001-01-01T00:00:00Z' };
+      out.ps = (await engine.listContainers()).length;
+      out.psAll = (await engine.listContainers({ all: true })).map((c: { Names: string[] }) => c.Names[0]);
+      out.diff = await engine.changes(Id);
+      const { Id: imageId } = await engine.commit(Id, { repo: 'probe', tag: 'greeting' });
+      out.committed = (await engine.inspectImage('probe:greeting')).Id === imageId;
+      const read = await window.dockyard.dockerRun(db, { Image: 'probe:greeting', Cmd: ['read', '/etc/greeting'], HostConfig: { AutoRemove: true } });
+      out.readBack = read.stdout;
+      const failing = await window.dockyard.dockerRun(db, { name: 'failing', Image: 'probe:1', Cmd: ['stderr'] });
+      out.logs = (await engine.logs(failing.Id, { stdout: true, stderr: true })).map((e: { stream: string; data: Uint8Array }) => `${e.stream}:${window.dockyard.decode(e.data)}`);
+      const restarted = await engine.startContainer('failing').then(() => engine.waitContainer('failing'));
+      out.restarted = restarted.StatusCode;
+      out.logsAfterRestart = (await engine.logs('failing', { stderr: true })).length;
+      out.rmRunningRefused = null;
+      await engine.removeContainer('writer');
+      out.afterRm = (await engine.listContainers({ all: true })).map((c: { Names: string[] }) => c.Names[0]);
+      out.missing = await engine.inspectContainer('writer').catch((e: { code: string; message: string }) => `${e.code}: ${e.message}`);
+      return out;
+    }, db);
+    expect(r.created).toBe('created');
+    expect(r.wait).toEqual({ StatusCode: 0, Error: null });
+    expect(r.state).toEqual({ Status: 'exited', ExitCode: 0, OOMKilled: false, finished: true });
+    expect(r.ps).toBe(0);
+    expect(r.psAll).toEqual(['/writer']);
+    // FROM scratch has no /etc: both are added.
+    expect(r.diff).toEqual([{ Path: '/etc', Kind: 1 }, { Path: '/etc/greeting', Kind: 1 }]);
+    expect(r.committed).toBe(true);
+    expect(r.readBack).toBe('hi');
+    expect(r.logs).toEqual(['stderr:to stderr\n']);
+    expect(r.restarted).toBe(0);
+    expect(r.logsAfterRestart).toBe(2);
+    expect(r.afterRm).toEqual(['/failing']);
+    expect(r.missing).toMatch(/^not-found: /);
+  });
+
+  test('HOSTILE 29 + 30 through the engine: stop a runaway loop (137), --memory ends with OOMKilled', async ({ page }) => {
+    await openPage(page);
+    const db = `t-limits-${Date.now()}`;
+    await buildProbe(page, db);
+    const r = await page.evaluate(async (db) => {
+      const engine = window.dockyard.engine(db);
+      const { Id } = await engine.createContainer({ Image: 'probe:1', Cmd: ['loop'] });
+      await engine.startContainer(Id);
+      const running = (await engine.inspectContainer(Id)).State.Running;
+      // The page stays responsive while the loop runs.
+      const tick = await new Promise((resolve) => setTimeout(() => resolve('tick'), 10));
+      await engine.stopContainer(Id, { timeout: 0 });
+      const stopped = (await engine.inspectContainer(Id)).State;
+      const oom = await window.dockyard.dockerRun(db, { Image: 'probe:1', Cmd: ['hog'], HostConfig: { Memory: 16 * 1024 * 1024 } });
+      const oomState = (await engine.inspectContainer(oom.Id)).State;
+      return { running, tick, stopped: [stopped.ExitCode, stopped.OOMKilled, stopped.Status], oom: [oom.exit.StatusCode, oomState.ExitCode, oomState.OOMKilled] };
+    }, db);
+    expect(r.running).toBe(true);
+    expect(r.tick).toBe('tick');
+    expect(r.stopped).toEqual([137, false, 'exited']);
+    expect(r.oom).toEqual([137, 137, true]);
+  });
+
+  test('interactive stdin through attach, exec and diff on a running container', async ({ page }) => {
+    await openPage(page);
+    const db = `t-it-${Date.now()}`;
+    await buildProbe(page, db);
+    const r = await page.evaluate(async (db) => {
+      const engine = window.dockyard.engine(db);
+      const { Id } = await engine.createContainer({ Image: 'probe:1', Cmd: ['cat'], OpenStdin: true, AttachStdin: true });
+      let out = '';
+      const stream = await engine.attachContainer(Id, { stdin: true, stdout: true, onOutput: (_fd: number, d: Uint8Array) => (out += window.dockyard.decode(d)) });
+      await engine.startContainer(Id);
+      await stream.write(new TextEncoder().encode('ping\n'));
+      for (let i = 0; i < 200 && !out.includes('> ping'); i++) await new Promise((r) => setTimeout(r, 20));
+      const echoed = out;
+      // The main process waits for stdin: exec and diff are served meanwhile.
+      const exec = await engine.createExec(Id, { Cmd: ['probe', 'write', '/made-by-exec', 'x'], AttachStdout: true });
+      let execOut = '';
+      await engine.startExec(exec.Id, { stdout: true, onOutput: (_fd: number, d: Uint8Array) => (execOut += window.dockyard.decode(d)) });
+      for (let i = 0; i < 200 && (await engine.inspectExec(exec.Id)).Running; i++) await new Promise((r) => setTimeout(r, 20));
+      const execState = await engine.inspectExec(exec.Id);
+      const liveDiff = await engine.changes(Id);
+      await stream.closeStdin();
+      const wait = await engine.waitContainer(Id);
+      return { echoed, execExit: execState.ExitCode, liveDiff, wait };
+    }, db);
+    expect(r.echoed).toBe('> ping\n');
+    expect(r.execExit).toBe(0);
+    expect(r.liveDiff).toEqual([{ Path: '/made-by-exec', Kind: 1 }]);
+    expect(r.wait.StatusCode).toBe(0);
+  });
+
+  test('volumes keep their data across containers; images, tag, history, rmi, system df, save/load', async ({ page }) => {
+    await openPage(page);
+    const db = `t-img-${Date.now()}`;
+    await buildProbe(page, db);
+    const r = await page.evaluate(async (db) => {
+      const engine = window.dockyard.engine(db);
+      const out: Record<string, unknown> = {};
+      await engine.createVolume({ Name: 'data' });
+      await window.dockyard.dockerRun(db, { Image: 'probe:1', Cmd: ['write', '/data/f', 'in a volume'], HostConfig: { Binds: ['data:/data'], AutoRemove: true } });
+      out.fromVolume = (await window.dockyard.dockerRun(db, { Image: 'probe:1', Cmd: ['read', '/data/f'], HostConfig: { Binds: ['data:/data'], AutoRemove: true } })).stdout;
+      out.volumes = (await engine.listVolumes()).Volumes.map((v: { Name: string }) => v.Name);
+      await engine.tag('probe:1', 'probe:again');
+      out.images = (await engine.listImages()).flatMap((i: { RepoTags: string[] }) => i.RepoTags).sort();
+      out.history = (await engine.history('probe:1')).map((h: { CreatedBy: string }) => h.CreatedBy);
+      // With a second tag, rmi only untags.
+      out.untag = await engine.removeImage('probe:again');
+      const c = await engine.createContainer({ Image: 'probe:1' });
+      out.rmiInUse = await engine.removeImage('probe:1').then(() => 'removed', (e: { code: string }) => e.code);
+      await engine.removeContainer(c.Id);
+      out.df = (await engine.diskUsage()).Images.length;
+      const archive = await engine.saveImages(['probe:1']);
+      out.rmi = (await engine.removeImage('probe:1')).map((x: object) => Object.keys(x)[0]);
+      out.afterRmi = (await engine.listImages()).length;
+      out.loaded = await engine.loadImages(archive);
+      out.runLoaded = (await window.dockyard.dockerRun(db, { Image: 'probe:1', HostConfig: { AutoRemove: true } })).stdout;
+      return out;
+    }, db);
+    expect(r.fromVolume).toBe('in a volume');
+    expect(r.volumes).toEqual(['data']);
+    expect(r.images).toEqual(['probe:1', 'probe:again']);
+    expect(r.history).toHaveLength(3);
+    expect(r.untag).toEqual([{ Untagged: 'probe:again' }]);
+    expect(r.rmiInUse).toBe('conflict');
+    expect(r.df).toBe(1);
+    expect(r.rmi).toEqual(['Untagged', 'Deleted', 'Deleted']);
+    expect(r.afterRmi).toBe(0);
+    expect(r.loaded).toEqual(['probe:1']);
+    expect(r.runLoaded).toBe('Hello from Dockyard!\n');
   });
 });
