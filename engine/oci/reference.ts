@@ -122,6 +122,16 @@ function checkDomain(domain: string): void {
   if (!isHost(host)) throw invalid(`registry host "${quote(domain)}" is not a valid host name`);
 }
 
+/** A repository path as registries name it (`library/box`, `team/app`): the grammar above, no domain. */
+export function isRepositoryPath(path: string): boolean {
+  return typeof path === 'string' && path.length > 0 && path.length <= MAX_NAME_LENGTH && path.split('/').every((c) => PATH_COMPONENT.test(c));
+}
+
+/** A tag as the reference grammar allows it. */
+export function isTag(tag: string): boolean {
+  return typeof tag === 'string' && TAG.test(tag);
+}
+
 /** REPOSITORY as `docker images` shows it: `box`, `team/app`, `localhost:5000/team/app`. */
 export function familiarRepository(ref: Reference): string {
   return (ref.domain ? ref.domain + '/' : '') + ref.path;
