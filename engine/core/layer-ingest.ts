@@ -1,11 +1,12 @@
 import { layerTarStream } from '../layers/layer-blob.ts';
+import { layerOps } from '../layers/layer-ops.ts';
 import { readTar } from '../tar/tar-reader.ts';
 import type { Digest } from '../ports.ts';
 import type { Core } from './context.ts';
 
 /**
  * Store one layer as we keep layers: uncompressed, under its diff_id. gzip is inflated with the
- * engine's budget; the result must be a readable tar (HOSTILE 11, 12); the BlobStore then checks
+ * engine's budget; the result must be a readable, valid layer; the BlobStore then checks
  * the bytes against the diff_id before the blob becomes visible (HOSTILE 13). The caller has
  * already verified the compressed bytes against the manifest's digest.
  */
@@ -18,8 +19,10 @@ export async function ingestLayer(core: Core, blob: Uint8Array | AsyncIterable<U
     chunks.push(chunk);
     size += chunk.length;
   }
-  // A layer must be a tar we can read: the reader refuses garbage, truncation and compressed bytes.
-  for await (const entry of readTar(chunks)) void entry;
+  // A layer must be a tar we can read (the reader refuses garbage, truncation and compressed
+  // bytes) whose every entry is a valid layer operation (no path out of the root, no bad whiteout):
+  // a hostile layer is refused at pull or load, before anything is stored (HOSTILE 1, 6, 11, 12).
+  for await (const op of layerOps(readTar(chunks))) void op;
   await core.ports.blobs.put({ digest: diffId, size }, (async function* () {
     yield* chunks;
   })());

@@ -22,6 +22,37 @@ async function rejection(p: Promise<unknown>) {
   throw new Error('expected a rejection');
 }
 
+const te = new TextEncoder();
+const td = new TextDecoder();
+
+/** Rename a tar member in place (same length), fixing the header checksum. */
+function renameEntry(tar: Uint8Array, from: string, to: string): void {
+  const needle = te.encode(from);
+  for (let at = 0; at + 512 <= tar.length; at += 512) {
+    if (!needle.every((b, i) => tar[at + i] === b) || tar[at + needle.length] !== 0) continue;
+    tar.set(te.encode(to), at);
+    tar.fill(0x20, at + 148, at + 156);
+    const sum = tar.subarray(at, at + 512).reduce((n, b) => n + b, 0);
+    tar.set(te.encode(sum.toString(8).padStart(6, '0') + '\0 '), at + 148);
+    return;
+  }
+  throw new Error(`no member ${from}`);
+}
+
+/** Replace layer `oldDiffId` of a one-image layout dir by `tar`: new blob, config, manifest, index. */
+function rebuild(layout: Layout, dir: string, oldDiffId: string, tar: Uint8Array): void {
+  const index = JSON.parse(td.decode(layout.files.get(`${dir}/index.json`)!));
+  const manifest = JSON.parse(td.decode(layout.files.get(`${dir}/blobs/sha256/${index.manifests[0].digest.slice(7)}`)!));
+  const config = JSON.parse(td.decode(layout.files.get(`${dir}/blobs/sha256/${manifest.config.digest.slice(7)}`)!));
+  const layer = layout.blob(dir, tar, manifest.layers[0].mediaType);
+  config.rootfs.diff_ids = config.rootfs.diff_ids.map((d: string) => (d === oldDiffId ? layer.digest : d));
+  manifest.layers = manifest.layers.map((l: { digest: string }) => (l.digest === oldDiffId ? layer : l));
+  manifest.config = layout.blob(dir, te.encode(JSON.stringify(config)), manifest.config.mediaType);
+  const m = layout.blob(dir, te.encode(JSON.stringify(manifest)), index.manifests[0].mediaType);
+  index.manifests[0] = { ...index.manifests[0], digest: m.digest, size: m.size };
+  layout.files.set(`${dir}/index.json`, te.encode(JSON.stringify(index)));
+}
+
 function twoImages() {
   const layout = new Layout();
   const base = layout.add('base', { tag: 'latest', layers: [{ entries: files({ 'etc/': '', 'etc/os-release': 'base 1\n' }), createdBy: 'ADD rootfs /' }], config: { Env: ['PATH=/bin'], Cmd: ['sh'] }, emptySteps: ['CMD ["sh"]'] });
@@ -105,6 +136,24 @@ describe('pull', () => {
     expect(isEngineError(e, 'invalid-content')).toBe(true);
     expect(e.message).toMatch(/diff_id/);
     expect(await h.engine.listImages()).toEqual([]);
+  });
+
+  it('refuses a layer with an entry outside the root (../) or a malformed whiteout, storing nothing', async () => {
+    for (const bad of ['../escape', 'd/.wh..']) {
+      const layout = new Layout();
+      const safe = bad.replace(/[.]/g, 'x');
+      const image = layout.add('evil', { tag: 'latest', layers: [{ entries: files({ 'ok.txt': 'fine', [safe]: 'x' }) }] });
+      // rewrite the member's name in the stored layer, then re-address the image around it
+      const blobPath = [...layout.files.keys()].find((k) => k.endsWith(image.diffIds[0].slice(7)))!;
+      const tar = layout.files.get(blobPath)!;
+      renameEntry(tar, safe, bad);
+      rebuild(layout, 'evil', image.diffIds[0], tar);
+      const h = host(layout);
+      const e = await rejection(h.engine.pull('evil'));
+      expect(isEngineError(e, 'invalid-content')).toBe(true);
+      expect(await h.blobs.list()).toEqual([]);
+      expect(await h.ports.metadata.list('tags')).toEqual([]);
+    }
   });
 
   it('answers a missing repository or tag with not-found', async () => {
