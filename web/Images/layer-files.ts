@@ -56,7 +56,9 @@ export function efficiency(layers: LayerView[]): { wasted: number; total: number
 
 /** Docker's "created by" text without the shell wrapper: `RUN echo hi` rather than `/bin/sh -c echo hi`. */
 export function instructionOf(createdBy: string): string {
-  const text = createdBy.trim();
+  // Content hashes of copied files ("COPY file:d5ba54fa...64 hex... in /app/x") hide the part a
+  // learner reads, the destination; 8 digits still tell two copies apart.
+  const text = createdBy.trim().replace(/\b(file|dir):([0-9a-f]{8})[0-9a-f]{56}\b/g, '$1:$2…');
   const nop = /^\/bin\/sh -c #\(nop\)\s*/.exec(text);
   if (nop) return text.slice(nop[0].length);
   const run = /^\/bin\/sh -c /.exec(text);

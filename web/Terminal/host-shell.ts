@@ -189,7 +189,8 @@ export class HostShell {
     for (const [name, text] of Object.entries(SHELL_COMMANDS)) {
       io.stdout(`  ${io.isTerminal ? BLUE : ''}${name.padEnd(width)}${io.isTerminal ? RESET : ''}  ${text}\n`);
     }
-    io.stdout('\nKeys: Up/Down history, Tab completes, Ctrl-C interrupts, Ctrl-D ends input, Ctrl-L clears.\n');
+    io.stdout('\nKeys: Up/Down history, Tab completes, Ctrl-C interrupts, Ctrl-D ends input, Ctrl-L clears,\n');
+    io.stdout('Escape then Tab leaves the terminal.\n');
     io.stdout('Try: docker run hello-world\n');
     return 0;
   }
