@@ -12,7 +12,7 @@ import type { ContainerRecord, ImageRecord } from './records.ts';
  * `docker rmi`, with Docker's rules (moby's image_delete):
  * - By name: that tag is removed first ("Untagged"); the image is deleted only when no tag is left.
  *   The last tag of an image a container uses is kept unless forced ("must force").
- * - By ID: refused while more than one repository names it, unless forced; then every tag goes.
+ * - By ID: refused while more than one tag names it, unless forced; then every tag goes.
  * - A running container's image, or an image other images are built on, is never deleted
  *   ("cannot be forced"); a stopped container's image only with force.
  * - Deleting an image deletes its layers that no other image or container still needs, and
@@ -56,8 +56,8 @@ export async function removeImage(core: Core, name: string, options: { force?: b
       return records;
     }
 
-    const repositories = new Set(tags.map((t) => familiarRepository(parseReference(t))));
-    if (repositories.size > 1 && !force) {
+    // Docker says "multiple repositories" for any second tag, even box:1.0 next to box:latest.
+    if (tags.length > 1 && !force) {
       throw new EngineError('conflict', `conflict: unable to delete ${truncateId(id)} (must be forced) - image is referenced in multiple repositories`);
     }
     checkConflicts(id, containers, await imageRecords(core), force);
