@@ -103,3 +103,42 @@ test('deep links open a view, and the theme choice is kept', async ({ page }) =>
   expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(after);
   await expect(page.getByRole('link', { name: 'Volumes' })).toHaveAttribute('aria-current', 'page');
 });
+
+test('the workspace buttons make, rename, upload and delete files the shell then sees', async ({ page }) => {
+  await openPlayground(page);
+  const tree = page.getByRole('tree', { name: 'Workspace files' });
+  await tree.getByRole('treeitem', { name: 'README.md' }).first().click();
+  await page.getByRole('button', { name: 'New folder' }).click();
+  await page.getByTestId('name-input').fill('site');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(tree.getByRole('treeitem', { name: 'site' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'New file' }).click();
+  await page.getByTestId('name-input').fill('index.html');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByTestId('editor').locator('.cm-content')).toBeVisible();
+  await page.getByTestId('editor').locator('.cm-content').click();
+  await page.keyboard.type('<h1>hi</h1>');
+  await expect(page.getByTestId('save-state')).toHaveText('Saved');
+
+  await page.getByRole('button', { name: 'Rename' }).click();
+  await page.getByTestId('name-input').fill('home.html');
+  await page.getByRole('button', { name: 'Rename', exact: true }).last().click();
+  await expect(tree.getByRole('treeitem', { name: 'home.html' })).toBeVisible();
+
+  await page.locator('input[type=file][multiple]').setInputFiles([
+    { name: 'style.css', mimeType: 'text/css', buffer: Buffer.from('h1 { color: teal }\n') },
+  ]);
+  await expect(tree.getByRole('treeitem', { name: 'style.css' })).toBeVisible();
+
+  await runFresh(page, 'cat ~/site/home.html ~/site/style.css');
+  await expectOutput(page, '<h1>hi</h1>');
+  await expectOutput(page, 'h1 { color: teal }');
+
+  await tree.getByRole('treeitem', { name: 'site' }).click();
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
+  await expect(tree.getByRole('treeitem', { name: 'site' })).toHaveCount(0);
+  await runFresh(page, 'ls ~/site');
+  await expectOutput(page, "ls: cannot access '~/site': No such file or directory");
+});
