@@ -43,10 +43,10 @@ if (host.repaired.length) console.log(`repaired: ${host.repaired.join(', ')}`);
 
 const token = newToken();
 const allowedOrigins = values['allow-origin']!;
-const unix = apiServer({ engine: host.engine, allowedOrigins }, { allowedOrigins });
+const unix = apiServer({ engine: host.engine }, { allowedOrigins });
 await listenUnix(unix, socketPath);
 const tcpGuard: GuardOptions = { allowedOrigins, token, port: Number(values.port) };
-const tcp = apiServer({ engine: host.engine, allowedOrigins }, tcpGuard);
+const tcp = apiServer({ engine: host.engine }, tcpGuard);
 const port = await listenLoopback(tcp, Number(values.port));
 // Read at every request: with --port 0 the Host check needs the port actually bound.
 tcpGuard.port = port;

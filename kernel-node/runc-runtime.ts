@@ -63,7 +63,8 @@ export class RuncRuntime implements Runtime {
 
   async start(snapshotKey: string, spec: ProcessSpec, io: ProcessIO): Promise<RunningProcess> {
     for (const m of spec.mounts) checkTarget(m);
-    const runnerArgs = ['/usr/bin/node', '--no-warnings', '--v8-pool-size=1', this.o.runtime.runner, JSON.stringify({ args: spec.args, env: spec.env, cwd: spec.cwd || '/', root: this.o.runtime.guestRoot })];
+    const runnerSpec = { args: spec.args, env: spec.env, cwd: spec.cwd || '/', root: this.o.runtime.guestRoot, ...(spec.memoryBytes ? { memoryBytes: spec.memoryBytes } : {}) };
+    const runnerArgs = ['/usr/bin/node', '--no-warnings', '--v8-pool-size=1', this.o.runtime.runner, JSON.stringify(runnerSpec)];
     const id = runcId(snapshotKey);
     const bundle = join(this.o.data.container(snapshotKey), 'bundle');
     await mkdir(bundle, { recursive: true, mode: 0o700 });
@@ -148,6 +149,7 @@ class Process implements RunningProcess {
   #signal: Signal | undefined;
   #isStarted = false;
   #report: { code?: number; error?: string } = {};
+  #oomKilled = false;
   readonly #held: Array<[1 | 2, Uint8Array]> = [];
 
   constructor(
@@ -165,9 +167,10 @@ class Process implements RunningProcess {
     status.on('data', (d: Buffer) => {
       statusText += d.toString();
       for (let nl = statusText.indexOf('\n'); nl >= 0; nl = statusText.indexOf('\n')) {
-        const msg = JSON.parse(statusText.slice(0, nl)) as { started?: boolean; code?: number; error?: string };
+        const msg = JSON.parse(statusText.slice(0, nl)) as { started?: boolean; code?: number; error?: string; oomKilled?: boolean };
         statusText = statusText.slice(nl + 1);
-        if (msg.started) {
+        if (msg.oomKilled) this.#oomKilled = true;
+        else if (msg.started) {
           this.#isStarted = true;
           for (const [s, d] of this.#held.splice(0)) this.#emit(s, d);
           markStarted();
@@ -195,6 +198,7 @@ class Process implements RunningProcess {
     if (this.#isStarted) {
       exit = { exitCode: code === INTERRUPTED && this.#signal ? 128 + SIGNALS[this.#signal] : code, oomKilled: false };
       if (this.#signal === 'SIGKILL') exit.exitCode = 137;
+      if (this.#oomKilled) exit = { exitCode: 137, oomKilled: true };
     } else if (this.#report.error) {
       exit = { exitCode: this.#report.code ?? 126, oomKilled: false, error: this.#report.error };
     } else {

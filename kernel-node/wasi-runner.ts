@@ -39,6 +39,8 @@ export interface RunnerSpec {
   cwd: string;
   /** Where the guest's root file system is mounted in the runtime root ("/rootfs"). */
   root: string;
+  /** The linear memory cap (the port's memoryBytes), written into the module's memory limits. */
+  memoryBytes?: number;
 }
 
 /** Exit status the runner uses when SIGINT interrupted the guest; the service maps it to 128+signal. */
@@ -47,10 +49,24 @@ export const INTERRUPTED_STATUS = 130;
 function report(message: object): void {
   try {
     writeSync(3, JSON.stringify(message) + '\n');
-    closeSync(3);
   } catch {
     // Not started by the service (a manual `runc exec`): stderr already says it.
   }
+}
+
+/**
+ * The guest failed while its memory stood at the cap: a memory.grow was refused. The browser ends
+ * such a process with 137 and OOMKilled; so do we (the cgroup limit is only the backstop for Node).
+ */
+function hitMemoryCap(spec: RunnerSpec, instance: WebAssembly.Instance): boolean {
+  const memory = instance.exports.memory;
+  if (!spec.memoryBytes || !(memory instanceof WebAssembly.Memory)) return false;
+  return memory.buffer.byteLength + 65536 > spec.memoryBytes;
+}
+
+function outOfMemory(): never {
+  report({ oomKilled: true });
+  process.exit(137);
 }
 
 function fail(code: 126 | 127, error: string): never {
@@ -96,19 +112,78 @@ function findProgram(spec: RunnerSpec): { path: string; host: string } {
   fail(127, name.includes('/') ? `exec: "${name}": no such file or directory` : `exec: "${name}": executable file not found in $PATH`);
 }
 
-function loadModule(name: string, host: string): WebAssembly.Module {
-  let bytes: Buffer;
+function loadModule(name: string, host: string, memoryBytes?: number): WebAssembly.Module {
+  let bytes: Uint8Array;
   try {
     bytes = readFileSync(host);
   } catch (e) {
     fail(126, `exec: "${name}": ${(e as Error).message}`);
   }
-  if (bytes.length < 8 || bytes.readUInt32LE(0) !== 0x6d736100) fail(126, `exec: "${name}": exec format error (not a WebAssembly module)`);
+  if (!isWasmModule(bytes)) fail(126, `exec: "${name}": exec format error (not a WebAssembly module)`);
+  if (memoryBytes) bytes = capMemory(bytes, Math.max(1, Math.floor(memoryBytes / 65536)));
   try {
     return new WebAssembly.Module(bytes as unknown as BufferSource);
   } catch (e) {
     fail(126, `exec: "${name}": invalid WebAssembly module: ${(e as Error).message}`);
   }
+}
+
+function readLeb(b: Uint8Array, at: number): [number, number] {
+  let value = 0;
+  let shift = 0;
+  for (;;) {
+    const byte = b[at++];
+    value += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+    if (!(byte & 0x80)) return [value, at];
+  }
+}
+
+function leb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n % 128;
+    n = Math.floor(n / 128);
+    if (n > 0) byte |= 0x80;
+    out.push(byte);
+  } while (n > 0);
+  return out;
+}
+
+/**
+ * The module with its memories' maximum lowered to `pages` (memory section, id 5): memory.grow
+ * past the cap then fails inside the guest, as the browser's capped memory does. Modules whose
+ * memory is imported are left as they are (the cgroup limit still holds).
+ */
+export function capMemory(bytes: Uint8Array, pages: number): Uint8Array {
+  let at = 8;
+  while (at < bytes.length) {
+    const id = bytes[at];
+    const [size, body] = readLeb(bytes, at + 1);
+    if (id === 5) {
+      let p = body;
+      const [count, afterCount] = readLeb(bytes, p);
+      p = afterCount;
+      const out: number[] = [...leb(count)];
+      for (let i = 0; i < count; i++) {
+        const flags = bytes[p++];
+        if (flags > 1) return bytes; // shared or 64-bit memories: leave them
+        const [min, afterMin] = readLeb(bytes, p);
+        p = afterMin;
+        let max = Infinity;
+        if (flags === 1) [max, p] = readLeb(bytes, p);
+        out.push(1, ...leb(min), ...leb(Math.max(min, Math.min(max, pages))));
+      }
+      const section = [5, ...leb(out.length), ...out];
+      const result = new Uint8Array(at + section.length + (bytes.length - (body + size)));
+      result.set(bytes.subarray(0, at), 0);
+      result.set(section, at);
+      result.set(bytes.subarray(body + size), at + section.length);
+      return result;
+    }
+    at = body + size;
+  }
+  return bytes;
 }
 
 function envObject(env: string[]): Record<string, string> {
@@ -153,6 +228,7 @@ function instantiate(spec: RunnerSpec, module: WebAssembly.Module, args: string[
         return spawnFailed(SpawnError.NotFound);
       }
       if (!isWasmModule(bytes)) return spawnFailed(SpawnError.NotExecutable);
+      if (spec.memoryBytes) bytes = Buffer.from(capMemory(bytes, Math.max(1, Math.floor(spec.memoryBytes / 65536))));
       try {
         child = new WebAssembly.Module(bytes as unknown as BufferSource);
       } catch {
@@ -195,7 +271,7 @@ function instantiate(spec: RunnerSpec, module: WebAssembly.Module, args: string[
 function main(): void {
   const spec = JSON.parse(process.argv[2] ?? '{}') as RunnerSpec;
   const program = findProgram(spec);
-  const module = loadModule(spec.args[0], program.host);
+  const module = loadModule(spec.args[0], program.host, spec.memoryBytes);
   // WASI preview1 has no working directory: PWD carries it (engine/wasi/spawn-abi.ts).
   const env = { ...envObject(spec.env), PWD: spec.cwd || '/' };
   let run: { wasi: WASI; instance: WebAssembly.Instance };
@@ -212,10 +288,12 @@ function main(): void {
     status = new vm.Script('__dockyardStart()').runInThisContext({ breakOnSigint: true }) as number;
   } catch (e) {
     if (/interrupted/i.test((e as Error).message)) process.exit(INTERRUPTED_STATUS);
+    if (hitMemoryCap(spec, run.instance)) outOfMemory();
     // A trap (unreachable, out of bounds) ends the program as an abort would.
     writeSync(2, `dockyard: ${spec.args[0]}: ${(e as Error).message}\n`);
     process.exit(134);
   }
+  if (status !== 0 && hitMemoryCap(spec, run.instance)) outOfMemory();
   process.exit(status & 0xff);
 }
 

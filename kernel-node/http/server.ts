@@ -3,92 +3,85 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Engine } from '../../engine/engine.ts';
-import { EngineError } from '../../engine/errors.ts';
-import { handleDocker, handleHijack, parseRoute, sendError, type Route } from './docker-api.ts';
+import { rawExchange } from '../../engine/docker-api/raw-exchange.ts';
+import { createDockerApiHandler, type MessageSocket } from '../../engine/docker-api/server.ts';
 import { checkRequest, corsHeaders, type GuardOptions } from './guard.ts';
+import { headersOf, messageSocket, readBody, requestOf, responseOf, socketConnection } from './node-adapter.ts';
 
 export interface ApiServerOptions {
   engine: Engine;
-  allowedOrigins: string[];
-  /** Extra routes (the OCI registry under /v2/); return false when not handled. */
-  extra?: (req: IncomingMessage, res: ServerResponse, route: Route) => Promise<boolean>;
+  /** Other routes (the OCI registry under /v2/): return true when handled. */
+  extra?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
 
-/** Time-outs and size limits for slow or huge requests (HOSTILE 23). */
-const SERVER_LIMITS = { maxHeaderSize: 16 * 1024, headersTimeout: 10_000, requestTimeout: 0 };
+/** Time-outs and size limits for slow or huge requests (HOSTILE 23); bodies are limited per route by the handler. */
+const MAX_HEADER_BYTES = 16 * 1024;
+const HEADERS_TIMEOUT_MS = 10_000;
+const WS_PROTOCOL = 'dockyard.attach.v1';
 
-function deny(socket: Duplex, status: number, message: string): void {
+function refuse(res: ServerResponse, status: number, message: string, extra: Record<string, string> = {}): void {
   const body = JSON.stringify({ message });
-  const reason = status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : status === 404 ? 'Not Found' : 'Bad Request';
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...extra });
+  res.end(body);
+}
+
+function refuseSocket(socket: Duplex, status: number, message: string): void {
+  const body = JSON.stringify({ message });
+  const reason = status === 401 ? 'Unauthorized' : 'Forbidden';
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
-/** One listener's HTTP server: the guard, then the Docker API (and extras), then 404. */
+/**
+ * One listener: the guard (Host, Origin, token) before anything else, on every request and every
+ * upgrade; then the registry routes, then the Docker Engine API (engine/docker-api, shared with
+ * every host). `guard` is read per request, so the TCP port can be filled in after listen.
+ */
 export function apiServer(o: ApiServerOptions, guard: GuardOptions): Server {
-  const server = createServer({ maxHeaderSize: SERVER_LIMITS.maxHeaderSize }, (req, res) => {
+  const handle = createDockerApiHandler(o.engine);
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
+    const verdict = checkRequest(req, guard);
+    if (!verdict.ok) return refuse(res, verdict.status, verdict.message);
+    const cors = corsHeaders(verdict.corsOrigin);
+    if (req.method === 'OPTIONS' && verdict.corsOrigin) return void res.writeHead(204, cors).end();
     void (async () => {
-      const verdict = checkRequest(req, guard);
-      if (!verdict.ok) return sendError(res, new EngineError(verdict.status === 401 ? 'unauthorized' : 'forbidden', verdict.message));
-      const cors = corsHeaders(verdict.corsOrigin);
-      for (const [k, v] of Object.entries(cors)) res.setHeader(k, v);
-      if (req.method === 'OPTIONS') return void res.writeHead(204).end();
-      const route = parseRoute(req.url ?? '/');
-      if ('error' in route) return sendError(res, new EngineError('invalid-argument', route.error));
-      try {
-        if (o.extra && (await o.extra(req, res, route))) return;
-        if (await handleDocker(o.engine, req, res, route)) return;
-        sendError(res, new EngineError('not-found', `page not found: ${req.method} ${route.path}`));
-      } catch (e) {
-        sendError(res, e);
-      }
+      if (o.extra && (await o.extra(req, res).catch(() => false))) return;
+      const abort = new AbortController();
+      res.on('close', () => abort.abort());
+      await handle(requestOf(req, (max) => readBody(req, max), abort.signal), responseOf(res, cors));
     })();
   });
-  server.headersTimeout = SERVER_LIMITS.headersTimeout;
-  server.requestTimeout = SERVER_LIMITS.requestTimeout;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = 0; // builds and `logs -f` stream for as long as they need
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024, handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false) });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    void (async () => {
-      socket.on('error', () => undefined);
-      const verdict = checkRequest(req, guard);
-      if (!verdict.ok) return deny(socket, verdict.status, verdict.message);
-      const route = parseRoute(req.url ?? '/');
-      if ('error' in route) return deny(socket, 400, route.error);
-      try {
-        const ws = /^\/containers\/([^/]+)\/attach\/ws$/.exec(route.path);
-        if (ws && (req.headers.upgrade ?? '').toLowerCase() === 'websocket') {
-          const c = await o.engine.inspectContainer(decodeURIComponent(ws[1]));
-          wss.handleUpgrade(req, socket, head, (client) => void attachWebSocket(o.engine, c.Id, route, client));
-          return;
-        }
-        if (!(await handleHijack(o.engine, req, socket, head, route))) deny(socket, 404, `page not found: ${req.method} ${route.path}`);
-      } catch (e) {
-        const err = e instanceof EngineError ? e : new EngineError('internal', (e as Error).message);
-        deny(socket, err.code === 'not-found' ? 404 : 400, err.message);
-      }
-    })();
+    socket.on('error', () => undefined);
+    const verdict = checkRequest(req, guard);
+    if (!verdict.ok) return refuseSocket(socket, verdict.status, verdict.message);
+    const abort = new AbortController();
+    socket.on('close', () => abort.abort());
+    if ((req.headers.upgrade ?? '').toLowerCase() === 'websocket') {
+      let accepted: Promise<MessageSocket> | undefined;
+      void handle(requestOf(req, async () => new Uint8Array(0), abort.signal), {
+        status(code, headers) {
+          const lines = [`HTTP/1.1 ${code} Refused`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), 'Connection: close', '', ''];
+          socket.write(lines.join('\r\n'));
+        },
+        write: (chunk) => new Promise<void>((resolve) => socket.write(chunk, () => resolve())),
+        end: () => void socket.end(),
+        hijack: () => Promise.reject(new Error('not a tcp upgrade')),
+        webSocket: () => (accepted ??= new Promise((resolve) => wss.handleUpgrade(req, socket, head, (ws) => resolve(messageSocket(ws))))),
+      });
+      return;
+    }
+    const exchange = rawExchange(headersOf(req), socketConnection(socket, head));
+    void handle(requestOf(req, exchange.body, abort.signal), exchange.response);
   });
   return server;
 }
 
-/** `attach/ws`: the browser's attach. Raw bytes both ways (as Docker's), closed when the container dies. */
-async function attachWebSocket(engine: Engine, id: string, route: Route, client: import('ws').WebSocket): Promise<void> {
-  const q = route.query;
-  const flag = (n: string) => q.get(n) === '1' || q.get(n) === 'true';
-  const stop = await engine.events((e) => {
-    if (e.Type === 'container' && e.Actor.ID === id && (e.Action === 'die' || e.Action === 'destroy')) client.close(1000);
-  });
-  const stream = await engine.attachContainer(id, { stdin: flag('stdin'), stdout: flag('stdout') || !q.has('stdout'), stderr: flag('stderr') || !q.has('stderr'), onOutput: (_s, d) => client.send(d) });
-  client.on('message', (d: Buffer) => void stream.write(new Uint8Array(d)));
-  client.on('close', () => {
-    stop();
-    void stream.detach();
-  });
-}
-
-/** Listen on a unix socket with mode 0600 (root only), replacing a stale socket file. */
+/** Listen on a unix socket created 0600 (root only), replacing a stale socket file. */
 export async function listenUnix(server: Server, path: string): Promise<void> {
   await rm(path, { force: true });
-  // The socket is created 0600 (umask), not chmod-ed after: no window where others may connect.
   const old = process.umask(0o177);
   try {
     await new Promise<void>((resolve, reject) => {
