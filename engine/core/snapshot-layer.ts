@@ -11,9 +11,27 @@ import type { Core } from './context.ts';
  * own way (overlayfs copy-up, an in-memory tree); replaying them onto the merged image tree and
  * diffing with engine/layers gives one answer for both.
  */
+const TREE_CACHE_SIZE = 4;
+const treeCache = new WeakMap<Core, Map<string, Promise<FileTree>>>();
+
+/**
+ * The merged root file system of a stack of layers, as a tree the caller may change. Layers are
+ * immutable, so the last few stacks are kept (diff, commit, build steps and df ask for the same
+ * image again and again); each caller gets its own copy.
+ */
 export async function imageTree(core: Core, layers: Digest[]): Promise<FileTree> {
-  const blobs = await Promise.all(layers.map((l) => core.ports.blobs.get(l)));
-  return (await mergeLayers(blobs)).tree;
+  let cache = treeCache.get(core);
+  if (!cache) treeCache.set(core, (cache = new Map()));
+  const key = layers.join(',');
+  let tree = cache.get(key);
+  if (tree) cache.delete(key);
+  else {
+    tree = Promise.all(layers.map((l) => core.ports.blobs.get(l))).then(async (blobs) => (await mergeLayers(blobs)).tree);
+    tree.catch(() => cache.delete(key));
+  }
+  cache.set(key, tree);
+  while (cache.size > TREE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return (await tree).clone();
 }
 
 function toTreeNode(node: FsNode, existing: TreeNode | undefined, opaque: boolean): TreeNode {
