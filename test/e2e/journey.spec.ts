@@ -146,6 +146,24 @@ test('a newcomer runs, builds, inspects and commits, and finds it all after a re
   });
 });
 
+test('Ctrl-C interrupts a foreground container; a second Ctrl-C gives the prompt back', async ({ page }) => {
+  await openPlayground(page);
+  await engineReady(page);
+  await run(page, 'clear');
+  await typeLine(page, 'docker run --name forever box sh -c "while true; do echo still-here; sleep 1; done"');
+  await expectOutput(page, 'still-here', 1, 30_000);
+  // The CLI sends SIGINT; sh as the container's PID 1 has no handler and ignores it, as on Linux.
+  await page.keyboard.press('Control+C');
+  await page.waitForTimeout(1500);
+  await page.keyboard.press('Control+C');
+  await waitIdle(page, 1, 10_000);
+  await expectOutput(page, 'still running');
+  await runFresh(page, 'docker ps --format "{{.Names}} {{.State}}"');
+  await expectOutput(page, /^forever running$/m);
+  await runFresh(page, 'docker kill forever && docker ps -a --format "{{.Names}} {{.Status}}"');
+  await expectOutput(page, /^forever Exited \(137\)/m);
+});
+
 test('engine errors read as docker prints them, never a stack trace', async ({ page }) => {
   await openPlayground(page);
   await engineReady(page);

@@ -44,6 +44,9 @@ interface Foreground {
   controller: AbortController;
   stdin: StdinSource;
   line: string;
+  /** Resolves when the learner gives up on the command (a second Ctrl-C). */
+  abandon: () => void;
+  abandoned: boolean;
 }
 
 /**
@@ -169,19 +172,22 @@ export class TerminalSession {
       return;
     }
     this.context.history.add(line);
-    const fg: Foreground = { controller: new AbortController(), stdin: new StdinSource(), line: '' };
+    let abandon = () => {};
+    const abandoned = new Promise<void>((resolve) => (abandon = resolve));
+    const fg: Foreground = { controller: new AbortController(), stdin: new StdinSource(), line: '', abandon, abandoned: false };
     this.#foreground = fg;
     this.busy = true;
     this.running = line.trim();
+    // Output of a command the learner walked away from is dropped: the prompt is theirs again.
     const io: CommandIO = {
-      stdout: (chunk) => this.#write(chunk),
-      stderr: (chunk) => this.#write(chunk),
+      stdout: (chunk) => !fg.abandoned && this.#write(chunk),
+      stderr: (chunk) => !fg.abandoned && this.#write(chunk),
       stdin: fg.stdin,
       signal: fg.controller.signal,
       isTerminal: true,
     };
     try {
-      await this.shell.run(line, io);
+      await Promise.race([this.shell.run(line, io), abandoned]);
     } catch (e) {
       // A failure the command did not turn into a message: still no stack trace for the learner.
       this.#write(`sh: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -199,9 +205,18 @@ export class TerminalSession {
     const fg = this.#foreground!;
     for (const key of splitKeys(data)) {
       if (key.kind === 'ctrl' && key.letter === 'c') {
-        this.#write('^C\n');
         fg.line = '';
-        fg.controller.abort();
+        if (!fg.controller.signal.aborted) {
+          this.#write('^C\n');
+          fg.controller.abort();
+        } else {
+          // The interrupt was sent and the container ignored it, as a process with PID 1 and no
+          // handler does on Linux. Give the prompt back; the container keeps running.
+          this.#write(`^C\n${DIM}(still running: a container's main process ignores the interrupt, as PID 1 does.`);
+          this.#write(` See it with docker ps, end it with docker stop NAME.)${RESET}\n`);
+          fg.abandoned = true;
+          fg.abandon();
+        }
       } else if (key.kind === 'ctrl' && key.letter === 'd') {
         if (fg.line) {
           fg.stdin.push(this.#encoder.encode(fg.line));
