@@ -16,6 +16,7 @@ beforeAll(async () => {
     ],
     emptySteps: ['CMD ["sh"]'],
   });
+  layout.add('withvol', { tag: 'latest', layers: [{ entries: files({ 'data/': '' }) }], config: { Cmd: ['sh'], Volumes: { '/data': {} } } });
 });
 afterEach(() => hosts.splice(0).forEach((h) => h.dispose()));
 
@@ -43,6 +44,29 @@ describe('image layers view', () => {
     expect(views[0].wastedBytes).toBe(1004);
     expect(views[1].wastedBytes).toBe(0);
     expect(views[0].sharedWith).toEqual([]);
+  });
+});
+
+describe('anonymous volumes', () => {
+  it("turn the image's VOLUME entries into 64-hex volumes, kept by rm and removed by rm -v", async () => {
+    const h = makeHost({ layout });
+    hosts.push(h);
+    await h.engine.pull('withvol');
+    const a = await h.engine.createContainer({ Image: 'withvol' });
+    const mount = (await h.engine.inspectContainer(a.Id)).Mounts[0];
+    expect(mount).toMatchObject({ Type: 'volume', Destination: '/data', RW: true, Driver: 'local' });
+    expect(mount.Name).toMatch(/^[0-9a-f]{64}$/);
+    await h.engine.removeContainer(a.Id);
+    expect((await h.engine.listVolumes()).Volumes.map((v) => v.Name)).toEqual([mount.Name]);
+    const b = await h.engine.createContainer({ Image: 'withvol', HostConfig: { Binds: ['named:/data'] } });
+    expect((await h.engine.inspectContainer(b.Id)).Mounts.map((m) => m.Name)).toEqual(['named']);
+    const c = await h.engine.createContainer({ Image: 'withvol' });
+    const anon = (await h.engine.inspectContainer(c.Id)).Mounts[0].Name;
+    await h.engine.removeContainer(c.Id, { volumes: true });
+    expect((await h.engine.listVolumes()).Volumes.map((v) => v.Name).sort()).toEqual([mount.Name, 'named'].sort());
+    expect(anon).not.toBe(mount.Name);
+    const pruned = await h.engine.prune({ volumes: true });
+    expect(pruned.VolumesDeleted).toEqual([mount.Name]);
   });
 });
 
