@@ -157,3 +157,32 @@ Object.assign(dockyard, {
   openBrowserPorts,
   decode: (b: Uint8Array) => decoder.decode(b),
 });
+
+// ---- benchmark helpers (bench/browser-run.ts) ----
+import { bareRun } from './bare-wasi.ts';
+import { mergeLayers } from '../../engine/layers/merged-view.ts';
+
+Object.assign(dockyard, {
+  /** The bytes of an image's entrypoint program, read from the stored layers. */
+  async programBytes(db: string, image: string, command?: string): Promise<Uint8Array> {
+    const engine = engineFor(db);
+    const inspect = await engine.inspectImage(image);
+    const ports = await openBrowserPorts(db);
+    const merged = await mergeLayers(await Promise.all(inspect.RootFS.Layers.map((l) => ports.blobs.get(l))));
+    const name = command ?? (inspect.Config.Entrypoint ?? inspect.Config.Cmd ?? [])[0];
+    const candidates = name.includes('/') ? [name] : ['/usr/local/bin', '/usr/bin', '/bin'].map((d) => `${d}/${name}`);
+    const found = candidates.find((p) => merged.tree.get(p.slice(1))?.type === 'file') ?? candidates[0];
+    return merged.tree.readFile(found.slice(1));
+  },
+  /** The baseline: instantiate + run with no engine; times to first output and to exit. */
+  async bareRun(moduleOrBytes: WebAssembly.Module | Uint8Array, args: string[]) {
+    const t0 = performance.now();
+    let firstOutputAt = -1;
+    let stdout = '';
+    const code = await bareRun(moduleOrBytes, args, (fd, data) => {
+      if (firstOutputAt < 0) firstOutputAt = performance.now() - t0;
+      if (fd === 1) stdout += decoder.decode(data);
+    });
+    return { code, stdout, firstOutputAt, exitAt: performance.now() - t0 };
+  },
+});

@@ -1,0 +1,179 @@
+/**
+ * The browser engine in headless Chromium (the built site, `vite preview`): time from `run` to the
+ * container's first output and to its exit, for hello-world and `box echo`, cold (first run after
+ * the page loaded) and warm, with the baseline measured in the same run - the same module run by
+ * a bare WebAssembly.instantiate with a minimal WASI and no engine (test/browser/bare-wasi.ts).
+ * Then `build` of a 5-step Dockerfile with and without the cache, and `pull box` from the site.
+ * Medians; figures, not assertions.
+ *
+ *   npx tsx bench/browser-run.ts            (builds first; --no-build to use the last build)
+ */
+import { chromium, type Page } from 'playwright-core';
+import { spawn, execSync } from 'node:child_process';
+
+const PORT = 4198;
+// Its own output folder: dist/ may be rebuilt by a test run at the same time.
+const OUT = 'node_modules/.cache/dockyard-bench-browser-run';
+const RUNS = Number(process.env.RUNS ?? 20);
+const BUILD_RUNS = Number(process.env.BUILD_RUNS ?? 10);
+const base = `http://127.0.0.1:${PORT}`;
+const DB = 'bench';
+
+const DOCKERFILE = [
+  'FROM box',
+  'COPY greeting.txt /greeting.txt',
+  'RUN cat /greeting.txt > /out.txt',
+  'ENV WHO=bench',
+  'RUN echo "hi $WHO" >> /out.txt',
+].join('\n');
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+interface Timing {
+  firstOutputAt: number;
+  exitAt: number;
+}
+
+declare global {
+  interface Window {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    dockyard: any;
+  }
+}
+
+async function openPage(page: Page): Promise<void> {
+  await page.goto(`${base}/test/browser/engine.html`);
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+  await page.evaluate((db) => window.dockyard.engine(db).ping(), DB);
+  // The engine starts its warm pool of process Workers as it opens; a user types `run` later than this.
+  await page.waitForTimeout(1000);
+}
+
+const CASES = [
+  { name: 'run --rm hello-world', image: 'hello-world', cmd: undefined as string[] | undefined, args: ['/hello'] },
+  { name: 'run --rm box echo hi', image: 'box', cmd: ['echo', 'hi'], args: ['echo', 'hi'] },
+];
+
+async function engineRun(page: Page, image: string, cmd: string[] | undefined): Promise<Timing> {
+  return page.evaluate(
+    ([db, image, cmd]) => window.dockyard.dockerRun(db, { Image: image, ...(cmd ? { Cmd: cmd } : {}), HostConfig: { AutoRemove: true } }),
+    [DB, image, cmd] as const,
+  );
+}
+
+async function main(): Promise<void> {
+  if (!process.argv.includes('--no-build')) execSync(`npx vite build --outDir ${OUT} --emptyOutDir`, { stdio: 'ignore' });
+  const server = spawn('npx', ['vite', 'preview', '--outDir', OUT, '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { stdio: 'ignore', detached: true });
+  try {
+    for (let i = 0; i < 100; i++) {
+      try {
+        if ((await fetch(base)).ok) break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    const chromiumPath = execSync('which chromium || true').toString().trim() || '/usr/bin/chromium';
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await openPage(page);
+    await page.evaluate(async (db) => {
+      const engine = window.dockyard.engine(db);
+      await engine.pull('box');
+      await engine.pull('hello-world');
+    }, DB);
+
+    const rows: Array<[string, string, number, number]> = [];
+    const add = (what: string, kind: string, xs: Timing[]) =>
+      rows.push([what, kind, median(xs.map((x) => x.firstOutputAt)), median(xs.map((x) => x.exitAt))]);
+
+    for (const c of CASES) {
+      // Cold: the first run after the page (and so the engine) was loaded.
+      const cold: Timing[] = [];
+      const bareCold: Timing[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        await openPage(page);
+        cold.push(await engineRun(page, c.image, c.cmd));
+        bareCold.push(
+          await page.evaluate(async ([db, image, args]) => window.dockyard.bareRun(await window.dockyard.programBytes(db, image, args[0]), args), [DB, c.image, c.args] as const),
+        );
+      }
+      // Warm: the same page, after one run compiled the module.
+      await openPage(page);
+      await engineRun(page, c.image, c.cmd);
+      const warm: Timing[] = [];
+      for (let i = 0; i < RUNS; i++) warm.push(await engineRun(page, c.image, c.cmd));
+      const bareWarm: Timing[] = await page.evaluate(
+        async ([db, image, args, runs]) => {
+          const module = await WebAssembly.compile(await window.dockyard.programBytes(db, image, args[0]));
+          await window.dockyard.bareRun(module, args);
+          const out = [];
+          for (let i = 0; i < runs; i++) out.push(await window.dockyard.bareRun(module, args));
+          return out;
+        },
+        [DB, c.image, c.args, RUNS] as const,
+      );
+      add(c.name, 'engine, cold', cold);
+      add(c.name, 'baseline, cold (compile + instantiate + run)', bareCold);
+      add(c.name, 'engine, warm', warm);
+      add(c.name, 'baseline, warm (instantiate + run)', bareWarm);
+    }
+
+    const build = async (noCache: boolean): Promise<number> =>
+      page.evaluate(
+        async ([db, dockerfile, noCache]) => {
+          const enc = new TextEncoder();
+          const t0 = performance.now();
+          await window.dockyard.engine(db).build({
+            context: { Dockerfile: enc.encode(dockerfile), 'greeting.txt': enc.encode('hello\n') },
+            tags: ['bench:1'],
+            noCache,
+          });
+          return performance.now() - t0;
+        },
+        [DB, DOCKERFILE, noCache] as const,
+      );
+    await build(false);
+    const noCache: number[] = [];
+    const cached: number[] = [];
+    for (let i = 0; i < BUILD_RUNS; i++) noCache.push(await build(true));
+    for (let i = 0; i < BUILD_RUNS; i++) cached.push(await build(false));
+
+    const pulls: number[] = [];
+    for (let i = 0; i < BUILD_RUNS; i++) {
+      pulls.push(
+        await page.evaluate(async (db) => {
+          const engine = window.dockyard.engine(db);
+          // Nothing else may hold box's layers: the pull stores every blob again.
+          for (const c of await engine.listContainers({ all: true })) await engine.removeContainer(c.Id, { force: true });
+          for (const img of await engine.listImages()) await engine.removeImage(img.Id, { force: true });
+          const t0 = performance.now();
+          await engine.pull('box');
+          return performance.now() - t0;
+        }, DB),
+      );
+    }
+    await browser.close();
+
+    const ms = (x: number) => `${x.toFixed(1)} ms`;
+    console.log(`\nBrowser engine, headless Chromium, medians of ${RUNS} runs (build and pull: ${BUILD_RUNS})\n`);
+    console.log('| command | measured | to first output | to exit |');
+    console.log('|---|---|---|---|');
+    for (const [what, kind, first, exit] of rows) console.log(`| ${what} | ${kind} | ${ms(first)} | ${ms(exit)} |`);
+    console.log(`| build, 5 steps (FROM box, COPY, RUN, ENV, RUN) | --no-cache | | ${ms(median(noCache))} |`);
+    console.log(`| build, 5 steps | with cache | | ${ms(median(cached))} |`);
+    console.log(`| pull box (built-in registry, from the site) | into a store without it | | ${ms(median(pulls))} |`);
+    const warm = rows.find((r) => r[0] === CASES[0].name && r[1] === 'engine, warm')!;
+    const bare = rows.find((r) => r[0] === CASES[0].name && r[1].startsWith('baseline, warm'))!;
+    console.log(
+      `\nTarget, warm run --rm hello-world: under 10 ms and within 2x the baseline -> ${ms(warm[3])} vs ${ms(bare[3])} (${(warm[3] / bare[3]).toFixed(1)}x): ${warm[3] < 10 && warm[3] <= 2 * bare[3] ? 'met' : 'not met'}`,
+    );
+  } finally {
+    if (server.pid) process.kill(-server.pid);
+  }
+}
+
+await main();
