@@ -23,7 +23,7 @@ static int mkdir_p(const char *path)
 
 APPLET(mkdir)
 {
-    int parents = 0, c, st = 0;
+    int parents = 0, c, st_ret = 0;
     while ((c = box_getopt(argc, argv, "pm:v")) != -1) {
         if (c == 'p') parents = 1;
         else if (c == 'm' || c == 'v') {}
@@ -31,12 +31,19 @@ APPLET(mkdir)
     }
     if (optind >= argc) return box_usage_error("mkdir");
     for (int i = optind; i < argc; i++) {
+        struct stat st;
+        /* checked here: some WASI file systems (wasmer's MemFS) accept mkdir of an existing dir */
+        if (!parents && lstat(argv[i], &st) == 0) {
+            box_warn("can't create directory '%s': %s", argv[i], strerror(EEXIST));
+            st_ret = 1;
+            continue;
+        }
         if ((parents ? mkdir_p(argv[i]) : mkdir(argv[i], 0777)) != 0) {
             box_warn("can't create directory '%s': %s", argv[i], strerror(errno));
-            st = 1;
+            st_ret = 1;
         }
     }
-    return st;
+    return st_ret;
 }
 
 static int remove_tree(const char *path, int recursive, int force)
@@ -313,6 +320,13 @@ APPLET(ln)
         if ((sym ? symlink(argv[i], t) : link(argv[i], t)) != 0) {
             box_warn("%s: %s", t, strerror(errno));
             st = 1;
+        } else if (sym) {
+            /* some WASI file systems (wasmer's MemFS) report success and keep nothing: say so */
+            char buf[8];
+            if (readlink(t, buf, sizeof buf) < 0) {
+                box_warn("%s: symbolic links are not supported by this file system", t);
+                st = 1;
+            }
         }
         free(t);
     }

@@ -5,6 +5,11 @@
  * --timeout seconds). */
 #include "box.h"
 #include <time.h>
+#include <stdint.h>
+
+/* Allocations are chained from a volatile global and touched through a volatile pointer, so the
+ * compiler cannot prove them unused and drop them (it may remove a malloc nobody reads). */
+static void *volatile chain;
 
 static double now(void)
 {
@@ -50,14 +55,17 @@ APPLET(stress)
         long long done = 0;
         while (done < vm) {
             long long n = vm - done < step ? vm - done : step;
-            char *p = malloc((size_t)n);
+            char *p = (unsigned long long)n > (unsigned long long)SIZE_MAX ? NULL : malloc((size_t)n);
             if (!p) {
                 fprintf(stderr, "stress: out of memory after %lld MiB: the container's memory limit was reached\n", done >> 20);
                 fflush(stdout);
                 fflush(stderr);
                 abort();
             }
-            for (long long k = 0; k < n; k += 4096) p[k] = (char)k; /* touch every page */
+            volatile char *v = p;
+            for (long long k = 0; k < n; k += 4096) v[k] = (char)k; /* touch every page */
+            *(void **)p = chain;
+            chain = p;
             done += n;
             printf("stress: %lld MiB allocated\n", done >> 20);
             fflush(stdout);

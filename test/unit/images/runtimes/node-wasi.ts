@@ -4,7 +4,7 @@
  * directory, its stdio on the caller's file descriptors or on files the request names.
  */
 import { WASI } from 'node:wasi';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, utimesSync, writeFileSync, lstatSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
@@ -42,7 +42,7 @@ export function createNodeRuntime(files: FileSpec, boxWasm: Uint8Array): TestRun
   // Prepared files carry the epoch as their mtime, which is what the other runtime reports.
   const stamp = (p: string): void => {
     utimesSync(p, 0, 0);
-    if (lstatSync(p).isDirectory() && p !== root) stamp(dirname(p));
+    if (p !== root) stamp(dirname(p));
   };
   for (const path of Object.keys(files)) stamp(host(path));
 

@@ -4,6 +4,10 @@
  * interleaves in order with its parent's), poll_oneoff sleeps for clock subscriptions (wasmer-js
  * traps on them: a runtime difference the browser worker must cover too), and dockyard.spawn
  * runs a child module on the same MemFS through engine/wasi/spawn-abi.ts.
+ *
+ * MemFS quirks met here: createDir of an existing directory adds a duplicate entry, and a MemFS
+ * object given to one WASI cannot be given to another - each WASI's `fs` getter (read before its
+ * start()) hands out the handle for the next one.
  */
 import { init, MemFS, WASI } from '@wasmer/wasi';
 import {
@@ -59,9 +63,9 @@ function readMemFile(fs: MemFS, path: string): Uint8Array | null {
   }
 }
 
-function appendMemFile(fs: MemFS, path: string): Sink {
+function appendMemFile(fs: () => MemFS, path: string): Sink {
   return (bytes) => {
-    const f = fs.open(path, { read: true, write: true, create: true });
+    const f = fs().open(path, { read: true, write: true, create: true });
     f.seek(Number(f.size()));
     f.write(bytes);
     f.free();
@@ -69,16 +73,16 @@ function appendMemFile(fs: MemFS, path: string): Sink {
 }
 
 export function createWasmerRuntime(files: FileSpec, boxWasm: Uint8Array): TestRuntime {
-  const fs = new MemFS();
+  let fs = new MemFS();
+  // MemFS.createDir of an existing directory adds a second entry of the same name: create once.
+  const made = new Set<string>();
   const mkdirs = (path: string): void => {
     let cur = '';
     for (const part of path.split('/').filter(Boolean)) {
       cur += `/${part}`;
-      try {
-        fs.createDir(cur);
-      } catch {
-        // exists
-      }
+      if (made.has(cur)) continue;
+      fs.createDir(cur);
+      made.add(cur);
     }
   };
   for (const [path, content] of Object.entries(files)) {
@@ -102,7 +106,10 @@ export function createWasmerRuntime(files: FileSpec, boxWasm: Uint8Array): TestR
   };
 
   const execute = (module: WebAssembly.Module, args: string[], env: Record<string, string>, stdin: Uint8Array, out: Sink, err: Sink, depth: number): { status: number; trapped: boolean } => {
+    // A MemFS handed to a WASI cannot be handed to another one ("recursive use of an object"),
+    // and the running WASI cannot be asked for its fs: take a fresh handle now, before start().
     const wasi = new WASI({ args, env, fs, preopens: { '/': '/' } });
+    fs = wasi.fs;
     wasi.setStdinBuffer(stdin);
     const ref: { instance?: WebAssembly.Instance } = {};
     const memory = (): WebAssembly.Memory => ref.instance!.exports.memory as WebAssembly.Memory;
@@ -141,8 +148,8 @@ export function createWasmerRuntime(files: FileSpec, boxWasm: Uint8Array): TestR
       }
       // inherited stdin: this harness gives children an empty one (the parent's is not shared)
       const childIn = req.stdin.kind === 'file' ? readMemFile(fs, req.stdin.path) ?? new Uint8Array() : new Uint8Array();
-      const childOut = req.stdout.kind === 'file' ? appendMemFile(fs, req.stdout.path) : out;
-      const childErr = req.stderr.kind === 'file' ? appendMemFile(fs, req.stderr.path) : req.stderr.kind === 'stdout' ? childOut : err;
+      const childOut = req.stdout.kind === 'file' ? appendMemFile(() => fs, req.stdout.path) : out;
+      const childErr = req.stderr.kind === 'file' ? appendMemFile(() => fs, req.stderr.path) : req.stderr.kind === 'stdout' ? childOut : err;
       const r = execute(child, req.argv, spawnEnvRecord(req), childIn, childOut, childErr, depth + 1);
       return r.trapped ? spawnSignaled(SPAWN_SIGNAL_TRAP) : spawnExited(r.status);
     };
