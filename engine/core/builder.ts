@@ -87,6 +87,8 @@ export async function build(core: Core, options: BuildOptions): Promise<BuildRes
       await recordImage(core, { Id: finalId, layers: [...last!.image.config.rootfs.diff_ids], parent, repoDigests: [], lastTagTime: tags.length ? lastTagTime(core) : '' }, tags);
     });
   });
+  // Docker's legacy builder prints its warnings (unused build args...) just before the result.
+  for (const w of dockerfile.warnings) say(`${w}\n`);
   out({ aux: { ID: finalId } });
   say(`Successfully built ${truncateId(finalId)}\n`);
   for (const t of tags) say(`Successfully tagged ${t}\n`);

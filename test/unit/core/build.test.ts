@@ -174,6 +174,9 @@ describe('build', () => {
     const { lines } = await build(h, { context: ctx, tags: ['multi'], buildArgs: { WHO: 'tester' } });
     expect(lines.filter((l) => l.startsWith('Step ')).map((l) => l.split(' : ')[0])).toEqual(['Step 1/6', 'Step 2/6', 'Step 3/6', 'Step 4/6', 'Step 5/6', 'Step 6/6']);
     expect((await run(h.engine, { Image: 'multi' })).stdout).toBe('made by tester\n');
+    expect(lines.at(-3)).toMatch(/^ ---> [0-9a-f]{12}$/);
+    const unused = await build(h, { context: ctx, buildArgs: { WHO: 'tester', EXTRA: '1' } });
+    expect(unused.lines).toContain('[Warning] One or more build-args [EXTRA] were not consumed');
     const history = await h.engine.history('multi');
     expect(history.map((e) => e.CreatedBy)).toContain(history.find((e) => e.CreatedBy.includes('COPY'))!.CreatedBy);
   });
