@@ -29,9 +29,17 @@ export function builtinRegistry(layoutsDir = 'images/layouts'): Plugin {
     if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) return undefined;
     return readFileSync(file);
   };
-  const middleware = (req: { url?: string }, res: { setHeader(k: string, v: string): void; end(b: Buffer): void }, next: () => void) => {
+  const middleware = (req: { url?: string }, res: { statusCode: number; setHeader(k: string, v: string): void; end(b?: Buffer): void }, next: () => void) => {
     const body = serve(req.url);
-    if (!body) return next();
+    if (!body) {
+      // A registry path that is not there is a 404, not the page's index.html (which the client
+      // would try to read as index.json): `docker pull nosuchimage` then says the image is unknown.
+      if ((req.url ?? '').split('?')[0].includes('/' + PREFIX)) {
+        res.statusCode = 404;
+        return res.end();
+      }
+      return next();
+    }
     res.setHeader('Content-Type', 'application/octet-stream');
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
     res.end(body);

@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { expectOutput, openPlayground, run, runFresh, screenText, typeLine, waitIdle, focusTerminal } from './journey-support.ts';
+import { expectNoOutput, expectOutput, openPlayground, run, runFresh, screenText, typeLine, waitIdle, focusTerminal } from './journey-support.ts';
 
 // A newcomer's journey through the real page and the real browser engine (issue 5): hello-world,
 // an interactive shell, a detached container and its logs, exec from a second tab, editing and
@@ -168,7 +168,9 @@ test('engine errors read as docker prints them, never a stack trace', async ({ p
   await openPlayground(page);
   await engineReady(page);
   await runFresh(page, 'docker run no-such-image-here');
-  await expectOutput(page, /Unable to find image 'no-such-image-here:latest' locally|pull access denied|not found/);
+  await expectOutput(page, "Unable to find image 'no-such-image-here:latest' locally");
+  await expectOutput(page, /docker: Error response from daemon: .*(not found|does not exist|pull access denied)/i);
+  await expectNoOutput(page, 'Unexpected token');
   await runFresh(page, 'docker rm nothing-by-this-name');
   await expectOutput(page, 'Error response from daemon: No such container: nothing-by-this-name');
   await runFresh(page, 'docker run BadName');
