@@ -6,6 +6,7 @@ import type { HostPorts } from '../engine/ports.ts';
 import { DistributionClient } from '../engine/registry/distribution-client.ts';
 import { OciLayoutRegistry } from '../engine/registry/oci-layout-registry.ts';
 import { routeRegistries } from '../engine/registry/registry-router.ts';
+import { StoreRegistry } from '../engine/registry/store-registry.ts';
 import { WasiRuntime } from './runtime/wasi-runtime.ts';
 import { IdbBlobStore } from './store/idb-blob-store.ts';
 import { IdbLogStore } from './store/idb-log-store.ts';
@@ -23,6 +24,18 @@ async function readStatic(path: string): Promise<Uint8Array> {
   const response = await fetch(builtinRegistryUrl(path));
   if (!response.ok) throw new Error(`${response.status} ${path}`);
   return new Uint8Array(await response.arrayBuffer());
+}
+
+/** The registry the browser engine serves itself, as `docker run -p 5000:5000 registry` would. */
+export const PLAYGROUND_REGISTRY = 'localhost:5000';
+
+/** Its own database: the engine's store deletes blobs no image uses, the registry's must not. */
+async function openPlaygroundRegistry(dbName: string): Promise<StoreRegistry> {
+  const name = `${dbName}-registry`;
+  const db = await openDockyardDb(name);
+  const blobs = new IdbBlobStore(db, name);
+  await blobs.sweepStaging();
+  return new StoreRegistry({ blobs, metadata: new IdbMetadataStore(db) });
 }
 
 export interface BrowserPorts extends HostPorts {
@@ -49,7 +62,10 @@ export async function openBrowserPorts(dbName = DB_NAME): Promise<BrowserPorts> 
     snapshots,
     volumes,
     runtime,
-    registry: routeRegistries({ builtin: new OciLayoutRegistry({ readFile: readStatic }) }, new DistributionClient()),
+    registry: routeRegistries(
+      { builtin: new OciLayoutRegistry({ readFile: readStatic }), [PLAYGROUND_REGISTRY]: await openPlaygroundRegistry(dbName) },
+      new DistributionClient(),
+    ),
     platform: {
       host: 'browser',
       name: 'dockyard-browser',

@@ -7,13 +7,13 @@
  */
 import { init, WASI } from '@wasmer/wasi';
 import { controlViews, REQUEST, REQUEST_LEN, type ControlViews } from './control-block.ts';
-import { loadRoot, readDelta } from './memfs-root.ts';
+import { loadRoot, programPath, readDelta, type LoadedRoot } from './memfs-root.ts';
 import { ProgramCache } from './program-cache.ts';
 import { findProgram } from './program-path.ts';
 import type { FromProcess, ProcessRequest, ToProcess } from './process-protocol.ts';
 import { runProcess, type ProcessHost, type RunResult } from './wasi-process.ts';
 import { spawnImports } from './spawn-host.ts';
-import type { FsNode, ProcessExit } from '../../engine/ports.ts';
+import type { ProcessExit } from '../../engine/ports.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -63,7 +63,7 @@ function isFile(anchor: WASI, path: string): boolean {
 function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
   const control = controlViews(message.control);
   const anchor = new WASI({ args: [], env: {} });
-  const before: Map<string, FsNode> = loadRoot(anchor.fs, message.root);
+  const root: LoadedRoot = loadRoot(anchor.fs, message.root);
   const programs = new ProgramCache(message.launch.memoryBytes);
   let serving = false;
 
@@ -71,7 +71,7 @@ function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
     const self: ProcessHost = {
       write: (fd, data) => post({ type: 'output', fd, data, ...(exec !== undefined ? { exec } : {}) }, [data.buffer]),
       serve,
-      extraImports: (memory, run) => spawnImports({ anchor, programs, parent: self, parentRun: run, depth: 0 }, memory),
+      extraImports: (memory, run) => spawnImports({ anchor, root, programs, parent: self, parentRun: run, depth: 0 }, memory),
     };
     return self;
   };
@@ -82,7 +82,7 @@ function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
     if (!request) return;
     serving = true;
     try {
-      if (request.kind === 'snapshot') post({ type: 'snapshot', id: request.id, delta: readDelta(anchor.fs, before) });
+      if (request.kind === 'snapshot') post({ type: 'snapshot', id: request.id, delta: readDelta(anchor.fs, root) });
       else post({ type: 'exec-exit', exec: request.id, exit: runExec(request) });
     } finally {
       serving = false;
@@ -99,7 +99,7 @@ function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
     if (!path) return { exitCode: 127, oomKilled: false, error: `exec: "${request.args[0]}": executable file not found in $PATH` };
     let module: WebAssembly.Module | null;
     try {
-      module = programs.load(anchor.fs, path);
+      module = programs.load(anchor.fs, programPath(anchor.fs, root, path));
     } catch (e) {
       return { exitCode: 126, oomKilled: false, error: `exec: "${request.args[0]}": cannot run: ${(e as Error).message}` };
     }
@@ -118,7 +118,7 @@ function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
   );
   let delta = null;
   try {
-    delta = readDelta(anchor.fs, before);
+    delta = readDelta(anchor.fs, root);
   } catch {
     // A MemFS left locked by a trap mid-call: the container keeps its previous writable layer.
   }

@@ -18,12 +18,13 @@ import {
   spawnSignaled,
   type SpawnStdio,
 } from '../../engine/wasi/spawn-abi.ts';
-import { readFile, writeFile } from './memfs-root.ts';
+import { programPath, readFile, writeFile, type LoadedRoot } from './memfs-root.ts';
 import type { ProgramCache } from './program-cache.ts';
 import { runProcess, type ProcessHost, type ProcessRun, type StdinSource } from './wasi-process.ts';
 
 export interface SpawnContext {
   anchor: WASI;
+  root: LoadedRoot;
   programs: ProgramCache;
   /** The caller's process: its stdio is what a child inherits. */
   parent: ProcessHost;
@@ -61,8 +62,9 @@ export function spawnImports(ctx: SpawnContext, memory: () => WebAssembly.Memory
     if (exists(ctx.anchor, request.path) !== 'file') return spawnFailed(SpawnError.NotFound);
     let module: WebAssembly.Module | null;
     try {
-      if (!isWasmModule(readFile(ctx.anchor.fs, request.path))) return spawnFailed(SpawnError.NotExecutable);
-      module = ctx.programs.load(ctx.anchor.fs, request.path);
+      const path = programPath(ctx.anchor.fs, ctx.root, request.path);
+      if (!isWasmModule(readFile(ctx.anchor.fs, path))) return spawnFailed(SpawnError.NotExecutable);
+      module = ctx.programs.load(ctx.anchor.fs, path);
     } catch {
       return spawnFailed(SpawnError.NotExecutable);
     }

@@ -76,6 +76,9 @@ test.describe('browser engine', () => {
     expect(echo).toMatchObject({ stdout: 'hi there\n', exit: { StatusCode: 0 } });
     const sh = await page.evaluate((db) => window.dockyard.dockerRun(db, { Image: 'box', Cmd: ['sh', '-c', 'echo $((6*7)) > /answer; cat /answer; cat /etc/hostname | wc -c'], Hostname: 'abc', HostConfig: { AutoRemove: true } }), db);
     expect(sh.stdout).toBe('42\n4\n');
+    // Applets are symlinks to /bin/box: by name, by path and in a listing.
+    const applets = await page.evaluate((db) => window.dockyard.dockerRun(db, { Image: 'box', Cmd: ['sh', '-c', '/bin/echo by-path; ls /bin | grep -c "^echo$"'], HostConfig: { AutoRemove: true } }), db);
+    expect(applets.stdout).toBe('by-path\n1\n');
     // A second pull finds every layer: nothing is stored twice.
     const again = await page.evaluate(async (db) => {
       const engine = window.dockyard.engine(db);
