@@ -65,9 +65,9 @@ export function commandLine(config: { Entrypoint: string[] | null; Cmd: string[]
   return { Path: argv[0], Args: argv.slice(1) };
 }
 
-/** `docker ps`'s COMMAND: the words joined, quoted as the Engine API gives it. */
+/** `docker ps`'s COMMAND as the Engine API gives it: arguments with a space in single quotes. */
 export function commandText(path: string, args: string[]): string {
-  return [path, ...args].join(' ');
+  return [path, ...args.map((a) => (a.includes(' ') ? `'${a}'` : a))].join(' ');
 }
 
 const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;

@@ -41,8 +41,8 @@ describe('docker CLI on the real engine', () => {
     const ps = await docker(h.engine, 'docker ps -a');
     const [header, row] = ps.stdout.split('\n');
     expect(header).toMatch(/^CONTAINER ID   IMAGE     COMMAND +CREATED +STATUS +PORTS     NAMES$/);
-    // The engine's Command is the arguments joined by spaces, as Docker's daemon makes it.
-    expect(row).toMatch(/^[0-9a-f]{12}   box       "sh -c echo hi > \/gr…"   .+ago +Exited \(0\) .+web$/);
+    // The engine's Command is the arguments joined by spaces, an argument with a space in single quotes, as Docker's daemon makes it.
+    expect(row).toMatch(/^[0-9a-f]{12}   box       "sh -c 'echo hi > \/g…"   .+ago +Exited \(0\) .+web$/);
     expect((await docker(h.engine, "docker inspect -f '{{.State.ExitCode}} {{.Name}}' web")).stdout).toBe('0 /web\n');
     expect((await docker(h.engine, 'docker logs web')).stdout).toBe('done\n');
     expect((await docker(h.engine, 'docker diff web')).stdout).toContain('A /greeting\n');

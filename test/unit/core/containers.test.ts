@@ -209,7 +209,7 @@ describe('ps and status', () => {
       ['/done', 'exited', 'Exited (2) 5 minutes ago'],
       ['/idle', 'created', 'Created'],
     ]);
-    expect(ps[0]).toMatchObject({ Id: r.id, Image: 'box', Command: 'sh -c exit 2' });
+    expect(ps[0]).toMatchObject({ Id: r.id, Image: 'box', Command: "sh -c 'exit 2'" });
     expect(await h.engine.listContainers()).toEqual([]);
     const { Id } = await h.engine.createContainer({ Image: 'box', Cmd: ['cat'], OpenStdin: true });
     await h.engine.startContainer(Id);
