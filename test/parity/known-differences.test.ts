@@ -1,0 +1,76 @@
+/**
+ * The differences between the two engines that are inherent to their hosts, each asserted exactly:
+ * what differs, and that nothing else in the same output does. The list (and how the parity view
+ * recognises each one) is web/Parity/known-differences.ts; README.md lists them for people.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KNOWN_DIFFERENCES, knownDifferenceFor } from '../../web/Parity/known-differences.ts';
+import { expectSame, openParity, type ParityHarness } from './parity-harness.ts';
+
+let h: ParityHarness;
+
+beforeAll(async () => {
+  h = await openParity();
+  expectSame(await h.both(['pull', '-q', 'box']));
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+/** The lines of a and b that differ, paired by position (the outputs below have the same shape). */
+function differingLines(a: string, b: string): Array<[string, string]> {
+  const x = a.split('\n');
+  const y = b.split('\n');
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) if (x[i] !== y[i]) out.push([x[i], y[i]]);
+  return out;
+}
+
+describe('known differences (inherent to the hosts)', () => {
+  it('known difference "server-os": docker version says OS/Arch wasi/wasm in the browser, linux/wasm on the kernel service; nothing else differs', async () => {
+    const r = await h.both(['version']);
+    expect([r.browser.code, r.kernel.code]).toEqual([0, 0]);
+    expect(differingLines(r.browser.stdout, r.kernel.stdout)).toEqual([['  OS/Arch:          wasi/wasm', '  OS/Arch:          linux/wasm']]);
+    for (const [b, k] of differingLines(r.browser.stdout, r.kernel.stdout)) expect(knownDifferenceFor(b, k)?.id).toBe('server-os');
+  });
+
+  it('known difference "system-info": docker info names each host\'s storage driver, kernel, OS, memory and name; the counts agree', async () => {
+    const r = await h.both(['info']);
+    expect([r.browser.code, r.kernel.code]).toEqual([0, 0]);
+    const field = (out: string, key: string) => new RegExp(`^ ${key}: (.*)$`, 'm').exec(out)?.[1];
+    expect(field(r.browser.stdout, 'Storage Driver')).toBe('memfs');
+    expect(field(r.kernel.stdout, 'Storage Driver')).toBe('overlay2');
+    expect(field(r.browser.stdout, 'OSType')).toBe('wasi');
+    expect(field(r.kernel.stdout, 'OSType')).toBe('linux');
+    const hostLines = /^\s*(Storage Driver|Kernel Version|Operating System|OSType|Total Memory|Name|CPUs):|^\s+(wasi|seccomp|Profile: \S+|no-new-privileges)$/;
+    const strip = (out: string) => out.split('\n').filter((l) => !hostLines.test(l)).join('\n');
+    // Everything that is not about the host - client, counts, server version, architecture - is the same.
+    expect(strip(r.browser.stdout)).toBe(strip(r.kernel.stdout));
+    expect(r.browser.stdout).toContain(' Architecture: wasm\n');
+  });
+
+  it('known difference "symlinks": a symbolic link from an image layer is a regular file (a copy of its target) in the browser, a link on the kernel service', async () => {
+    const r = await h.both(['run', '--rm', 'box', 'sh', '-c', 'stat -c "%n %F" /bin/sh /bin/box; ls -l /bin/sh /bin/box; cat /bin/sh | wc -c; /bin/sh -c "echo sh runs"']);
+    expect([r.browser.code, r.kernel.code]).toEqual([0, 0]);
+    const b = r.browser.stdout.split('\n');
+    const k = r.kernel.stdout.split('\n');
+    expect(b[0]).toBe('/bin/sh regular file');
+    expect(k[0]).toBe('/bin/sh symbolic link');
+    expect(b[1]).toBe(k[1]); // /bin/box itself is the same file
+    expect(k[2]).toMatch(/^lrwxrwxrwx\s+1 root\s+root\s+3 .* \/bin\/sh -> box$/);
+    expect(b[2]).toMatch(/^-rwxr-xr-x\s+1 root\s+root\s+\d+ .* \/bin\/sh$/);
+    // The copy is the target's bytes: reading through the link gives the same on both, and it runs.
+    expect(b.slice(4)).toEqual(k.slice(4));
+    expect(b[5]).toBe('sh runs');
+    for (const [x, y] of differingLines(r.browser.stdout, r.kernel.stdout)) expect(knownDifferenceFor(x, y)?.id, `${x} | ${y}`).toBe('symlinks');
+  });
+
+  it('every known difference has a test here and a line in README.md', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Known differences'));
+    for (const d of KNOWN_DIFFERENCES) expect(section).toContain(`\`${d.id}\``);
+    const self = readFileSync(new URL(import.meta.url), 'utf8');
+    for (const d of KNOWN_DIFFERENCES) expect(self).toContain(`known difference "${d.id}"`);
+  });
+});
