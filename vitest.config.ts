@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
+      // 2 cores shared by Chromium, runc and WASI guests: generous limits fail only on a hang.
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node', testTimeout: 30_000, hookTimeout: 60_000 } },
       // Compiles every image from C (clang, wasm-opt): minutes, so it runs alone.
       { test: { name: 'images', include: ['test/images/**/*.test.ts'], environment: 'node', testTimeout: 900_000 } },
       // Kernel and parity suites drive real runc, overlayfs and mounts: one file at a time.
