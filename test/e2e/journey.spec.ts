@@ -32,6 +32,8 @@ test('a newcomer runs, builds, inspects and commits, and finds it all after a re
   await test.step('run -it box sh and type commands, Ctrl-D ends it', async () => {
     await run(page, 'clear');
     await typeLine(page, 'docker run -it --name shell1 box sh');
+    // A fresh browser: box is pulled first. Type once the shell is there, as a person would.
+    await expectOutput(page, 'Downloaded newer image for box:latest', 1, 30_000);
     await page.waitForTimeout(500);
     await page.keyboard.type('echo inside-$((6*7))');
     await page.keyboard.press('Enter');
@@ -39,6 +41,7 @@ test('a newcomer runs, builds, inspects and commits, and finds it all after a re
     await page.keyboard.type('echo hi > /tmp/greeting; cat /tmp/greeting');
     await page.keyboard.press('Enter');
     await expectOutput(page, /^hi$/m);
+    await shoot(page, 'terminal-interactive');
     await page.keyboard.press('Control+D');
     await waitIdle(page);
   });
