@@ -5,6 +5,8 @@ import { execSync } from 'node:child_process';
 const chromium = execSync('which chromium || true').toString().trim() || '/usr/bin/chromium';
 // DOCKYARD_E2E_PORT lets engineers sharing one machine run their suites on their own preview server.
 const port = Number(process.env.DOCKYARD_E2E_PORT ?? 4179);
+// ... and their own build, so another engineer's `vite build` cannot replace files mid-run.
+const outDir = process.env.DOCKYARD_E2E_PORT ? `node_modules/.cache/dockyard-e2e-${port}` : 'dist';
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -20,7 +22,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npx vite build && npx vite preview --port ${port} --strictPort --host 127.0.0.1`,
+    command: `npx vite build --outDir ${outDir} --emptyOutDir && npx vite preview --outDir ${outDir} --port ${port} --strictPort --host 127.0.0.1`,
     url: `http://127.0.0.1:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 180_000,
