@@ -21,6 +21,9 @@ const storage = () => (typeof localStorage === 'undefined' ? undefined : localSt
 
 // Ctrl-E then Ctrl-U: clear whatever is half-typed on the prompt before a command is typed in.
 const CLEAR_LINE = '\x05\x15';
+/** How often, and how far apart, a check that fails is tried again after the engine last changed. */
+const CHECK_RETRIES = 10;
+const CHECK_RETRY_MS = 2000;
 
 /**
  * The tutorial mode: which lesson and step the learner is on, which steps are done (saved across
@@ -204,7 +207,7 @@ export class Tutorial {
     if (lesson && current && this.host.engine.ready) void this.#evaluate(lesson, current, this.host.engine.revision);
   }
 
-  async #evaluate(lesson: Lesson, step: Step, _revision: number): Promise<void> {
+  async #evaluate(lesson: Lesson, step: Step, _revision: number, attempt = 0): Promise<void> {
     const ticket = ++this.#evaluation;
     const engine = this.host.engine.engine;
     const wasDone = this.isDone(lesson.id, step.id);
@@ -217,6 +220,14 @@ export class Tutorial {
     this.figures = figures;
     this.checkError = result.error ?? '';
     this.status = result.ok ? 'passed' : 'failed';
+    // A check that does not hold yet is asked again for a while: what it reads may change with no
+    // engine event to say so (a running container's output arriving after its start event), and
+    // one that could not read the engine (a busy container, a slow worker) may succeed next time.
+    if (!result.ok && attempt < CHECK_RETRIES) {
+      setTimeout(() => {
+        if (ticket === this.#evaluation) void this.#evaluate(lesson, step, this.host.engine.revision, attempt + 1);
+      }, CHECK_RETRY_MS);
+    }
     if (result.ok && !wasDone) {
       const done = { ...this.#progress.done, [lesson.id]: [...(this.#progress.done[lesson.id] ?? []), step.id] };
       this.#save({ ...this.#progress, done });

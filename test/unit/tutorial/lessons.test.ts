@@ -100,7 +100,7 @@ describe('lesson files', () => {
       const text = lang.get('02-vm-vs-container')!.steps.map((s) => s.before + s.after).join('\n');
       expect(text).toContain('Mao & Humphrey');
       expect(text).toContain('Firecracker');
-      expect(text).toContain('diskSizeGb');
+      expect(text).toContain('multipass launch --help');
     }
   });
 
