@@ -7,6 +7,7 @@ import { EngineError } from '../engine/errors.ts';
 import type { BlobStore, Digest, HostPorts, MetadataStore } from '../engine/ports.ts';
 import { OciLayoutRegistry } from '../engine/registry/oci-layout-registry.ts';
 import { routeRegistries } from '../engine/registry/registry-router.ts';
+import { StoreRegistry } from '../engine/registry/store-registry.ts';
 import { DataRoot } from './data-root.ts';
 import { DiskBlobStore } from './disk-blob-store.ts';
 import { DiskLogStore } from './disk-log-store.ts';
@@ -32,6 +33,14 @@ export interface KernelHost {
   runtime: RuncRuntime;
   cleanup: CleanupReport;
   repaired: string[];
+  /** The registry served under /v2/, with stores of its own (the engine's store drops blobs no image uses). */
+  localRegistry: StoreRegistry;
+  /**
+   * Route these registry names (the service's own `127.0.0.1:PORT`, ...) to `localRegistry` in
+   * process, so `docker push/pull localhost:PORT/x` through the engine needs no HTTP round trip
+   * (and no token). Called once the TCP port is known.
+   */
+  serveRegistryAs(names: string[]): void;
   close(): Promise<void>;
 }
 
@@ -61,6 +70,12 @@ export async function openKernelHost(o: KernelHostOptions): Promise<KernelHost> 
       }
     },
   });
+  const registryDir = join(data.root, 'registry');
+  const localRegistry = new StoreRegistry({
+    blobs: await DiskBlobStore.open(join(registryDir, 'blobs', 'sha256'), join(registryDir, 'blobs', 'staging'), join(registryDir, 'blobs', 'quarantine')),
+    metadata: await DiskMetadataStore.open(join(registryDir, 'metadata')),
+  });
+  const routes: Record<string, StoreRegistry | OciLayoutRegistry> = { builtin };
   const repaired = await repairMetadata(metadata, blobs);
   const ports: HostPorts = {
     blobs,
@@ -69,7 +84,7 @@ export async function openKernelHost(o: KernelHostOptions): Promise<KernelHost> 
     snapshots,
     volumes,
     runtime,
-    registry: routeRegistries({ builtin }),
+    registry: routeRegistries(routes),
     platform: { host: 'linux', name: hostname(), ncpu: cpus().length, memTotal: totalmem(), kernelVersion: release() },
     ...(o.now ? { now: o.now } : {}),
   };
@@ -81,6 +96,10 @@ export async function openKernelHost(o: KernelHostOptions): Promise<KernelHost> 
     runtime,
     cleanup,
     repaired,
+    localRegistry,
+    serveRegistryAs: (names) => {
+      for (const n of names) routes[n] = localRegistry;
+    },
     close: async () => {
       await cleanupHost(data, o.runc);
     },

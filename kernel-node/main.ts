@@ -43,13 +43,16 @@ if (host.repaired.length) console.log(`repaired: ${host.repaired.join(', ')}`);
 
 const token = newToken();
 const allowedOrigins = values['allow-origin']!;
-const unix = apiServer({ engine: host.engine }, { allowedOrigins });
+const served = { engine: host.engine, registry: host.localRegistry, registryName: 'localhost' };
+const unix = apiServer(served, { allowedOrigins });
 await listenUnix(unix, socketPath);
 const tcpGuard: GuardOptions = { allowedOrigins, token, port: Number(values.port) };
-const tcp = apiServer({ engine: host.engine }, tcpGuard);
+const tcp = apiServer(served, tcpGuard);
 const port = await listenLoopback(tcp, Number(values.port));
 // Read at every request: with --port 0 the Host check needs the port actually bound.
 tcpGuard.port = port;
+// `docker push/pull 127.0.0.1:PORT/x` through the engine reaches the same registry, in process.
+host.serveRegistryAs([`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]);
 
 console.log(`dockyard kernel service
   data root:   ${dataRoot}
@@ -59,6 +62,9 @@ console.log(`dockyard kernel service
   token:       ${token}
     mkdir -p ~/.dockyard-docker && echo '{"HttpHeaders":{"${TOKEN_HEADER}":"${token}"}}' > ~/.dockyard-docker/config.json
     DOCKER_CONFIG=~/.dockyard-docker DOCKER_HOST=tcp://127.0.0.1:${port} docker version
+  registry:    http://127.0.0.1:${port}/v2/   (same token: HTTP Basic password with any user name, or Bearer)
+    docker push 127.0.0.1:${port}/box:1.0   (through this service: no credentials needed)
+    skopeo copy --src-tls-verify=false --src-creds x:${token} docker://127.0.0.1:${port}/box:1.0 oci:box-oci:1.0
   playground origins allowed: ${allowedOrigins.length ? allowedOrigins.join(', ') : '(none: pass --allow-origin URL)'}`);
 
 let closing = false;

@@ -50,10 +50,22 @@ export function checkRequest(req: IncomingMessage, o: GuardOptions): GuardResult
     // A CORS preflight carries no credentials; it only learns which headers it may send.
     if (req.method === 'OPTIONS' && corsOrigin) return { ok: true, corsOrigin };
     // A browser's WebSocket cannot carry headers: there the token is a `dockyard.token.*` subprotocol.
-    const given = requestToken({ [TOKEN_HEADER]: String(req.headers[TOKEN_HEADER] ?? ''), 'sec-websocket-protocol': String(req.headers['sec-websocket-protocol'] ?? '') });
+    // Registry clients (skopeo, crane) cannot add our header: they send the token as HTTP Basic
+    // password (`--creds x:TOKEN`, any user name) or as a bearer token.
+    const given = requestToken({ [TOKEN_HEADER]: String(req.headers[TOKEN_HEADER] ?? ''), 'sec-websocket-protocol': String(req.headers['sec-websocket-protocol'] ?? '') }) ?? authorizationToken(req.headers.authorization);
     if (typeof given !== 'string' || !tokenMatches(given, o.token)) return { ok: false, status: 401, message: `missing or wrong token: send the token printed at start in the ${TOKEN_HEADER} header` };
   }
   return { ok: true, corsOrigin };
+}
+
+/** The token from `Authorization: Basic base64(user:TOKEN)` or `Authorization: Bearer TOKEN`. */
+export function authorizationToken(header: string | undefined): string | undefined {
+  const m = /^(basic|bearer)\s+(\S+)$/i.exec((header ?? '').trim());
+  if (!m) return undefined;
+  if (m[1]!.toLowerCase() === 'bearer') return m[2];
+  const decoded = Buffer.from(m[2]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? undefined : decoded.slice(colon + 1);
 }
 
 export function corsHeaders(origin: string | undefined): Record<string, string> {

@@ -5,14 +5,22 @@ import { WebSocketServer } from 'ws';
 import type { Engine } from '../../engine/engine.ts';
 import { rawExchange } from '../../engine/docker-api/raw-exchange.ts';
 import { createDockerApiHandler, type MessageSocket } from '../../engine/docker-api/server.ts';
+import { createRegistryApiHandler } from '../../engine/registry/registry-api.ts';
+import type { StoreRegistry } from '../../engine/registry/store-registry.ts';
 import { checkRequest, corsHeaders, type GuardOptions } from './guard.ts';
 import { headersOf, messageSocket, readBody, requestOf, responseOf, socketConnection } from './node-adapter.ts';
 
 export interface ApiServerOptions {
   engine: Engine;
-  /** Other routes (the OCI registry under /v2/): return true when handled. */
+  /** The OCI registry served under /v2/ (engine/registry/registry-api.ts). */
+  registry?: StoreRegistry;
+  /** The registry's name in its messages (`127.0.0.1:PORT`). */
+  registryName?: string;
+  /** Other routes: return true when handled. */
   extra?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
+
+const isRegistryPath = (url: string | undefined) => /^\/v2(\/|$|\?)/.test(url ?? '');
 
 /** Time-outs and size limits for slow or huge requests (HOSTILE 23); bodies are limited per route by the handler. */
 const MAX_HEADER_BYTES = 16 * 1024;
@@ -38,15 +46,21 @@ function refuseSocket(socket: Duplex, status: number, message: string): void {
  */
 export function apiServer(o: ApiServerOptions, guard: GuardOptions): Server {
   const handle = createDockerApiHandler(o.engine);
+  const registry = o.registry ? createRegistryApiHandler({ registry: o.registry, name: o.registryName ?? 'localhost' }) : undefined;
   const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
     const verdict = checkRequest(req, guard);
-    if (!verdict.ok) return refuse(res, verdict.status, verdict.message);
+    if (!verdict.ok) {
+      // Registry clients send credentials only after a challenge: the token as Basic password.
+      const challenge: Record<string, string> = verdict.status === 401 && isRegistryPath(req.url) ? { 'WWW-Authenticate': 'Basic realm="dockyard kernel service (password: the token)"', 'Docker-Distribution-API-Version': 'registry/2.0' } : {};
+      return refuse(res, verdict.status, verdict.message, challenge);
+    }
     const cors = corsHeaders(verdict.corsOrigin);
     if (req.method === 'OPTIONS' && verdict.corsOrigin) return void res.writeHead(204, cors).end();
     void (async () => {
       if (o.extra && (await o.extra(req, res).catch(() => false))) return;
       const abort = new AbortController();
       res.on('close', () => abort.abort());
+      if (registry && isRegistryPath(req.url)) return registry(requestOf(req, (max) => readBody(req, max), abort.signal), responseOf(res, cors));
       await handle(requestOf(req, (max) => readBody(req, max), abort.signal), responseOf(res, cors));
     })();
   });
