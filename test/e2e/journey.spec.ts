@@ -167,6 +167,16 @@ test('Ctrl-C interrupts a foreground container; a second Ctrl-C gives the prompt
   await expectOutput(page, /^forever Exited \(137\)/m);
 });
 
+test('lines typed while a command runs wait for the prompt, as in a real terminal', async ({ page }) => {
+  await openPlayground(page);
+  await engineReady(page);
+  await run(page, 'clear');
+  await focusTerminal(page);
+  await page.keyboard.type('docker run --rm hello-world\necho typed-ahead\n');
+  await waitIdle(page, 1, 60_000);
+  await expectOutput(page, /Hello from Dockyard![\s\S]*\$ echo typed-ahead\ntyped-ahead/);
+});
+
 test('engine errors read as docker prints them, never a stack trace', async ({ page }) => {
   await openPlayground(page);
   await engineReady(page);

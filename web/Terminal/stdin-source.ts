@@ -24,6 +24,11 @@ export class StdinSource implements AsyncIterable<Uint8Array> {
     else this.#queue.push(chunk);
   }
 
+  /** Take what was typed but never read (type-ahead for the shell's next prompt). */
+  drain(): Uint8Array[] {
+    return this.#queue.splice(0);
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;

@@ -108,11 +108,15 @@ export class TerminalSession {
 
   /** Keys from the terminal emulator. */
   input(data: string): void {
-    if (this.#foreground) {
-      this.#foregroundInput(data);
-      return;
+    const keys = splitKeys(data);
+    for (let i = 0; i < keys.length; i++) {
+      // An Enter starts a command; the rest of a paste goes to it, as keys typed ahead do.
+      if (this.#foreground) {
+        this.#foregroundInput(keys.slice(i));
+        return;
+      }
+      this.#key(keys[i]);
     }
-    for (const key of splitKeys(data)) this.#key(key);
   }
 
   #key(key: Key): void {
@@ -192,18 +196,26 @@ export class TerminalSession {
       // A failure the command did not turn into a message: still no stack trace for the learner.
       this.#write(`sh: ${e instanceof Error ? e.message : String(e)}\n`);
     } finally {
+      // Lines typed while it ran that it never read are the shell's, as in a real terminal.
+      const typedAhead = fg.abandoned ? [] : fg.stdin.drain();
+      const partial = fg.abandoned ? '' : fg.line;
       fg.stdin.close();
       this.#foreground = null;
       this.busy = false;
       this.running = '';
       this.context.engine.changed();
-      if (this.#screen) this.#newPrompt();
+      if (this.#screen) {
+        this.#newPrompt();
+        const decoder = new TextDecoder();
+        const text = typedAhead.map((c) => decoder.decode(c, { stream: true })).join('') + decoder.decode() + partial;
+        if (text) this.input(text.replace(/\n/g, '\r'));
+      }
     }
   }
 
-  #foregroundInput(data: string): void {
+  #foregroundInput(keys: Key[]): void {
     const fg = this.#foreground!;
-    for (const key of splitKeys(data)) {
+    for (const key of keys) {
       if (key.kind === 'ctrl' && key.letter === 'c') {
         fg.line = '';
         if (!fg.controller.signal.aborted) {
