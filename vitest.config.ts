@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { playwright } from '@vitest/browser-playwright';
 
 export default defineConfig({
   test: {
@@ -10,6 +11,20 @@ export default defineConfig({
       // Kernel and parity suites drive real runc, overlayfs and mounts: one file at a time.
       { test: { name: 'kernel', include: ['test/kernel/**/*.test.ts'], environment: 'node', fileParallelism: false, testTimeout: 60_000, hookTimeout: 120_000 } },
       { test: { name: 'parity', include: ['test/parity/**/*.test.ts'], environment: 'node', fileParallelism: false, testTimeout: 120_000, hookTimeout: 180_000, globalSetup: ['test/parity/global-setup.ts'] } },
+      // Port conformance suites against the browser host's IndexedDB adapters, in Debian's Chromium.
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 60_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({ launchOptions: { executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] } }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
     ],
   },
 });

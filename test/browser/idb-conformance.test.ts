@@ -1,0 +1,38 @@
+/**
+ * The port conformance suites (test/conformance/) against the browser host's IndexedDB adapters,
+ * in Chromium with a real IndexedDB (Vitest browser mode, project 'browser').
+ */
+import { blobStoreSuite } from '../conformance/blob-store-suite.ts';
+import { logStoreSuite } from '../conformance/log-store-suite.ts';
+import { metadataStoreSuite } from '../conformance/metadata-store-suite.ts';
+import { IdbBlobStore } from '../../worker/store/idb-blob-store.ts';
+import { IdbLogStore } from '../../worker/store/idb-log-store.ts';
+import { IdbMetadataStore } from '../../worker/store/idb-metadata-store.ts';
+import { openDockyardDb } from '../../worker/store/schema.ts';
+
+let n = 0;
+const fresh = () => `conformance-${Date.now()}-${n++}`;
+
+blobStoreSuite(
+  'IndexedDB',
+  async () => {
+    const name = fresh();
+    return new IdbBlobStore(await openDockyardDb(name), name);
+  },
+  { corrupt: (store, digest) => (store as IdbBlobStore).corruptForTest(digest) },
+);
+
+const metadataNames = new WeakMap<object, string>();
+metadataStoreSuite(
+  'IndexedDB',
+  async () => {
+    const name = fresh();
+    const store = new IdbMetadataStore(await openDockyardDb(name));
+    metadataNames.set(store, name);
+    return store;
+  },
+  // A second connection on the same database, as another tab or a reload would open.
+  { reopen: async (store) => new IdbMetadataStore(await openDockyardDb(metadataNames.get(store)!)) },
+);
+
+logStoreSuite('IndexedDB', async () => new IdbLogStore(await openDockyardDb(fresh())));
