@@ -30,8 +30,22 @@ export interface ControlViews {
   request: Uint8Array;
 }
 
+/**
+ * Shared memory needs a cross-origin isolated page (COOP/COEP). Without it the block is a plain
+ * ArrayBuffer copied to the process: containers still run, but stdin reads as empty and exec,
+ * live diff and signals cannot reach a running process (the runtime says so).
+ */
+export function sharedMemoryAvailable(): boolean {
+  return typeof SharedArrayBuffer === 'function' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+}
+
 export function createControlBlock(): SharedArrayBuffer {
-  return new SharedArrayBuffer(HEADER_WORDS * 4 + RING_BYTES + REQUEST_BYTES);
+  const bytes = HEADER_WORDS * 4 + RING_BYTES + REQUEST_BYTES;
+  return sharedMemoryAvailable() ? new SharedArrayBuffer(bytes) : (new ArrayBuffer(bytes) as unknown as SharedArrayBuffer);
+}
+
+export function isShared(views: ControlViews): boolean {
+  return typeof SharedArrayBuffer === 'function' && views.words.buffer instanceof SharedArrayBuffer;
 }
 
 export function controlViews(sab: SharedArrayBuffer): ControlViews {

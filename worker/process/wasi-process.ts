@@ -15,6 +15,7 @@ import {
   IN_CLOSED,
   IN_HEAD,
   IN_TAIL,
+  isShared,
   REQUEST,
   ringRead,
 } from './control-block.ts';
@@ -64,8 +65,14 @@ function envRecord(env: string[]): Record<string, string> {
   return out;
 }
 
-/** Block until the doorbell moves or `ms` pass, serving requests; returns false on timeout. */
+/** Block until the doorbell moves or `ms` pass, serving requests meanwhile. */
 function waitDoorbell(control: ControlViews, host: ProcessHost, ms: number): void {
+  if (!isShared(control)) {
+    // No shared memory (page not cross-origin isolated): nothing can ring, a sleep just passes.
+    const until = performance.now() + ms;
+    while (performance.now() < until);
+    return;
+  }
   const seen = Atomics.load(control.words, DOORBELL);
   host.serve();
   if (Atomics.load(control.words, DOORBELL) !== seen) return;

@@ -19,6 +19,7 @@ import {
   createControlBlock,
   IN_CLOSED,
   IN_TAIL,
+  isShared,
   REQUEST,
   REQUEST_BYTES,
   REQUEST_LEN,
@@ -118,6 +119,7 @@ export class WasiRuntime implements Runtime {
     const worker = await this.pool.take();
     const sab = createControlBlock();
     const control = controlViews(sab);
+    const shared = isShared(control);
     const state: Live = { worker, control, mounts: spec.mounts, nextRequest: 1, slot: Promise.resolve(), replies: new Map(), execs: new Map(), io };
     this.#live.set(key, state);
 
@@ -161,13 +163,14 @@ export class WasiRuntime implements Runtime {
       control: sab,
       root,
       launch: { args: spec.args, env, cwd: spec.cwd, module, ...(spec.memoryBytes ? { memoryBytes: spec.memoryBytes } : {}) },
-      interactive: spec.openStdin,
+      // Without shared memory stdin cannot reach the process: it reads as empty.
+      interactive: spec.openStdin && shared,
     });
 
     const stdin = new StdinWriter(control);
     return {
-      writeStdin: (data) => stdin.write(data),
-      closeStdin: () => stdin.close(),
+      writeStdin: (data) => shared && stdin.write(data),
+      closeStdin: () => shared && stdin.close(),
       kill: (signal) => {
         if (signal !== 'SIGKILL') {
           Atomics.store(control.words, SIGNAL, signal === 'SIGINT' ? 2 : 15);
@@ -208,6 +211,9 @@ export class WasiRuntime implements Runtime {
 
   /** Put one request in the control block once the slot is free. */
   #send(live: Live, request: ProcessRequest): Promise<void> {
+    if (!isShared(live.control)) {
+      return Promise.reject(new EngineError('unavailable', 'this page is not cross-origin isolated (no SharedArrayBuffer): exec and diff cannot reach a running container'));
+    }
     const sent = live.slot.then(async () => {
       const bytes = encoder.encode(JSON.stringify(request));
       if (bytes.length > REQUEST_BYTES) throw new EngineError('invalid-argument', 'exec command line is too long');

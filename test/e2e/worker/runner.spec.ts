@@ -140,4 +140,23 @@ test.describe('WASI runner', () => {
     const trapped = await page.evaluate(() => window.dockyard.run('c1', { args: ['/bin/probe', 'spawn', '/bin/probe', '', 'probe', 'trap'] }));
     expect(trapped.stdout).toContain('spawn result kind=2 value=6\n');
   });
+
+  test('without cross-origin isolation containers still run; stdin falls back to empty', async ({ page }) => {
+    // Serve the page without COOP/COEP: no SharedArrayBuffer.
+    await page.route('**/test/browser/engine.html', async (route) => {
+      const response = await route.fetch();
+      const headers = { ...response.headers() };
+      delete headers['cross-origin-opener-policy'];
+      delete headers['cross-origin-embedder-policy'];
+      await route.fulfill({ response, headers });
+    });
+    await openPage(page);
+    expect(await page.evaluate(() => window.dockyard.isolated)).toBe(false);
+    const hello = await page.evaluate(() => window.dockyard.run('c1', { args: ['/bin/probe', 'hello'] }));
+    expect(hello.stdout).toBe('Hello from Dockyard!\n');
+    const stdin = await page.evaluate(() => window.dockyard.run('c1', { args: ['/bin/probe', 'first-then-stdin'], stdin: true }));
+    expect(stdin.stdout).toBe('first\nsecond after 0 bytes\n');
+    const sleep = await page.evaluate(() => window.dockyard.run('c1', { args: ['/bin/probe', 'sleep', '50'] }));
+    expect(sleep.stdout).toBe('sleeping\nwoke\n');
+  });
 });
