@@ -177,6 +177,31 @@ test('lines typed while a command runs wait for the prompt, as in a real termina
   await expectOutput(page, /Hello from Dockyard![\s\S]*\$ echo typed-ahead\ntyped-ahead/);
 });
 
+test('the container view stops, starts, commits and removes, and the terminal agrees', async ({ page }) => {
+  test.setTimeout(120_000);
+  await openPlayground(page, '#/containers');
+  await engineReady(page);
+  await run(page, 'docker run -d --name web box sh -c "echo up > /srv.txt; while true; do sleep 1; done"', 1, 60_000);
+  await page.getByRole('link', { name: 'web' }).click();
+  await expect(page.getByTestId('container-state')).toHaveText('running');
+  await page.getByRole('tab', { name: /Writable layer \(tree\)/ }).click();
+  await expect(page.getByTestId('container-tree')).toContainText('srv.txt');
+  await page.getByRole('button', { name: 'Kill', exact: true }).click();
+  await expect(page.getByTestId('container-state')).toHaveText('exited');
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await expect(page.getByTestId('container-state')).toHaveText('running');
+  await page.getByRole('textbox', { name: 'Commit as image' }).fill('web-snap:2');
+  await page.getByRole('button', { name: 'Commit', exact: true }).click();
+  await expect(page.getByTestId('image-title')).toHaveText('web-snap:2');
+  await expect(page.getByTestId('layer-changes')).toContainText('/srv.txt');
+  await page.goto('/#/containers/web');
+  await page.getByRole('button', { name: 'Remove', exact: true }).click();
+  await expect(page).toHaveURL(/#\/containers$/);
+  await runFresh(page, 'docker ps -a --format "{{.Names}}"; docker images --format "{{.Repository}}:{{.Tag}}"');
+  await expectNoOutput(page, 'web\n');
+  await expectOutput(page, /^web-snap:2$/m);
+});
+
 test('engine errors read as docker prints them, never a stack trace', async ({ page }) => {
   await openPlayground(page);
   await engineReady(page);
