@@ -49,7 +49,12 @@ test('a newcomer runs, builds, inspects and commits, and finds it all after a re
   await test.step('a detached container, its logs followed, Ctrl-C stops following', async () => {
     await runFresh(page, 'docker run -d --name ticker box sh -c "i=0; while true; do i=$((i+1)); echo tick $i; sleep 1; done"');
     await expectOutput(page, /^[0-9a-f]{64}$/m);
-    await typeLine(page, 'docker logs -f ticker');
+    // Tab completes container names.
+    await focusTerminal(page);
+    await page.keyboard.type('docker logs -f tic');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expectOutput(page, '$ docker logs -f ticker');
     await expectOutput(page, 'tick 2');
     await page.keyboard.press('Control+C');
     await waitIdle(page);
@@ -88,7 +93,13 @@ test('a newcomer runs, builds, inspects and commits, and finds it all after a re
     await shoot(page, 'workspace-editor');
     await runFresh(page, 'docker build -t mygreeter .', 1, 120_000);
     await expectOutput(page, /Successfully tagged mygreeter:latest/);
-    await runFresh(page, 'docker run --rm mygreeter');
+    // Tab completes image names.
+    await run(page, 'clear');
+    await page.keyboard.type('docker run --rm mygr');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await waitIdle(page, 1, 60_000);
+    await expectOutput(page, '$ docker run --rm mygreeter');
     await expectOutput(page, 'Hello from an immutable image!');
   });
 

@@ -26,14 +26,18 @@ export interface TerminalContext {
 
 /** docker's command names for completion, from engine/cli once it has loaded. */
 let dockerVocabulary: { commands: string[]; groups: Record<string, string[]> } = { commands: [], groups: {} };
-void loadCli().then((cli) => {
-  if (cli) {
-    dockerVocabulary = {
-      commands: Object.keys(cli.COMMANDS),
-      groups: Object.fromEntries(Object.entries(cli.GROUPS).map(([name, g]) => [name, Object.keys(g.commands)])),
-    };
-  }
-});
+// Loaded once the page is idle: the first paint and the first prompt do not wait for the CLI.
+const whenIdle = (run: () => void) => ('requestIdleCallback' in globalThis ? requestIdleCallback(run, { timeout: 2000 }) : setTimeout(run, 500));
+whenIdle(() =>
+  void loadCli().then((cli) => {
+    if (cli) {
+      dockerVocabulary = {
+        commands: Object.keys(cli.COMMANDS),
+        groups: Object.fromEntries(Object.entries(cli.GROUPS).map(([name, g]) => [name, Object.keys(g.commands)])),
+      };
+    }
+  }),
+);
 
 const GREEN = '\x1b[1;32m';
 const BLUE = '\x1b[1;34m';
