@@ -9,7 +9,7 @@
  *     --root DIR    work on a copy of images/ at DIR (the reproducibility test does this)
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'fflate';
@@ -23,14 +23,17 @@ const rootArg = args.indexOf('--root');
 const root = resolve(rootArg >= 0 ? args[rootArg + 1] : dirname(fileURLToPath(import.meta.url)));
 const compile = !args.includes('--no-compile');
 
-if (compile) execFileSync('sh', [join(root, 'compile.sh')], { stdio: 'inherit' });
+if (compile) {
+  execFileSync('sh', [join(root, 'compile.sh')], { stdio: 'inherit' });
+  execFileSync('sh', [join(root, 'sqlite/compile.sh')], { stdio: 'inherit' });
+}
 
 const read = (p: string) => new Uint8Array(readFileSync(join(root, p)));
 const boxWasm = read('box/box.wasm');
 const shipped: Shipped[] = [helloWorld(read('hello-world/hello.wasm'))];
 const boxImage = box(boxWasm, await appletList(boxWasm));
 shipped.push(boxImage);
-if (existsSync(join(root, 'sqlite/sqlite3.wasm'))) shipped.push(sqlite(boxImage, read('sqlite/sqlite3.wasm')));
+shipped.push(sqlite(boxImage, read('sqlite/sqlite3.wasm')));
 shipped.push(...(await buildExamples(root, shipped)));
 
 const layouts = join(root, 'layouts');
