@@ -322,7 +322,7 @@ APPLET(ln)
             st = 1;
         } else if (sym) {
             /* some WASI file systems (wasmer's MemFS) report success and keep nothing: say so */
-            char buf[8];
+            char buf[4096];
             if (readlink(t, buf, sizeof buf) < 0) {
                 box_warn("%s: symbolic links are not supported by this file system", t);
                 st = 1;

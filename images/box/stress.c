@@ -1,8 +1,9 @@
 /* stress: the limits lesson. --vm-bytes allocates and touches memory step by step, printing
  * progress, then holds it (for --timeout seconds, or until stopped). When the memory limit is
- * reached the allocation fails, box says so on stderr and aborts: the runtime reports a trap,
- * which engines treat like the kernel's OOM kill (exit 137). --cpu spins until stopped (or for
- * --timeout seconds). */
+ * reached the allocation fails (a WASI module's memory cannot grow past its cap); stress says so
+ * on stderr and exits with 137, the status a Linux container gets from the OOM killer, so the
+ * lesson reads the same on every host without relying on how each runtime reports a trap.
+ * --cpu spins until stopped (or for --timeout seconds). */
 #include "box.h"
 #include <time.h>
 #include <stdint.h>
@@ -60,7 +61,7 @@ APPLET(stress)
                 fprintf(stderr, "stress: out of memory after %lld MiB: the container's memory limit was reached\n", done >> 20);
                 fflush(stdout);
                 fflush(stderr);
-                abort();
+                return 137;
             }
             volatile char *v = p;
             for (long long k = 0; k < n; k += 4096) v[k] = (char)k; /* touch every page */

@@ -38,7 +38,7 @@ static int unary(struct t *t, const char *op, const char *arg)
     case 'c': return stat(arg, &st) == 0 && S_ISCHR(st.st_mode);
     case 'b': return stat(arg, &st) == 0 && S_ISBLK(st.st_mode);
     case 'S': return stat(arg, &st) == 0 && S_ISSOCK(st.st_mode);
-    case 't': return 0;
+    case 't': return isatty(atoi(arg));
     }
     (void)t;
     return 0;

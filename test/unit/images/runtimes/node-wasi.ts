@@ -6,6 +6,8 @@
 import { WASI } from 'node:wasi';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { dirname, join } from 'node:path';
 import {
   SPAWN_IMPORT_MODULE, SPAWN_IMPORT_NAME, SPAWN_MAX_DEPTH, SPAWN_SIGNAL_TRAP, SpawnError, decodeSpawnRequest, isWasmModule,
@@ -14,6 +16,12 @@ import {
 import { DEFAULT_ENV, type FileSpec, type RunOptions, type RunResult, type TestRuntime } from './types.ts';
 
 const moduleCache = new Map<string, WebAssembly.Module>();
+
+// Every finished instance keeps its linear memory mapped until V8 collects it, and each memory that
+// grew holds many memory mappings: a few dozen runs exhaust vm.max_map_count (65530 here) and V8
+// aborts the process. A full collection after each runtime's use keeps the test process alive.
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
 
 function compile(bytes: Uint8Array): WebAssembly.Module {
   const key = `${bytes.length}:${Buffer.from(bytes.subarray(0, 64)).toString('hex')}:${Buffer.from(bytes.subarray(-64)).toString('hex')}`;
@@ -48,10 +56,13 @@ export function createNodeRuntime(files: FileSpec, boxWasm: Uint8Array): TestRun
 
   let runs = 0;
 
+  let stub = false;
+
   const execute = (module: WebAssembly.Module, args: string[], env: Record<string, string>, stdio: Stdio, depth: number): { status: number; trapped: boolean } => {
     const ref: { memory?: WebAssembly.Memory } = {};
     const wasi = new WASI({ version: 'preview1', args, env, preopens: { '/': root }, returnOnExit: true, ...stdio });
     const spawn = (ptr: number, len: number): number => {
+      if (stub) return 0;
       let req: SpawnRequest;
       try {
         req = decodeSpawnRequest(new Uint8Array(ref.memory!.buffer), ptr, len);
@@ -101,6 +112,7 @@ export function createNodeRuntime(files: FileSpec, boxWasm: Uint8Array): TestRun
   return {
     name: 'node:wasi',
     run(argv: string[], options: RunOptions = {}): RunResult {
+      stub = options.stubSpawn ?? false;
       const n = runs++;
       const inPath = join(io, `in-${n}`), outPath = join(io, `out-${n}`), errPath = join(io, `err-${n}`);
       writeFileSync(inPath, options.stdin ?? '');
@@ -122,6 +134,7 @@ export function createNodeRuntime(files: FileSpec, boxWasm: Uint8Array): TestRun
       return existsSync(p) ? readFileSync(p, 'utf8') : null;
     },
     dispose(): void {
+      collect();
       rmSync(root, { recursive: true, force: true });
       rmSync(io, { recursive: true, force: true });
     },

@@ -6,6 +6,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** the module to run (default: images/box/box.wasm) */
   module?: Uint8Array;
+  /** stub dockyard.spawn the way a plain WASI runtime told to stub unknown imports does (returns 0) */
+  stubSpawn?: boolean;
 }
 
 export interface RunResult {
