@@ -1,31 +1,30 @@
-/* hello-world: the first container a learner runs. It prints what just happened, then exits 0. */
+/* hello-world: the first container a learner runs. It explains, in our own words, what the
+ * engine just did to produce this output. No libc stdio beyond one write: it stays tiny. */
 #include <stdio.h>
 
 static const char message[] =
     "\n"
     "Hello from Dockyard!\n"
-    "If you can read this, your container engine works.\n"
     "\n"
-    "What just happened, step by step:\n"
-    " 1. The docker client sent your command to the engine.\n"
-    " 2. The engine looked for the image \"hello-world\" and, if it was not stored yet,\n"
-    "    pulled it from a registry: a manifest, a config and one small layer.\n"
-    " 3. The engine made a container from the image: the image's layers, read-only,\n"
-    "    with a fresh writable layer of the container's own on top.\n"
-    " 4. It started the program this image names as its command (this one), and\n"
-    "    streamed everything it wrote back to your terminal.\n"
+    "You just ran a container. Here is what happened, step by step:\n"
     "\n"
-    "The program has finished, so the container has exited - it is still there:\n"
-    " $ docker ps -a\n"
+    " 1. The docker client passed your command to the Dockyard engine.\n"
+    " 2. The engine did not have the \"hello-world\" image yet, so it pulled it\n"
+    "    from the registry and checked every piece against its digest.\n"
+    " 3. The engine created a container from the image: the image's read-only\n"
+    "    files, plus a fresh writable layer that belongs to this container only.\n"
+    " 4. The engine started the container's program (this small WebAssembly\n"
+    "    module) and streamed everything it printed back to your terminal.\n"
     "\n"
-    "Something bigger to try, a shell inside a container:\n"
-    " $ docker run -it box sh\n"
+    "The program has finished, so the container has stopped; `docker ps -a`\n"
+    "still lists it, and `docker rm` removes it.\n"
     "\n"
-    "And to see what an image is made of:\n"
-    " $ docker history box\n"
+    "Next, start a container with a shell inside and look around:\n"
+    "    docker run -it box sh\n"
     "\n";
 
-int main(void) {
+int main(void)
+{
     fputs(message, stdout);
     return 0;
 }
