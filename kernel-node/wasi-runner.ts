@@ -17,6 +17,7 @@ import { closeSync, lstatSync, openSync, readFileSync, readlinkSync, writeSync }
 import vm from 'node:vm';
 import { WASI } from 'node:wasi';
 import { resolveInRootSync } from '../engine/layers/path-rules.ts';
+import { programCandidates } from '../engine/wasi/program-path.ts';
 import {
   SPAWN_IMPORT_MODULE,
   SPAWN_IMPORT_NAME,
@@ -93,12 +94,7 @@ function hostPath(root: string, guestPath: string): string {
 function findProgram(spec: RunnerSpec): { path: string; host: string } {
   const name = spec.args[0] ?? '';
   if (name === '') fail(127, 'exec: no command given');
-  const candidates = name.includes('/')
-    ? [name.startsWith('/') ? name : `${spec.cwd.replace(/\/$/, '')}/${name}`]
-    : (spec.env.find((e) => e.startsWith('PATH='))?.slice(5) ?? '/usr/local/bin:/usr/bin:/bin')
-        .split(':')
-        .filter((d) => d !== '')
-        .map((d) => `${d.replace(/\/$/, '')}/${name}`);
+  const candidates = programCandidates(name, spec.env, spec.cwd);
   for (const path of candidates) {
     const host = hostPath(spec.root, path);
     try {

@@ -9,7 +9,7 @@ import { init, WASI } from '@wasmer/wasi';
 import { controlViews, REQUEST, REQUEST_LEN, type ControlViews } from './control-block.ts';
 import { loadRoot, programPath, readDelta, type LoadedRoot } from './memfs-root.ts';
 import { ProgramCache } from './program-cache.ts';
-import { findProgram } from './program-path.ts';
+import { findProgram } from '../../engine/wasi/program-path.ts';
 import type { FromProcess, ProcessRequest, ToProcess } from './process-protocol.ts';
 import { runProcess, type ProcessHost, type RunResult } from './wasi-process.ts';
 import { spawnImports } from './spawn-host.ts';

@@ -13,7 +13,7 @@
 import { EngineError } from '../../engine/errors.ts';
 import type { Mount, ProcessExit, ProcessIO, ProcessSpec, Runtime, RunningProcess } from '../../engine/ports.ts';
 import { resolveGuestPath, spawnEnvRecord } from '../../engine/wasi/spawn-abi.ts';
-import { findProgram } from '../process/program-path.ts';
+import { findProgram } from '../../engine/wasi/program-path.ts';
 import {
   controlViews,
   createControlBlock,
