@@ -228,4 +228,58 @@ test.describe('browser engine', () => {
     expect(r.loaded).toEqual(['probe:1']);
     expect(r.runLoaded).toBe('Hello from Dockyard!\n');
   });
+
+  test('system and the rest: version, info, events, kill, logs -f/--tail/-t, layers, volume inspect/rm, prune', async ({ page }) => {
+    await openPage(page);
+    const db = `t-sys-${Date.now()}`;
+    await buildProbe(page, db);
+    const r = await page.evaluate(async (db) => {
+      const engine = window.dockyard.engine(db);
+      const out: Record<string, unknown> = {};
+      out.ping = await engine.ping();
+      const version = await engine.version();
+      out.version = [version.Os, version.Arch];
+      const info = await engine.info();
+      out.info = [info.OSType, info.Images];
+      const events: string[] = [];
+      const unsubscribe = await engine.events((e: { Type: string; Action: string }) => events.push(`${e.Type} ${e.Action}`));
+      const { Id } = await engine.createContainer({ name: 'sleeper', Image: 'probe:1', Cmd: ['sleep', '60000'] });
+      await engine.startContainer(Id);
+      const followed: string[] = [];
+      const follow = engine.logs(Id, { follow: true, timestamps: true, onEntry: (e: { data: Uint8Array }) => followed.push(window.dockyard.decode(e.data)) });
+      for (let i = 0; i < 200 && followed.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      await engine.resizeContainer(Id, 40, 120);
+      await engine.killContainer(Id);
+      out.killed = (await engine.waitContainer(Id)).StatusCode;
+      await follow;
+      out.followed = followed;
+      const tail = await engine.logs(Id, { tail: 1, timestamps: true });
+      out.tailTime = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z$/.test(tail[0].time);
+      out.layers = (await engine.imageLayers('probe:1')).map((l: { emptyLayer: boolean; changes: Array<{ path: string; kind: string }> }) => [l.emptyLayer, l.changes.map((c) => `${c.kind} ${c.path}`)]);
+      await engine.createVolume({ Name: 'v1' });
+      out.volume = (await engine.inspectVolume('v1')).Name;
+      await engine.removeVolume('v1');
+      out.volumeGone = await engine.inspectVolume('v1').then(() => 'still there', (e: { code: string }) => e.code);
+      await new Promise((r) => setTimeout(r, 50));
+      unsubscribe();
+      out.events = events;
+      const pruned = await engine.prune({ all: true });
+      out.pruned = [pruned.ContainersDeleted.length, pruned.ImagesDeleted.length > 0];
+      out.after = [(await engine.listContainers({ all: true })).length, (await engine.listImages()).length];
+      return out;
+    }, db);
+    expect(r.ping).toBe('OK');
+    expect(r.version).toEqual(['wasi', 'wasm']);
+    expect(r.info).toEqual(['wasi', 1]);
+    expect(r.killed).toBe(137);
+    expect(r.followed).toEqual(['sleeping\n']);
+    expect(r.tailTime).toBe(true);
+    // COPY adds a layer; ENTRYPOINT and CMD are metadata only (empty layers).
+    expect(r.layers).toEqual([[false, ['A /bin', 'A /bin/probe']], [true, []], [true, []]]);
+    expect(r.volume).toBe('v1');
+    expect(r.volumeGone).toBe('not-found');
+    expect(r.events).toEqual(expect.arrayContaining(['container create', 'container start', 'container kill', 'container die', 'volume create', 'volume destroy']));
+    expect(r.pruned).toEqual([1, true]);
+    expect(r.after).toEqual([0, 0]);
+  });
 });
