@@ -3,7 +3,12 @@
  * containers (overlayfs + runc) behind the Docker Engine API, on a unix socket (0600) and on
  * loopback TCP with a per-start token.
  *
- *   npm run kernel -- [--data-root DIR] [--socket PATH] [--port N] [--images DIR] [--allow-origin URL]...
+ *   npm run kernel -- [--data-root DIR] [--socket PATH] [--port N] [--images DIR] [--allow-origin URL]... [--playground URL]
+ *
+ * The playground's origin is allowed (CORS, Origin check) when given by --playground or
+ * --allow-origin, or by DOCKYARD_PLAYGROUND / DOCKYARD_ALLOW_ORIGIN (comma-separated). The start
+ * banner prints a link that opens that playground connected: the token rides in the URL fragment,
+ * which browsers never send to a server (web/Connect/connect-link.ts reads it).
  */
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -21,7 +26,9 @@ const { values } = parseArgs({
     socket: { type: 'string' },
     port: { type: 'string', default: process.env.DOCKYARD_PORT ?? '2377' },
     images: { type: 'string', default: join(repo, 'images', 'layouts') },
-    'allow-origin': { type: 'string', multiple: true, default: [] },
+    'allow-origin': { type: 'string', multiple: true, default: (process.env.DOCKYARD_ALLOW_ORIGIN ?? '').split(',').map((o) => o.trim()).filter(Boolean) },
+    // Where the playground is served: its origin is allowed and the banner links to it.
+    playground: { type: 'string', default: process.env.DOCKYARD_PLAYGROUND ?? 'http://localhost:5173/' },
     runc: { type: 'string', default: 'runc' },
   },
 });
@@ -42,7 +49,8 @@ if (host.cleanup.containers.length || host.cleanup.mounts.length || host.cleanup
 if (host.repaired.length) console.log(`repaired: ${host.repaired.join(', ')}`);
 
 const token = newToken();
-const allowedOrigins = values['allow-origin']!;
+const playground = new URL(values.playground!);
+const allowedOrigins = [...new Set([playground.origin, ...values['allow-origin']!])];
 const served = { engine: host.engine, registry: host.localRegistry, registryName: 'localhost' };
 const unix = apiServer(served, { allowedOrigins });
 await listenUnix(unix, socketPath);
@@ -65,6 +73,8 @@ console.log(`dockyard kernel service
   registry:    http://127.0.0.1:${port}/v2/   (same token: HTTP Basic password with any user name, or Bearer)
     docker push 127.0.0.1:${port}/box:1.0   (through this service: no credentials needed)
     skopeo copy --src-tls-verify=false --src-creds x:${token} docker://127.0.0.1:${port}/box:1.0 oci:box-oci:1.0
+  open the playground connected to this service:
+    ${playground.origin}${playground.pathname}#connect=http://127.0.0.1:${port}&token=${token}
   playground origins allowed: ${allowedOrigins.length ? allowedOrigins.join(', ') : '(none: pass --allow-origin URL)'}`);
 
 let closing = false;

@@ -1,3 +1,4 @@
+import type { EngineSession } from '../app/engine-session.svelte.ts';
 import { TerminalSession, type TerminalContext } from './terminal-session.svelte.ts';
 
 /** The open terminal tabs; there is always at least one. */
@@ -6,7 +7,11 @@ export class TerminalTabs {
   activeId = $state(0);
   #next = 1;
 
-  constructor(private readonly context: TerminalContext) {
+  /** `engineFor(tabId)`: the engine each tab's docker commands use (web/engine-select); default the context's. */
+  constructor(
+    private readonly context: TerminalContext,
+    private readonly engineFor?: (tabId: number) => EngineSession,
+  ) {
     this.add();
   }
 
@@ -15,7 +20,10 @@ export class TerminalTabs {
   }
 
   add(): TerminalSession {
-    const session = new TerminalSession(this.#next, this.context, this.#next === 1);
+    const id = this.#next;
+    const engineFor = this.engineFor;
+    const context: TerminalContext = engineFor ? { ...this.context, get engine() { return engineFor(id); } } : this.context;
+    const session = new TerminalSession(id, context, id === 1);
     this.#next += 1;
     this.sessions = [...this.sessions, session];
     this.activeId = session.id;

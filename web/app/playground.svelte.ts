@@ -3,10 +3,13 @@ import { Router } from './router.svelte.ts';
 import { Theme } from './theme.svelte.ts';
 import { Layout } from './layout.svelte.ts';
 import { Workspace } from '../Workspace/workspace.svelte.ts';
+import { resolvePath } from '../Workspace/workspace-paths.ts';
 import { CommandHistory } from '../Terminal/command-history.ts';
 import { TerminalTabs } from '../Terminal/terminal-tabs.svelte.ts';
 import { Tutorial } from '../Tutorial/tutorial.svelte.ts';
 import { parseHash } from './routes.ts';
+import { EngineSelection } from '../engine-select/engine-selection.svelte.ts';
+import { ParityState } from '../Parity/parity-view.svelte.ts';
 
 /**
  * Everything the page holds, made once: the engine session, the workspace, the terminals, the route.
@@ -21,15 +24,23 @@ export class Playground {
   readonly history = new CommandHistory();
   readonly terminals: TerminalTabs;
   readonly tutorial: Tutorial;
+  /** Which engine each terminal tab and the views use: the browser's or a kernel service's (issue 8). */
+  readonly engines: EngineSelection;
+  readonly parity: ParityState;
 
   constructor(connector: EngineConnector) {
     this.engine = new EngineSession(connector);
-    this.terminals = new TerminalTabs({
-      workspace: this.workspace,
-      engine: this.engine,
-      history: this.history,
-      edit: (path) => this.openFile(path),
-    });
+    this.engines = new EngineSelection(this.engine);
+    this.terminals = new TerminalTabs(
+      {
+        workspace: this.workspace,
+        engine: this.engine,
+        history: this.history,
+        edit: (path) => this.openFile(path),
+      },
+      (id) => this.engines.sessionForTab(id),
+    );
+    this.parity = new ParityState(this.engines, () => ({ buildContext: async (dir) => this.workspace.context(resolvePath('', dir)) }));
     this.tutorial = new Tutorial({
       engine: this.engine,
       terminals: this.terminals,
@@ -45,6 +56,8 @@ export class Playground {
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'hidden') void this.workspace.flush();
     });
+    // A `#connect=` link (printed by the kernel service) connects and leaves the address bar.
+    this.engines.start();
     await Promise.all([this.workspace.load(), this.engine.connect()]);
   }
 

@@ -1,11 +1,11 @@
 /**
  * Deep links: the hash names the view and, for some views, the thing it shows.
  *   #/workspace[/path/in/workspace]   #/images[/box:latest]   #/containers[/<id or name>]
- *   #/volumes[/<name>]                #/storage
+ *   #/volumes[/<name>]                #/storage            #/parity
  * Everything after the view's segment belongs to the subject, so references with "/" or "@"
  * (team/app:v2, box@sha256:...) survive unescaped.
  */
-export type ViewName = 'workspace' | 'images' | 'containers' | 'volumes' | 'storage';
+export type ViewName = 'workspace' | 'images' | 'containers' | 'volumes' | 'storage' | 'parity';
 
 export const VIEWS: ReadonlyArray<{ name: ViewName; label: string }> = [
   { name: 'workspace', label: 'Workspace' },
@@ -13,6 +13,8 @@ export const VIEWS: ReadonlyArray<{ name: ViewName; label: string }> = [
   { name: 'containers', label: 'Containers' },
   { name: 'volumes', label: 'Volumes' },
   { name: 'storage', label: 'Storage' },
+  // Side by side with a kernel service (web/Parity, issue 8).
+  { name: 'parity', label: 'Side by side' },
 ];
 
 export interface Route {

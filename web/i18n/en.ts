@@ -24,6 +24,7 @@ export const en = {
   'view.containers': 'Containers',
   'view.volumes': 'Volumes',
   'view.storage': 'Storage',
+  'view.parity': 'Side by side',
 
   'tutorial.toggle': 'Tutorial',
   'tutorial.show': 'Show the tutorial',

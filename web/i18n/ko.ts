@@ -23,6 +23,7 @@ export const ko: Record<MessageKey, string> = {
   'view.containers': '컨테이너',
   'view.volumes': '볼륨',
   'view.storage': '저장소',
+  'view.parity': '나란히 비교',
 
   'tutorial.toggle': '튜토리얼',
   'tutorial.show': '튜토리얼 열기',
