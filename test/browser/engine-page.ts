@@ -139,8 +139,10 @@ Object.assign(dockyard, {
         else stderr += decoder.decode(data);
       },
     });
+    // As `docker run` does: wait for the exit before starting, so --rm cannot remove it first.
+    const exited = engine.waitContainer(Id, 'next-exit');
     await engine.startContainer(Id);
-    const exit = await engine.waitContainer(Id);
+    const exit = await exited;
     await stream.detach();
     return { Id, exit, stdout, stderr, firstOutputAt, exitAt: performance.now() - t0 };
   },
