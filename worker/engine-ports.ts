@@ -6,6 +6,7 @@ import type { HostPorts } from '../engine/ports.ts';
 import { DistributionClient } from '../engine/registry/distribution-client.ts';
 import { OciLayoutRegistry } from '../engine/registry/oci-layout-registry.ts';
 import { routeRegistries } from '../engine/registry/registry-router.ts';
+import { registryCredentials } from './registry-credentials.ts';
 import { StoreRegistry } from '../engine/registry/store-registry.ts';
 import { WasiRuntime } from './runtime/wasi-runtime.ts';
 import { IdbBlobStore } from './store/idb-blob-store.ts';
@@ -64,7 +65,8 @@ export async function openBrowserPorts(dbName = DB_NAME): Promise<BrowserPorts> 
     runtime,
     registry: routeRegistries(
       { builtin: new OciLayoutRegistry({ readFile: readStatic }), [PLAYGROUND_REGISTRY]: await openPlaygroundRegistry(dbName) },
-      new DistributionClient(),
+      // The connected kernel service's registry takes its token (web/Connect shares it with this worker).
+      new DistributionClient({ credentials: registryCredentials() }),
     ),
     platform: {
       host: 'browser',

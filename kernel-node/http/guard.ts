@@ -14,7 +14,8 @@ export interface GuardOptions {
   allowedOrigins: string[];
 }
 
-export type GuardResult = { ok: true; corsOrigin?: string } | { ok: false; status: 401 | 403; message: string };
+/** A refusal for an allowed origin carries corsOrigin too, so the browser lets the page read why (and a registry client its challenge). */
+export type GuardResult = { ok: true; corsOrigin?: string } | { ok: false; status: 401 | 403; message: string; corsOrigin?: string };
 
 export function newToken(): string {
   return randomBytes(32).toString('hex');
@@ -53,7 +54,7 @@ export function checkRequest(req: IncomingMessage, o: GuardOptions): GuardResult
     // Registry clients (skopeo, crane) cannot add our header: they send the token as HTTP Basic
     // password (`--creds x:TOKEN`, any user name) or as a bearer token.
     const given = requestToken({ [TOKEN_HEADER]: String(req.headers[TOKEN_HEADER] ?? ''), 'sec-websocket-protocol': String(req.headers['sec-websocket-protocol'] ?? '') }) ?? authorizationToken(req.headers.authorization);
-    if (typeof given !== 'string' || !tokenMatches(given, o.token)) return { ok: false, status: 401, message: `missing or wrong token: send the token printed at start in the ${TOKEN_HEADER} header` };
+    if (typeof given !== 'string' || !tokenMatches(given, o.token)) return { ok: false, status: 401, message: `missing or wrong token: send the token printed at start in the ${TOKEN_HEADER} header`, corsOrigin };
   }
   return { ok: true, corsOrigin };
 }
@@ -74,7 +75,9 @@ export function corsHeaders(origin: string | undefined): Record<string, string> 
     'Access-Control-Allow-Origin': origin,
     Vary: 'Origin',
     'Access-Control-Allow-Methods': 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS',
-    'Access-Control-Allow-Headers': `Content-Type, ${TOKEN_HEADER}, Range, Content-Range`,
-    'Access-Control-Expose-Headers': 'Api-Version, Docker-Content-Digest, Location, Range',
+    // Authorization: the playground's engine pushes to and pulls from /v2/ with the token as Basic
+    // password; Accept: its manifest media types are too long for a CORS-safelisted Accept.
+    'Access-Control-Allow-Headers': `Accept, Content-Type, ${TOKEN_HEADER}, Authorization, Range, Content-Range`,
+    'Access-Control-Expose-Headers': 'Api-Version, Docker-Content-Digest, Docker-Upload-UUID, Location, Range, WWW-Authenticate',
   };
 }

@@ -52,7 +52,7 @@ export function apiServer(o: ApiServerOptions, guard: GuardOptions): Server {
     if (!verdict.ok) {
       // Registry clients send credentials only after a challenge: the token as Basic password.
       const challenge: Record<string, string> = verdict.status === 401 && isRegistryPath(req.url) ? { 'WWW-Authenticate': 'Basic realm="dockyard kernel service (password: the token)"', 'Docker-Distribution-API-Version': 'registry/2.0' } : {};
-      return refuse(res, verdict.status, verdict.message, challenge);
+      return refuse(res, verdict.status, verdict.message, { ...corsHeaders(verdict.corsOrigin), ...challenge });
     }
     const cors = corsHeaders(verdict.corsOrigin);
     if (req.method === 'OPTIONS' && verdict.corsOrigin) return void res.writeHead(204, cors).end();

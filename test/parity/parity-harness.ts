@@ -35,7 +35,7 @@ export interface ParityHarness {
 
 declare global {
   interface Window {
-    parity: { docker(db: string, argv: string[], options?: DockerOptions): Promise<DockerResult> };
+    parity: { docker(db: string, argv: string[], options?: DockerOptions): Promise<DockerResult>; shareKernel(url: string, token: string): void };
   }
 }
 

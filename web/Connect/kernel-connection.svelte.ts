@@ -3,6 +3,7 @@ import type { Engine } from '../../engine/engine.ts';
 import { EngineSession } from '../app/engine-session.svelte.ts';
 import { describeError } from '../lib/errors.ts';
 import { checkToken, normalizeKernelUrl, type KernelAddress } from './connect-link.ts';
+import { forgetRegistryCredentials, shareRegistryCredentials } from './registry-credentials.ts';
 
 export type KernelStatus = 'none' | 'connecting' | 'connected' | 'lost';
 
@@ -82,6 +83,8 @@ export class KernelConnection {
     }
     this.status = 'connecting';
     this.error = '';
+    // The browser engine may push to the service's registry (docker push 127.0.0.1:PORT/name).
+    shareRegistryCredentials(address);
     return this.#open(this.#generation);
   }
 
@@ -91,6 +94,7 @@ export class KernelConnection {
     this.#generation += 1;
     this.session?.dispose();
     this.session = null;
+    if (this.address) forgetRegistryCredentials(this.address);
     this.address = null;
     this.status = 'none';
     this.error = '';

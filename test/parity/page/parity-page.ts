@@ -8,6 +8,7 @@
 import { runDocker } from '../../../engine/cli/index.ts';
 import type { Engine } from '../../../engine/engine.ts';
 import { connectLocalEngine } from '../../../worker/connect.ts';
+import { shareRegistryCredentials } from '../../../web/Connect/registry-credentials.ts';
 import type { DockerOptions, DockerResult } from '../docker-result.ts';
 
 const engines = new Map<string, Engine>();
@@ -50,5 +51,8 @@ async function docker(db: string, argv: string[], options: DockerOptions = {}): 
   return { code, stdout, stderr };
 }
 
-Object.assign(window, { parity: { docker, engine: engineFor, isolated: crossOriginIsolated } });
+// As the playground does once connected: the engine worker may use the kernel service's registry.
+const shareKernel = (url: string, token: string) => shareRegistryCredentials({ url, token });
+
+Object.assign(window, { parity: { docker, engine: engineFor, shareKernel, isolated: crossOriginIsolated } });
 document.getElementById('status')!.textContent = 'ready';
