@@ -54,7 +54,7 @@ describe('docker build of every example context', () => {
 
   it('--no-cache and --build-arg give the same image on both', async () => {
     const dir = 'ctx/args';
-    const contexts = { [dir]: { Dockerfile: Buffer.from('FROM box\nARG WHO=nobody\nRUN echo "hello $WHO" > /greeting && ls -l / > /listing\nCMD ["cat", "/greeting"]\n').toString('base64') } };
+    const contexts = { [dir]: { Dockerfile: Buffer.from('FROM box\nARG WHO=nobody\nRUN echo "hello $WHO" > /greeting && ls / > /listing\nCMD ["cat", "/greeting"]\n').toString('base64') } };
     const r = await h.both(['build', '--no-cache', '--build-arg', 'WHO=parity', '-t', 'args:1', dir], { contexts });
     expect(normalized(r.browser)).toEqual(normalized(r.kernel));
     expectSame(await h.both(['image', 'inspect', '-f', '{{.Id}}', 'args:1']));
