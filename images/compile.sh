@@ -2,7 +2,9 @@
 # Compiles the C images (box, hello-world) to WASI modules, bit for bit reproducibly:
 # fixed flags, sorted sources compiled from a fixed relative path, no debug info, no producers
 # section, no timestamps. Needs Debian's clang, lld, wasi-libc, libclang-rt-14-dev-wasm32 and
-# binaryen. Usage: images/compile.sh [box|hello|all|check]   (default: all)
+# binaryen. Usage: images/compile.sh [box|hello|sqlite|all|check]   (default: all)
+# sqlite: the SQLite amalgamation comes from the npm package better-sqlite3 (pinned version),
+# fetched with `npm pack` into a cache directory; compiling it takes a few minutes.
 #   check: rebuild both into a temporary directory and fail unless they equal the committed files
 set -eu
 cd "$(dirname "$0")"
@@ -21,7 +23,13 @@ status=0
 build() { # name srcdir output extra-ldflags
     name=$1; dir=$2; out=$3; extra=$4
     srcs=$(cd "$dir" && ls *.c | LC_ALL=C sort)
-    (cd "$dir" && $CC $CFLAGS $srcs -o "$OUT_TMP/$name.raw.wasm" $LDFLAGS $extra)
+    if [ "$name" = sqlite3 ]; then
+        # the amalgamation is compiled from the temporary directory, under a fixed name
+        (cd "$OUT_TMP" && cp "$OLDPWD/$dir"/*.c . && $CC $CFLAGS -ffile-prefix-map="$OUT_TMP"=. -Wno-extra -Wno-all $SQLITE_FLAGS -I. $srcs sqlite3.c \
+            -o "$OUT_TMP/$name.raw.wasm" $LDFLAGS -lwasi-emulated-signal -lwasi-emulated-mman)
+    else
+        (cd "$dir" && $CC $CFLAGS $srcs -o "$OUT_TMP/$name.raw.wasm" $LDFLAGS $extra)
+    fi
     wasm-opt -Oz --strip-debug --strip-producers \
         "$OUT_TMP/$name.raw.wasm" -o "$OUT_TMP/$name.wasm"
     if [ $CHECK = 1 ]; then
@@ -33,11 +41,25 @@ build() { # name srcdir output extra-ldflags
     echo "$out: $(wc -c < "$out") bytes, sha256 $(sha256sum "$out" | cut -d' ' -f1)"
 }
 
+SQLITE_PKG=better-sqlite3@12.11.1
+SQLITE_CACHE=${DOCKYARD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dockyard-images}/better-sqlite3-12.11.1
+fetch_sqlite() {
+    if [ ! -f "$SQLITE_CACHE/package/deps/sqlite3/sqlite3.c" ]; then
+        mkdir -p "$SQLITE_CACHE"
+        (cd "$SQLITE_CACHE" && npm pack --silent "$SQLITE_PKG" >/dev/null && tar xzf better-sqlite3-*.tgz package/deps/sqlite3)
+    fi
+    cp "$SQLITE_CACHE/package/deps/sqlite3/sqlite3.c" "$SQLITE_CACHE/package/deps/sqlite3/sqlite3.h" "$OUT_TMP/"
+}
+SQLITE_FLAGS="-DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_OMIT_WAL -D_WASI_EMULATED_SIGNAL -D_WASI_EMULATED_MMAN"
+
 what=${1:-all}
 case $what in
 box|all) build box box box/box.wasm "" ;;
 esac
 case $what in
 hello|all) [ -d hello-world ] && [ -n "$(ls hello-world/*.c 2>/dev/null)" ] && build hello hello-world hello-world/hello.wasm "" ;;
+esac
+case $what in
+sqlite|all) fetch_sqlite; build sqlite3 sqlite sqlite/sqlite3.wasm "" ;;
 esac
 exit $status
