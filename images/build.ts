@@ -23,10 +23,7 @@ const rootArg = args.indexOf('--root');
 const root = resolve(rootArg >= 0 ? args[rootArg + 1] : dirname(fileURLToPath(import.meta.url)));
 const compile = !args.includes('--no-compile');
 
-if (compile) {
-  execFileSync('sh', [join(root, 'compile.sh')], { stdio: 'inherit' });
-  execFileSync('sh', [join(root, 'sqlite/compile.sh')], { stdio: 'inherit' });
-}
+if (compile) execFileSync('sh', [join(root, 'compile.sh')], { stdio: 'inherit' });
 
 const read = (p: string) => new Uint8Array(readFileSync(join(root, p)));
 const boxWasm = read('box/box.wasm');

@@ -18,7 +18,7 @@ describe('npm run images', () => {
   it('rebuilds every committed module and layout byte for byte from the sources', () => {
     const work = mkdtempSync(join(tmpdir(), 'dockyard-images-'));
     try {
-      cpSync('images', work, { recursive: true, filter: (src) => !src.includes('/layouts') && !src.includes('/vendor') && !src.endsWith('.wasm') });
+      cpSync('images', work, { recursive: true, filter: (src) => !src.includes('/layouts') && !src.endsWith('.wasm') });
       execFileSync('npx', ['tsx', 'images/build.ts', '--root', work], { stdio: 'pipe' });
       const committed = [...listFiles('images/layouts').map((f) => `layouts/${f}`), ...listFiles('images').filter((f) => f.endsWith('.wasm'))];
       const rebuilt = [...listFiles(join(work, 'layouts')).map((f) => `layouts/${f}`), ...listFiles(work).filter((f) => f.endsWith('.wasm'))];
