@@ -36,6 +36,7 @@ test.describe('connect to a kernel service', () => {
     await expect(page.getByTestId('tab-engine-browser')).toHaveAttribute('aria-pressed', 'true');
     await page.getByTestId('tab-engine-kernel').click();
     await expect(page.getByTestId('engine-per-tab')).toContainText(`Terminal 1: Kernel service (127.0.0.1:${kernel.port})`);
+    await expect(page.getByTestId('tab-badge-1')).toHaveText('kernel');
     await runFresh(page, 'docker run --rm box echo hi', 1, 60_000);
     await expectOutput(page, /^hi$/m);
     await runFresh(page, 'docker info --format "{{.OSType}} {{.Driver}}"');

@@ -93,6 +93,7 @@ const APPLETS: Array<[string, string[]]> = [
   ['cp -r', sh('mkdir -p /tmp/c/s && echo x > /tmp/c/s/f && cp -r /tmp/c /tmp/c2 && cat /tmp/c2/s/f')],
   ['mv (rename)', sh('echo x > /tmp/a && mv /tmp/a /tmp/b && ls /tmp')],
   ['ln -s then cat through the link', sh('echo target > /tmp/t && ln -s /tmp/t /tmp/l && cat /tmp/l')],
+  ['reading through a symlink of the image (/bin/sh -> box)', sh('cat /bin/sh | wc -c; cmp_size=$(cat /bin/box | wc -c); echo $cmp_size')],
   ['mkdir -p and rmdir -p', sh('mkdir -p /tmp/x/y/z && rmdir -p /tmp/x/y/z 2>/dev/null; ls /tmp')],
   ['mkdir of an existing dir (exit 1)', box('mkdir', '/etc')],
   ['rm -rf', sh('mkdir -p /tmp/q/w && touch /tmp/q/w/e && rm -rf /tmp/q && ls -a /tmp')],

@@ -7,10 +7,14 @@ export class TerminalTabs {
   activeId = $state(0);
   #next = 1;
 
-  /** `engineFor(tabId)`: the engine each tab's docker commands use (web/engine-select); default the context's. */
+  /**
+   * `engineFor(tabId)`: the engine each tab's docker commands use (web/engine-select); default the
+   * context's. `engineBadge(tabId)`: a short mark the tab shows when it is not on the browser engine.
+   */
   constructor(
     private readonly context: TerminalContext,
     private readonly engineFor?: (tabId: number) => EngineSession,
+    readonly engineBadge: (tabId: number) => string = () => '',
   ) {
     this.add();
   }

@@ -39,6 +39,7 @@ export class Playground {
         edit: (path) => this.openFile(path),
       },
       (id) => this.engines.sessionForTab(id),
+      (id) => (this.engines.kindForTab(id) === 'kernel' ? 'kernel' : ''),
     );
     this.parity = new ParityState(this.engines, () => ({ buildContext: async (dir) => this.workspace.context(resolvePath('', dir)) }));
     this.tutorial = new Tutorial({
