@@ -3,8 +3,9 @@
  * example images use, run as `docker run --rm box ...` through the same runDocker on the browser
  * engine and on the kernel service. stdout, stderr and exit status must be identical.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { expectSame, openParity, type ParityHarness } from './parity-harness.ts';
+import { parityIt } from './open-differences.ts';
 
 let h: ParityHarness;
 
@@ -138,40 +139,44 @@ const SHELL: Array<[string, string]> = [
 ];
 
 describe('box applets', () => {
-  it.each(APPLETS)('%s', async (_name, argv) => {
-    expectSame(await h.both(argv));
-  });
+  for (const [name, argv] of APPLETS) {
+    parityIt(name, async () => {
+      expectSame(await h.both(argv));
+    });
+  }
 });
 
 describe('shell features', () => {
-  it.each(SHELL)('%s', async (_name, script) => {
-    expectSame(await h.both(sh(script)));
-  });
+  for (const [name, script] of SHELL) {
+    parityIt(name, async () => {
+      expectSame(await h.both(sh(script)));
+    });
+  }
 });
 
 describe('docker run around the process', () => {
-  it('stdin piped to run -i', async () => {
+  parityIt('stdin piped to run -i', async () => {
     const argv = ['run', '--rm', '-i', 'box', 'sh', '-c', 'while read l; do echo "got $l"; done; echo eof'];
     expectSame(await h.both(argv, { stdin: 'one\ntwo\n' }));
   });
 
-  it('--entrypoint replaces the image entrypoint', async () => {
+  parityIt('--entrypoint replaces the image entrypoint', async () => {
     expectSame(await h.both(['run', '--rm', '--entrypoint', 'echo', 'box', 'from', 'entrypoint']));
   });
 
-  it('an image command that does not exist: 127', async () => {
+  parityIt('an image command that does not exist: 127', async () => {
     const r = await h.both(['run', '--rm', 'box', 'nosuchcmd']);
     expectSame(r);
     expect(r.kernel.code).toBe(127);
   });
 
-  it('a directory as the command: 126, as docker', async () => {
+  parityIt('a directory as the command: 126, as docker', async () => {
     const r = await h.both(['run', '--rm', 'box', '/etc']);
     expect(r.kernel.code).toBe(126);
     expectSame(r);
   });
 
-  it('the default hostname is the container\'s short ID on both (the tutorial: ns-a)', async () => {
+  parityIt('the default hostname is the container\'s short ID on both (the tutorial: ns-a)', async () => {
     for (const side of ['browser', 'kernel'] as const) {
       const run = side === 'browser' ? h.onBrowser : h.onKernel;
       const name = `ns-${side}`;
@@ -183,11 +188,11 @@ describe('docker run around the process', () => {
     }
   });
 
-  it('/etc/hostname and /etc/hosts are written per container as docker does', async () => {
+  parityIt('/etc/hostname and /etc/hosts are written per container as docker does', async () => {
     expectSame(await h.both(['run', '--rm', '-h', 'parity', 'box', 'sh', '-c', 'cat /etc/hostname /etc/hosts']));
   });
 
-  it('files from the image keep the layer\'s modification time (the epoch)', async () => {
+  parityIt('files from the image keep the layer\'s modification time (the epoch)', async () => {
     expectSame(await h.both(sh('stat -c "%n %Y" /etc/passwd /etc /bin/box; ls -l /etc/passwd')));
   });
 });

@@ -6,8 +6,9 @@
 import { readdirSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { contextOf, expectSame, normalized, openParity, type ParityHarness } from './parity-harness.ts';
+import { parityIt } from './open-differences.ts';
 
 const examples = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'images', 'examples');
 const CONTEXTS = readdirSync(examples).filter((name) => existsSync(join(examples, name, 'Dockerfile'))).sort();
@@ -22,11 +23,11 @@ afterAll(async () => {
 });
 
 describe('docker build of every example context', () => {
-  it('the examples are there', () => {
+  parityIt('the examples are there', () => {
     expect(CONTEXTS).toEqual(expect.arrayContaining(['greeter', 'greeter-v2', 'layers', 'notes']));
   });
 
-  it.each(CONTEXTS)('examples/%s: same output, same image ID, then the same from the cache', async (name) => {
+  for (const name of CONTEXTS) parityIt(`examples/${name}: same output, same image ID, then the same from the cache`, async () => {
     const dir = `examples/${name}`;
     const contexts = { [dir]: contextOf(join(examples, name)) };
     const tag = `ex-${name}:parity`;
@@ -42,17 +43,17 @@ describe('docker build of every example context', () => {
     expectSame(quiet);
   });
 
-  it('the built greeter runs the same (the tutorial: web)', async () => {
+  parityIt('the built greeter runs the same (the tutorial: web)', async () => {
     expectSame(await h.both(['run', '--rm', '-h', 'parity', 'ex-greeter:parity']));
     expectSame(await h.both(['run', '--rm', '-h', 'parity', 'ex-greeter-v2:parity', 'sh', '/app/greet.sh', 'one', 'two']));
   });
 
-  it('the built layers example: the deleted file is gone, its layer still counted', async () => {
+  parityIt('the built layers example: the deleted file is gone, its layer still counted', async () => {
     expectSame(await h.both(['run', '--rm', 'ex-layers:parity']));
     expectSame(await h.both(['run', '--rm', 'ex-layers:parity', 'ls', '/data']));
   });
 
-  it('--no-cache and --build-arg give the same image on both', async () => {
+  parityIt('--no-cache and --build-arg give the same image on both', async () => {
     const dir = 'ctx/args';
     const contexts = { [dir]: { Dockerfile: Buffer.from('FROM box\nARG WHO=nobody\nRUN echo "hello $WHO" > /greeting && ls / > /listing\nCMD ["cat", "/greeting"]\n').toString('base64') } };
     const r = await h.both(['build', '--no-cache', '--build-arg', 'WHO=parity', '-t', 'args:1', dir], { contexts });
@@ -61,7 +62,7 @@ describe('docker build of every example context', () => {
     expectSame(await h.both(['run', '--rm', 'args:1']));
   });
 
-  it('a failing RUN step fails the same way', async () => {
+  parityIt('a failing RUN step fails the same way', async () => {
     const dir = 'ctx/fails';
     const contexts = { [dir]: { Dockerfile: Buffer.from('FROM box\nRUN echo about to fail && exit 3\n').toString('base64') } };
     const r = await h.both(['build', '-t', 'fails:1', dir], { contexts });

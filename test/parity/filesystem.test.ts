@@ -4,8 +4,9 @@
  * container; `docker commit` giving the same layer digests; the committed image seen from a new
  * container. The browser keeps its layers in IndexedDB, the kernel in an overlayfs upper dir.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { expectSame, normalized, openParity, type ParityHarness } from './parity-harness.ts';
+import { parityIt } from './open-differences.ts';
 
 let h: ParityHarness;
 
@@ -28,24 +29,24 @@ const CHANGES = [
 ].join(' && ');
 
 describe('docker diff', () => {
-  it('after writes, deletes and renames, including files from the image layer', async () => {
+  parityIt('after writes, deletes and renames, including files from the image layer', async () => {
     expectSame(await h.both(['run', '--name', 'writer', 'box', 'sh', '-c', CHANGES]));
     expectSame(await h.both(['diff', 'writer']));
   });
 
-  it('an empty diff for a container that changed nothing', async () => {
+  parityIt('an empty diff for a container that changed nothing', async () => {
     expectSame(await h.both(['run', '--name', 'quiet', 'box', 'true']));
     const r = await h.both(['diff', 'quiet']);
     expectSame(r);
     expect(r.kernel.stdout).toBe('');
   });
 
-  it('a file written then deleted in the same container leaves no trace', async () => {
+  parityIt('a file written then deleted in the same container leaves no trace', async () => {
     expectSame(await h.both(['run', '--name', 'gone', 'box', 'sh', '-c', 'echo x > /tmp/x && rm /tmp/x && rm /etc/passwd && echo back > /etc/passwd']));
     expectSame(await h.both(['diff', 'gone']));
   });
 
-  it('on a running container, after exec (the tutorial: inst-a, inst-b)', async () => {
+  parityIt('on a running container, after exec (the tutorial: inst-a, inst-b)', async () => {
     const a = await h.both(['run', '-d', '--name', 'inst-a', 'box', 'sleep', '900']);
     expect(a.kernel.code).toBe(0);
     expect(a.browser.code).toBe(0);
@@ -58,13 +59,13 @@ describe('docker diff', () => {
     expectSame(await h.both(['rm', '-f', 'inst-a']));
   });
 
-  it('of a container that does not exist', async () => {
+  parityIt('of a container that does not exist', async () => {
     expectSame(await h.both(['diff', 'nosuch']));
   });
 });
 
 describe('docker commit', () => {
-  it('gives the same layer digests on both', async () => {
+  parityIt('gives the same layer digests on both', async () => {
     const committed = await h.both(['commit', 'writer', 'parity:c1']);
     expect(committed.kernel.code).toBe(0);
     expect(committed.browser.code).toBe(0);
@@ -72,11 +73,11 @@ describe('docker commit', () => {
     expectSame(await h.both(['history', '--no-trunc', '--format', '{{.CreatedBy}}\t{{.Size}}', 'parity:c1']));
   });
 
-  it('a new container of the committed image sees the changes, deletions as absences', async () => {
+  parityIt('a new container of the committed image sees the changes, deletions as absences', async () => {
     expectSame(await h.both(['run', '--rm', 'parity:c1', 'sh', '-c', 'ls -a /etc /root /data/x; cat /tmp/new; tail -n 1 /etc/passwd; ls -d /home 2>&1; echo $?']));
   });
 
-  it('a second commit on top: a directory deleted and made again (an opaque directory)', async () => {
+  parityIt('a second commit on top: a directory deleted and made again (an opaque directory)', async () => {
     expectSame(await h.both(['run', '--name', 'writer2', 'parity:c1', 'sh', '-c', 'rm -r /data && mkdir -p /data && echo fresh > /data/only']));
     expectSame(await h.both(['diff', 'writer2']));
     const committed = await h.both(['commit', '-c', 'CMD ["cat", "/data/only"]', 'writer2', 'parity:c2']);
@@ -86,7 +87,7 @@ describe('docker commit', () => {
     expectSame(await h.both(['run', '--rm', 'parity:c2', 'find', '/data']));
   });
 
-  it('history -q of the committed image: its own ID on top, <missing> below, on both', async () => {
+  parityIt('history -q of the committed image: its own ID on top, <missing> below, on both', async () => {
     const b = await h.onBrowser(['image', 'inspect', '-f', '{{.Id}}', 'parity:c1']);
     const k = await h.onKernel(['image', 'inspect', '-f', '{{.Id}}', 'parity:c1']);
     // Commit records the time it happened in the image config, so the IDs of two commits differ,

@@ -3,8 +3,9 @@
  * and OOMKilled on both (the browser caps linear memory, the kernel's cgroup kills it); a volume's
  * data outlives the containers that wrote it on both.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { expectSame, openParity, type ParityHarness } from './parity-harness.ts';
+import { parityIt } from './open-differences.ts';
 
 let h: ParityHarness;
 
@@ -17,7 +18,7 @@ afterAll(async () => {
 });
 
 describe('memory limit', () => {
-  it('stress past --memory 16m: 137 and OOMKilled on both (the tutorial: hog)', async () => {
+  parityIt('stress past --memory 16m: 137 and OOMKilled on both (the tutorial: hog)', async () => {
     const run = await h.both(['run', '--name', 'hog', '--memory', '16m', 'box', 'stress', '--vm-bytes', '64M']);
     expectSame(run);
     expect(run.kernel.code).toBe(137);
@@ -26,20 +27,20 @@ describe('memory limit', () => {
     expect(state.kernel.stdout).toBe('137 true 16777216\n');
   });
 
-  it('under the limit the same program ends normally, OOMKilled false', async () => {
+  parityIt('under the limit the same program ends normally, OOMKilled false', async () => {
     const run = await h.both(['run', '--name', 'fits', '--memory', '32m', 'box', 'stress', '--vm-bytes', '4M', '--timeout', '0']);
     expectSame(run);
     expect(run.kernel.code).toBe(0);
     expectSame(await h.both(['inspect', '--format', '{{.State.ExitCode}} {{.State.OOMKilled}}', 'fits']));
   });
 
-  it('a limit below docker\'s minimum is refused the same way', async () => {
+  parityIt('a limit below docker\'s minimum is refused the same way', async () => {
     expectSame(await h.both(['run', '--rm', '--memory', '1k', 'box', 'true']));
   });
 });
 
 describe('volumes', () => {
-  it('data written through a volume survives the container\'s removal (the tutorial: notes)', async () => {
+  parityIt('data written through a volume survives the container\'s removal (the tutorial: notes)', async () => {
     expectSame(await h.both(['volume', 'create', 'notes']));
     expectSame(await h.both(['run', '--name', 'notes-1', '-v', 'notes:/data', 'box', 'sh', '-c', 'echo "buy milk" >> /data/list && cat /data/list']));
     expectSame(await h.both(['rm', 'notes-1']));
@@ -49,12 +50,12 @@ describe('volumes', () => {
     expect(read.kernel.stdout).toBe('buy milk\nwalk the dog\n');
   });
 
-  it('a volume\'s writes are not in the container\'s diff', async () => {
+  parityIt('a volume\'s writes are not in the container\'s diff', async () => {
     expectSame(await h.both(['run', '--name', 'vdiff', '-v', 'notes:/data', 'box', 'sh', '-c', 'echo x > /data/x && echo y > /tmp/y']));
     expectSame(await h.both(['diff', 'vdiff']));
   });
 
-  it('volume ls, inspect, and rm refused while a container uses it', async () => {
+  parityIt('volume ls, inspect, and rm refused while a container uses it', async () => {
     expectSame(await h.both(['volume', 'ls']));
     expectSame(await h.both(['volume', 'inspect', '-f', '{{.Name}} {{.Driver}} {{.Scope}}', 'notes']));
     const refused = await h.both(['volume', 'rm', 'notes']);
@@ -67,7 +68,7 @@ describe('volumes', () => {
     expectSame(await h.both(['volume', 'ls', '-q']));
   });
 
-  it('a volume mounted where the image has files starts with a copy of them', async () => {
+  parityIt('a volume mounted where the image has files starts with a copy of them', async () => {
     expectSame(await h.both(['run', '--rm', '-v', 'etc-copy:/etc', 'box', 'ls', '/etc']));
     expectSame(await h.both(['run', '--rm', '-v', 'etc-copy:/mnt', 'box', 'ls', '/mnt']));
   });
