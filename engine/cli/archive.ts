@@ -3,6 +3,7 @@
  * io.readFile). As docker, save refuses to write an archive to a terminal, and load reads stdin
  * when no -i is given and stdin is not a terminal.
  */
+import { concatBytes } from '../bytes.ts';
 import { StatusError, type CommandSpec } from './command.ts';
 import { progressDisplay } from './progress.ts';
 import { errorText } from './report.ts';
@@ -30,13 +31,7 @@ export const save: CommandSpec = {
 async function readAll(read: (signal?: AbortSignal) => Promise<Uint8Array | null>): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   for (let c = await read(); c !== null; c = await read()) chunks.push(c);
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 export const load: CommandSpec = {

@@ -1,5 +1,6 @@
 import type { LogsOptions } from '../engine.ts';
 import type { LogEntry } from '../ports.ts';
+import { concatBytes } from '../bytes.ts';
 import { rfc3339Nano } from './clock.ts';
 import type { Core } from './context.ts';
 
@@ -35,7 +36,7 @@ export class LogWriter {
     for (let i = 0; i < data.length; i++) {
       if (data[i] !== 10) continue;
       log.partial[stream].push(data.slice(start, i + 1));
-      this.#emit(id, log, stream, concat(log.partial[stream]));
+      this.#emit(id, log, stream, concatBytes(log.partial[stream]));
       log.partial[stream] = [];
       start = i + 1;
     }
@@ -46,7 +47,7 @@ export class LogWriter {
   async finish(id: string): Promise<void> {
     const log = this.#log(id);
     for (const stream of ['stdout', 'stderr'] as const) {
-      if (log.partial[stream].length) this.#emit(id, log, stream, concat(log.partial[stream]));
+      if (log.partial[stream].length) this.#emit(id, log, stream, concatBytes(log.partial[stream]));
       log.partial[stream] = [];
     }
     await this.flush(id);
@@ -89,16 +90,6 @@ export class LogWriter {
   }
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /** Docker's filters of `docker logs`: streams, `--since` (unix seconds), `--tail` (last N lines). */
 export function filterLogs(entries: LogEntry[], options: LogsOptions): LogEntry[] {

@@ -1,4 +1,5 @@
 import type { BlobClaim, BlobStore, Digest } from '../ports.ts';
+import { concatBytes } from '../bytes.ts';
 import { EngineError } from '../errors.ts';
 import { DigestVerifier, parseDigest, verifyBytes } from '../oci/digest.ts';
 
@@ -48,7 +49,7 @@ export class MemoryBlobStore implements BlobStore {
     verifier.verify();
     // A concurrent put of the same blob may have finished while this one streamed: keep one copy.
     if (this.#blobs.has(digest)) return;
-    this.#blobs.set(digest, concat(chunks, total));
+    this.#blobs.set(digest, concatBytes(chunks));
     this.#used += total;
   }
 
@@ -91,13 +92,3 @@ async function drain(data: Uint8Array | AsyncIterable<Uint8Array>): Promise<void
   await iterator.return?.();
 }
 
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
-}

@@ -1,3 +1,4 @@
+import { concatBytes } from '../bytes.ts';
 import { EngineError } from '../errors.ts';
 import { comparePaths, normalizeMode, type TarEntry } from './tar-entry.ts';
 
@@ -22,14 +23,7 @@ type WritableEntry = Exclude<TarEntry, { type: 'skipped' }>;
  * The same entries always give byte-identical output.
  */
 export function writeTar(entries: readonly TarEntry[]): Uint8Array {
-  const chunks = [...tarChunks(entries)];
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
+  return concatBytes([...tarChunks(entries)]);
 }
 
 /** The same bytes as writeTar, as a sequence of chunks (headers, contents, padding). */
