@@ -47,7 +47,8 @@ export interface KernelHost {
 /**
  * Everything the kernel service runs on, opened in the order a crash requires: first what a dead
  * service left (runc containers, mounts, cgroups, staging files), then the stores, then a repair
- * pass so no tag points at a missing blob and no container claims to be running.
+ * pass so no tag points at a missing blob (the engine core then marks containers that were running
+ * as exited).
  */
 export async function openKernelHost(o: KernelHostOptions): Promise<KernelHost> {
   const data = new DataRoot(o.dataRoot);
@@ -109,13 +110,11 @@ export async function openKernelHost(o: KernelHostOptions): Promise<KernelHost> 
 interface ImageRecordShape {
   layers?: Digest[];
 }
-interface ContainerRecordShape {
-  State?: { Running?: boolean; Status?: string; Pid?: number; ExitCode?: number; FinishedAt?: string };
-}
 
 /**
- * After a crash: tags whose image (record, config blob or a layer) is missing are dropped, and
- * containers recorded as running (their processes died with the service) are marked exited 137.
+ * After a crash: tags whose image (record, config blob or a layer) is missing are dropped.
+ * Containers recorded as running are the engine core's to settle (engine/core/recovery.ts marks
+ * them exited 137 when the engine opens), as on every host.
  */
 export async function repairMetadata(metadata: MetadataStore, blobs: BlobStore): Promise<string[]> {
   const fixed: string[] = [];
@@ -131,13 +130,6 @@ export async function repairMetadata(metadata: MetadataStore, blobs: BlobStore):
     if (!complete.get(id)) {
       ops.push({ op: 'delete', bucket: 'tags', key: tag });
       fixed.push(`tag ${tag}`);
-    }
-  }
-  for (const [id, c] of await metadata.list<ContainerRecordShape>('containers')) {
-    if (c.State?.Running || c.State?.Status === 'running') {
-      c.State = { ...c.State, Running: false, Status: 'exited', Pid: 0, ExitCode: 137, FinishedAt: new Date().toISOString() };
-      ops.push({ op: 'put', bucket: 'containers', key: id, value: c });
-      fixed.push(`container ${id.slice(0, 12)}`);
     }
   }
   if (ops.length) await metadata.batch(ops);
