@@ -7,6 +7,7 @@ import { comparePaths } from '../engine/tar/tar-entry.ts';
 import type { DataRoot } from './data-root.ts';
 import { LayerUnpacker } from './layer-unpacker.ts';
 import { mountOverlay, unmount, type OverlayDirs } from './mounts.ts';
+import { opaqueDirs } from './opaque-dirs.ts';
 
 const KEY = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
 
@@ -73,7 +74,7 @@ export class OverlaySnapshotter implements Snapshotter {
     }
     try {
       const out: SnapshotChange[] = [];
-      await walkUpper(upper, view, '', out);
+      await walkUpper({ upper, lowerView: view, opaque: await opaqueDirs(upper) }, '', out);
       return out.sort((a, b) => comparePaths(a.path, b.path));
     } finally {
       if (mounted) {
@@ -96,8 +97,17 @@ async function kindAt(path: string): Promise<'dir' | 'other' | undefined> {
   }
 }
 
-/** Overlay upper directory -> changes: char 0/0 is a deletion; a directory hiding lower entries it has no whiteout for is opaque. */
-async function walkUpper(upper: string, lowerView: string, rel: string, out: SnapshotChange[]): Promise<void> {
+interface UpperWalk {
+  upper: string;
+  /** The lower layers merged: what the image has at each path. */
+  lowerView: string;
+  /** Directories overlayfs marked opaque (relative paths). */
+  opaque: Set<string>;
+}
+
+/** Overlay upper directory -> changes: char 0/0 is a deletion; a directory marked opaque over a lower directory hides it wholesale. */
+async function walkUpper(w: UpperWalk, rel: string, out: SnapshotChange[]): Promise<void> {
+  const { upper, lowerView } = w;
   const names = await readdir(join(upper, rel));
   for (const name of names) {
     const p = rel === '' ? name : `${rel}/${name}`;
@@ -111,10 +121,7 @@ async function walkUpper(upper: string, lowerView: string, rel: string, out: Sna
     let opaque = false;
     if (st.isDirectory()) {
       node = { type: 'dir', mode: st.mode & 0o7777 };
-      if (inLower === 'dir') {
-        const mine = new Set(await readdir(join(upper, p)));
-        opaque = (await readdir(join(lowerView, p))).some((n) => !mine.has(n));
-      }
+      opaque = inLower === 'dir' && w.opaque.has(p);
     } else if (st.isSymbolicLink()) {
       node = { type: 'symlink', target: await readlink(join(upper, p)) };
     } else if (st.isFile()) {
@@ -123,6 +130,6 @@ async function walkUpper(upper: string, lowerView: string, rel: string, out: Sna
       continue; // FIFOs and sockets a program made: not representable in a layer.
     }
     out.push({ path: `/${p}`, kind: inLower ? 'C' : 'A', node, ...(opaque ? { opaque } : {}) });
-    if (st.isDirectory()) await walkUpper(upper, lowerView, p, out);
+    if (st.isDirectory()) await walkUpper(w, p, out);
   }
 }

@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # fonts-nanum: Korean glyphs for the tutorial's screenshots and e2e runs in headless Chromium.
-debs=(chromium runc clang lld wasi-libc libclang-rt-14-dev-wasm32 skopeo binaryen wabt fonts-nanum)
+# attr: getfattr, how the kernel service reads overlayfs's opaque-directory markers.
+debs=(chromium runc attr clang lld wasi-libc libclang-rt-14-dev-wasm32 skopeo binaryen wabt fonts-nanum)
 missing=()
 for d in "${debs[@]}"; do
   dpkg -s "$d" >/dev/null 2>&1 || missing+=("$d")

@@ -125,6 +125,19 @@ describe('runc runtime: a WASI program in a Linux container', () => {
     expect(changes.find((c) => c.path === '/etc/new')?.node).toEqual({ type: 'file', mode: expect.any(Number), content: enc.encode('n') });
   });
 
+  it('a directory copied up for a new file is not opaque; one deleted and made again is', async () => {
+    const key = await prepared('opaque');
+    expect((await fx.run(key, ['/bin/probe', 'write', '/etc/added', 'a'])).exit.exitCode).toBe(0);
+    expect((await fx.run(key, ['/bin/probe', 'rm', '/dir/new'])).exit.exitCode).toBe(0);
+    expect((await fx.run(key, ['/bin/probe', 'rmdir', '/dir'])).exit.exitCode).toBe(0);
+    expect((await fx.run(key, ['/bin/probe', 'mkdir', '/dir'])).exit.exitCode).toBe(0);
+    const changes = await fx.snaps.changes(key);
+    // /etc's upper copy lacks "keep" (untouched, still below): committing it as opaque would delete it.
+    expect(changes.find((c) => c.path === '/etc')).toMatchObject({ kind: 'C' });
+    expect(changes.find((c) => c.path === '/etc')?.opaque).toBeUndefined();
+    expect(changes.find((c) => c.path === '/dir')).toMatchObject({ kind: 'C', opaque: true });
+  });
+
   it('exec runs a second process in the running container, on the same file system', async () => {
     const key = await prepared('exec');
     let out = '';
