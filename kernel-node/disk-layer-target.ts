@@ -1,4 +1,4 @@
-import { chmod, link, lstat, mkdir, open, readdir, readlink, rm, symlink } from 'node:fs/promises';
+import { chmod, link, lstat, lutimes, mkdir, open, readdir, readlink, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LayerTarget, NodeKind } from '../engine/layers/layer-ops.ts';
 
@@ -43,5 +43,8 @@ export function diskLayerTarget(root: string): LayerTarget {
     },
     symlink: (p, target) => symlink(target, at(p)),
     link: (p, existing) => link(at(existing), at(p)),
+    // The layer's own times (the epoch for ours), as Docker keeps them: `ls -l` and `stat` in a
+    // container show the same on both hosts. lutimes: a symlink's own time, never its target's.
+    setTime: (p, mtime) => lutimes(at(p), mtime, mtime),
   };
 }

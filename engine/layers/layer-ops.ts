@@ -11,11 +11,11 @@ import { cleanEntryPath, cleanHardlinkTarget, joinPath, parentPath, parseWhiteou
  * be a symlink, which `applyLayerOps` resolves inside the root against the current state.
  */
 export type LayerOp =
-  | { op: 'mkdir'; path: string; mode: number }
-  | { op: 'file'; path: string; mode: number; content: Uint8Array }
-  | { op: 'symlink'; path: string; target: string }
+  | { op: 'mkdir'; path: string; mode: number; mtime?: number }
+  | { op: 'file'; path: string; mode: number; content: Uint8Array; mtime?: number }
+  | { op: 'symlink'; path: string; target: string; mtime?: number }
   /** `target`: another path of the root (clean, relative), linked as it is when the op runs. */
-  | { op: 'hardlink'; path: string; target: string }
+  | { op: 'hardlink'; path: string; target: string; mtime?: number }
   /** Remove `path` as the lower layers have it (from the `.wh.<name>` entry). */
   | { op: 'whiteout'; path: string }
   /** Hide everything the lower layers have under directory `path` (from `.wh..wh..opq`). */
@@ -42,16 +42,17 @@ export function toOp(entry: TarEntry): LayerOp {
   if (wh.kind === 'opaque') return { op: 'opaque', path: wh.dir };
   if (wh.kind === 'meta') return { op: 'skip', path, reason: 'aufs whiteout metadata' };
   if (path === '' && entry.type !== 'dir') throw invalidLayer(`the root cannot be a ${entry.type}`);
+  const time = entry.mtime === undefined || !Number.isFinite(entry.mtime) ? {} : { mtime: entry.mtime };
   switch (entry.type) {
     case 'dir':
-      return { op: 'mkdir', path, mode: (entry.mode ?? 0o755) & 0o7777 };
+      return { op: 'mkdir', path, mode: (entry.mode ?? 0o755) & 0o7777, ...time };
     case 'file':
-      return { op: 'file', path, mode: (entry.mode ?? 0o644) & 0o7777, content: entry.content };
+      return { op: 'file', path, mode: (entry.mode ?? 0o644) & 0o7777, content: entry.content, ...time };
     case 'symlink':
       if (entry.target === '' || entry.target.includes('\0')) throw invalidLayer(`symlink "${path}" has an invalid target`);
-      return { op: 'symlink', path, target: entry.target };
+      return { op: 'symlink', path, target: entry.target, ...time };
     case 'hardlink':
-      return { op: 'hardlink', path, target: cleanHardlinkTarget(entry.target, path) };
+      return { op: 'hardlink', path, target: cleanHardlinkTarget(entry.target, path), ...time };
   }
 }
 
@@ -77,6 +78,11 @@ export interface LayerTarget {
   symlink(path: string, target: string): MaybePromise<void>;
   /** Make `path` (absent) another name for the file or symlink at `existing`. */
   link(path: string, existing: string): MaybePromise<void>;
+  /**
+   * Set the modification (and access) time of the node at this path, a symlink itself and not
+   * its target, in seconds. Optional: a target without times (the browser's) leaves it out.
+   */
+  setTime?(path: string, mtime: number): MaybePromise<void>;
 }
 
 export interface ApplyHooks {
@@ -91,7 +97,10 @@ export interface ApplyHooks {
  *   contents, anything else replacing a directory removes it;
  * - parents are resolved through symlinks inside the root and created (0755) where missing;
  * - whiteouts and opaque markers act on the lower layers only: what this same layer wrote, before
- *   or after the marker, stays (so opaque `a/` listed after `a/b/foo` keeps `a/b/foo`).
+ *   or after the marker, stays (so opaque `a/` listed after `a/b/foo` keeps `a/b/foo`);
+ * - entries keep their tar mtime (when the target has times): set once everything is in place,
+ *   as adding to a directory would change its time, and only on nodes still there (a path whose
+ *   node was removed or replaced later is forgotten, so no time is set through a new symlink).
  * Not atomic by itself: callers apply to a copy (FileTree) or a staging directory, then swap.
  */
 export async function applyLayerOps(target: LayerTarget, ops: AsyncIterable<LayerOp> | Iterable<LayerOp>, hooks: ApplyHooks = {}): Promise<SkippedEntry[]> {
@@ -101,6 +110,7 @@ export async function applyLayerOps(target: LayerTarget, ops: AsyncIterable<Laye
   const readlink = async (p: string) => ((await target.lstat(p)) === 'symlink' ? target.readlink(p) : undefined);
   const resolve = (p: string) => resolveInRoot(p, false, readlink);
 
+  const times = new Map<string, number>();
   const markWritten = (p: string) => {
     written.add(p);
     for (let d = parentPath(p); d !== ''; d = parentPath(d)) holdsWritten.add(d);
@@ -108,6 +118,10 @@ export async function applyLayerOps(target: LayerTarget, ops: AsyncIterable<Laye
   const remove = async (p: string) => {
     await hooks.beforeRemove?.(p);
     await target.remove(p);
+    // Only what this layer wrote has a time to forget (lower nodes never do): no scan otherwise.
+    if (written.has(p) || holdsWritten.has(p)) {
+      for (const t of times.keys()) if (t === p || t.startsWith(p === '' ? '' : `${p}/`)) times.delete(t);
+    }
   };
   const ensureParents = async (p: string) => {
     let dir = '';
@@ -177,6 +191,11 @@ export async function applyLayerOps(target: LayerTarget, ops: AsyncIterable<Laye
       }
     }
     markWritten(real);
+    if (op.mtime !== undefined && target.setTime) {
+      times.delete(real); // re-inserted last: the last entry for a path wins, as for its content
+      times.set(real, op.mtime);
+    }
   }
+  if (target.setTime) for (const [p, mtime] of times) await target.setTime(p, mtime);
   return skipped;
 }

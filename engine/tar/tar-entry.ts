@@ -2,14 +2,15 @@
  * One member of a layer tar, as the writer takes it and the reader yields it.
  * `path` is relative to the layer root (`a/b`, no leading `/` or `./`, no trailing `/`) when
  * written; the reader yields names as found in the archive - `engine/layers/path-rules.ts` is what
- * turns them into safe paths.
+ * turns them into safe paths. `mtime` (seconds) is the time the reader found in the header; the
+ * writer ignores it and writes LAYER_EPOCH, so the same files always give the same layer.
  */
 export type TarEntry =
-  | { type: 'file'; path: string; mode?: number; content: Uint8Array }
-  | { type: 'dir'; path: string; mode?: number }
-  | { type: 'symlink'; path: string; target: string; mode?: number }
+  | { type: 'file'; path: string; mode?: number; content: Uint8Array; mtime?: number }
+  | { type: 'dir'; path: string; mode?: number; mtime?: number }
+  | { type: 'symlink'; path: string; target: string; mode?: number; mtime?: number }
   /** `target` is another member's path in the same archive. */
-  | { type: 'hardlink'; path: string; target: string; mode?: number }
+  | { type: 'hardlink'; path: string; target: string; mode?: number; mtime?: number }
   /** Only from the reader: device nodes, FIFOs, sockets and unknown kinds, noted but never applied. */
   | { type: 'skipped'; path: string; reason: string };
 

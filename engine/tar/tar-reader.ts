@@ -42,6 +42,7 @@ interface Overrides {
   path?: string;
   linkpath?: string;
   size?: number;
+  mtime?: number;
 }
 
 /**
@@ -93,9 +94,11 @@ export async function* readTar(source: AsyncIterable<Uint8Array> | Iterable<Uint
 
     const path = pending.path ?? ustarName(h);
     const linkpath = pending.linkpath ?? cString(h.subarray(157, 257));
+    const mtime = pending.mtime ?? headerTime(h, at);
     pending = {};
     checkPath(path, b);
     const mode = parseNumber(h, 100, 8, at, 'mode') & 0o7777;
+    const time = mtime === undefined ? {} : { mtime };
 
     switch (typeflag) {
       case '0':
@@ -103,20 +106,20 @@ export async function* readTar(source: AsyncIterable<Uint8Array> | Iterable<Uint
       case '7': {
         const content = await readData(src, size);
         // Pre-POSIX archives mark directories only by a trailing slash.
-        if (typeflag === '\0' && path.endsWith('/')) yield { type: 'dir', path, mode };
-        else yield { type: 'file', path, mode, content };
+        if (typeflag === '\0' && path.endsWith('/')) yield { type: 'dir', path, mode, ...time };
+        else yield { type: 'file', path, mode, content, ...time };
         break;
       }
       case '5':
         await readData(src, size);
-        yield { type: 'dir', path, mode };
+        yield { type: 'dir', path, mode, ...time };
         break;
       case '1':
       case '2':
         await readData(src, size);
         checkPath(linkpath, b, 'link target');
         if (linkpath === '') throw corrupt(`link "${path}" has an empty target`, at);
-        yield { type: typeflag === '1' ? 'hardlink' : 'symlink', path, target: linkpath, mode };
+        yield { type: typeflag === '1' ? 'hardlink' : 'symlink', path, target: linkpath, mode, ...time };
         break;
       default:
         await readData(src, size);
@@ -187,6 +190,18 @@ function parseNumber(h: Uint8Array, offset: number, width: number, at: number, f
   return parseInt(text, 8);
 }
 
+/**
+ * The header's modification time in seconds. Only kept, never required: a field no reader could
+ * parse leaves the time unknown rather than failing a layer the other fields make valid.
+ */
+function headerTime(h: Uint8Array, at: number): number | undefined {
+  try {
+    return parseNumber(h, 136, 12, at, 'mtime');
+  } catch {
+    return undefined;
+  }
+}
+
 function cString(bytes: Uint8Array): string {
   const end = bytes.indexOf(0);
   return decoder.decode(end >= 0 ? bytes.subarray(0, end) : bytes);
@@ -239,7 +254,7 @@ function parsePax(data: Uint8Array, at: number): Overrides {
     else if (key === 'size' && value) {
       if (!/^[0-9]{1,15}$/.test(value)) throw corrupt('malformed pax size', at);
       out.size = Number(value);
-    }
+    } else if (key === 'mtime' && /^-?[0-9]{1,15}(\.[0-9]{1,9})?$/.test(value)) out.mtime = Number(value);
     pos = end;
   }
   return out;

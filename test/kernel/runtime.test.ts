@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Digest } from '../../engine/ports.ts';
@@ -96,6 +96,11 @@ describe('runc runtime: a WASI program in a Linux container', () => {
     expect((await fx.run(key, ['/bin/probe', 'ls', '/etc'])).stdout).toBe('keep\n');
     expect((await fx.run(key, ['/bin/probe', 'ls', '/dir'])).stdout).toBe('new\n');
     expect((await fx.run(key, ['/bin/probe', 'cat', '/bin/through-link'])).stdout).toBe('landed in /bin\n');
+    // Files keep the layer's time (our layers carry the epoch), not the time of unpacking.
+    const [base, top] = await fx.snaps.unpacker.dirs(layers);
+    expect(lstatSync(join(base, 'etc/keep')).mtimeMs).toBe(0);
+    expect(lstatSync(join(base, 'bin/p')).mtimeMs).toBe(0);
+    expect(lstatSync(join(top, 'dir/new')).mtimeMs).toBe(0);
   });
 
   it('the guest sees exactly the image root file system, not the runtime', async () => {

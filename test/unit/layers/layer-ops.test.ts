@@ -37,6 +37,7 @@ class FakeDisk implements LayerTarget {
   async link(p: string, existing: string) {
     this.nodes.set(p, { ...this.nodes.get(existing)! });
   }
+  setTime?: (p: string, mtime: number) => Promise<void>;
   listing(): string[] {
     return [...this.nodes].filter(([k]) => k !== '').map(([k, n]) => `${k} ${n.kind}${n.data !== undefined ? ':' + n.data : ''}${n.target ? ' -> ' + n.target : ''}`).sort();
   }
@@ -81,5 +82,33 @@ describe('layerOps + applyLayerOps: one rule set for the in-memory tree and the 
     const ops = [];
     for await (const op of layerOps([file('./a//b/'), file('/abs'), file('d/.wh.gone'), file('d/.wh..wh..opq'), file('.wh..wh.plnk')])) ops.push(op);
     expect(ops.map((o) => `${o.op} ${o.path}`)).toEqual(['file a/b', 'file abs', 'whiteout d/gone', 'opaque d', 'skip .wh..wh.plnk']);
+  });
+
+  it('entries keep their tar mtime, set after every write (directories last touched by their children) on nodes still there', async () => {
+    const set: string[] = [];
+    const disk = new FakeDisk();
+    disk.setTime = async (p: string, mtime: number) => {
+      // Every path given still holds the node it was written as: never reached through a later symlink.
+      expect(disk.nodes.has(p)).toBe(true);
+      // Only once the whole layer is written: a later write into a directory would change its time.
+      expect(disk.nodes.has('untimed')).toBe(true);
+      set.push(`${p}@${mtime}`);
+    };
+    const t = (e: TarEntry, mtime: number): TarEntry => ({ ...e, mtime }) as TarEntry;
+    await applyLayerOps(
+      disk,
+      layerOps([
+        t({ type: 'dir', path: 'etc' }, 0),
+        t(file('etc/passwd', 'root'), 0),
+        t({ type: 'dir', path: 'gone' }, 7),
+        t(file('gone/secret', 's'), 7),
+        // Replaced by a symlink out of the root: its old children's times must not be set through it.
+        t({ type: 'symlink', path: 'gone', target: '/' }, 9),
+        t(file('twice', '1'), 1),
+        t(file('twice', '2'), 2),
+        file('untimed'),
+      ]),
+    );
+    expect(set.sort()).toEqual(['etc/passwd@0', 'etc@0', 'gone@9', 'twice@2']);
   });
 });

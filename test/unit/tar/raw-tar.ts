@@ -8,6 +8,8 @@ export interface RawHeader {
   mode?: number;
   linkname?: string;
   prefix?: string;
+  /** Seconds since the epoch (0 when not given). */
+  mtime?: number;
   /** Break the checksum on purpose. */
   badChecksum?: boolean;
 }
@@ -23,7 +25,7 @@ export function rawHeader(f: RawHeader): Uint8Array {
   field(h, 108, 8, 0);
   field(h, 116, 8, 0);
   field(h, 124, 12, f.size ?? 0);
-  field(h, 136, 12, 0);
+  field(h, 136, 12, f.mtime ?? 0);
   h[156] = (f.typeflag ?? '0').charCodeAt(0);
   h.set(enc.encode(f.linkname ?? '').subarray(0, 100), 157);
   h.set(enc.encode('ustar\x0000'), 257);

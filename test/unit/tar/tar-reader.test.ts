@@ -41,9 +41,32 @@ describe('tar reader: formats', () => {
     );
     const entries = await read(tar);
     expect(entries).toEqual([
-      { type: 'file', path: 'some/prefix/name.txt', mode: 0o644, content: enc.encode('hello') },
-      { type: 'symlink', path: longName, target: 'far/away', mode: 0o644 },
-      { type: 'file', path: 'g/'.repeat(150), mode: 0o644, content: enc.encode('gnu') },
+      { type: 'file', path: 'some/prefix/name.txt', mode: 0o644, content: enc.encode('hello'), mtime: 0 },
+      { type: 'symlink', path: longName, target: 'far/away', mode: 0o644, mtime: 0 },
+      { type: 'file', path: 'g/'.repeat(150), mode: 0o644, content: enc.encode('gnu'), mtime: 0 },
+    ]);
+  });
+
+  it('keeps each entry\'s modification time: the header\'s, or a pax mtime over it; an unreadable one is left out', async () => {
+    const garbled = rawHeader({ name: 'garbled', mtime: 1 });
+    garbled.set(new TextEncoder().encode('not octal!!'), 136);
+    garbled.fill(0x20, 148, 156);
+    garbled.set(new TextEncoder().encode(garbled.reduce((a, b) => a + b, 0).toString(8).padStart(6, '0') + '\0'), 148);
+    const tar = concat(
+      rawFile('old', 'x', { mtime: 1700000000 }),
+      rawHeader({ name: 'dir/', typeflag: '5', mtime: 86400 }),
+      rawHeader({ name: 'PaxHeader', typeflag: 'x', size: paxData({ mtime: '1700000123.25' }).length }),
+      rawData(paxData({ mtime: '1700000123.25' })),
+      rawHeader({ name: 'link', typeflag: '2', linkname: 'old', mtime: 5 }),
+      garbled,
+      END,
+    );
+    const entries = await read(tar);
+    expect(entries.map((e) => [e.path, 'mtime' in e ? e.mtime : 'none'])).toEqual([
+      ['old', 1700000000],
+      ['dir/', 86400],
+      ['link', 1700000123.25],
+      ['garbled', 'none'],
     ]);
   });
 
