@@ -354,8 +354,10 @@ export interface Engine {
   events(listener: (event: EngineEvent) => void): Promise<() => void>;
 
   // images
-  pull(reference: string, options?: { onProgress?: ProgressListener }): Promise<ImageInspect>;
-  push(reference: string, options?: { onProgress?: ProgressListener }): Promise<{ Digest: Digest; Size: number }>;
+  /** `allTags`: every tag the registry lists for the repository (the reference has no tag then). */
+  pull(reference: string, options?: { onProgress?: ProgressListener; allTags?: boolean }): Promise<ImageInspect>;
+  /** `allTags`: every local tag of the repository (the reference has no tag then). */
+  push(reference: string, options?: { onProgress?: ProgressListener; allTags?: boolean }): Promise<{ Digest: Digest; Size: number }>;
   build(options: BuildOptions): Promise<BuildResult>;
   listImages(options?: { all?: boolean }): Promise<ImageSummary[]>;
   inspectImage(reference: string): Promise<ImageInspect>;

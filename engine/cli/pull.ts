@@ -4,7 +4,7 @@
  * fully qualified reference as the last line. A failure inside the stream prints its own message;
  * a failure before it reads as the daemon's answer.
  */
-import { parseReference, qualifiedName } from '../oci/reference.ts';
+import { namesTagOrDigest, parseReference, qualifiedName } from '../oci/reference.ts';
 import { EXIT_INTERRUPTED, interrupted } from './attach.ts';
 import { StatusError, type CommandContext, type CommandSpec } from './command.ts';
 import { progressDisplay } from './progress.ts';
@@ -51,10 +51,13 @@ export const pull: CommandSpec = {
       throw new StatusError(1, (e as Error).message);
     }
     const quiet = flags.bool('quiet');
-    if (!quiet && !name.includes('@') && !/:[^/]*$/.test(name)) cx.out('Using default tag: latest\n');
-    const outcome = await withProgress(cx, quiet, (onProgress) => cx.engine.pull(name, { onProgress }));
+    const allTags = flags.bool('all-tags');
+    if (allTags && namesTagOrDigest(name)) throw new StatusError(1, "tag can't be used with --all-tags/-a");
+    if (!quiet && !allTags && !namesTagOrDigest(name)) cx.out('Using default tag: latest\n');
+    const outcome = await withProgress(cx, quiet, (onProgress) => cx.engine.pull(name, { onProgress, allTags }));
     if (outcome === 'interrupted') return EXIT_INTERRUPTED;
-    cx.out(qualifiedName(ref) + '\n');
+    // docker prints the repository alone after pulling all of its tags.
+    cx.out(qualifiedName(allTags ? { ...ref, tag: undefined } : ref) + '\n');
     return 0;
   },
 };
@@ -72,8 +75,10 @@ export const push: CommandSpec = {
   async run(cx, flags, args) {
     const name = args[0];
     const quiet = flags.bool('quiet');
-    if (!quiet && !name.includes('@') && !/:[^/]*$/.test(name)) cx.out('Using default tag: latest\n');
-    const outcome = await withProgress(cx, quiet, (onProgress) => cx.engine.push(name, { onProgress }));
+    const allTags = flags.bool('all-tags');
+    if (allTags && namesTagOrDigest(name)) throw new StatusError(1, "tag can't be used with --all-tags/-a");
+    if (!quiet && !allTags && !namesTagOrDigest(name)) cx.out('Using default tag: latest\n');
+    const outcome = await withProgress(cx, quiet, (onProgress) => cx.engine.push(name, { onProgress, allTags }));
     if (outcome === 'interrupted') return EXIT_INTERRUPTED;
     if (quiet) cx.out(name + '\n');
     return 0;

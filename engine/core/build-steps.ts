@@ -47,7 +47,7 @@ export async function baseImage(core: Core, name: string, out: ProgressListener)
   } catch (e) {
     if (!(e instanceof EngineError) || e.code !== 'not-found') throw e;
   }
-  return (await pull(core, name, out)).Id as Digest;
+  return (await pull(core, name, { onProgress: out })).Id as Digest;
 }
 export interface StepContext {
   context: Context;

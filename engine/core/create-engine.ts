@@ -39,8 +39,8 @@ export function createEngine(ports: HostPorts, options: EngineOptions = {}): Eng
     prune: (o) => prune(core, runner, o),
     events: async (listener) => core.events.subscribe(listener),
 
-    pull: (reference, o) => pull(core, reference, o?.onProgress),
-    push: (reference, o) => push(core, reference, o?.onProgress),
+    pull: (reference, o) => pull(core, reference, o),
+    push: (reference, o) => push(core, reference, o),
     build: (o) => build(core, o),
     listImages: () => listImages(core),
     inspectImage: (reference) => inspectImage(core, reference),

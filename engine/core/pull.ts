@@ -1,7 +1,7 @@
 import type { ImageInspect, ProgressListener } from '../engine.ts';
 import { EngineError } from '../errors.ts';
 import { WASI_PLATFORM, type Descriptor, type ImageManifest } from '../oci/types.ts';
-import { familiarRepository } from '../oci/reference.ts';
+import { DEFAULT_TAG, familiarRepository, namesTagOrDigest } from '../oci/reference.ts';
 import type { Digest, FetchedManifest } from '../ports.ts';
 import type { Core } from './context.ts';
 import { checkDiffIdCount, parseConfig, parseImageDocument } from '../oci/validate.ts';
@@ -15,9 +15,43 @@ import type { ImageRecord } from './records.ts';
 /**
  * `docker pull`: resolve the reference, fetch manifest (an index picks wasi/wasm), config and
  * layers, verify all of it, store layers uncompressed under their diff_ids, and only then record
- * the image and its tag in one batch. Progress lines are Docker's.
+ * the image and its tag in one batch. Progress lines are Docker's. With `allTags` (`pull -a`, or
+ * the API's empty `tag`), every tag the registry lists for the repository, in its order.
  */
-export async function pull(core: Core, name: string, onProgress: ProgressListener = () => {}): Promise<ImageInspect> {
+export async function pull(core: Core, name: string, options: { onProgress?: ProgressListener; allTags?: boolean } = {}): Promise<ImageInspect> {
+  const onProgress = options.onProgress ?? (() => {});
+  if (!options.allTags) {
+    const one = await pullOne(core, name, onProgress);
+    const shown = one.tag ?? one.repoDigest;
+    onProgress({ status: one.changed ? `Status: Downloaded newer image for ${shown}` : `Status: Image is up to date for ${shown}` });
+    return one.image;
+  }
+  if (namesTagOrDigest(name)) throw new EngineError('invalid-argument', "tag can't be used with --all-tags/-a");
+  const remote = remoteFor(core, name);
+  const tags = await core.ports.registry.listTags(remote.registry, remote.repository);
+  if (tags.length === 0) throw new EngineError('not-found', `manifest unknown: no tags in repository ${remote.repository}`);
+  const repo = familiarRepository(remote.ref);
+  let changed = false;
+  let last: ImageInspect | undefined;
+  let latest: ImageInspect | undefined;
+  for (const tag of tags) {
+    const one = await pullOne(core, `${repo}:${tag}`, onProgress);
+    changed ||= one.changed;
+    last = one.image;
+    if (tag === DEFAULT_TAG) latest = one.image;
+  }
+  onProgress({ status: changed ? `Status: Downloaded newer image for ${repo}` : `Status: Image is up to date for ${repo}` });
+  return latest ?? last!;
+}
+
+interface PulledOne {
+  image: ImageInspect;
+  changed: boolean;
+  tag: string | undefined;
+  repoDigest: string;
+}
+
+async function pullOne(core: Core, name: string, onProgress: ProgressListener): Promise<PulledOne> {
   const remote = remoteFor(core, name);
   const { registry } = core.ports;
   onProgress({ status: `Pulling from ${remote.repository}`, id: remote.ref.digest ?? remote.ref.tag ?? 'latest' });
@@ -71,10 +105,8 @@ export async function pull(core: Core, name: string, onProgress: ProgressListene
       return downloaded || !known || (tag !== undefined && before !== imageId);
     });
     onProgress({ status: `Digest: ${top.digest}` });
-    const shown = tag ?? repoDigest;
-    onProgress({ status: changed ? `Status: Downloaded newer image for ${shown}` : `Status: Image is up to date for ${shown}` });
     core.events.emit('image', 'pull', tag ?? repoDigest, { name: tag ?? repoDigest });
-    return inspectImage(core, imageId);
+    return { image: await inspectImage(core, imageId), changed, tag, repoDigest };
   });
 }
 

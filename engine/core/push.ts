@@ -1,22 +1,39 @@
 import type { ProgressListener } from '../engine.ts';
 import { EngineError } from '../errors.ts';
-import { familiarRepository } from '../oci/reference.ts';
+import { DEFAULT_TAG, familiarRepository, namesTagOrDigest, parseReference } from '../oci/reference.ts';
 import type { Digest } from '../ports.ts';
 import type { Core } from './context.ts';
 import { truncateId } from './ids.ts';
 import { imageManifest } from './image-manifest.ts';
-import { resolveImage, tagKey } from './image-store.ts';
+import { allTags, resolveImage, tagKey } from './image-store.ts';
 import type { ImageRecord } from './records.ts';
-import { remoteFor } from './remote.ts';
+import { remoteFor, type Remote } from './remote.ts';
 
-/** `docker push NAME[:TAG]`: blobs the registry lacks, then the manifest under the tag; Docker's progress lines. */
-export async function push(core: Core, name: string, onProgress: ProgressListener = () => {}): Promise<{ Digest: Digest; Size: number }> {
+/**
+ * `docker push NAME[:TAG]`: blobs the registry lacks, then the manifest under the tag; Docker's
+ * progress lines. With `allTags` (`push -a`, or the API's empty `tag`), every local tag of the
+ * repository, sorted; the result is the last one's.
+ */
+export async function push(core: Core, name: string, options: { onProgress?: ProgressListener; allTags?: boolean } = {}): Promise<{ Digest: Digest; Size: number }> {
+  const onProgress = options.onProgress ?? (() => {});
   const remote = remoteFor(core, name);
   if (remote.ref.digest) throw new EngineError('invalid-argument', 'cannot push a digest reference');
-  const { record } = await resolveImage(core, tagKey(remote.ref));
-  const { registry } = core.ports;
+  if (options.allTags && namesTagOrDigest(name)) throw new EngineError('invalid-argument', "tag can't be used with --all-tags/-a");
+  const repo = familiarRepository(remote.ref);
+  const tags = options.allTags
+    ? (await allTags(core)).map(([key]) => parseReference(key)).filter((r) => familiarRepository(r) === repo).map((r) => r.tag!).sort()
+    : [remote.ref.tag ?? DEFAULT_TAG];
+  if (tags.length === 0) throw new EngineError('not-found', `An image does not exist locally with the tag: ${repo}`);
   const qualified = (remote.ref.domain ? remote.ref.domain + '/' : 'docker.io/') + remote.repository;
   onProgress({ status: `The push refers to repository [${qualified}]` });
+  let result: { Digest: Digest; Size: number } | undefined;
+  for (const tag of tags) result = await pushTag(core, remoteFor(core, `${repo}:${tag}`), onProgress);
+  return result!;
+}
+
+async function pushTag(core: Core, remote: Remote, onProgress: ProgressListener): Promise<{ Digest: Digest; Size: number }> {
+  const { record } = await resolveImage(core, tagKey(remote.ref));
+  const { registry } = core.ports;
   const manifest = await imageManifest(core, record);
   const layers = [...manifest.layers].reverse(); // Docker lists the top layer first
   for (const l of layers) onProgress({ status: 'Preparing', progressDetail: {}, id: truncateId(l.digest) });

@@ -41,7 +41,7 @@ import type {
   WaitResult,
 } from '../engine.ts';
 import { EngineError } from '../errors.ts';
-import { familiarName, parseReference } from '../oci/reference.ts';
+import { DEFAULT_TAG, familiarName, familiarRepository, namesTagOrDigest, parseReference } from '../oci/reference.ts';
 import type { Digest, LogEntry } from '../ports.ts';
 import { writeTar } from '../tar/tar-writer.ts';
 import { errorCodeForStatus } from './error-status.ts';
@@ -110,6 +110,20 @@ function repoAndTag(target: string): { repo: string; tag?: string } {
   const colon = target.lastIndexOf(':');
   if (colon > slash) return { repo: target.slice(0, colon), tag: target.slice(colon + 1) };
   return { repo: target };
+}
+
+/**
+ * A pull/push reference as the docker CLI sends it: the repository, and its tag (or digest) apart -
+ * `latest` when it names none, nothing at all when every tag is meant.
+ */
+function splitTag(reference: string, allTags: boolean | undefined): { repository: string; tag?: string } {
+  const ref = parseReference(reference);
+  const repository = familiarRepository(ref);
+  if (allTags) {
+    if (namesTagOrDigest(reference)) throw new EngineError('invalid-argument', "tag can't be used with --all-tags/-a");
+    return { repository };
+  }
+  return { repository, tag: ref.digest ?? ref.tag ?? DEFAULT_TAG };
 }
 
 export class DockerApiEngine implements Engine {
@@ -345,15 +359,27 @@ export class DockerApiEngine implements Engine {
 
   // ---------- images ----------
 
-  async pull(reference: string, options: { onProgress?: ProgressListener } = {}): Promise<ImageInspect> {
-    const response = await this.#call('POST', '/images/create', { query: { fromImage: reference } });
+  async pull(reference: string, options: { onProgress?: ProgressListener; allTags?: boolean } = {}): Promise<ImageInspect> {
+    // As the docker CLI asks: the repository and its tag apart; no tag at all means every tag.
+    const { repository, tag } = splitTag(reference, options.allTags);
+    const response = await this.#call('POST', '/images/create', { query: { fromImage: repository, ...(tag ? { tag } : {}) } });
     await this.#progress(response, (e) => options.onProgress?.(e));
-    return this.inspectImage(reference);
+    return this.inspectImage(options.allTags ? `${repository}:${DEFAULT_TAG}` : reference).catch((e: unknown) => {
+      if (options.allTags && e instanceof EngineError && e.code === 'not-found') return this.#anyImageOf(repository);
+      throw e;
+    });
   }
 
-  async push(reference: string, options: { onProgress?: ProgressListener } = {}): Promise<{ Digest: Digest; Size: number }> {
+  async #anyImageOf(repository: string): Promise<ImageInspect> {
+    const image = (await this.listImages()).find((i) => i.RepoTags.some((t) => t.startsWith(repository + ':')));
+    if (!image) throw new EngineError('not-found', `No such image: ${repository}`);
+    return this.inspectImage(image.Id);
+  }
+
+  async push(reference: string, options: { onProgress?: ProgressListener; allTags?: boolean } = {}): Promise<{ Digest: Digest; Size: number }> {
+    const { repository, tag } = splitTag(reference, options.allTags);
     // docker sends registry credentials here; the built-in registries need none.
-    const response = await this.#call('POST', `/images/${seg(reference)}/push`, { headers: { 'X-Registry-Auth': 'e30=' } });
+    const response = await this.#call('POST', `/images/${seg(repository)}/push`, { query: tag ? { tag } : {}, headers: { 'X-Registry-Auth': 'e30=' } });
     let result: { Digest: Digest; Size: number } | undefined;
     await this.#progress(response, (e) => {
       if (e.aux?.Digest) result = { Digest: e.aux.Digest as Digest, Size: e.aux.Size ?? 0 };

@@ -1,6 +1,7 @@
 /** Image endpoints: pull, push, build, list, inspect, history, tag, remove, save, load, layers. */
 import type { ImageSummary } from '../engine.ts';
 import { EngineError } from '../errors.ts';
+import { namesTagOrDigest } from '../oci/reference.ts';
 import { buildContext, MAX_CONTEXT_BYTES } from './build-context.ts';
 import { boolParam, filtersParam, stringMapParam } from './query.ts';
 import { ProgressStream } from './replies.ts';
@@ -15,15 +16,21 @@ export function pullReference(fromImage: string, tag: string | null): string {
   return tag.startsWith('sha256:') ? `${fromImage}@${tag}` : `${fromImage}:${tag}`;
 }
 
+/** Docker's rule for pull and push: no tag in the name nor in `tag` means every tag of the repository. */
+function meansAllTags(name: string, tag: string | null): boolean {
+  return !tag && !namesTagOrDigest(name);
+}
+
 /** `POST /images/create?fromImage=&tag=` -> progress lines. `fromSrc` (import) is not supported. */
 export async function pull({ engine, reply, request }: RouteContext): Promise<void> {
   const q = request.query;
   if (q.get('fromSrc')) throw new EngineError('invalid-argument', 'docker import is not supported by this engine');
   const fromImage = q.get('fromImage');
   if (!fromImage) throw new EngineError('invalid-argument', 'fromImage is required');
+  const allTags = meansAllTags(fromImage, q.get('tag'));
   const progress = new ProgressStream(reply);
   try {
-    await engine.pull(pullReference(fromImage, q.get('tag')), { onProgress: progress.send });
+    await engine.pull(pullReference(fromImage, q.get('tag')), { onProgress: progress.send, allTags });
   } catch (e) {
     return progress.fail(e);
   }
@@ -32,9 +39,10 @@ export async function pull({ engine, reply, request }: RouteContext): Promise<vo
 
 /** `POST /images/{name}/push?tag=` -> progress lines ending with the aux {Tag, Digest, Size}. */
 export async function push({ engine, reply, request, params }: RouteContext): Promise<void> {
+  const allTags = meansAllTags(params[0], request.query.get('tag'));
   const progress = new ProgressStream(reply);
   try {
-    await engine.push(pullReference(params[0], request.query.get('tag')), { onProgress: progress.send });
+    await engine.push(pullReference(params[0], request.query.get('tag')), { onProgress: progress.send, allTags });
   } catch (e) {
     return progress.fail(e);
   }

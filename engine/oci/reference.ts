@@ -107,6 +107,11 @@ export function parseReference(input: string): Reference {
   return ref;
 }
 
+/** Whether a name spells out a tag or digest itself (`box:1`, `box@sha256:...`), not just `latest` by default. */
+export function namesTagOrDigest(input: string): boolean {
+  return input.includes('@') || input.lastIndexOf(':') > input.lastIndexOf('/');
+}
+
 function isHost(host: string): boolean {
   return IPV6_HOST.test(host) || host.split('.').every((c) => DOMAIN_COMPONENT.test(c));
 }

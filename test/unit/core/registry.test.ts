@@ -122,6 +122,35 @@ describe('push and pull through a registry', () => {
     expect((await run(b.engine, { Image: 'localhost:5000/team/box:v1', Cmd: ['echo', 'pulled'] })).stdout).toBe('pulled\n');
   });
 
+  it('push -a sends every local tag of the repository and pull -a brings every tag back', async () => {
+    const reg = new FakeRegistry();
+    const client = new DistributionClient({ fetch: reg.fetch });
+    const a = makeHost({ layout, registry: client });
+    hosts.push(a);
+    await a.engine.pull('box');
+    const made = await run(a.engine, { Image: 'box', Cmd: ['sh', '-c', 'echo two > /version'] });
+    await a.engine.commit(made.id, { repo: 'localhost:5000/team/app', tag: '2' });
+    await a.engine.tag('box', 'localhost:5000/team/app:1');
+    await a.engine.tag('box', 'localhost:5000/team/other:1');
+    const pushed: ProgressEvent[] = [];
+    await a.engine.push('localhost:5000/team/app', { allTags: true, onProgress: (e) => pushed.push(e) });
+    const pushLines = pushed.filter((e) => e.status).map((e) => e.status!);
+    expect(pushLines.filter((l) => l.startsWith('The push refers to'))).toEqual(['The push refers to repository [localhost:5000/team/app]']);
+    expect(pushLines.filter((l) => /^\d: digest: /.test(l)).map((l) => l[0])).toEqual(['1', '2']);
+    expect(reg.manifests.has('team/other@1')).toBe(false);
+    expect((await rejection(a.engine.push('localhost:5000/team/app:1', { allTags: true }))).message).toBe("tag can't be used with --all-tags/-a");
+
+    const b = makeHost({ registry: client });
+    hosts.push(b);
+    const pulled: ProgressEvent[] = [];
+    await b.engine.pull('localhost:5000/team/app', { allTags: true, onProgress: (e) => pulled.push(e) });
+    const tags = (await b.engine.listImages()).flatMap((i) => i.RepoTags).sort();
+    expect(tags).toEqual(['localhost:5000/team/app:1', 'localhost:5000/team/app:2']);
+    expect(pulled.filter((e) => e.status?.startsWith('Status:')).map((e) => e.status)).toEqual(['Status: Downloaded newer image for localhost:5000/team/app']);
+    expect((await run(b.engine, { Image: 'localhost:5000/team/app:2', Cmd: ['cat', '/version'] })).stdout).toBe('two\n');
+    expect((await rejection(b.engine.pull('localhost:5000/team/app:1', { allTags: true }))).message).toBe("tag can't be used with --all-tags/-a");
+  });
+
   it('refuses to push to the built-in registry', async () => {
     const a = makeHost({ layout });
     hosts.push(a);

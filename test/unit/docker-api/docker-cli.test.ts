@@ -72,6 +72,20 @@ describe('the docker CLI against the API', { timeout: 60_000 }, () => {
     expect(gone.stderr).toContain('No such object: cli/copy:v2');
   });
 
+  it('pull -a brings every tag the registry has; a tag with -a is refused', async () => {
+    const all = await docker(['pull', '-a', 'box']);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout).not.toContain('Using default tag');
+    expect(all.stdout).toContain('1.0: Pulling from library/box');
+    expect(all.stdout).toContain('latest: Pulling from library/box');
+    expect(all.stdout.trim().split('\n').at(-1)).toBe('docker.io/library/box');
+    const tags = await docker(['images', 'box', '--format', '{{.Tag}}']);
+    expect(tags.stdout.trim().split('\n').sort()).toEqual(['1.0', 'latest']);
+    const refused = await docker(['pull', '-a', 'box:1.0']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("tag can't be used with --all-tags/-a");
+  });
+
   it('run --rm, run with an exit status, ps -a, logs, rm', async () => {
     const hello = await docker(['run', '--rm', 'box', 'echo', 'hello from box']);
     expect(hello).toMatchObject({ code: 0, stdout: 'hello from box\n' });
