@@ -1,6 +1,8 @@
 import type { Mount } from '../engine/ports.ts';
 import { overlayOptions, type OverlayDirs } from './mounts.ts';
+import type { FileBind } from './runtime-files.ts';
 import type { RuntimeRoot } from './runtime-root.ts';
+import { seccompProfile } from './seccomp-profile.ts';
 
 /** Memory Node itself needs next to the guest (measured RSS of the runner is ~45 MiB; headroom for GC). */
 export const RUNTIME_MEMORY_OVERHEAD = 96 * 1024 * 1024;
@@ -13,6 +15,8 @@ export interface BundleOptions {
   hostname: string;
   /** Named volumes as host directories. */
   volumes: Array<Mount & { source: string }>;
+  /** The runtime files (/etc/hostname, /etc/hosts), mounted after the volumes as Docker orders them (a volume at /etc gets them too). */
+  files?: FileBind[];
   memoryBytes?: number;
   /** Under /sys/fs/cgroup/<controller>/. */
   cgroupsPath: string;
@@ -41,7 +45,8 @@ export function processSpec(args: string[]): object {
  * config.json of a container (OCI runtime spec 1.0): the runtime root read-only, the image's
  * overlay at /rootfs, pid/mount/uts/ipc/net namespaces (the net namespace holds only a loopback
  * device, left down: WASI preview1 has no sockets), cgroup limits, no capabilities,
- * no-new-privileges, Docker's masked and read-only /proc paths.
+ * no-new-privileges, Docker's masked and read-only /proc paths, a seccomp allowlist
+ * (seccomp-profile.ts).
  */
 export function bundleConfig(o: BundleOptions): object {
   const guest = o.runtime.guestRoot;
@@ -51,6 +56,7 @@ export function bundleConfig(o: BundleOptions): object {
     ...o.runtime.binds.map((b) => ({ destination: b.destination, type: 'bind', source: b.source, options: ['rbind', 'ro', 'nosuid', 'nodev'] })),
     { destination: guest, type: 'overlay', source: 'overlay', options: [...overlayOptions(o.overlay).split(','), 'nodev', 'nosuid'] },
     ...o.volumes.map((v) => ({ destination: `${guest}${v.target}`, type: 'bind', source: v.source, options: ['rbind', v.readOnly ? 'ro' : 'rw', 'nosuid', 'nodev', 'noexec'] })),
+    ...(o.files ?? []).map((f) => ({ destination: `${guest}${f.target}`, type: 'bind', source: f.source, options: ['rbind', 'rw', 'nosuid', 'nodev', 'noexec'] })),
   ];
   const memory = o.memoryBytes ? { limit: o.memoryBytes + RUNTIME_MEMORY_OVERHEAD, swap: o.memoryBytes + RUNTIME_MEMORY_OVERHEAD } : undefined;
   return {
@@ -71,6 +77,7 @@ export function bundleConfig(o: BundleOptions): object {
       maskedPaths: MASKED_PATHS,
       readonlyPaths: READONLY_PATHS,
       rootfsPropagation: 'private',
+      seccomp: seccompProfile(),
     },
   };
 }

@@ -8,6 +8,7 @@ import type { DataRoot } from './data-root.ts';
 import { LayerUnpacker } from './layer-unpacker.ts';
 import { mountOverlay, unmount, type OverlayDirs } from './mounts.ts';
 import { opaqueDirs } from './opaque-dirs.ts';
+import { ensureInitLayer } from './runtime-files.ts';
 
 const KEY = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
 
@@ -40,7 +41,11 @@ export class OverlaySnapshotter implements Snapshotter {
     await writeFile(join(dir, 'layers.json'), JSON.stringify(layers));
   }
 
-  /** The overlay of a prepared snapshot, for the runtime's bundle. */
+  /**
+   * The overlay of a prepared snapshot, for the runtime's bundle: the image's layers, then the
+   * container's init layer (the runtime files' mount points, kernel-node/runtime-files.ts), then
+   * its writable upper directory.
+   */
   async overlay(key: string): Promise<Required<OverlayDirs>> {
     const dir = this.#dir(key);
     let layers: Digest[];
@@ -50,20 +55,13 @@ export class OverlaySnapshotter implements Snapshotter {
       throw new EngineError('not-found', `no such snapshot: ${key}`);
     }
     const lower = await this.unpacker.dirs(layers);
-    // overlayfs needs a lower directory even for an image without layers.
-    if (lower.length === 0) lower.push(await this.#empty());
+    lower.push(await ensureInitLayer(dir, lower));
     return { lower, upper: join(dir, 'upper'), work: join(dir, 'work') };
-  }
-
-  async #empty(): Promise<string> {
-    const empty = join(this.data.layers, 'empty');
-    await mkdir(empty, { recursive: true, mode: 0o755 });
-    return empty;
   }
 
   async changes(key: string): Promise<SnapshotChange[]> {
     const { lower, upper } = await this.overlay(key);
-    // The lower layers merged, read-only: what the image itself has at each path.
+    // The lower layers merged, read-only: what the image (and the init layer) has at each path.
     let view = lower[0];
     let mounted = '';
     if (lower.length > 1) {

@@ -8,6 +8,7 @@ import type { DataRoot } from './data-root.ts';
 import { bundleConfig, processSpec } from './oci-spec.ts';
 import type { OverlaySnapshotter } from './overlay-snapshotter.ts';
 import type { RuntimeRoot } from './runtime-root.ts';
+import { checkBindTargets, writeRuntimeFiles } from './runtime-files.ts';
 
 /** Exit status of the runner when SIGINT interrupted the guest (wasi-runner.ts). */
 const INTERRUPTED = 130;
@@ -83,11 +84,14 @@ export class RuncRuntime implements Runtime {
       void proc.exited.then(() => tracked.execs.delete(proc));
     } else {
       const overlay = await this.o.snapshots.overlay(snapshotKey);
+      const files = await writeRuntimeFiles(this.o.data.container(snapshotKey), spec);
+      await checkBindTargets(overlay.upper, files);
       const config = bundleConfig({
         runtime: this.o.runtime,
         overlay,
         hostname: spec.hostname,
         volumes: spec.mounts.map((m) => ({ ...m, source: this.o.volumePath(m.volume) })),
+        files,
         memoryBytes: spec.memoryBytes,
         cgroupsPath: `/${CGROUP_PARENT}/${id}`,
         args: runnerArgs,

@@ -6,6 +6,7 @@ import type { Digest } from '../../engine/ports.ts';
 import { cleanupHost, leftoverCgroups } from '../../kernel-node/host-cleanup.ts';
 import { mountsUnder } from '../../kernel-node/mounts.ts';
 import { runcId } from '../../kernel-node/runc-runtime.ts';
+import { hostsFile } from '../../engine/core/runtime-files.ts';
 import { runtimeFixture, type RuntimeFixture } from './harness.ts';
 
 const enc = new TextEncoder();
@@ -93,7 +94,8 @@ describe('runc runtime: a WASI program in a Linux container', () => {
 
   it('applies the layers with the engine rules on disk: whiteouts, opaque dirs, writes through lower symlinks', async () => {
     const key = await prepared('layers');
-    expect((await fx.run(key, ['/bin/probe', 'ls', '/etc'])).stdout).toBe('keep\n');
+    // hostname and hosts: the runtime's files over the init layer's mount points.
+    expect((await fx.run(key, ['/bin/probe', 'ls', '/etc'])).stdout.split('\n').filter(Boolean).sort()).toEqual(['hostname', 'hosts', 'keep']);
     expect((await fx.run(key, ['/bin/probe', 'ls', '/dir'])).stdout).toBe('new\n');
     expect((await fx.run(key, ['/bin/probe', 'cat', '/bin/through-link'])).stdout).toBe('landed in /bin\n');
     // Files keep the layer's time (our layers carry the epoch), not the time of unpacking.
@@ -128,6 +130,18 @@ describe('runc runtime: a WASI program in a Linux container', () => {
     const changes = await fx.snaps.changes(key);
     expect(changes.map((c) => `${c.kind} ${c.path}`)).toEqual(['C /dir', 'D /dir/new', 'C /etc', 'D /etc/keep', 'A /etc/new', 'A /made']);
     expect(changes.find((c) => c.path === '/etc/new')?.node).toEqual({ type: 'file', mode: expect.any(Number), content: enc.encode('n') });
+  });
+
+  it('/etc/hostname and /etc/hosts are the container\'s own, bind-mounted: never in its changes', async () => {
+    const key = await prepared('etcfiles');
+    expect((await fx.run(key, ['/bin/probe', 'cat', '/etc/hostname'], { hostname: 'named' })).stdout).toBe('named\n');
+    expect((await fx.run(key, ['/bin/probe', 'cat', '/etc/hosts'])).stdout).toBe(hostsFile());
+    // A write by the guest lands in the container's own file, not in its writable layer.
+    expect((await fx.run(key, ['/bin/probe', 'write', '/etc/hostname', 'changed'])).exit.exitCode).toBe(0);
+    expect(readFileSync(join(fx.data.container(key), 'hostname'), 'utf8')).toBe('changed');
+    expect(await fx.snaps.changes(key)).toEqual([]);
+    // The mount points cannot be removed from inside.
+    expect((await fx.run(key, ['/bin/probe', 'rm', '/etc/hosts'])).exit.exitCode).toBe(1);
   });
 
   it('a directory copied up for a new file is not opaque; one deleted and made again is', async () => {

@@ -11,6 +11,7 @@
  *   process ignores them (docker stop then kills it after the grace period).
  */
 import { EngineError } from '../../engine/errors.ts';
+import { isRuntimeFile, RUNTIME_FILES_DIR, runtimeFiles } from '../../engine/core/runtime-files.ts';
 import type { Mount, ProcessExit, ProcessIO, ProcessSpec, Runtime, RunningProcess } from '../../engine/ports.ts';
 import { resolveGuestPath, spawnEnvRecord } from '../../engine/wasi/spawn-abi.ts';
 import { findProgram } from '../../engine/wasi/program-path.ts';
@@ -44,16 +45,9 @@ export interface ContainerRoots {
   record(key: string, delta: RootDelta, mounts: Mount[]): Promise<void>;
 }
 
-/** Files the runtime provides per container, as Docker bind-mounts them: never part of its layer. */
-const RUNTIME_FILES = new Set(['/etc/hostname', '/etc/hosts']);
 const LIVE_REQUEST_TIMEOUT_MS = 2000;
 const KILL_SNAPSHOT_TIMEOUT_MS = 100;
 const encoder = new TextEncoder();
-
-/** /etc/hosts as Docker writes it for a container with no network (--network none). */
-function hostsFile(): string {
-  return '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n';
-}
 
 interface Live {
   worker: Worker;
@@ -67,7 +61,7 @@ interface Live {
 }
 
 function withoutRuntimeFiles(delta: RootDelta): RootDelta {
-  return { written: delta.written.filter(([p]) => !RUNTIME_FILES.has(p)), removed: delta.removed.filter((p) => !RUNTIME_FILES.has(p)) };
+  return { written: delta.written.filter(([p]) => !isRuntimeFile(p)), removed: delta.removed.filter((p) => !isRuntimeFile(p)) };
 }
 
 function exitNow(exit: ProcessExit): RunningProcess {
@@ -97,12 +91,9 @@ export class WasiRuntime implements Runtime {
 
     const { entries, programKey } = await this.roots.root(key, spec.mounts);
     const byPath = new Map(entries);
-    if (!byPath.has('/etc')) entries.push(['/etc', { type: 'dir', mode: 0o755 }]);
-    const extra: RootEntries = [
-      ['/etc/hostname', { type: 'file', mode: 0o644, content: encoder.encode(`${spec.hostname}\n`) }],
-      ['/etc/hosts', { type: 'file', mode: 0o644, content: encoder.encode(hostsFile()) }],
-    ];
-    const root = [...entries.filter(([p]) => !RUNTIME_FILES.has(p)), ...extra];
+    if (!byPath.has(RUNTIME_FILES_DIR)) entries.push([RUNTIME_FILES_DIR, { type: 'dir', mode: 0o755 }]);
+    const extra: RootEntries = runtimeFiles(spec).map((f) => [f.path, { type: 'file', mode: f.mode, content: f.content }]);
+    const root = [...entries.filter(([p]) => !extra.some(([e]) => e === p)), ...extra];
 
     const path = findProgram(spec.args[0] ?? '', env, spec.cwd, (p) => resolveNode(byPath, p)?.type === 'file');
     if (!path) return exitNow({ exitCode: 127, oomKilled: false, error: `exec: "${spec.args[0] ?? ''}": executable file not found in $PATH` });
