@@ -1,12 +1,12 @@
 /**
  * `docker ps` / `docker container ls`: docker's table (CONTAINER ID, IMAGE, COMMAND, CREATED,
  * STATUS, PORTS, NAMES), IDs and commands truncated unless --no-trunc, `-q`, `-n`/`-l`,
- * `-f status=|name=|id=|ancestor=`, and `--format`.
+ * `-f status=|name=|id=|ancestor=`, `-s` (SIZE: the writable layer, and the virtual total), and `--format`.
  */
 import type { ContainerSummary } from '../engine.ts';
 import { StatusError, type CommandSpec } from './command.ts';
 import { renderList, type ListFormat } from './format.ts';
-import { ellipsis, goTimeString, timeAgo, truncateId } from './units.ts';
+import { ellipsis, goTimeString, humanSizeWithPrecision, timeAgo, truncateId } from './units.ts';
 
 const FORMAT_USAGE =
   "Format output using a custom template:\n'table':            Print output in table format with column headers (default)\n'table TEMPLATE':   Print output in table format using the given Go template\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates";
@@ -37,7 +37,19 @@ function goQuote(s: string): string {
   return JSON.stringify(s).replace(/[\u007f-\u009f]/g, (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'));
 }
 
-export function containerRow(c: ContainerSummary, trunc: boolean, now: number): Record<string, unknown> {
+/** The writable layer's size and, when known, the whole file system's, as `docker ps -s` shows them. */
+export interface ContainerSize {
+  SizeRw: number;
+  SizeRootFs: number;
+}
+
+function sizeText(size: ContainerSize | undefined): string {
+  if (!size) return '';
+  const rw = humanSizeWithPrecision(size.SizeRw, 3);
+  return size.SizeRootFs ? `${rw} (virtual ${humanSizeWithPrecision(size.SizeRootFs, 3)})` : rw;
+}
+
+export function containerRow(c: ContainerSummary, trunc: boolean, now: number, size?: ContainerSize): Record<string, unknown> {
   const names = c.Names.map((n) => n.replace(/^\//, ''));
   return {
     ID: trunc ? truncateId(c.Id) : c.Id,
@@ -48,7 +60,7 @@ export function containerRow(c: ContainerSummary, trunc: boolean, now: number): 
     Ports: '',
     State: c.State,
     Status: c.Status,
-    Size: '',
+    Size: sizeText(size),
     Names: trunc ? (names.find((n) => !n.includes('/')) ?? '') : names.join(','),
     Labels: Object.keys(c.Labels ?? {})
       .map((k) => `${k}=${c.Labels[k]}`)
@@ -117,8 +129,12 @@ export const ps: CommandSpec = {
     if (last > 0) list = [...list].sort((a, b) => b.Created - a.Created).slice(0, last);
     const trunc = !flags.bool('no-trunc');
     const now = cx.now();
-    const rows = list.map((c) => containerRow(c, trunc, now));
-    const format = flags.string('format');
+    let format = flags.string('format');
+    // As docker: -s adds the SIZE column; a template that shows .Size asks for sizes by itself.
+    const withSize = flags.bool('size') || (format?.includes('.Size') ?? false);
+    if (flags.bool('size') && !format) format = PS_FORMAT.table + '\t{{.Size}}';
+    const sizes = withSize ? new Map((await cx.engine.diskUsage()).Containers.map((c) => [c.Id, c])) : undefined;
+    const rows = list.map((c) => containerRow(c, trunc, now, sizes?.get(c.Id)));
     if (flags.bool('quiet') && format !== 'json') {
       cx.out(rows.map((r) => r.ID + '\n').join(''));
       return 0;

@@ -43,6 +43,11 @@ describe('docker CLI on the real engine', () => {
     expect(header).toMatch(/^CONTAINER ID   IMAGE     COMMAND +CREATED +STATUS +PORTS     NAMES$/);
     // The engine's Command is the arguments joined by spaces, an argument with a space in single quotes, as Docker's daemon makes it.
     expect(row).toMatch(/^[0-9a-f]{12}   box       "sh -c 'echo hi > \/g…"   .+ago +Exited \(0\) .+web$/);
+    // -s: the writable layer (the 3-byte /greeting) and the whole file system (the image too).
+    const sized = (await docker(h.engine, 'docker ps -a -s')).stdout.split('\n');
+    expect(sized[0]).toMatch(/ NAMES +SIZE$/);
+    expect(sized[1]).toMatch(/ web +3B \(virtual \d+(\.\d+)?kB\)$/);
+    expect((await docker(h.engine, "docker ps -a --format '{{.Names}} {{.Size}}'")).stdout).toMatch(/^web 3B \(virtual .+kB\)\n$/);
     expect((await docker(h.engine, "docker inspect -f '{{.State.ExitCode}} {{.Name}}' web")).stdout).toBe('0 /web\n');
     expect((await docker(h.engine, 'docker logs web')).stdout).toBe('done\n');
     expect((await docker(h.engine, 'docker diff web')).stdout).toContain('A /greeting\n');
