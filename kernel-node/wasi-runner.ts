@@ -13,11 +13,13 @@
  * that terminates the running script, so the service delivers SIGINT for both TERM and INT and
  * reports 128+signal itself; SIGKILL needs no help.
  */
-import { closeSync, lstatSync, openSync, readFileSync, readlinkSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readFileSync, writeSync } from 'node:fs';
 import vm from 'node:vm';
 import { WASI } from 'node:wasi';
 import { resolveInRootSync } from '../engine/layers/path-rules.ts';
 import { programCandidates } from '../engine/wasi/program-path.ts';
+import { wrapGuestLinks } from '../engine/wasi/guest-links.ts';
+import { diskLinks } from './root-links.ts';
 import {
   SPAWN_IMPORT_MODULE,
   SPAWN_IMPORT_NAME,
@@ -81,13 +83,8 @@ function fail(code: 126 | 127, error: string): never {
 
 /** A guest path resolved as if `root` were `/` (the engine's rule), as a host path under root. */
 function hostPath(root: string, guestPath: string): string {
-  const rel = resolveInRootSync(guestPath, true, (p) => {
-    try {
-      return lstatSync(`${root}/${p}`).isSymbolicLink() ? readlinkSync(`${root}/${p}`) : undefined;
-    } catch {
-      return undefined;
-    }
-  });
+  const links = diskLinks(root);
+  const rel = resolveInRootSync(guestPath, true, (p) => links.readlink(`/${p}`));
   return rel === '' ? root : `${root}/${rel}`;
 }
 
@@ -259,7 +256,11 @@ function instantiate(spec: RunnerSpec, module: WebAssembly.Module, args: string[
       for (const fd of opened) closeSync(fd);
     }
   };
-  const imports = { wasi_snapshot_preview1: wasi.wasiImport, [SPAWN_IMPORT_MODULE]: { [SPAWN_IMPORT_NAME]: spawn } } as WebAssembly.Imports;
+  // node:wasi follows only a path's last link itself and lets the OS follow the others - out of
+  // /rootfs for a link to `/`: every path is resolved inside the root first (guest-links.ts).
+  const preview1 = { ...wasi.wasiImport } as Record<string, (...a: never[]) => unknown>;
+  wrapGuestLinks(preview1, () => ref.memory!, diskLinks(spec.root));
+  const imports = { wasi_snapshot_preview1: preview1, [SPAWN_IMPORT_MODULE]: { [SPAWN_IMPORT_NAME]: spawn } } as WebAssembly.Imports;
   const missing = WebAssembly.Module.imports(module).filter((i) => !(i.module in imports) || !(i.name in (imports[i.module] as object)));
   if (missing.length > 0) throw new Error(`needs imports this runtime lacks: ${missing.map((i) => `${i.module}.${i.name}`).join(', ')}`);
   const instance = new WebAssembly.Instance(module, imports);

@@ -7,7 +7,7 @@
  */
 import { init, WASI } from '@wasmer/wasi';
 import { controlViews, REQUEST, REQUEST_LEN, type ControlViews } from './control-block.ts';
-import { loadRoot, programPath, readDelta, type LoadedRoot } from './memfs-root.ts';
+import { kindAt, loadRoot, readDelta, type LoadedRoot } from './memfs-root.ts';
 import { ProgramCache } from './program-cache.ts';
 import { findProgram } from '../../engine/wasi/program-path.ts';
 import type { FromProcess, ProcessRequest, ToProcess } from './process-protocol.ts';
@@ -52,18 +52,10 @@ function takeRequest(control: ControlViews): ProcessRequest | undefined {
   return JSON.parse(text) as ProcessRequest;
 }
 
-function isFile(anchor: WASI, path: string): boolean {
-  try {
-    return (anchor.fs.metadata(path) as { filetype: { file: boolean } }).filetype.file;
-  } catch {
-    return false;
-  }
-}
-
 function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
   const control = controlViews(message.control);
   const anchor = new WASI({ args: [], env: {} });
-  const root: LoadedRoot = loadRoot(anchor.fs, message.root);
+  const root: LoadedRoot = loadRoot(anchor, message.root);
   const programs = new ProgramCache(message.launch.memoryBytes);
   let serving = false;
 
@@ -95,25 +87,26 @@ function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
   }
 
   function runExecProcess(request: Extract<ProcessRequest, { kind: 'exec' }>): RunResult {
-    const path = findProgram(request.args[0], request.env, request.cwd, (p) => isFile(anchor, p));
+    const found = findProgram(request.args[0], request.env, request.cwd, (p) => kindAt(anchor, root, p) === 'file');
+    const path = found && root.links.resolve(found);
     if (!path) return { exitCode: 127, oomKilled: false, error: `exec: "${request.args[0]}": executable file not found in $PATH` };
     let module: WebAssembly.Module | null;
     try {
-      module = programs.load(anchor.fs, programPath(anchor.fs, root, path));
+      module = programs.load(anchor.fs, path);
     } catch (e) {
       return { exitCode: 126, oomKilled: false, error: `exec: "${request.args[0]}": cannot run: ${(e as Error).message}` };
     }
     if (!module) return { exitCode: 137, oomKilled: true };
     // An exec gets /dev/null as stdin: the control block's ring belongs to the main process.
     return runProcess(
-      { module, args: request.args, env: request.env, cwd: request.cwd, fs: anchor.fs, control, stdin: { kind: 'empty' }, memoryBytes: message.launch.memoryBytes },
+      { module, args: request.args, env: request.env, cwd: request.cwd, fs: anchor.fs, links: root.links, control, stdin: { kind: 'empty' }, memoryBytes: message.launch.memoryBytes },
       host(request.id),
     );
   }
 
   const { launch } = message;
   const { trapped: _trapped, ...exit } = runProcess(
-    { module: launch.module, args: launch.args, env: launch.env, cwd: launch.cwd, fs: anchor.fs, control, stdin: message.interactive ? { kind: 'ring' } : { kind: 'empty' }, memoryBytes: launch.memoryBytes },
+    { module: launch.module, args: launch.args, env: launch.env, cwd: launch.cwd, fs: anchor.fs, links: root.links, control, stdin: message.interactive ? { kind: 'ring' } : { kind: 'empty' }, memoryBytes: launch.memoryBytes },
     host(),
   );
   let delta = null;

@@ -18,7 +18,7 @@ import {
   spawnSignaled,
   type SpawnStdio,
 } from '../../engine/wasi/spawn-abi.ts';
-import { programPath, readFile, writeFile, type LoadedRoot } from './memfs-root.ts';
+import { kindAt, readFile, writeFile, type LoadedRoot } from './memfs-root.ts';
 import type { ProgramCache } from './program-cache.ts';
 import { runProcess, type ProcessHost, type ProcessRun, type StdinSource } from './wasi-process.ts';
 
@@ -32,17 +32,11 @@ export interface SpawnContext {
   depth: number;
 }
 
-function exists(anchor: WASI, path: string): 'file' | 'dir' | undefined {
-  try {
-    const meta = anchor.fs.metadata(path) as { filetype: { file: boolean; dir: boolean } };
-    return meta.filetype.dir ? 'dir' : meta.filetype.file ? 'file' : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function appendFile(anchor: WASI, path: string, data: Uint8Array): void {
-  const old = exists(anchor, path) === 'file' ? readFile(anchor.fs, path) : new Uint8Array(0);
+/** Append to `path` (links followed; a dangling link's target is created, as open(O_CREAT) does). */
+function appendFile(anchor: WASI, root: LoadedRoot, link: string, data: Uint8Array): void {
+  const path = root.links.resolve(link);
+  if (path === undefined) return;
+  const old = kindAt(anchor, root, path) === 'file' ? readFile(anchor.fs, path) : new Uint8Array(0);
   const next = new Uint8Array(old.length + data.length);
   next.set(old);
   next.set(data, old.length);
@@ -59,10 +53,10 @@ export function spawnImports(ctx: SpawnContext, memory: () => WebAssembly.Memory
       return spawnFailed(SpawnError.Invalid);
     }
     if (ctx.depth >= SPAWN_MAX_DEPTH) return spawnFailed(SpawnError.Limit);
-    if (exists(ctx.anchor, request.path) !== 'file') return spawnFailed(SpawnError.NotFound);
+    if (kindAt(ctx.anchor, ctx.root, request.path) !== 'file') return spawnFailed(SpawnError.NotFound);
     let module: WebAssembly.Module | null;
     try {
-      const path = programPath(ctx.anchor.fs, ctx.root, request.path);
+      const path = ctx.root.links.resolve(request.path)!;
       if (!isWasmModule(readFile(ctx.anchor.fs, path))) return spawnFailed(SpawnError.NotExecutable);
       module = ctx.programs.load(ctx.anchor.fs, path);
     } catch {
@@ -72,15 +66,15 @@ export function spawnImports(ctx: SpawnContext, memory: () => WebAssembly.Memory
 
     const route = (io: SpawnStdio, inheritFd: 1 | 2): ((data: Uint8Array) => void) => {
       if (io.kind === 'inherit') return (data) => ctx.parent.write(inheritFd, data);
-      if (io.kind === 'file') return (data) => appendFile(ctx.anchor, io.path, data);
+      if (io.kind === 'file') return (data) => appendFile(ctx.anchor, ctx.root, io.path, data);
       return route(request.stdout, 1);
     };
     const toStdout = route(request.stdout, 1);
     const toStderr = route(request.stderr, 2);
     let stdin: StdinSource = ctx.parentRun.stdin;
     if (request.stdin.kind === 'file') {
-      if (exists(ctx.anchor, request.stdin.path) !== 'file') return spawnFailed(SpawnError.NotFound);
-      stdin = { kind: 'bytes', data: readFile(ctx.anchor.fs, request.stdin.path), at: 0 };
+      if (kindAt(ctx.anchor, ctx.root, request.stdin.path) !== 'file') return spawnFailed(SpawnError.NotFound);
+      stdin = { kind: 'bytes', data: readFile(ctx.anchor.fs, ctx.root.links.resolve(request.stdin.path)!), at: 0 };
     }
     const env = Object.entries(spawnEnvRecord(request)).map(([k, v]) => `${k}=${v}`);
     const childRun: ProcessRun = { ...ctx.parentRun, module, args: request.argv, env, cwd: request.cwd, fs: ctx.anchor.fs, stdin };

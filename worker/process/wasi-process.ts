@@ -3,6 +3,7 @@
  * @wasmer/wasi doing the WASI calls and this file taking over the ones a container needs live:
  * - fd_write to 1/2 streams out as written (wasmer buffers stdio until asked);
  * - fd_read of 0 blocks on the control block's stdin ring (Atomics.wait) for `-i`;
+ * - the path_* calls resolve symbolic links (engine/wasi/guest-links.ts over memfs-links.ts);
  * - poll_oneoff (sleep, select on stdin) waits on the doorbell, so a sleeping process still
  *   serves exec and snapshot requests and wakes for stdin;
  * - proc_exit ends the run with its status; a trap ends it with 134 (as SIGABRT would), or with
@@ -20,6 +21,7 @@ import {
   ringRead,
 } from './control-block.ts';
 import { OOM_EXPORT } from './memory-limit.ts';
+import { wrapGuestLinks, type GuestLinks } from '../../engine/wasi/guest-links.ts';
 import type { ProcessExit } from '../../engine/ports.ts';
 
 const ERRNO_SUCCESS = 0;
@@ -50,6 +52,8 @@ export interface ProcessRun {
   cwd: string;
   /** A fresh MemFS handle of the container's root (see memfs-root.ts). */
   fs: WASI['fs'];
+  /** The container's symbolic links (memfs-links.ts): every path call resolves through them. */
+  links: GuestLinks;
   control: ControlViews;
   /** Where fd 0 reads from: the control block's ring (`-i`), fixed bytes (a spawn's `< file`), or nothing (/dev/null). */
   stdin: StdinSource;
@@ -95,6 +99,7 @@ export function runProcess(run: ProcessRun, host: ProcessHost): RunResult {
   const memory = () => instance!.exports.memory as WebAssembly.Memory;
   const view = () => new DataView(memory().buffer);
   const pending = () => Atomics.load(run.control.words, REQUEST) === 1 && host.serve();
+  wrapGuestLinks(p, memory, run.links);
 
   const gather = (iovs: number, count: number): Uint8Array[] => {
     const dv = view();
