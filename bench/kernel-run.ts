@@ -3,48 +3,108 @@
  * API in-process (what the service does per request), next to bare `runc run` of a static native
  * hello-world measured in the same run. Median of N (default 20). Root + runc + gcc + docker CLI.
  *
+ * Then where the time goes, each step adding one thing to the one before (medians of N):
+ *   1. bare runc: runc's default spec, a static binary;
+ *   2. runc with our bundle (overlay root, runtime binds, masked paths, cgroups, seccomp), the same
+ *      static binary - what our container costs before any program of ours runs;
+ *   3. the same bundle running `node -e 0` - Node's own start;
+ *   4. the runtime port (RuncRuntime.start) running hello.wasm - the runner: load, module, WASI;
+ *   5. the Engine API - records, logs, snapshot prepare and removal around it.
+ *
  *   npx tsx bench/kernel-run.ts [N]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sha256 } from '../engine/oci/digest.ts';
+import { writeTar } from '../engine/tar/tar-writer.ts';
 import { openKernelHost } from '../kernel-node/kernel-host.ts';
+import { bundleConfig } from '../kernel-node/oci-spec.ts';
+import { OverlaySnapshotter } from '../kernel-node/overlay-snapshotter.ts';
+import { RUNNER_NODE_FLAGS, runcId } from '../kernel-node/runc-runtime.ts';
 import { startService } from '../test/kernel/service.ts';
 import { tempDir } from '../test/kernel/harness.ts';
+import { writeBuiltinLayouts } from '../test/kernel/layouts.ts';
 
 const N = Number(process.argv[2] ?? 20);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const dir = tempDir('dockyard-bench-');
+const repo = fileURLToPath(new URL('..', import.meta.url));
 
-// Baseline: bare runc, static native binary, same namespaces as runc's default spec.
+function timed(n: number, fn: (i: number) => void): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    fn(i);
+    out.push(performance.now() - t);
+  }
+  return out;
+}
+
+async function timedAsync(n: number, fn: (i: number) => Promise<void>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn(i);
+    out.push(performance.now() - t);
+  }
+  return out;
+}
+
+function runcRun(root: string, bundle: string, id: string): void {
+  const r = spawnSync('runc', ['--root', root, 'run', '--bundle', bundle, id], { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0) throw new Error(`runc run ${id}: ${r.status} ${r.stderr}`);
+}
+
+// 1. Baseline: bare runc, static native binary, same namespaces as runc's default spec.
 const bare = join(dir, 'bare');
 mkdirSync(join(bare, 'rootfs'), { recursive: true });
 writeFileSync(join(bare, 'h.c'), '#include <stdio.h>\nint main(void){puts("Hello from a static binary");return 0;}\n');
 execFileSync('gcc', ['-static', '-O2', '-o', join(bare, 'rootfs', 'hello'), join(bare, 'h.c')]);
 execFileSync('runc', ['spec'], { cwd: bare });
-const spec = JSON.parse(execFileSync('cat', [join(bare, 'config.json')]).toString());
+const spec = JSON.parse(readFileSync(join(bare, 'config.json'), 'utf8'));
 spec.process.args = ['/hello'];
 spec.process.terminal = false;
 writeFileSync(join(bare, 'config.json'), JSON.stringify(spec));
-const runcTimes: number[] = [];
-for (let i = 0; i < N; i++) {
-  const t = performance.now();
-  spawnSync('runc', ['--root', join(dir, 'runc-state'), 'run', '--bundle', bare, `bench-${i}`], { stdio: 'ignore' });
-  runcTimes.push(performance.now() - t);
-}
+const runcTimes = timed(N, (i) => runcRun(join(dir, 'runc-state'), bare, `bench-${i}`));
 
-const svc = await startService(join(dir, 'svc'));
-await svc.docker(['pull', 'hello-world']);
-const cliTimes: number[] = [];
-for (let i = 0; i < N; i++) {
-  const t = performance.now();
-  const r = await svc.docker(['run', '--rm', 'hello-world']);
-  cliTimes.push(performance.now() - t);
-  if (r.code !== 0) throw new Error(r.stderr);
-}
-await svc.stop();
-
+// 2-5 on one kernel host (the service's stores and runtime, in process).
+await writeBuiltinLayouts(join(dir, 'svc', 'layouts'));
 const host = await openKernelHost({ dataRoot: join(dir, 'api-root'), imagesDir: join(dir, 'svc', 'layouts') });
+const { runtime, data } = host;
+// The same directories as the host's own snapshotter (a second instance over the data root).
+const snaps = new OverlaySnapshotter(data, host.ports.blobs);
+const helloWasm = readFileSync(join(repo, 'images', 'hello-world', 'hello.wasm'));
+const tar = writeTar([
+  { type: 'file', path: 'native-hello', mode: 0o755, content: readFileSync(join(bare, 'rootfs', 'hello')) },
+  { type: 'file', path: 'hello', mode: 0o755, content: helloWasm },
+]);
+const layer = sha256(tar);
+await host.ports.blobs.put({ digest: layer, size: tar.length }, tar);
+await snaps.prepare('bench-steps', [layer]);
+const ourBundle = join(data.container('bench-steps'), 'bundle');
+mkdirSync(ourBundle, { recursive: true });
+const overlay = await snaps.overlay('bench-steps');
+const bundleFor = (args: string[]) =>
+  writeFileSync(join(ourBundle, 'config.json'), JSON.stringify(bundleConfig({ runtime: runtime.root, overlay, hostname: 'bench', volumes: [], cgroupsPath: `/dockyard/${runcId('bench-steps')}`, args })));
+
+// 2. Our bundle, a static binary.
+bundleFor(['/rootfs/native-hello']);
+const ourBundleTimes = timed(N, () => runcRun(data.runcState, ourBundle, runcId('bench-steps')));
+// 3. Our bundle, Node started and ended.
+bundleFor(['/usr/bin/node', ...RUNNER_NODE_FLAGS, '-e', '0']);
+const nodeTimes = timed(N, () => runcRun(data.runcState, ourBundle, runcId('bench-steps')));
+// 4. The runtime port running hello.wasm through the runner.
+const portTimes = await timedAsync(N, async () => {
+  let out = '';
+  const p = await runtime.start('bench-steps', { args: ['/hello'], env: ['PATH=/'], cwd: '/', hostname: 'bench', tty: false, openStdin: false, mounts: [] }, { stdout: (d) => (out += d.length), stderr: () => undefined });
+  const exit = await p.exited;
+  if (exit.exitCode !== 0 || !out) throw new Error(`hello.wasm through the runner: ${JSON.stringify(exit)}`);
+});
+await snaps.remove('bench-steps');
+
+// 5. The Engine API, in process.
 const engine = host.engine;
 await engine.pull('hello-world');
 const apiTimes: number[] = [];
@@ -61,11 +121,36 @@ for (let i = 0; i < N; i++) {
   firstOutput.push(first);
 }
 await host.close();
+
+// The docker CLI against the service (a separate process, as users run it).
+const svc = await startService(join(dir, 'svc'));
+await svc.docker(['pull', 'hello-world']);
+const cliTimes = await timedAsync(N, async () => {
+  const r = await svc.docker(['run', '--rm', 'hello-world']);
+  if (r.code !== 0) throw new Error(r.stderr);
+});
+await svc.stop();
 rmSync(dir, { recursive: true, force: true });
 
+const base = median(runcTimes);
 const f = (ms: number) => `${ms.toFixed(0)} ms`;
+const x = (ms: number) => `${(ms / base).toFixed(1)}x`;
 console.log(`\n| run hello-world (median of ${N}) | time | vs bare runc |\n|---|---|---|`);
-console.log(`| bare \`runc run\`, static native hello (baseline) | ${f(median(runcTimes))} | 1.0x |`);
-console.log(`| Engine API in-process: create+attach+start+wait(removed) | ${f(median(apiTimes))} | ${(median(apiTimes) / median(runcTimes)).toFixed(1)}x |`);
+console.log(`| bare \`runc run\`, static native hello (baseline) | ${f(base)} | 1.0x |`);
+console.log(`| Engine API in-process: create+attach+start+wait(removed) | ${f(median(apiTimes))} | ${x(median(apiTimes))} |`);
 console.log(`|   of which: time to first output | ${f(median(firstOutput))} | |`);
-console.log(`| \`docker run --rm hello-world\` (CLI over the unix socket) | ${f(median(cliTimes))} | ${(median(cliTimes) / median(runcTimes)).toFixed(1)}x |`);
+console.log(`| \`docker run --rm hello-world\` (CLI over the unix socket) | ${f(median(cliTimes))} | ${x(median(cliTimes))} |`);
+
+const steps: Array<[string, number]> = [
+  ['1. bare runc, static hello', base],
+  ['2. runc with our bundle (overlay, binds, cgroups, seccomp), static hello', median(ourBundleTimes)],
+  ['3. our bundle running Node (`node -e 0`)', median(nodeTimes)],
+  ['4. runtime port: the runner on hello.wasm', median(portTimes)],
+  ['5. Engine API: records, logs, snapshot around it', median(apiTimes)],
+];
+console.log(`\n| where the time goes (median of ${N}) | total | step adds |\n|---|---|---|`);
+let previous = 0;
+for (const [name, ms] of steps) {
+  console.log(`| ${name} | ${f(ms)} | ${previous ? `${ms - previous >= 0 ? '+' : ''}${f(ms - previous)}` : ''} |`);
+  previous = ms;
+}

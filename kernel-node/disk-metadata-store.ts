@@ -2,14 +2,17 @@ import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError } from '../engine/errors.ts';
 import type { Bucket, MetadataOp, MetadataStore } from '../engine/ports.ts';
-import { diskError, syncDir } from './disk-blob-store.ts';
+import { diskError } from './disk-blob-store.ts';
 
 type State = Record<string, Record<string, string>>;
 
 /**
  * All metadata in one JSON file, replaced atomically per batch: the new state is written to a
- * temporary file, fsynced, and renamed over the old one (then the directory fsynced). A crash
- * leaves either the old file or the new one. Batches are serialised; reads see the last
+ * temporary file, fsynced, and renamed over the old one. A crash leaves either the old file or
+ * the new one. The directory is not fsynced after the rename (as dockerd's atomic writes do not):
+ * a power loss may then keep the previous state, which is whole (tags to blobs since removed are
+ * dropped at start by repairMetadata); every container run writes several batches, and a second
+ * fsync each was a visible share of `docker run`. Batches are serialised; reads see the last
  * completed batch. Metadata is small (records, not blobs), so rewriting it whole is cheap.
  */
 export class DiskMetadataStore implements MetadataStore {
@@ -84,7 +87,6 @@ export class DiskMetadataStore implements MetadataStore {
         await fh.close();
       }
       await rename(tmp, join(this.dir, 'state.json'));
-      await syncDir(this.dir);
     } catch (e) {
       await rm(tmp, { force: true });
       throw diskError(e, 'writing metadata');

@@ -31,6 +31,9 @@ export function runcId(key: string): string {
 
 export const CGROUP_PARENT = 'dockyard';
 
+/** Node's flags for the runner (in front of its script): one V8 worker thread is enough for one guest. */
+export const RUNNER_NODE_FLAGS = ['--no-warnings', '--v8-pool-size=1'];
+
 /** A guest path for a mount target: absolute, no `.`/`..`/empty components (runc would resolve them in the runtime root). */
 function checkTarget(m: Mount): void {
   const parts = m.target.split('/').slice(1);
@@ -57,6 +60,11 @@ export class RuncRuntime implements Runtime {
     this.#runc = o.runc ?? 'runc';
   }
 
+  /** What every container's runtime root holds (for benchmarks that run runc on our bundle). */
+  get root(): RuntimeRoot {
+    return this.o.runtime;
+  }
+
   /** Keys of snapshots with a running container. */
   running(): string[] {
     return [...this.#running.keys()];
@@ -65,7 +73,7 @@ export class RuncRuntime implements Runtime {
   async start(snapshotKey: string, spec: ProcessSpec, io: ProcessIO): Promise<RunningProcess> {
     for (const m of spec.mounts) checkTarget(m);
     const runnerSpec = { args: spec.args, env: spec.env, cwd: spec.cwd || '/', root: this.o.runtime.guestRoot, ...(spec.memoryBytes ? { memoryBytes: spec.memoryBytes } : {}) };
-    const runnerArgs = ['/usr/bin/node', '--no-warnings', '--v8-pool-size=1', this.o.runtime.runner, JSON.stringify(runnerSpec)];
+    const runnerArgs = [this.o.runtime.node, ...RUNNER_NODE_FLAGS, this.o.runtime.runner, JSON.stringify(runnerSpec)];
     const id = runcId(snapshotKey);
     const bundle = join(this.o.data.container(snapshotKey), 'bundle');
     await mkdir(bundle, { recursive: true, mode: 0o700 });

@@ -44,7 +44,11 @@ export async function nodeLibraries(node: string): Promise<RuntimeBind[]> {
   return binds;
 }
 
-/** Bundle wasi-runner.ts (with the engine's path rules it imports) into one file Node runs as is. */
+/**
+ * Bundle wasi-runner.ts (with the engine's path rules it imports) into one file Node runs as is.
+ * CommonJS, not ESM: Node starts a CommonJS entry without its ESM loader's module graph work, and
+ * this start is paid by every container.
+ */
 export async function bundleRunner(outFile: string): Promise<void> {
   const here = dirname(fileURLToPath(import.meta.url));
   await build({
@@ -52,7 +56,7 @@ export async function bundleRunner(outFile: string): Promise<void> {
     outfile: outFile,
     bundle: true,
     platform: 'node',
-    format: 'esm',
+    format: 'cjs',
     target: 'node20',
     logLevel: 'error',
   });
@@ -64,7 +68,7 @@ export async function prepareRuntimeRoot(data: DataRoot): Promise<RuntimeRoot> {
   const runnerDir = join(data.runtime, 'runner');
   await rm(data.runtime, { recursive: true, force: true });
   await mkdir(runnerDir, { recursive: true, mode: 0o755 });
-  await bundleRunner(join(runnerDir, 'wasi-runner.mjs'));
+  await bundleRunner(join(runnerDir, 'wasi-runner.cjs'));
   const node = '/usr/bin/node';
   const binds: RuntimeBind[] = [{ source: await realpath(process.execPath), destination: node }, ...(await nodeLibraries(process.execPath)), { source: runnerDir, destination: RUNNER_DIR }];
   for (const dir of ['proc', 'dev', GUEST_ROOT.slice(1), RUNNER_DIR.slice(1)]) await mkdir(join(root, dir), { recursive: true, mode: 0o755 });
@@ -73,5 +77,5 @@ export async function prepareRuntimeRoot(data: DataRoot): Promise<RuntimeRoot> {
     await mkdir(join(root, dirname(b.destination)), { recursive: true, mode: 0o755 });
     await writeFile(join(root, b.destination), '', { mode: 0o444 });
   }
-  return { root, binds, node, runner: `${RUNNER_DIR}/wasi-runner.mjs`, guestRoot: GUEST_ROOT };
+  return { root, binds, node, runner: `${RUNNER_DIR}/wasi-runner.cjs`, guestRoot: GUEST_ROOT };
 }

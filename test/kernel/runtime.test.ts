@@ -109,7 +109,7 @@ describe('runc runtime: a WASI program in a Linux container', () => {
     const key = await prepared('rootview');
     const ls = (await fx.run(key, ['/bin/probe', 'ls', '/'])).stdout.split('\n').filter(Boolean).sort();
     expect(ls).toEqual(['bin', 'dir', 'etc', 'lib']);
-    expect((await fx.run(key, ['/bin/probe', 'cat', '/dockyard/wasi-runner.mjs'])).exit.exitCode).toBe(1);
+    expect((await fx.run(key, ['/bin/probe', 'cat', '/dockyard/wasi-runner.cjs'])).exit.exitCode).toBe(1);
     expect((await fx.run(key, ['/bin/probe', 'cat', '/../../usr/bin/node'])).exit.exitCode).toBe(1);
   });
 
