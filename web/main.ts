@@ -1,11 +1,11 @@
-import { mount } from 'svelte';
-import App from './App.svelte';
+/**
+ * The page's entry, kept tiny on purpose: it starts the browser engine (its Worker, IndexedDB and
+ * process pool) first, so the engine warms up on other threads while the UI's code (xterm.js,
+ * Svelte, the shell) is still arriving and being parsed. bench/page-load.ts measures the result.
+ */
 import './app/theme.css';
 import './app/components.css';
-import { Playground } from './app/playground.svelte.ts';
 import { localEngine } from './app/local-engine.ts';
-import { preloadViews } from './app/view-modules.ts';
 
-const playground = new Playground(localEngine);
-mount(App, { target: document.getElementById('app')!, props: { playground } });
-void playground.start().then(preloadViews);
+localEngine.preconnect();
+void import('./app/mount-page.ts').then(({ mountPage }) => mountPage(localEngine));

@@ -1,4 +1,3 @@
-import { DockerApiEngine } from '../../engine/docker-api/client.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { EngineSession } from '../app/engine-session.svelte.ts';
 import { describeError } from '../lib/errors.ts';
@@ -16,7 +15,7 @@ const RETRY_MAX_MS = 15_000;
 export interface KernelConnectionOptions {
   storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
   /** The Engine over a service address; default a DockerApiEngine (fetch + attach/ws). */
-  engineFor?: (address: KernelAddress) => Engine;
+  engineFor?: (address: KernelAddress) => Engine | Promise<Engine>;
 }
 
 /**
@@ -36,7 +35,7 @@ export class KernelConnection {
   session = $state.raw<EngineSession | null>(null);
 
   readonly #storage: KernelConnectionOptions['storage'];
-  readonly #engineFor: (address: KernelAddress) => Engine;
+  readonly #engineFor: (address: KernelAddress) => Engine | Promise<Engine>;
   #heartbeat: ReturnType<typeof setInterval> | null = null;
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
   #countdown: ReturnType<typeof setInterval> | null = null;
@@ -45,7 +44,10 @@ export class KernelConnection {
 
   constructor(options: KernelConnectionOptions = {}) {
     this.#storage = options.storage ?? (typeof localStorage === 'undefined' ? undefined : localStorage);
-    this.#engineFor = options.engineFor ?? ((a) => new DockerApiEngine({ baseUrl: a.url, token: a.token }));
+    // The API client loads with the first connection: most pages never connect to a service.
+    this.#engineFor =
+      options.engineFor ??
+      (async (a) => new (await import('../../engine/docker-api/client.ts')).DockerApiEngine({ baseUrl: a.url, token: a.token }));
   }
 
   /** The address remembered in this browser, if any. */

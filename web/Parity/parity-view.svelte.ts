@@ -1,6 +1,9 @@
 import type { CliIO } from '../../engine/cli/index.ts';
 import type { EngineSelection } from '../engine-select/engine-selection.svelte.ts';
-import { compareParity, parityArgv, runOnBoth, type ParityComparison, type ParityResult } from './parity-run.ts';
+import type { ParityComparison, ParityResult } from './parity-run.ts';
+
+// parity-run brings the whole docker CLI: it loads with the first comparison, not with the page.
+const loadParityRun = () => import('./parity-run.ts');
 
 export interface ParityEntry {
   id: number;
@@ -35,6 +38,7 @@ export class ParityState {
 
   async run(line = this.line): Promise<ParityEntry | null> {
     this.error = '';
+    const { compareParity, parityArgv, runOnBoth } = await loadParityRun();
     try {
       parityArgv(line);
     } catch (e) {

@@ -9,6 +9,7 @@ import { splitKeys, type Key } from './key-sequences.ts';
 import { LineEditor } from './line-editor.ts';
 import { StdinSource } from './stdin-source.ts';
 import { columnsOf } from './text-width.ts';
+import { whenIdle } from '../lib/idle.ts';
 
 /** The part of a terminal emulator a session writes to; xterm.js in the page, a fake in tests. */
 export interface Screen {
@@ -27,8 +28,7 @@ export interface TerminalContext {
 /** docker's command names for completion, from engine/cli once it has loaded. */
 let dockerVocabulary: { commands: string[]; groups: Record<string, string[]> } = { commands: [], groups: {} };
 // Loaded once the page is idle: the first paint and the first prompt do not wait for the CLI.
-const whenIdle = (run: () => void) => ('requestIdleCallback' in globalThis ? requestIdleCallback(run, { timeout: 2000 }) : setTimeout(run, 500));
-whenIdle(() =>
+whenIdle(() => {
   void loadCli().then((cli) => {
     if (cli) {
       dockerVocabulary = {
@@ -36,8 +36,8 @@ whenIdle(() =>
         groups: Object.fromEntries(Object.entries(cli.GROUPS).map(([name, g]) => [name, Object.keys(g.commands)])),
       };
     }
-  }),
-);
+  });
+}, 2000);
 
 const GREEN = '\x1b[1;32m';
 const BLUE = '\x1b[1;34m';

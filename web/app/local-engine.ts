@@ -7,11 +7,24 @@ import type { Engine } from '../../engine/engine.ts';
 // terminal paints before the engine's code has arrived.
 const hosts = import.meta.glob<{ connectLocalEngine(): Engine | Promise<Engine> }>('/worker/connect.ts');
 
-export const localEngine: EngineConnector = {
+async function start(): Promise<Engine> {
+  const load = hosts['/worker/connect.ts'];
+  if (!load) throw new Error('The browser engine is not part of this build.');
+  return (await load()).connectLocalEngine();
+}
+
+// Started by main.ts before the UI's code loads; the first connect() takes it over.
+let early: Promise<Engine> | null = null;
+
+export const localEngine: EngineConnector & { preconnect(): void } = {
   label: 'Browser engine',
-  async connect() {
-    const load = hosts['/worker/connect.ts'];
-    if (!load) throw new Error('The browser engine is not part of this build.');
-    return (await load()).connectLocalEngine();
+  preconnect() {
+    early ??= start();
+    early.catch(() => {}); // reported by connect(), not as an unhandled rejection
+  },
+  connect() {
+    const started = early ?? start();
+    early = null;
+    return started;
   },
 };

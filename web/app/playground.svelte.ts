@@ -6,7 +6,10 @@ import { Workspace } from '../Workspace/workspace.svelte.ts';
 import { resolvePath } from '../Workspace/workspace-paths.ts';
 import { CommandHistory } from '../Terminal/command-history.ts';
 import { TerminalTabs } from '../Terminal/terminal-tabs.svelte.ts';
-import { Tutorial } from '../Tutorial/tutorial.svelte.ts';
+import type { Tutorial } from '../Tutorial/tutorial.svelte.ts';
+import { readProgress } from '../Tutorial/progress-store.ts';
+import { TUTORIAL_MODULES } from './view-modules.ts';
+import { whenIdle } from '../lib/idle.ts';
 import { parseHash } from './routes.ts';
 import { EngineSelection } from '../engine-select/engine-selection.svelte.ts';
 import { ParityState } from '../Parity/parity-view.svelte.ts';
@@ -23,7 +26,13 @@ export class Playground {
   readonly workspace = new Workspace();
   readonly history = new CommandHistory();
   readonly terminals: TerminalTabs;
-  readonly tutorial: Tutorial;
+  /**
+   * The tutorial (lessons, markdown, checks) arrives after the terminal has painted: null until
+   * loaded. It loads at start when it was open (a newcomer's first visit) and on the first toggle.
+   */
+  tutorial = $state.raw<Tutorial | null>(null);
+  #tutorialOpenAtStart = readProgress(typeof localStorage === 'undefined' ? undefined : localStorage).open;
+  #tutorialLoading: Promise<Tutorial> | null = null;
   /** Which engine each terminal tab and the views use: the browser's or a kernel service's (issue 8). */
   readonly engines: EngineSelection;
   readonly parity: ParityState;
@@ -42,14 +51,36 @@ export class Playground {
       (id) => (this.engines.kindForTab(id) === 'kernel' ? 'kernel' : ''),
     );
     this.parity = new ParityState(this.engines, () => ({ buildContext: async (dir) => this.workspace.context(resolvePath('', dir)) }));
-    this.tutorial = new Tutorial({
-      engine: this.engine,
-      terminals: this.terminals,
-      navigate: (hash) => {
-        const route = parseHash(hash);
-        this.router.go(route.view, route.subject);
-      },
+  }
+
+  /** The tutorial column is shown (its panel may still be loading). */
+  get tutorialOpen(): boolean {
+    return this.tutorial?.open ?? this.#tutorialOpenAtStart;
+  }
+
+  loadTutorial(): Promise<Tutorial> {
+    this.#tutorialLoading ??= TUTORIAL_MODULES.state().then(({ Tutorial }) => {
+      this.tutorial = new Tutorial({
+        engine: this.engine,
+        terminals: this.terminals,
+        navigate: (hash) => {
+          const route = parseHash(hash);
+          this.router.go(route.view, route.subject);
+        },
+      });
+      return this.tutorial;
     });
+    return this.#tutorialLoading;
+  }
+
+  toggleTutorial(): void {
+    if (this.tutorial) this.tutorial.toggle();
+    else {
+      const openAtStart = this.#tutorialOpenAtStart;
+      void this.loadTutorial().then((tutorial) => {
+        if (tutorial.open === openAtStart) tutorial.toggle();
+      });
+    }
   }
 
   /** Load the workspace and connect the engine side by side; the terminal is usable at once. */
@@ -59,6 +90,8 @@ export class Playground {
     });
     // A `#connect=` link (printed by the kernel service) connects and leaves the address bar.
     this.engines.start();
+    // Open at start (a newcomer's first visit): it fills its column once the first prompt is up.
+    if (this.#tutorialOpenAtStart) whenIdle(() => void this.loadTutorial(), 1000);
     await Promise.all([this.workspace.load(), this.engine.connect()]);
   }
 

@@ -1,6 +1,10 @@
+import { whenIdle } from '../lib/idle.ts';
+
 /**
- * The views other than the workspace load when first opened, so the first paint carries only the
- * terminal and the workspace. Each import resolves once; later visits are instant.
+ * What the first screen does not need loads when first opened, so the first paint carries only the
+ * header, the terminal and the workspace: the views other than the workspace, the tutorial panel
+ * (lessons and markdown), the side-by-side view (which brings the whole docker CLI with it).
+ * Each import resolves once; later visits are instant.
  */
 function once<T>(load: () => Promise<T>): () => Promise<T> {
   let promise: Promise<T> | null = null;
@@ -12,11 +16,15 @@ export const VIEW_MODULES = {
   containers: once(() => import('../Containers/ContainersView.svelte')),
   volumes: once(() => import('../Volumes/VolumesView.svelte')),
   storage: once(() => import('../Storage/StorageView.svelte')),
+  parity: once(() => import('../Parity/ParityView.svelte')),
+};
+
+export const TUTORIAL_MODULES = {
+  panel: once(() => import('../Tutorial/TutorialPanel.svelte')),
+  state: once(() => import('../Tutorial/tutorial.svelte.ts')),
 };
 
 /** Fetch them all once the page is idle, so opening a view later does not wait for the network. */
-export function preloadViews(): void {
-  const run = () => Object.values(VIEW_MODULES).forEach((load) => void load());
-  if ('requestIdleCallback' in window) requestIdleCallback(run, { timeout: 3000 });
-  else setTimeout(run, 1500);
+export function preloadLazyParts(): void {
+  whenIdle(() => [...Object.values(VIEW_MODULES), ...Object.values(TUTORIAL_MODULES)].forEach((load) => void load()), 3000);
 }
