@@ -3,7 +3,7 @@
 
 #define A(n) int applet_##n(int, char **);
 A(basename) A(cat) A(clear) A(cp) A(date) A(dirname) A(echo) A(env) A(false) A(head)
-A(hostname) A(id) A(ln) A(mkdir) A(mv) A(printenv) A(printf) A(pwd) A(rm) A(rmdir)
+A(hostname) A(id) A(ln) A(mkdir) A(mv) A(printenv) A(printf) A(pwd) A(readlink) A(rm) A(rmdir)
 A(seq) A(sleep) A(tail) A(tee) A(touch) A(true) A(uname) A(wc) A(whoami) A(yes)
 A(ls) A(test) A(bracket) A(grep) A(sort) A(uniq) A(cut) A(tr) A(sed) A(find) A(du) A(stat) A(which) A(stress)
 #undef A
@@ -35,6 +35,7 @@ const struct applet box_applets[] = {
     {"printenv", applet_printenv, "[VARIABLE]...", "Print environment VARIABLEs, or all of them"},
     {"printf", applet_printf, "FORMAT [ARG]...", "Format and print ARG(s) according to FORMAT (%s %d %x %f %c %b ...)"},
     {"pwd", applet_pwd, "", "Print the full name of the current working directory"},
+    {"readlink", applet_readlink, "[-f] FILE...", "Print the target of each symbolic link FILE (nothing, status 1, for other files)\n\n\t-f\tFollow every link and print the full path"},
     {"rm", applet_rm, "[-rf] FILE...", "Remove (unlink) FILEs\n\n\t-f\tNever prompt, ignore missing files\n\t-r,-R\tRecurse into directories"},
     {"rmdir", applet_rmdir, "[-p] DIRECTORY...", "Remove empty DIRECTORIES\n\n\t-p\tAlso remove parent directories"},
     {"sed", applet_sed, "[-nEi] [-e SCRIPT]... [-f FILE] [SCRIPT] [FILE]...", "Stream editor: s/RE/REPLACEMENT/[gpNi], d, p, q, =, a, i, c, y\nwith addresses N, $, /RE/, A,B and !\n\n\t-n\tPrint only what p asks for\n\t-e SCRIPT\tAdd SCRIPT\n\t-i\tEdit files in place\n\t-E\tExtended regular expressions"},

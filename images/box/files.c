@@ -1,4 +1,4 @@
-/* File applets: mkdir, rm, rmdir, cp, mv, touch, ln. */
+/* File applets: mkdir, rm, rmdir, cp, mv, touch, ln, readlink. */
 #include "box.h"
 #include <dirent.h>
 #include <fcntl.h>
@@ -329,6 +329,78 @@ APPLET(ln)
             }
         }
         free(t);
+    }
+    return st;
+}
+
+/* `path` with every symbolic link followed and . and .. removed, as realpath(3) but done here: WASI
+ * libcs differ in whether they have one. Every component but the last must exist (GNU readlink -f). */
+static int canonical(const char *path, char *out, size_t outsz)
+{
+    char pending[8192], resolved[4096] = "";
+    int hops = 0;
+    if (path[0] == '/') snprintf(pending, sizeof pending, "%s", path);
+    else {
+        char cwd[4096];
+        if (!getcwd(cwd, sizeof cwd)) return -1;
+        snprintf(pending, sizeof pending, "%s/%s", cwd, path);
+    }
+    char *rest = pending;
+    while (*rest) {
+        while (*rest == '/') rest++;
+        if (!*rest) break;
+        char *end = strchr(rest, '/');
+        size_t len = end ? (size_t)(end - rest) : strlen(rest);
+        char part[4096];
+        snprintf(part, sizeof part, "%.*s", (int)len, rest);
+        rest += len;
+        if (strcmp(part, ".") == 0) continue;
+        if (strcmp(part, "..") == 0) {
+            char *slash = strrchr(resolved, '/');
+            if (slash) *slash = 0;
+            continue;
+        }
+        size_t at = strlen(resolved);
+        snprintf(resolved + at, sizeof resolved - at, "/%s", part);
+        char target[4096];
+        ssize_t n = readlink(resolved, target, sizeof target - 1);
+        if (n < 0) {
+            struct stat st;
+            if (lstat(resolved, &st) == 0 || (errno == ENOENT && !*rest)) continue;
+            return -1;
+        }
+        if (++hops > 40) { errno = ELOOP; return -1; }
+        target[n] = 0;
+        if (target[0] == '/') resolved[0] = 0;
+        else resolved[at] = 0;
+        char next[8192];
+        snprintf(next, sizeof next, "%s%s", target, rest);
+        snprintf(pending, sizeof pending, "%s", next);
+        rest = pending;
+    }
+    snprintf(out, outsz, "%s", resolved[0] ? resolved : "/");
+    return 0;
+}
+
+APPLET(readlink)
+{
+    int canon = 0, c, st = 0;
+    while ((c = box_getopt(argc, argv, "f")) != -1) {
+        if (c == 'f') canon = 1;
+        else return box_usage_error("readlink");
+    }
+    if (optind >= argc) return box_usage_error("readlink");
+    for (int i = optind; i < argc; i++) {
+        char buf[4096];
+        if (canon) {
+            if (canonical(argv[i], buf, sizeof buf) != 0) { st = 1; continue; }
+        } else {
+            /* not a link: nothing printed, status 1 (as busybox and GNU without -v) */
+            ssize_t n = readlink(argv[i], buf, sizeof buf - 1);
+            if (n < 0) { st = 1; continue; }
+            buf[n] = 0;
+        }
+        printf("%s\n", buf);
     }
     return st;
 }

@@ -4,8 +4,14 @@ import { limitModuleMemory } from '../../../engine/wasi/memory-limit.ts';
 import { BOX, expectRun, expectSh } from './harness.ts';
 
 const APPLETS = ['[', 'basename', 'cat', 'clear', 'cp', 'cut', 'date', 'dirname', 'du', 'echo', 'env', 'false', 'find', 'grep', 'head',
-  'hostname', 'id', 'ln', 'ls', 'mkdir', 'mv', 'printenv', 'printf', 'pwd', 'rm', 'rmdir', 'sed', 'seq', 'sh', 'sleep', 'sort', 'stat',
+  'hostname', 'id', 'ln', 'ls', 'mkdir', 'mv', 'printenv', 'printf', 'pwd', 'readlink', 'rm', 'rmdir', 'sed', 'seq', 'sh', 'sleep', 'sort', 'stat',
   'stress', 'tail', 'tee', 'test', 'touch', 'tr', 'true', 'uname', 'uniq', 'wc', 'which', 'whoami', 'yes'];
+
+describe('box: readlink', () => {
+  it('prints nothing with status 1 for a file that is not a link; -f prints the full path, the last component may be missing', async () => {
+    await expectSh('readlink /etc/passwd; echo $?; readlink -f /tmp/../etc//passwd; cd /etc && readlink -f passwd ./new; readlink -f /nope/x; echo $?', { stdout: '1\n/etc/passwd\n/etc/passwd\n/etc/new\n1\n' });
+  });
+});
 
 describe('box: dispatch', () => {
   it('box --list lists every applet, sorted', async () => {

@@ -90,9 +90,9 @@ describe('symbolic links in the browser runtime (worker/process over @wasmer/was
 
   it("an image's links stay links: /bin/sh -> box reads as the whole binary and stat says symbolic link", () => {
     const c = container();
-    const r = c.sh('cat /bin/sh | wc -c; stat -c "%n %F" /bin/sh /bin/cat /bin/box /lib; ls -l /bin/sh');
+    const r = c.sh('cat /bin/sh | wc -c; stat -c "%n %F" /bin/sh /bin/cat /bin/box /lib; ls -l /bin/sh; readlink /bin/sh /lib; readlink -f /bin/cat /lib/data.txt');
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe(`${BOX.length}\n/bin/sh symbolic link\n/bin/cat symbolic link\n/bin/box regular file\n/lib symbolic link\nlrwxrwxrwx    1 root     root             3 Jan  1  1970 /bin/sh -> box\n`);
+    expect(r.stdout).toBe(`${BOX.length}\n/bin/sh symbolic link\n/bin/cat symbolic link\n/bin/box regular file\n/lib symbolic link\nlrwxrwxrwx    1 root     root             3 Jan  1  1970 /bin/sh -> box\nbox\nusr/lib\n/bin/box\n/usr/lib/data.txt\n`);
   });
 
   it('a link to a directory is followed in the middle of a path, by ls, cd and .. (physically)', () => {
