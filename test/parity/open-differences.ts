@@ -8,17 +8,9 @@
 import { it } from 'vitest';
 
 export const OPEN_DIFFERENCES: Record<string, string> = {
-  'uname -a with a set hostname': 'kernel-node writes no /etc/hostname per container',
-  'hostname with a set hostname': 'kernel-node writes no /etc/hostname per container',
-  'ls -a /etc': 'kernel-node writes no /etc/hostname, /etc/hosts per container',
-  'find -maxdepth': 'kernel-node writes no /etc/hostname, /etc/hosts per container',
   'ln -s then cat through the link': 'browser traps (134), kernel refuses (EPERM); Docker makes the link',
   'reading through a symlink of the image (/bin/sh -> box)': 'browser MemFS has no symlinks: 8-byte placeholder',
-  "the greeter script's lines": 'kernel-node writes no /etc/hostname per container',
   'a directory as the command: 126, as docker': 'browser exits 127',
-  "the default hostname is the container's short ID on both (the tutorial: ns-a)": 'kernel-node writes no /etc/hostname',
-  '/etc/hostname and /etc/hosts are written per container as docker does': 'kernel-node writes neither',
-  "files from the image keep the layer's modification time (the epoch)": 'kernel-node unpacks with the current time',
   'stress past --memory 16m: 137 and OOMKilled on both (the tutorial: hog)': "the kernel's guest prints an out-of-memory line the browser's cannot",
   "a volume's writes are not in the container's diff": "browser's diff lacks the mount point",
   'a volume mounted where the image has files starts with a copy of them': 'neither copies the image files into a new volume',
@@ -27,9 +19,6 @@ export const OPEN_DIFFERENCES: Record<string, string> = {
   'gives the same layer digests on both': "browser's diff shows D /etc/hostname",
   'a new container of the committed image sees the changes, deletions as absences': 'follows from the commit difference',
   'a second commit on top: a directory deleted and made again (an opaque directory)': 'a second container sees the first one\'s deletions (browser)',
-  'examples/layers: same output, same image ID, then the same from the cache': 'kernel-node: RUN rm of a file an earlier RUN made fails',
-  'the built greeter runs the same (the tutorial: web)': 'kernel-node writes no /etc/hostname per container',
-  'the built layers example: the deleted file is gone, its layer still counted': 'follows from the layers build on kernel-node',
 };
 
 /** `it`, or `it.fails` for an open difference (its name then says so and why). */
