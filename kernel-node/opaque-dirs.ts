@@ -18,7 +18,8 @@ const OPAQUE_XATTR = 'trusted.overlay.opaque';
 export async function opaqueDirs(upper: string): Promise<Set<string>> {
   let stdout: string;
   try {
-    ({ stdout } = await run('getfattr', ['--recursive', '--physical', '--absolute-names', '--dump', '--match', `^${OPAQUE_XATTR.replace(/\./g, '\\.')}$`, upper], {
+    // --no-dereference: a symbolic link's own attributes (following a dangling one is an error).
+    ({ stdout } = await run('getfattr', ['--recursive', '--physical', '--no-dereference', '--absolute-names', '--dump', '--match', `^${OPAQUE_XATTR.replace(/\./g, '\\.')}$`, upper], {
       maxBuffer: 256 * 1024 * 1024,
     }));
   } catch (e) {

@@ -51,6 +51,16 @@ describe('symbolic links in a kernel-service container', () => {
     expect(readlinkSync(join(upper, 'tmp/rel'))).toBe('t');
   });
 
+  it('a dangling link in the writable layer is a change like any other (docker diff, commit)', async () => {
+    const r = await sh('dangle', 'ln -s /nowhere /tmp/dangle && ln -s box /bin/again');
+    expect(r.exit.exitCode).toBe(0);
+    const changes = await fx.snaps.changes('dangle');
+    expect(changes.filter((c) => c.node?.type === 'symlink')).toEqual([
+      { path: '/bin/again', kind: 'A', node: { type: 'symlink', target: 'box' } },
+      { path: '/tmp/dangle', kind: 'A', node: { type: 'symlink', target: '/nowhere' } },
+    ]);
+  });
+
   it('links to / and ../.. followed into the runtime directory do not reach the runtime files (HOSTILE 24-25)', async () => {
     // The bundled runner, bind mounted at /dockyard beside the guest root /rootfs: there to be read for anyone outside.
     const runner = readdirSync(join(fx.data.runtime, 'runner')).find((f) => f.startsWith('wasi-runner'));
