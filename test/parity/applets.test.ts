@@ -95,6 +95,15 @@ const APPLETS: Array<[string, string[]]> = [
   ['mv (rename)', sh('echo x > /tmp/a && mv /tmp/a /tmp/b && ls /tmp')],
   ['ln -s then cat through the link', sh('echo target > /tmp/t && ln -s /tmp/t /tmp/l && cat /tmp/l')],
   ['reading through a symlink of the image (/bin/sh -> box)', sh('cat /bin/sh | wc -c; cmp_size=$(cat /bin/box | wc -c); echo $cmp_size')],
+  ['ls -l and stat of the image\'s links', sh('ls -l /bin/sh /bin/ls; stat -c "%n %F %s" /bin/sh; stat -L -c "%n %F %s" /bin/sh; ls -1F /bin | head -n 3')],
+  // A new link's date is the time it was made on the kernel service, the epoch in the browser
+  // (MemFS keeps no times, as for files: see 'ls -l of files written in the container').
+  ['ls -l and stat of a new link (its date left out)', sh('echo target > /tmp/t && ln -s /tmp/t /tmp/l && ls -l /tmp/l | sed -E "s/ [A-Z][a-z]{2} +[0-9]+ +[0-9:]+ / /" && stat -c "%n %F %s" /tmp/l && stat -L -c "%n %F %s" /tmp/l && ls -1F /tmp')],
+  ['readlink and readlink -f', sh('ln -s ../etc/passwd /tmp/rel && readlink /bin/sh /tmp/rel && readlink -f /bin/ls /tmp/rel /tmp/../bin/sh; readlink /etc/passwd; echo $?')],
+  ['a dangling link', sh('ln -s /nowhere /tmp/d; ls -1F /tmp; cat /tmp/d; echo $?; test -L /tmp/d && echo a link; test -e /tmp/d || echo its target missing; echo made > /tmp/d; cat /nowhere')],
+  ['a link to a directory, followed in the middle of paths and by cd', sh('mkdir -p /tmp/real/sub && echo in > /tmp/real/sub/f && ln -s /tmp/real /tmp/dl && ls /tmp/dl/sub && cat /tmp/dl/sub/f && cd /tmp/dl/sub && pwd && cat ../sub/f && ls -1F /tmp && rmdir /tmp/dl; rm /tmp/dl && ls /tmp/real')],
+  ['a link loop ends in an error, not a hang', sh('ln -s /tmp/b /tmp/a && ln -s /tmp/a /tmp/b && cat /tmp/a; echo $?')],
+  ['links cannot climb out of the root (../../.. and / are the root)', sh('ln -s ../../.. /tmp/up && ln -s / /tmp/slash && ls /tmp/up/ && head -n 1 /tmp/slash/../../etc/passwd')],
   ['mkdir -p and rmdir -p', sh('mkdir -p /tmp/x/y/z && rmdir -p /tmp/x/y/z 2>/dev/null; ls /tmp')],
   ['mkdir of an existing dir (exit 1)', box('mkdir', '/etc')],
   ['rm -rf', sh('mkdir -p /tmp/q/w && touch /tmp/q/w/e && rm -rf /tmp/q && ls -a /tmp')],
@@ -144,6 +153,14 @@ describe('box applets', () => {
       expectSame(await h.both(argv));
     });
   }
+});
+
+describe('symbolic links: the same on both, and what Docker shows', () => {
+  parityIt('ln -s, reading through it, readlink, stat and ls -F of new and image links', async () => {
+    const r = await h.both(sh('echo target > /tmp/t && ln -s /tmp/t /tmp/l && cat /tmp/l && readlink /tmp/l /bin/sh && stat -c "%n %F %s" /tmp/l /bin/sh && [ "$(cat /bin/sh | wc -c)" = "$(wc -c < /bin/box)" ] && echo same bytes && ls -1F /tmp'));
+    expectSame(r);
+    expect(r.kernel).toMatchObject({ code: 0, stderr: '', stdout: 'target\n/tmp/t\nbox\n/tmp/l symbolic link 6\n/bin/sh symbolic link 3\nsame bytes\nl@\nt\n' });
+  });
 });
 
 describe('shell features', () => {

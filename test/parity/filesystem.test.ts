@@ -64,6 +64,31 @@ describe('docker diff', () => {
   });
 });
 
+describe('symbolic links in the writable layer', () => {
+  const LINKS = [
+    'ln -s /etc/passwd /tmp/pw',  // a new link to an absolute target
+    'ln -s ../tmp /root/t',       // a new link to a directory, relative
+    'ln -s /nowhere /tmp/dangle', // a dangling one
+    'rm /bin/ls',                 // an image link removed (a whiteout)
+    'mkdir -p /opt/bin && ln -s /bin/box /opt/bin/cat', // a program through a new link
+  ].join(' && ');
+
+  parityIt('docker diff lists new links as added and a removed image link as deleted', async () => {
+    expectSame(await h.both(['run', '--name', 'linker', 'box', 'sh', '-c', LINKS]));
+    const r = await h.both(['diff', 'linker']);
+    expectSame(r);
+    expect(r.kernel.stdout).toContain('A /tmp/pw\n');
+    expect(r.kernel.stdout).toContain('D /bin/ls\n');
+  });
+
+  parityIt('commit of new links: the same layer digest on both, links still links in a new container', async () => {
+    const committed = await h.both(['commit', 'linker', 'parity:links']);
+    expect([committed.kernel.code, committed.browser.code]).toEqual([0, 0]);
+    expectSame(await h.both(['inspect', '-f', '{{json .RootFS.Layers}}', 'parity:links']));
+    expectSame(await h.both(['run', '--rm', 'parity:links', 'sh', '-c', 'readlink /tmp/pw /root/t /tmp/dangle /opt/bin/cat; head -n 1 /tmp/pw; ls /root/t/; ls /bin/ls; echo $?; /opt/bin/cat /tmp/pw | wc -l']));
+  });
+});
+
 describe('docker commit', () => {
   parityIt('gives the same layer digests on both', async () => {
     const committed = await h.both(['commit', 'writer', 'parity:c1']);

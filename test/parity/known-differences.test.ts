@@ -49,23 +49,6 @@ describe('known differences (inherent to the hosts)', () => {
     expect(r.browser.stdout).toContain(' Architecture: wasm\n');
   });
 
-  it('known difference "symlinks": a symbolic link from an image layer is a regular file (a copy of its target) in the browser, a link on the kernel service', async () => {
-    const r = await h.both(['run', '--rm', 'box', 'sh', '-c', 'stat -c "%n %F" /bin/sh /bin/box; ls -l /bin/sh; /bin/sh -c "echo sh runs"']);
-    expect([r.browser.code, r.kernel.code]).toEqual([0, 0]);
-    const b = r.browser.stdout.split('\n');
-    const k = r.kernel.stdout.split('\n');
-    expect(b[0]).toBe('/bin/sh regular file');
-    expect(k[0]).toBe('/bin/sh symbolic link');
-    expect(b[1]).toBe(k[1]); // /bin/box itself is the same file
-    // (Only /bin/sh is listed: the kernel service's image file times are an open difference.)
-    expect(k[2]).toMatch(/^lrwxrwxrwx\s+1 root\s+root\s+3 .* \/bin\/sh -> box$/);
-    expect(b[2]).toMatch(/^-rwxr-xr-x\s+1 root\s+root\s+\d+ .* \/bin\/sh$/);
-    // Running through the link works the same (reading through it is compared in applets.test.ts).
-    expect(b.slice(3)).toEqual(k.slice(3));
-    expect(b[3]).toBe('sh runs');
-    for (const [x, y] of differingLines(r.browser.stdout, r.kernel.stdout)) expect(knownDifferenceFor(x, y)?.id, `${x} | ${y}`).toBe('symlinks');
-  });
-
   it('every known difference has a test here and a line in README.md', async () => {
     const { readFileSync } = await import('node:fs');
     const readme = readFileSync(new URL('./README.md', import.meta.url), 'utf8');

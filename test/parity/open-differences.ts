@@ -8,8 +8,6 @@
 import { it } from 'vitest';
 
 export const OPEN_DIFFERENCES: Record<string, string> = {
-  'ln -s then cat through the link': 'browser traps (134), kernel refuses (EPERM); Docker makes the link',
-  'reading through a symlink of the image (/bin/sh -> box)': 'browser MemFS has no symlinks: 8-byte placeholder',
   'a directory as the command: 126, as docker': 'browser exits 127',
   'stress past --memory 16m: 137 and OOMKilled on both (the tutorial: hog)': "the kernel's guest prints an out-of-memory line the browser's cannot",
   "a volume's writes are not in the container's diff": "browser's diff lacks the mount point",

@@ -33,19 +33,6 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
       return [b, k].every((line) => line === undefined || host.test(line) || security.test(line)) && (b !== undefined || k !== undefined);
     },
   },
-  {
-    id: 'symlinks',
-    title: 'Symbolic links in image layers are regular files in the browser',
-    why: 'The browser runtime\'s in-memory file system (@wasmer/wasi MemFS) has no symbolic links: a link to a file is given to the container as a copy of its target (so /bin/ls still runs box). On the kernel service overlayfs shows the link itself.',
-    explains: (b, k) => {
-      if (b === undefined || k === undefined) return false;
-      const link = /^l[rwx-]{9}\s.*\s(\S+) -> \S+$/.exec(k);
-      if (link) return /^-[rwx-]{9}\s/.test(b) && b.endsWith(` ${link[1]}`);
-      if (/symbolic link/.test(k) && /regular file/.test(b)) return true;
-      // `ls -l`'s and `du`'s totals count the copies.
-      return (/^total \d+$/.test(b) && /^total \d+$/.test(k)) || (/^\d+\t\S+$/.test(b) && /^\d+\t\S+$/.test(k) && b.split('\t')[1] === k.split('\t')[1]);
-    },
-  },
 ];
 
 /** The known difference explaining a differing pair of lines, if any. */
