@@ -115,7 +115,18 @@ export interface Snapshotter {
   prepare(key: string, layers: Digest[]): Promise<void>;
   changes(key: string): Promise<SnapshotChange[]>;
   remove(key: string): Promise<void>;
+  /**
+   * The directory at `path` (absolute) in a prepared snapshot - image layers and writable layer,
+   * no volumes - with everything below it: entries relative to `path` ('' is the directory
+   * itself), parents before children. Undefined when no directory is there, or a symlink is on
+   * the way (never followed). What a volume mounted there starts with (engine/core/volume-copy.ts);
+   * called while the container is not running.
+   */
+  read(key: string, path: string): Promise<VolumeEntries | undefined>;
 }
+
+/** A directory's contents as files to copy: paths relative to it ('' is the directory itself), parents first. */
+export type VolumeEntries = Array<[string, FsNode]>;
 
 /** A named volume's data lives with the host; the core only tracks names and references. */
 export interface VolumeStore {
@@ -123,6 +134,13 @@ export interface VolumeStore {
   remove(name: string): Promise<void>;
   /** Bytes used, for `system df`. */
   usage(name: string): Promise<number>;
+  /** True when the volume holds nothing at all. */
+  isEmpty(name: string): Promise<boolean>;
+  /**
+   * Fill an empty volume with these entries (relative, clean paths, parents first; '' gives the
+   * volume's root directory its mode). Throws 'invalid-argument' for a path leaving the volume.
+   */
+  populate(name: string, entries: VolumeEntries): Promise<void>;
 }
 
 export interface Mount {

@@ -1,7 +1,8 @@
-import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { checkVolumeEntryPath } from '../engine/core/volume-copy.ts';
 import { EngineError } from '../engine/errors.ts';
-import type { VolumeStore } from '../engine/ports.ts';
+import type { VolumeEntries, VolumeStore } from '../engine/ports.ts';
 
 /** Docker's rule for volume names; anything else never becomes a path. */
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -26,6 +27,42 @@ export class DiskVolumeStore implements VolumeStore {
 
   async usage(name: string): Promise<number> {
     return du(this.path(name));
+  }
+
+  async isEmpty(name: string): Promise<boolean> {
+    try {
+      return (await readdir(this.path(name))).length === 0;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return true;
+      throw e;
+    }
+  }
+
+  /**
+   * Entries come parents first and are checked before use; files are created exclusively and
+   * nothing is followed, so a symlink written earlier cannot carry a later entry out of the volume.
+   */
+  async populate(name: string, entries: VolumeEntries): Promise<void> {
+    const root = this.path(name);
+    await mkdir(root, { recursive: true, mode: 0o755 });
+    for (const [path, node] of entries) {
+      const parts = checkVolumeEntryPath(path);
+      const at = join(root, ...parts);
+      for (let i = 1; i < parts.length; i++) {
+        const st = await lstat(join(root, ...parts.slice(0, i))).catch(() => undefined);
+        if (!st?.isDirectory()) throw new EngineError('invalid-argument', `invalid path in a volume: ${JSON.stringify(path)} (${parts.slice(0, i).join('/')} is not a directory)`);
+      }
+      if (node.type === 'dir') {
+        if (path !== '') await mkdir(at);
+        await chmod(at, node.mode & 0o777);
+      } else if (node.type === 'file') {
+        // No setuid or setgid from an image into a volume (the layer unpacker drops them too).
+        await writeFile(at, node.content, { flag: 'wx', mode: node.mode & 0o777 });
+        await chmod(at, node.mode & 0o777);
+      } else if (path !== '') {
+        await symlink(node.target, at);
+      }
+    }
   }
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, readFile, readdir, readlink, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError } from '../engine/errors.ts';
-import type { BlobStore, Digest, FsNode, SnapshotChange, Snapshotter } from '../engine/ports.ts';
+import type { BlobStore, Digest, FsNode, SnapshotChange, Snapshotter, VolumeEntries } from '../engine/ports.ts';
 import { comparePaths } from '../engine/tar/tar-entry.ts';
 import type { DataRoot } from './data-root.ts';
 import { LayerUnpacker } from './layer-unpacker.ts';
@@ -84,6 +84,41 @@ export class OverlaySnapshotter implements Snapshotter {
 
   async remove(key: string): Promise<void> {
     await rm(this.#dir(key), { recursive: true, force: true });
+  }
+
+  /** Read from a read-only overlay of the whole stack, the writable layer as its top lower layer (its whiteouts and opaque markers hold there too). */
+  async read(key: string, path: string): Promise<VolumeEntries | undefined> {
+    const { lower, upper } = await this.overlay(key);
+    const view = join(this.data.mounts, `read-${randomBytes(8).toString('hex')}`);
+    await mkdir(view, { recursive: true });
+    await mountOverlay(view, { lower: [...lower, upper] });
+    try {
+      let dir = view;
+      for (const part of path.split('/').filter(Boolean)) {
+        if (part === '.' || part === '..') return undefined;
+        dir = join(dir, part);
+        if ((await kindAt(dir)) !== 'dir') return undefined;
+      }
+      const out: VolumeEntries = [['', { type: 'dir', mode: (await lstat(dir)).mode & 0o7777 }]];
+      await readDir(dir, '', out);
+      return out;
+    } finally {
+      await unmount(view);
+      await rm(view, { recursive: true, force: true });
+    }
+  }
+}
+
+/** Everything below `dir`, parents first; nodes a layer cannot hold (FIFOs, sockets, devices) are left out. */
+async function readDir(base: string, rel: string, out: VolumeEntries): Promise<void> {
+  for (const name of (await readdir(rel === '' ? base : join(base, rel))).sort()) {
+    const p = rel === '' ? name : `${rel}/${name}`;
+    const st = await lstat(join(base, p));
+    if (st.isDirectory()) {
+      out.push([p, { type: 'dir', mode: st.mode & 0o7777 }]);
+      await readDir(base, p, out);
+    } else if (st.isSymbolicLink()) out.push([p, { type: 'symlink', target: await readlink(join(base, p)) }]);
+    else if (st.isFile()) out.push([p, { type: 'file', mode: st.mode & 0o7777, content: new Uint8Array(await readFile(join(base, p))) }]);
   }
 }
 

@@ -6,6 +6,7 @@ import { findContainer, updateContainer } from './container-store.ts';
 import { filterLogs, LogWriter } from './container-logs.ts';
 import type { Core } from './context.ts';
 import { deleteContainerData } from './containers.ts';
+import { copyUpVolumes } from './volume-copy.ts';
 import type { ContainerRecord } from './records.ts';
 
 type Listener = { stdout: boolean; stderr: boolean; onOutput: AttachOptions['onOutput'] };
@@ -79,6 +80,7 @@ export class ContainerRunner {
     };
     let process: RunningProcess;
     try {
+      await copyUpVolumes(core.ports, c.Id, spec.mounts);
       process = await core.ports.runtime.start(c.Id, spec, io);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);

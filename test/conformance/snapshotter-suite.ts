@@ -97,6 +97,22 @@ export function snapshotterSuite(name: string, make: () => Promise<SnapshotterFi
       expect(changes.find((c) => c.path === '/srv/old/a')!.node).toBeUndefined();
     });
 
+    it('reads a directory with everything below it as a volume mounted there starts (image and writable layer; symlinks not followed)', async () => {
+      const { snapshots, blobs, fs } = await make();
+      await snapshots.prepare('c1', await layerSet(blobs));
+      await fs.writeFile('c1', '/srv/old/mine', enc('m'));
+      await fs.remove('c1', '/srv/old/a');
+      await fs.symlink('c1', '/srv/link', 'old');
+      const entries = (await snapshots.read('c1', '/srv'))!;
+      expect(entries.map(([p, n]) => `${p}:${n.type}`)).toEqual([':dir', 'link:symlink', 'old:dir', 'old/mine:file']);
+      expect(entries[1][1]).toEqual({ type: 'symlink', target: 'old' });
+      expect(entries[3][1]).toEqual({ type: 'file', mode: expect.any(Number), content: enc('m') });
+      expect(await snapshots.read('c1', '/srv/link')).toBeUndefined();
+      expect(await snapshots.read('c1', '/srv/link/mine')).toBeUndefined();
+      expect(await snapshots.read('c1', '/etc/motd')).toBeUndefined();
+      expect(await snapshots.read('c1', '/nowhere')).toBeUndefined();
+    });
+
     it('reports a deleted directory as one D line', async () => {
       const { snapshots, blobs, fs } = await make();
       await snapshots.prepare('c1', await layerSet(blobs));

@@ -144,6 +144,19 @@ describe('runc runtime: a WASI program in a Linux container', () => {
     expect((await fx.run(key, ['/bin/probe', 'rm', '/etc/hosts'])).exit.exitCode).toBe(1);
   });
 
+  it('read: a directory of the merged root (image, init layer, writable layer with its deletions), what a new volume there starts with', async () => {
+    const key = await prepared('read');
+    expect((await fx.run(key, ['/bin/probe', 'write', '/etc/new', 'n'])).exit.exitCode).toBe(0);
+    expect((await fx.run(key, ['/bin/probe', 'rm', '/etc/keep'])).exit.exitCode).toBe(0);
+    const etc = (await fx.snaps.read(key, '/etc'))!;
+    expect(etc.map(([p, n]) => `${p}:${n.type}`)).toEqual([':dir', 'hostname:file', 'hosts:file', 'new:file']);
+    expect(etc.find(([p]) => p === 'hostname')?.[1]).toEqual({ type: 'file', mode: 0o644, content: new Uint8Array() });
+    expect(etc.find(([p]) => p === 'new')?.[1]).toMatchObject({ type: 'file', content: enc.encode('n') });
+    expect(await fx.snaps.read(key, '/lib')).toBeUndefined(); // a symlink (to /bin): not followed
+    expect(await fx.snaps.read(key, '/bin/probe')).toBeUndefined();
+    expect(await mountsUnder(fx.data.mounts)).toEqual([]);
+  });
+
   it('a directory copied up for a new file is not opaque; one deleted and made again is', async () => {
     const key = await prepared('opaque');
     expect((await fx.run(key, ['/bin/probe', 'write', '/etc/added', 'a'])).exit.exitCode).toBe(0);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../engine/oci/digest.ts';
@@ -104,5 +104,34 @@ describe('DiskVolumeStore', () => {
     await vols.remove('data');
     expect(existsSync(join(dir, 'data'))).toBe(false);
     for (const bad of ['../etc', 'a/b', '.hidden', '']) await expect(vols.create(bad)).rejects.toMatchObject({ code: 'invalid-argument' });
+  });
+
+  it('populates an empty volume (modes kept, no setuid); refuses paths leaving it, also through a symlink it wrote', async () => {
+    const dir = fresh();
+    const vols = new DiskVolumeStore(dir);
+    await vols.create('etc');
+    expect(await vols.isEmpty('etc')).toBe(true);
+    const content = new TextEncoder().encode('root:x:0:0\n');
+    await vols.populate('etc', [
+      ['', { type: 'dir', mode: 0o700 }],
+      ['passwd', { type: 'file', mode: 0o4755, content }],
+      ['sub', { type: 'dir', mode: 0o755 }],
+      ['sub/link', { type: 'symlink', target: '/etc/passwd' }],
+    ]);
+    const data = join(dir, 'etc', '_data');
+    expect(await vols.isEmpty('etc')).toBe(false);
+    expect(statSync(data).mode & 0o7777).toBe(0o700);
+    expect(statSync(join(data, 'passwd')).mode & 0o7777).toBe(0o755);
+    expect(readFileSync(join(data, 'passwd'), 'utf8')).toBe('root:x:0:0\n');
+    expect(readlinkSync(join(data, 'sub', 'link'))).toBe('/etc/passwd');
+    const outside = join(dir, 'outside');
+    mkdirSync(outside);
+    await vols.create('evil');
+    await vols.populate('evil', [['out', { type: 'symlink', target: outside }]]);
+    for (const bad of ['../escape', '/abs', 'a/../b', 'out/through']) {
+      await expect(vols.populate('evil', [[bad, { type: 'file', mode: 0o644, content }]])).rejects.toMatchObject({ code: 'invalid-argument' });
+    }
+    expect(readdirSync(outside)).toEqual([]);
+    expect(existsSync(join(dir, 'escape'))).toBe(false);
   });
 });

@@ -1,9 +1,10 @@
-import type { BlobStore, Digest, FsNode, Mount, SnapshotChange, Snapshotter } from '../../engine/ports.ts';
+import type { BlobStore, Digest, FsNode, Mount, SnapshotChange, Snapshotter, VolumeEntries } from '../../engine/ports.ts';
 import { EngineError } from '../../engine/errors.ts';
 import { FileTree, type TreeNode } from '../../engine/layers/file-tree.ts';
 import { diffTrees } from '../../engine/layers/layer-diff.ts';
 import { mergeLayers } from '../../engine/layers/merged-view.ts';
 import { applyChanges } from '../../engine/core/snapshot-layer.ts';
+import { readTreeDir } from '../../engine/core/volume-copy.ts';
 import type { RootDelta, RootEntries } from '../process/process-protocol.ts';
 import type { ContainerRoots } from '../runtime/wasi-runtime.ts';
 import { storageError } from './idb-errors.ts';
@@ -80,6 +81,11 @@ export class IdbSnapshotter implements Snapshotter, ContainerRoots {
 
   async remove(key: string): Promise<void> {
     await this.db.delete('snapshots', key);
+  }
+
+  async read(key: string, path: string): Promise<VolumeEntries | undefined> {
+    const record = await this.#record(key);
+    return readTreeDir(applyChanges(await this.#lowerTree(record.layers), record.changes), path);
   }
 
   async root(key: string, mounts: Mount[]): Promise<{ entries: RootEntries; programKey(path: string): string | undefined }> {

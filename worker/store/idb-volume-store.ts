@@ -1,4 +1,5 @@
-import type { FsNode, VolumeStore } from '../../engine/ports.ts';
+import { checkVolumeEntryPath } from '../../engine/core/volume-copy.ts';
+import type { FsNode, VolumeEntries, VolumeStore } from '../../engine/ports.ts';
 import { storageError } from './idb-errors.ts';
 import type { Db } from './schema.ts';
 
@@ -26,6 +27,15 @@ export class IdbVolumeStore implements VolumeStore {
   async usage(name: string): Promise<number> {
     const v = await this.db.get('volumes', name);
     return (v?.files ?? []).reduce((n, [, node]) => n + (node.type === 'file' ? node.content.length : 0), 0);
+  }
+
+  async isEmpty(name: string): Promise<boolean> {
+    return (await this.files(name)).every(([p]) => p === '/');
+  }
+
+  /** The entries as this store keeps them: paths from the volume root, "/" for the root itself. */
+  async populate(name: string, entries: VolumeEntries): Promise<void> {
+    await this.setFiles(name, entries.map(([p, node]) => ['/' + checkVolumeEntryPath(p).join('/'), node]));
   }
 
   async files(name: string): Promise<VolumeFiles> {

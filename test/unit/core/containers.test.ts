@@ -376,6 +376,23 @@ describe('volumes', () => {
     expect((await rejection(h.engine.inspectVolume('shared'))).message).toBe('get shared: no such volume');
   });
 
+  it('a new volume starts with a copy of what the image has at the mount point; a volume with data is left alone', async () => {
+    const h = await boxHost();
+    const first = await run(h.engine, { Image: 'box', Cmd: ['ls', '/etc'], HostConfig: { Binds: ['etc-copy:/etc'] } });
+    // The image's /etc, plus the runtime files' mount points (Docker's init layer).
+    expect(first.stdout.split('\n').filter(Boolean)).toEqual(['group', 'hostname', 'hosts', 'os-release', 'passwd']);
+    expect(await h.engine.changes(first.id)).toEqual([]);
+    // Its own copy now: another container sees it wherever it mounts it, the placeholders empty.
+    const elsewhere = await run(h.engine, { Image: 'box', Cmd: ['sh', '-c', 'cat /mnt/passwd; wc -c < /mnt/hostname'], HostConfig: { Binds: ['etc-copy:/mnt'] } });
+    expect(elsewhere.stdout).toBe('root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n0\n');
+    // Not empty any more: mounting it over another directory of the image copies nothing.
+    await run(h.engine, { Image: 'box', Cmd: ['true'], HostConfig: { Binds: ['etc-copy:/bin'] } });
+    expect((await run(h.engine, { Image: 'box', Cmd: ['ls', '/mnt'], HostConfig: { Binds: ['etc-copy:/mnt'] } })).stdout).not.toContain('box');
+    // Where the image has nothing, a new volume stays empty.
+    expect((await run(h.engine, { Image: 'box', Cmd: ['ls', '-A', '/data'], HostConfig: { Binds: ['fresh:/data'] } })).stdout).toBe('');
+    expect(await h.volumes.isEmpty('fresh')).toBe(true);
+  });
+
   it('refuses host paths and bad specs', async () => {
     const h = await boxHost();
     for (const bind of ['/etc:/data', './x:/data', 'v:relative', 'v', 'v:/d:rx']) {

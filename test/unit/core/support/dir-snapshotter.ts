@@ -6,7 +6,8 @@
 import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, chmodSync, readdirSync, lstatSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BlobStore, Digest, FsNode, SnapshotChange, Snapshotter } from '../../../../engine/ports.ts';
+import type { BlobStore, Digest, FsNode, SnapshotChange, Snapshotter, VolumeEntries } from '../../../../engine/ports.ts';
+import { readTreeDir } from '../../../../engine/core/volume-copy.ts';
 import { FileTree, type DirNode } from '../../../../engine/layers/file-tree.ts';
 import { mergeLayers } from '../../../../engine/layers/merged-view.ts';
 import { diffTrees } from '../../../../engine/layers/layer-diff.ts';
@@ -51,6 +52,10 @@ export class DirSnapshotter implements Snapshotter {
       const node: FsNode = n.type === 'file' ? { type: 'file', mode: n.mode, content: n.content } : n.type === 'dir' ? { type: 'dir', mode: n.mode } : { type: 'symlink', target: n.target };
       return { path: c.path, kind: c.kind, node };
     });
+  }
+
+  async read(key: string, path: string): Promise<VolumeEntries | undefined> {
+    return readTreeDir(new FileTree(readTree(this.dir(key))), path);
   }
 
   async remove(key: string): Promise<void> {

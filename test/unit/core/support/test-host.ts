@@ -4,14 +4,15 @@
  * over an OCI layout held in memory. `images()` gives the shipped box and hello-world images
  * assembled from the committed box.wasm by images/assemble (plus test-only images).
  */
-import { mkdtempSync, mkdirSync, rmSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryBlobStore, MemoryLogStore, MemoryMetadataStore } from '../../../../engine/memory/index.ts';
 import { OciLayoutRegistry } from '../../../../engine/registry/oci-layout-registry.ts';
 import { routeRegistries } from '../../../../engine/registry/registry-router.ts';
-import type { HostPorts, RegistryClient, VolumeStore } from '../../../../engine/ports.ts';
+import type { HostPorts, RegistryClient, VolumeEntries, VolumeStore } from '../../../../engine/ports.ts';
+import { checkVolumeEntryPath } from '../../../../engine/core/volume-copy.ts';
 import { createEngine, type EngineOptions } from '../../../../engine/core/index.ts';
 import type { Engine } from '../../../../engine/engine.ts';
 import { DirSnapshotter } from './dir-snapshotter.ts';
@@ -28,6 +29,21 @@ export class DirVolumes implements VolumeStore {
   }
   async remove(name: string): Promise<void> {
     rmSync(this.dir(name), { recursive: true, force: true });
+  }
+  async isEmpty(name: string): Promise<boolean> {
+    try {
+      return readdirSync(this.dir(name)).length === 0;
+    } catch {
+      return true;
+    }
+  }
+  async populate(name: string, entries: VolumeEntries): Promise<void> {
+    for (const [p, node] of entries) {
+      const at = join(this.dir(name), ...checkVolumeEntryPath(p));
+      if (node.type === 'dir') mkdirSync(at, { recursive: true, mode: node.mode });
+      else if (node.type === 'file') writeFileSync(at, node.content, { flag: 'wx', mode: node.mode });
+      else symlinkSync(node.target, at);
+    }
   }
   async usage(name: string): Promise<number> {
     const walk = (p: string): number => readdirSync(p).reduce((n, f) => {
