@@ -17,13 +17,15 @@ import { closeSync, lstatSync, openSync, readFileSync, writeSync } from 'node:fs
 import vm from 'node:vm';
 import { WASI } from 'node:wasi';
 import { resolveInRootSync } from '../engine/layers/path-rules.ts';
-import { programCandidates } from '../engine/wasi/program-path.ts';
+import { limitMemory, memoryLimitHit } from '../engine/wasi/memory-limit.ts';
+import { lookupProgram, type PathKind } from '../engine/wasi/program-path.ts';
 import { wrapGuestLinks } from '../engine/wasi/guest-links.ts';
 import { diskLinks } from './root-links.ts';
 import {
   SPAWN_IMPORT_MODULE,
   SPAWN_IMPORT_NAME,
   SPAWN_MAX_DEPTH,
+  SPAWN_SIGNAL_KILL,
   SPAWN_SIGNAL_TRAP,
   SpawnError,
   decodeSpawnRequest,
@@ -58,18 +60,9 @@ function report(message: object): void {
 }
 
 /**
- * The guest failed while its memory stood at the cap: a memory.grow was refused. The browser ends
- * such a process with 137 and OOMKilled; so do we (the cgroup limit is only the backstop for Node).
+ * Past --memory: killed, 137 + OOMKilled, as the browser does (engine/wasi/memory-limit.ts). The
+ * cgroup limit stays as the backstop for Node itself.
  */
-function hitMemoryCap(spec: RunnerSpec, instance: WebAssembly.Instance): boolean {
-  const memory = instance.exports.memory;
-  if (!spec.memoryBytes || !(memory instanceof WebAssembly.Memory)) return false;
-  // A refused grow leaves the memory short of the cap by up to the size asked for: within an
-  // eighth of the cap (at least one page) counts as "at the cap" - a heuristic, as we cannot
-  // hook memory.grow inside the module the way the browser's capped memory does.
-  return memory.buffer.byteLength + Math.max(65536, spec.memoryBytes / 8) > spec.memoryBytes;
-}
-
 function outOfMemory(): never {
   report({ oomKilled: true });
   process.exit(137);
@@ -89,26 +82,21 @@ function hostPath(root: string, guestPath: string): string {
 }
 
 function findProgram(spec: RunnerSpec): { path: string; host: string } {
-  const name = spec.args[0] ?? '';
-  if (name === '') fail(127, 'exec: no command given');
-  const candidates = programCandidates(name, spec.env, spec.cwd);
-  for (const path of candidates) {
-    const host = hostPath(spec.root, path);
+  const kindOf = (path: string): PathKind => {
     try {
-      const st = lstatSync(host);
-      if (st.isDirectory()) {
-        if (name.includes('/')) fail(126, `exec: "${name}": is a directory`);
-        continue;
-      }
-      if (st.isFile()) return { path, host };
+      const st = lstatSync(hostPath(spec.root, path));
+      return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : undefined;
     } catch {
-      continue;
+      return undefined;
     }
-  }
-  fail(127, name.includes('/') ? `exec: "${name}": no such file or directory` : `exec: "${name}": executable file not found in $PATH`);
+  };
+  const found = lookupProgram(spec.args[0] ?? '', spec.env, spec.cwd, kindOf);
+  if (!('path' in found)) fail(found.exitCode, found.error);
+  return { path: found.path, host: hostPath(spec.root, found.path) };
 }
 
-function loadModule(name: string, host: string, memoryBytes?: number): WebAssembly.Module {
+/** The program compiled, its memory limited; null when its first pages alone are over the limit. */
+function loadModule(name: string, host: string, memoryBytes?: number): WebAssembly.Module | null {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(host);
@@ -116,70 +104,12 @@ function loadModule(name: string, host: string, memoryBytes?: number): WebAssemb
     fail(126, `exec: "${name}": ${(e as Error).message}`);
   }
   if (!isWasmModule(bytes)) fail(126, `exec: "${name}": exec format error (not a WebAssembly module)`);
-  if (memoryBytes) bytes = capMemory(bytes, Math.max(1, Math.floor(memoryBytes / 65536)));
   try {
-    return new WebAssembly.Module(bytes as unknown as BufferSource);
+    const limited = memoryBytes ? limitMemory(bytes, memoryBytes) : bytes;
+    return limited && new WebAssembly.Module(limited as unknown as BufferSource);
   } catch (e) {
     fail(126, `exec: "${name}": invalid WebAssembly module: ${(e as Error).message}`);
   }
-}
-
-function readLeb(b: Uint8Array, at: number): [number, number] {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    const byte = b[at++];
-    value += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-    if (!(byte & 0x80)) return [value, at];
-  }
-}
-
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    out.push(byte);
-  } while (n > 0);
-  return out;
-}
-
-/**
- * The module with its memories' maximum lowered to `pages` (memory section, id 5): memory.grow
- * past the cap then fails inside the guest, as the browser's capped memory does. Modules whose
- * memory is imported are left as they are (the cgroup limit still holds).
- */
-export function capMemory(bytes: Uint8Array, pages: number): Uint8Array {
-  let at = 8;
-  while (at < bytes.length) {
-    const id = bytes[at];
-    const [size, body] = readLeb(bytes, at + 1);
-    if (id === 5) {
-      let p = body;
-      const [count, afterCount] = readLeb(bytes, p);
-      p = afterCount;
-      const out: number[] = [...leb(count)];
-      for (let i = 0; i < count; i++) {
-        const flags = bytes[p++];
-        if (flags > 1) return bytes; // shared or 64-bit memories: leave them
-        const [min, afterMin] = readLeb(bytes, p);
-        p = afterMin;
-        let max = Infinity;
-        if (flags === 1) [max, p] = readLeb(bytes, p);
-        out.push(1, ...leb(min), ...leb(Math.max(min, Math.min(max, pages))));
-      }
-      const section = [5, ...leb(out.length), ...out];
-      const result = new Uint8Array(at + section.length + (bytes.length - (body + size)));
-      result.set(bytes.subarray(0, at), 0);
-      result.set(section, at);
-      result.set(bytes.subarray(body + size), at + section.length);
-      return result;
-    }
-    at = body + size;
-  }
-  return bytes;
 }
 
 function envObject(env: string[]): Record<string, string> {
@@ -224,9 +154,12 @@ function instantiate(spec: RunnerSpec, module: WebAssembly.Module, args: string[
         return spawnFailed(SpawnError.NotFound);
       }
       if (!isWasmModule(bytes)) return spawnFailed(SpawnError.NotExecutable);
-      if (spec.memoryBytes) bytes = Buffer.from(capMemory(bytes, Math.max(1, Math.floor(spec.memoryBytes / 65536))));
+      let limited: Uint8Array | null = bytes;
       try {
-        child = new WebAssembly.Module(bytes as unknown as BufferSource);
+        if (spec.memoryBytes) limited = limitMemory(bytes, spec.memoryBytes);
+        // Its first pages alone are over the limit: the child is killed, the caller goes on.
+        if (!limited) return spawnSignaled(SPAWN_SIGNAL_KILL);
+        child = new WebAssembly.Module(limited as unknown as BufferSource);
       } catch {
         return spawnFailed(SpawnError.NotExecutable);
       }
@@ -246,7 +179,7 @@ function instantiate(spec: RunnerSpec, module: WebAssembly.Module, args: string[
       try {
         return spawnExited(c.wasi.start(c.instance));
       } catch (e) {
-        if (e instanceof WebAssembly.RuntimeError) return spawnSignaled(SPAWN_SIGNAL_TRAP);
+        if (e instanceof WebAssembly.RuntimeError) return spawnSignaled(memoryLimitHit(c.instance) ? SPAWN_SIGNAL_KILL : SPAWN_SIGNAL_TRAP);
         throw e;
       }
     } catch (e) {
@@ -272,6 +205,11 @@ function main(): void {
   const spec = JSON.parse(process.argv[2] ?? '{}') as RunnerSpec;
   const program = findProgram(spec);
   const module = loadModule(spec.args[0], program.host, spec.memoryBytes);
+  if (!module) {
+    // It started and was killed at once: the service reports 137 + OOMKilled, not a failed start.
+    report({ started: true });
+    outOfMemory();
+  }
   // WASI preview1 has no working directory: PWD carries it (engine/wasi/spawn-abi.ts).
   const env = { ...envObject(spec.env), PWD: spec.cwd || '/' };
   let run: { wasi: WASI; instance: WebAssembly.Instance };
@@ -288,12 +226,11 @@ function main(): void {
     status = new vm.Script('__dockyardStart()').runInThisContext({ breakOnSigint: true }) as number;
   } catch (e) {
     if (/interrupted/i.test((e as Error).message)) process.exit(INTERRUPTED_STATUS);
-    if (hitMemoryCap(spec, run.instance)) outOfMemory();
+    if (memoryLimitHit(run.instance)) outOfMemory();
     // A trap (unreachable, out of bounds) ends the program as an abort would.
     writeSync(2, `dockyard: ${spec.args[0]}: ${(e as Error).message}\n`);
     process.exit(134);
   }
-  if (status !== 0 && hitMemoryCap(spec, run.instance)) outOfMemory();
   process.exit(status & 0xff);
 }
 

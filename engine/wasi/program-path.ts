@@ -1,7 +1,8 @@
 /**
  * How a container's command names its program, as execvp reads it: a name with a "/" is a path
  * (relative to the working directory), a bare name is looked up in the PATH of the process's
- * environment. One rule for both hosts, so the same image finds the same program on each.
+ * environment. One rule for both hosts, so the same image finds the same program on each - and
+ * fails the same way, with the status and words Docker's runtime uses.
  */
 import { normalizeGuestPath, resolveGuestPath } from './spawn-abi.ts';
 
@@ -22,4 +23,26 @@ export function programCandidates(name: string, env: string[], cwd: string): str
 /** The absolute path of the program `name`, or undefined when no such file exists. */
 export function findProgram(name: string, env: string[], cwd: string, isFile: (path: string) => boolean): string | undefined {
   return programCandidates(name, env, cwd).find(isFile);
+}
+
+/** What a guest path is, symlinks followed (undefined: nothing there). */
+export type PathKind = 'file' | 'dir' | undefined;
+
+/** A program found, or why the container cannot start: 127 nothing to run, 126 not runnable. */
+export type ProgramLookup = { path: string } | { exitCode: 126 | 127; error: string };
+
+/**
+ * Find the program as runc's exec does: a PATH entry that is a directory is skipped (execvp goes
+ * on), but a path given by the user that names a directory cannot be run - 126, "is a directory"
+ * (`docker run box /etc`). Nothing found is 127, worded as runc words it for a path or a name.
+ */
+export function lookupProgram(name: string, env: string[], cwd: string, kindOf: (path: string) => PathKind): ProgramLookup {
+  if (name === '') return { exitCode: 127, error: 'exec: no command given' };
+  const isPath = name.includes('/');
+  for (const path of programCandidates(name, env, cwd)) {
+    const kind = kindOf(path);
+    if (kind === 'file') return { path };
+    if (kind === 'dir' && isPath) return { exitCode: 126, error: `exec: "${name}": is a directory` };
+  }
+  return { exitCode: 127, error: isPath ? `exec: "${name}": no such file or directory` : `exec: "${name}": executable file not found in $PATH` };
 }

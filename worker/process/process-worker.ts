@@ -9,7 +9,7 @@ import { init, WASI } from '@wasmer/wasi';
 import { controlViews, REQUEST, REQUEST_LEN, type ControlViews } from './control-block.ts';
 import { kindAt, loadRoot, readDelta, type LoadedRoot } from './memfs-root.ts';
 import { ProgramCache } from './program-cache.ts';
-import { findProgram } from '../../engine/wasi/program-path.ts';
+import { lookupProgram } from '../../engine/wasi/program-path.ts';
 import type { FromProcess, ProcessRequest, ToProcess } from './process-protocol.ts';
 import { runProcess, type ProcessHost, type RunResult } from './wasi-process.ts';
 import { spawnImports } from './spawn-host.ts';
@@ -87,8 +87,9 @@ function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
   }
 
   function runExecProcess(request: Extract<ProcessRequest, { kind: 'exec' }>): RunResult {
-    const found = findProgram(request.args[0], request.env, request.cwd, (p) => kindAt(anchor, root, p) === 'file');
-    const path = found && root.links.resolve(found);
+    const found = lookupProgram(request.args[0], request.env, request.cwd, (p) => kindAt(anchor, root, p));
+    if (!('path' in found)) return { exitCode: found.exitCode, oomKilled: false, error: found.error };
+    const path = root.links.resolve(found.path);
     if (!path) return { exitCode: 127, oomKilled: false, error: `exec: "${request.args[0]}": executable file not found in $PATH` };
     let module: WebAssembly.Module | null;
     try {

@@ -5,7 +5,7 @@
  */
 import type { WASI } from '@wasmer/wasi';
 import { readFile } from './memfs-root.ts';
-import { limitMemory } from './memory-limit.ts';
+import { limitMemory } from '../../engine/wasi/memory-limit.ts';
 
 export class ProgramCache {
   readonly #byPath = new Map<string, { bytes: Uint8Array; module: WebAssembly.Module | null }>();

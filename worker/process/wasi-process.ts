@@ -20,7 +20,7 @@ import {
   REQUEST,
   ringRead,
 } from './control-block.ts';
-import { OOM_EXPORT } from './memory-limit.ts';
+import { memoryLimitHit } from '../../engine/wasi/memory-limit.ts';
 import { wrapGuestLinks, type GuestLinks } from '../../engine/wasi/guest-links.ts';
 import type { ProcessExit } from '../../engine/ports.ts';
 
@@ -226,8 +226,7 @@ export function runProcess(run: ProcessRun, host: ProcessHost): RunResult {
     return { exitCode: 0, oomKilled: false };
   } catch (e) {
     if (e instanceof ProcExit) return { exitCode: e.code & 0xff, oomKilled: false };
-    const oom = instance.exports[OOM_EXPORT] as WebAssembly.Global | undefined;
-    if (oom && oom.value !== 0) return { exitCode: 137, oomKilled: true };
+    if (memoryLimitHit(instance)) return { exitCode: 137, oomKilled: true };
     host.write(2, new TextEncoder().encode(`${run.args[0]}: ${trapMessage(e)}\n`));
     return { exitCode: EXIT_TRAP, oomKilled: false, trapped: true };
   } finally {

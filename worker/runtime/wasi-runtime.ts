@@ -14,7 +14,8 @@ import { EngineError } from '../../engine/errors.ts';
 import { isRuntimeFile, RUNTIME_FILES_DIR, runtimeFiles } from '../../engine/core/runtime-files.ts';
 import type { Mount, ProcessExit, ProcessIO, ProcessSpec, Runtime, RunningProcess } from '../../engine/ports.ts';
 import { resolveGuestPath, spawnEnvRecord } from '../../engine/wasi/spawn-abi.ts';
-import { findProgram } from '../../engine/wasi/program-path.ts';
+import { lookupProgram, type PathKind } from '../../engine/wasi/program-path.ts';
+import { limitMemory } from '../../engine/wasi/memory-limit.ts';
 import {
   controlViews,
   createControlBlock,
@@ -29,7 +30,6 @@ import {
   SIGNAL,
   type ControlViews,
 } from '../process/control-block.ts';
-import { limitMemory } from '../process/memory-limit.ts';
 import type { FromProcess, ProcessRequest, RootDelta, RootEntries } from '../process/process-protocol.ts';
 import { WorkerPool } from './worker-pool.ts';
 
@@ -95,8 +95,9 @@ export class WasiRuntime implements Runtime {
     const extra: RootEntries = runtimeFiles(spec).map((f) => [f.path, { type: 'file', mode: f.mode, content: f.content }]);
     const root = [...entries.filter(([p]) => !extra.some(([e]) => e === p)), ...extra];
 
-    const path = findProgram(spec.args[0] ?? '', env, spec.cwd, (p) => resolveNode(byPath, p)?.type === 'file');
-    if (!path) return exitNow({ exitCode: 127, oomKilled: false, error: `exec: "${spec.args[0] ?? ''}": executable file not found in $PATH` });
+    const found = lookupProgram(spec.args[0] ?? '', env, spec.cwd, (p) => kindOf(resolveNode(byPath, p)));
+    if (!('path' in found)) return exitNow({ exitCode: found.exitCode, oomKilled: false, error: found.error });
+    const { path } = found;
     const node = resolveNode(byPath, path);
     if (node?.type !== 'file') return exitNow({ exitCode: 126, oomKilled: false, error: `exec: "${spec.args[0]}": permission denied` });
     let module: WebAssembly.Module | null;
@@ -305,6 +306,10 @@ type Node = RootEntries[number][1];
 /** Atomics.waitAsync (ES2024; Chromium has it): the engine worker must never block. */
 function waitAsync(words: Int32Array, index: number, value: number, ms: number): { async: boolean; value: unknown } {
   return (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t: number): { async: boolean; value: unknown } }).waitAsync(words, index, value, ms);
+}
+
+function kindOf(node: Node | undefined): PathKind {
+  return node?.type === 'file' || node?.type === 'dir' ? node.type : undefined;
 }
 
 function resolveNode(byPath: Map<string, Node>, path: string): Node | undefined {

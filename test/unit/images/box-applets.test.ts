@@ -1,6 +1,6 @@
 /** Golden tests of box's applets, each run under node:wasi and @wasmer/wasi with identical results. */
 import { describe, expect, it } from 'vitest';
-import { limitModuleMemory } from '../../../engine/wasi/memory-limit.ts';
+import { capMemory } from '../../../engine/wasi/memory-limit.ts';
 import { BOX, expectRun, expectSh } from './harness.ts';
 
 const APPLETS = ['[', 'basename', 'cat', 'clear', 'cp', 'cut', 'date', 'dirname', 'du', 'echo', 'env', 'false', 'find', 'grep', 'head',
@@ -216,7 +216,7 @@ describe('stress', () => {
       stdout: 'stress: allocating 64 MiB in steps of 4 MiB\nstress: 4 MiB allocated\nstress: 8 MiB allocated\nstress: 12 MiB allocated\nstress: 16 MiB allocated\nstress: 20 MiB allocated\n',
       stderr: "stress: out of memory after 20 MiB: the container's memory limit was reached\n",
       status: 137,
-    }, { module: limitModuleMemory(BOX, 24 << 20) });
+    }, { module: capMemory(BOX, 24 << 20)! });
     for (const r of results) expect(r.trapped).toBe(false);
   });
   it('bad arguments', async () => {

@@ -4,13 +4,13 @@
  * under a name that is not an applet (/usr/local/bin/tool): box then dispatches on argv[1].
  */
 import { describe, expect, it } from 'vitest';
-import { limitModuleMemory } from '../../../engine/wasi/memory-limit.ts';
+import { capMemory } from '../../../engine/wasi/memory-limit.ts';
 import { BOX, expectSh } from './harness.ts';
 
 // A child that traps: see runtime-differences.test.ts (the two runtimes differ there).
 
 const files = {
-  '/usr/local/bin/tool': BOX, '/usr/local/bin/small': limitModuleMemory(BOX, 24 << 20),
+  '/usr/local/bin/tool': BOX, '/usr/local/bin/small': capMemory(BOX, 24 << 20)!,
   '/srv/plain.sh': 'echo "plain script $1"\n',
 };
 

@@ -3,14 +3,14 @@
  * thread per process, in a DirSnapshotter's directory (volumes preopened at their targets).
  * stdout/stderr stream out as written (fd_write is taken over and posted), stdin is a shared
  * buffer the process blocks on, SIGKILL/SIGTERM/SIGINT end the worker with 137/143/130, and a
- * memory limit uses the worker engine's module rewrite (worker/process/memory-limit.ts) so
+ * memory limit uses the hosts' module rewrite (engine/wasi/memory-limit.ts) so
  * exceeding it ends the process with 137 and oomKilled.
  */
 import { Worker } from 'node:worker_threads';
 import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import type { ProcessExit, ProcessIO, ProcessSpec, Runtime, RunningProcess } from '../../../../engine/ports.ts';
 import { resolveInRootSync } from '../../../../engine/layers/path-rules.ts';
-import { limitMemory, OOM_EXPORT } from '../../../../worker/process/memory-limit.ts';
+import { limitMemory, OOM_EXPORT } from '../../../../engine/wasi/memory-limit.ts';
 import type { DirSnapshotter } from './dir-snapshotter.ts';
 
 const STDIN_BYTES = 1 << 20;
@@ -117,7 +117,12 @@ export class NodeWasiRuntime implements Runtime {
       const error = `exec: "${spec.args[0]}": exec format error (not a WebAssembly module)`;
       return finished({ exitCode: 126, oomKilled: false, error });
     }
-    if (spec.memoryBytes) wasm = limitMemory(wasm, spec.memoryBytes) ?? wasm;
+    if (spec.memoryBytes) {
+      const limited = limitMemory(wasm, spec.memoryBytes);
+      // Its first pages alone are over the limit: killed before it runs, as on both hosts.
+      if (!limited) return finished({ exitCode: 137, oomKilled: true });
+      wasm = limited;
+    }
     const env = envObject(spec.env);
     if (spec.cwd && spec.cwd !== '/') env.PWD = spec.cwd;
     const preopens: Record<string, string> = { '/': root };
