@@ -47,6 +47,7 @@ if (host.cleanup.containers.length || host.cleanup.mounts.length || host.cleanup
   console.log(`cleaned up after the last run: ${host.cleanup.containers.length} runc containers, ${host.cleanup.mounts.length} mounts, ${host.cleanup.cgroups.length} cgroups`);
 }
 if (host.repaired.length) console.log(`repaired: ${host.repaired.join(', ')}`);
+if (host.runtime.root.consoleRelay.problem) console.log(`warning: docker run -t will fail: ${host.runtime.root.consoleRelay.problem}`);
 
 const token = newToken();
 const playground = new URL(values.playground!);

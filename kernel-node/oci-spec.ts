@@ -22,15 +22,20 @@ export interface BundleOptions {
   cgroupsPath: string;
   /** The process: args are the runner's (Node, the runner, its JSON spec). */
   args: string[];
+  /** The process's stdio is a terminal (`docker run -t`). */
+  terminal?: boolean;
 }
 
 const MASKED_PATHS = ['/proc/acpi', '/proc/asound', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware'];
 const READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
 
-/** The process part of config.json, also given to `runc exec --process`. */
-export function processSpec(args: string[]): object {
+/**
+ * The process part of config.json, also given to `runc exec --process`. With `terminal` runc makes
+ * a pty inside the container (on its /dev/pts) and hands the master end out (console-relay.c).
+ */
+export function processSpec(args: string[], terminal = false): object {
   return {
-    terminal: false,
+    terminal,
     user: { uid: 0, gid: 0 },
     args,
     env: ['PATH=/usr/bin', 'NODE_OPTIONS='],
@@ -53,6 +58,8 @@ export function bundleConfig(o: BundleOptions): object {
   const mounts: object[] = [
     { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
     { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
+    // Its own devpts instance: where runc makes the terminal of a -t process.
+    { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620'] },
     ...o.runtime.binds.map((b) => ({ destination: b.destination, type: 'bind', source: b.source, options: ['rbind', 'ro', 'nosuid', 'nodev'] })),
     { destination: guest, type: 'overlay', source: 'overlay', options: [...overlayOptions(o.overlay).split(','), 'nodev', 'nosuid'] },
     ...o.volumes.map((v) => ({ destination: `${guest}${v.target}`, type: 'bind', source: v.source, options: ['rbind', v.readOnly ? 'ro' : 'rw', 'nosuid', 'nodev', 'noexec'] })),
@@ -61,7 +68,7 @@ export function bundleConfig(o: BundleOptions): object {
   const memory = o.memoryBytes ? { limit: o.memoryBytes + RUNTIME_MEMORY_OVERHEAD, swap: o.memoryBytes + RUNTIME_MEMORY_OVERHEAD } : undefined;
   return {
     ociVersion: '1.0.2',
-    process: processSpec(o.args),
+    process: processSpec(o.args, o.terminal),
     root: { path: o.runtime.root, readonly: true },
     hostname: o.hostname,
     mounts,

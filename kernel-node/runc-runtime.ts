@@ -72,7 +72,10 @@ export class RuncRuntime implements Runtime {
 
   async start(snapshotKey: string, spec: ProcessSpec, io: ProcessIO): Promise<RunningProcess> {
     for (const m of spec.mounts) checkTarget(m);
-    const runnerSpec = { args: spec.args, env: spec.env, cwd: spec.cwd || '/', root: this.o.runtime.guestRoot, ...(spec.memoryBytes ? { memoryBytes: spec.memoryBytes } : {}) };
+    // With -t Docker gives the process TERM=xterm unless the container sets its own (a later entry wins),
+    // as worker/runtime/wasi-runtime.ts does; box shows its prompt only with TERM set.
+    const env = spec.tty ? ['TERM=xterm', ...spec.env] : spec.env;
+    const runnerSpec = { args: spec.args, env, cwd: spec.cwd || '/', root: this.o.runtime.guestRoot, ...(spec.memoryBytes ? { memoryBytes: spec.memoryBytes } : {}) };
     const runnerArgs = [this.o.runtime.node, ...RUNNER_NODE_FLAGS, this.o.runtime.runner, JSON.stringify(runnerSpec)];
     const id = runcId(snapshotKey);
     const bundle = join(this.o.data.container(snapshotKey), 'bundle');
@@ -80,11 +83,20 @@ export class RuncRuntime implements Runtime {
     const tracked = this.#running.get(snapshotKey);
     const global = ['--root', this.o.data.runcState, '--log-format', 'json', '--log', join(bundle, 'runc.log')];
     let proc: Process;
+    const n = Math.random().toString(36).slice(2, 10);
+    // With -t, runc runs detached and hands the terminal to console-relay, which stands in for it.
+    const command = (args: string[]): { file: string; args: string[]; cwd?: string } => {
+      if (!spec.tty) return { file: this.#runc, args: [...global, ...args] };
+      const relay = this.o.runtime.consoleRelay.path;
+      if (!relay) throw new EngineError('internal', `cannot allocate a terminal (-t): ${this.o.runtime.consoleRelay.problem}`);
+      const socket = `tty-${n}.sock`;
+      const [action, ...rest] = args;
+      return { file: relay, args: [socket, this.#runc, ...global, action, '--detach', '--console-socket', socket, ...rest], cwd: bundle };
+    };
     if (tracked) {
-      const n = Math.random().toString(36).slice(2, 10);
       const processFile = join(bundle, `exec-${n}.json`);
-      await writeFile(processFile, JSON.stringify(processSpec(runnerArgs)));
-      proc = new Process(this.#runc, [...global, 'exec', '--process', processFile, '--preserve-fds', '1', '--pid-file', join(bundle, `exec-${n}.pid`), id], spec, io, {
+      await writeFile(processFile, JSON.stringify(processSpec(runnerArgs, spec.tty)));
+      proc = new Process(command(['exec', '--process', processFile, '--preserve-fds', '1', '--pid-file', join(bundle, `exec-${n}.pid`), id]), spec, io, {
         pidFile: join(bundle, `exec-${n}.pid`),
         cleanupFiles: [processFile, join(bundle, `exec-${n}.pid`)],
       });
@@ -103,16 +115,18 @@ export class RuncRuntime implements Runtime {
         memoryBytes: spec.memoryBytes,
         cgroupsPath: `/${CGROUP_PARENT}/${id}`,
         args: runnerArgs,
+        terminal: spec.tty,
       });
       await writeFile(join(bundle, 'config.json'), JSON.stringify(config));
       // --keep leaves the cgroup after exit so its OOM counter can be read; deleted right after.
-      const keep = spec.memoryBytes ? ['--keep'] : [];
-      proc = new Process(this.#runc, [...global, 'run', '--bundle', bundle, '--preserve-fds', '1', '--pid-file', join(bundle, 'init.pid'), ...keep, id], spec, io, {
+      // A detached (-t) container stays in runc's state until deleted, with its cgroup.
+      const keep = spec.memoryBytes && !spec.tty ? ['--keep'] : [];
+      proc = new Process(command(['run', '--bundle', bundle, '--preserve-fds', '1', '--pid-file', join(bundle, 'init.pid'), ...keep, id]), spec, io, {
         pidFile: join(bundle, 'init.pid'),
         cleanupFiles: [],
         afterExit: async (exit) => {
-          if (!spec.memoryBytes) return exit;
-          const oom = await oomKills(id);
+          if (!spec.memoryBytes && !spec.tty) return exit;
+          const oom = spec.memoryBytes ? await oomKills(id) : 0;
           await this.#runcCommand([...global, 'delete', '--force', id]);
           return oom > 0 ? { exitCode: 137, oomKilled: true } : exit;
         },
@@ -163,15 +177,25 @@ class Process implements RunningProcess {
   #report: { code?: number; error?: string } = {};
   #oomKilled = false;
   readonly #held: Array<[1 | 2, Uint8Array]> = [];
+  /** A -t process's terminal size (TIOCSWINSZ through console-relay). */
+  resize?: (rows: number, cols: number) => void;
 
   constructor(
-    runc: string,
-    args: string[],
+    command: { file: string; args: string[]; cwd?: string },
     spec: ProcessSpec,
     private readonly io: ProcessIO,
     private readonly opts: ProcessOptions,
   ) {
-    this.#child = spawn(runc, args, { stdio: [spec.openStdin ? 'pipe' : 'ignore', 'pipe', 'pipe', 'pipe'] });
+    // fd 3: the runner's status channel; fd 4 (-t only): console-relay's resize requests.
+    const stdio: Array<'pipe' | 'ignore'> = [spec.openStdin ? 'pipe' : 'ignore', 'pipe', 'pipe', 'pipe', ...(spec.tty ? ['pipe' as const] : [])];
+    this.#child = spawn(command.file, command.args, { stdio, ...(command.cwd ? { cwd: command.cwd } : {}) });
+    if (spec.tty) {
+      const control = this.#child.stdio[4] as Writable;
+      control.on('error', () => undefined);
+      this.resize = (rows, cols) => {
+        if (this.#child.exitCode === null) control.write(`${Math.floor(rows)} ${Math.floor(cols)}\n`);
+      };
+    }
     let markStarted!: () => void;
     this.started = new Promise((r) => (markStarted = r));
     const status = this.#child.stdio[3] as Readable;

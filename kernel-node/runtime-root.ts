@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import { buildConsoleRelay } from './console-relay.ts';
 import type { DataRoot } from './data-root.ts';
 
 const run = promisify(execFile);
@@ -27,6 +28,8 @@ export interface RuntimeRoot {
   runner: string;
   /** Where the guest's root file system is mounted inside the runtime root. */
   guestRoot: string;
+  /** The host program that gives a -t process its terminal (console-relay.c); absent: why. */
+  consoleRelay: { path?: string; problem?: string };
 }
 
 export const GUEST_ROOT = '/rootfs';
@@ -68,7 +71,7 @@ export async function prepareRuntimeRoot(data: DataRoot): Promise<RuntimeRoot> {
   const runnerDir = join(data.runtime, 'runner');
   await rm(data.runtime, { recursive: true, force: true });
   await mkdir(runnerDir, { recursive: true, mode: 0o755 });
-  await bundleRunner(join(runnerDir, 'wasi-runner.cjs'));
+  const [, consoleRelay] = await Promise.all([bundleRunner(join(runnerDir, 'wasi-runner.cjs')), buildConsoleRelay(join(data.runtime, 'console-relay'))]);
   const node = '/usr/bin/node';
   const binds: RuntimeBind[] = [{ source: await realpath(process.execPath), destination: node }, ...(await nodeLibraries(process.execPath)), { source: runnerDir, destination: RUNNER_DIR }];
   for (const dir of ['proc', 'dev', GUEST_ROOT.slice(1), RUNNER_DIR.slice(1)]) await mkdir(join(root, dir), { recursive: true, mode: 0o755 });
@@ -77,5 +80,5 @@ export async function prepareRuntimeRoot(data: DataRoot): Promise<RuntimeRoot> {
     await mkdir(join(root, dirname(b.destination)), { recursive: true, mode: 0o755 });
     await writeFile(join(root, b.destination), '', { mode: 0o444 });
   }
-  return { root, binds, node, runner: `${RUNNER_DIR}/wasi-runner.cjs`, guestRoot: GUEST_ROOT };
+  return { root, binds, node, runner: `${RUNNER_DIR}/wasi-runner.cjs`, guestRoot: GUEST_ROOT, consoleRelay };
 }

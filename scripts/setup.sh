@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 
 # fonts-nanum: Korean glyphs for the tutorial's screenshots and e2e runs in headless Chromium.
 # attr: getfattr, how the kernel service reads overlayfs's opaque-directory markers.
-debs=(chromium runc attr clang lld wasi-libc libclang-rt-14-dev-wasm32 skopeo binaryen wabt fonts-nanum)
+# gcc, libc6-dev: the kernel service compiles kernel-node/console-relay.c (-t); its tests compile static probes.
+# tmux: test/kernel/tty runs `docker run -it` in a real terminal.
+debs=(chromium runc attr clang lld wasi-libc libclang-rt-14-dev-wasm32 skopeo binaryen wabt fonts-nanum gcc libc6-dev tmux)
 missing=()
 for d in "${debs[@]}"; do
   dpkg -s "$d" >/dev/null 2>&1 || missing+=("$d")
