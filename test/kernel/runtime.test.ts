@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { lstatSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Digest } from '../../engine/ports.ts';
@@ -155,6 +155,21 @@ describe('runc runtime: a WASI program in a Linux container', () => {
     expect(await fx.snaps.read(key, '/lib')).toBeUndefined(); // a symlink (to /bin): not followed
     expect(await fx.snaps.read(key, '/bin/probe')).toBeUndefined();
     expect(await mountsUnder(fx.data.mounts)).toEqual([]);
+  });
+
+  it('an image whose /etc is a symlink out of the guest root cannot move the runtime files\' mounts: the init layer\'s /etc hides it', async () => {
+    const hostile = await fx.layer([
+      { type: 'file', path: 'bin/probe', mode: 0o755, content: fx.probe },
+      { type: 'symlink', path: 'etc', target: '/dockyard' },
+    ]);
+    const key = 'hostile-etc';
+    const runner = readdirSync(join(fx.data.runtime, 'runner'));
+    await fx.snaps.prepare(key, [hostile]);
+    keys.push(key);
+    const r = await fx.run(key, ['/bin/probe', 'cat', '/etc/hostname']);
+    expect(r).toMatchObject({ exit: { exitCode: 0 }, stdout: `${key}\n` });
+    expect((await fx.run(key, ['/bin/probe', 'ls', '/etc'])).stdout.split('\n').filter(Boolean).sort()).toEqual(['hostname', 'hosts']);
+    expect(readdirSync(join(fx.data.runtime, 'runner'))).toEqual(runner);
   });
 
   it('a directory copied up for a new file is not opaque; one deleted and made again is', async () => {
