@@ -128,6 +128,17 @@ describe('symbolic links in the browser runtime (worker/process over @wasmer/was
     expect(r.stderr).toBe("rmdir: '/lib': Not a directory\n");
   });
 
+  it('mv of a directory carries the links inside it; mv of a file onto a link replaces the link', () => {
+    const c = container();
+    const r = c.sh('mkdir /tmp/d && ln -s /etc/motd /tmp/d/m && mv /tmp/d /tmp/e && cat /tmp/e/m && ls -1F /tmp/e; echo plain > /tmp/f && ln -s /etc/motd /tmp/l && mv /tmp/f /tmp/l && cat /tmp/l && ls -1F /tmp');
+    expect(r).toEqual({ code: 0, stderr: '', stdout: 'hello from the image\nm@\nplain\ne/\nl\n' });
+    expect(readDelta(c.anchor.fs, c.root).written).toEqual([
+      ['/tmp/e', { type: 'dir', mode: 0o755 }],
+      ['/tmp/e/m', { type: 'symlink', target: '/etc/motd' }],
+      ['/tmp/l', { type: 'file', mode: 0o644, content: enc.encode('plain\n') }],
+    ]);
+  });
+
   it("programs run through links (PATH lookup of /bin/cat -> /bin/box) and a spawned child's output file is written through a link", () => {
     const c = container();
     const r = c.sh('cat /etc/motd; /bin/cat /etc/motd');
