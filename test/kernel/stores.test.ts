@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../engine/oci/digest.ts';
@@ -12,6 +13,11 @@ import { blobStoreSuite } from '../conformance/blob-store-suite.ts';
 import { logStoreSuite } from '../conformance/log-store-suite.ts';
 import { metadataStoreSuite } from '../conformance/metadata-store-suite.ts';
 import { tempDir } from './harness.ts';
+import { MemoryBlobStore } from '../../engine/memory/index.ts';
+import { DataRoot } from '../../kernel-node/data-root.ts';
+import { mountOverlay, unmount } from '../../kernel-node/mounts.ts';
+import { OverlaySnapshotter } from '../../kernel-node/overlay-snapshotter.ts';
+import { snapshotterSuite } from '../conformance/snapshotter-suite.ts';
 
 const root = tempDir('dockyard-stores-');
 let n = 0;
@@ -49,6 +55,36 @@ metadataStoreSuite(
 );
 
 logStoreSuite('disk', async () => DiskLogStore.open(fresh()));
+
+// The overlayfs snapshotter, its writable layer changed through an overlay mount of the same
+// directories (as a container's processes change it).
+snapshotterSuite('overlayfs', async () => {
+  const data = new DataRoot(fresh());
+  const blobs = new MemoryBlobStore();
+  const snapshots = new OverlaySnapshotter(data, blobs);
+  const inRoot = async <T>(key: string, fn: (root: string) => Promise<T>): Promise<T> => {
+    const root = join(data.mounts, `suite-${n++}`);
+    await mkdir(root, { recursive: true });
+    await mountOverlay(root, await snapshots.overlay(key));
+    try {
+      return await fn(root);
+    } finally {
+      await unmount(root);
+      await rm(root, { recursive: true, force: true });
+    }
+  };
+  return {
+    snapshots,
+    blobs,
+    fs: {
+      writeFile: (key, path, content) => inRoot(key, (r) => writeFile(join(r, path), content)),
+      mkdir: (key, path) => inRoot(key, (r) => mkdir(join(r, path))),
+      remove: (key, path) => inRoot(key, (r) => rm(join(r, path), { recursive: true })),
+      symlink: (key, path, target) => inRoot(key, (r) => symlink(target, join(r, path))),
+      readFile: (key, path) => inRoot(key, (r) => readFile(join(r, path)).then((b) => new Uint8Array(b), () => undefined)),
+    },
+  };
+});
 
 describe('disk stores survive kill -9 at any point', () => {
   it('a writer killed mid-way leaves stores that open, verify, and hold whole batches only', async () => {
