@@ -2,14 +2,12 @@
  * The tutorial as issue 6 asks it to be tested: in each language, every lesson completed by
  * clicking only the steps' commands, every check turning green, in one page from lesson 1 on (later
  * lessons use what earlier ones left: greeter images, the registry at localhost:5000).
- *
- * Lesson 8 (volumes) runs on the sqlite image; it joins this run once images/layouts ships sqlite.
  */
 import { expect, test } from '@playwright/test';
 import { completeStep, engineReady, LANGS, useLanguage } from './tutorial-support.ts';
 import { openPlayground } from './journey-support.ts';
 
-const LESSONS = 7;
+const LESSONS = 8;
 
 for (const lang of LANGS) {
   test(`lessons 1-${LESSONS} complete by clicking their commands (${lang})`, async ({ page }) => {
@@ -20,7 +18,7 @@ for (const lang of LANGS) {
     const panel = page.getByTestId('tutorial-panel');
     await expect(panel).toBeVisible();
     const lessons = panel.getByTestId('tutorial-lesson');
-    await expect(lessons).toHaveCount(8);
+    await expect(lessons).toHaveCount(LESSONS);
     await lessons.first().click();
     for (let l = 0; l < LESSONS; l++) {
       const title = await page.getByTestId('tutorial-lesson-title').innerText();
@@ -31,8 +29,10 @@ for (const lang of LANGS) {
         await page.getByTestId('tutorial-next').click();
       }
     }
-    // The contents mark every lesson followed as done.
-    await page.getByTestId('tutorial-contents-button').click();
+    // "Next" on the last step of the last lesson returns to the contents: every lesson is marked
+    // done and there is nothing left to resume.
+    await expect(panel.getByTestId('tutorial-contents')).toBeVisible();
     await expect(panel.locator('.toc li.complete')).toHaveCount(LESSONS);
+    await expect(panel.getByTestId('tutorial-resume')).toHaveCount(0);
   });
 }
