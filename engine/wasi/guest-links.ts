@@ -39,6 +39,7 @@ const LOOKUP_SYMLINK_FOLLOW = 1;
 const OFLAGS_CREAT = 1;
 const OFLAGS_EXCL = 4;
 const FILESTAT_BYTES = 64;
+const PATH_MAX = 4096;
 const DIRENT_HEADER = 24;
 
 /** A link's own attributes, for hosts whose file system cannot stat a link itself. */
@@ -229,6 +230,8 @@ export function wrapGuestLinks(imports: Imports, memory: () => WebAssembly.Memor
   }) as Fn;
 
   imports.path_symlink = ((targetPtr: number, targetLen: number, fd: number, ptr: number, len: number): number => {
+    // Linux keeps at most PATH_MAX - 1 bytes of target (ENAMETOOLONG), on both hosts alike.
+    if (targetLen >= PATH_MAX) return ERRNO.NAMETOOLONG;
     const target = readString(targetPtr, targetLen);
     if (target === '') return ERRNO.NOENT;
     if (target.includes('\0')) return ERRNO.INVAL;

@@ -115,6 +115,13 @@ describe('symbolic links in the browser runtime (worker/process over @wasmer/was
     expect(r.stderr).toMatch(/^cat: \/tmp\/a: (Symbolic link loop|Too many levels of symbolic links)\n$/);
   });
 
+  it('a link target of 4096 bytes or more is refused (ENAMETOOLONG), as Linux does', () => {
+    const c = container();
+    const long = 'x'.repeat(4096);
+    const r = c.sh(`ln -s ${long} /tmp/long; ln -s ${long.slice(1)} /tmp/fits && readlink /tmp/fits | wc -c`);
+    expect(r).toEqual({ code: 0, stderr: 'ln: /tmp/long: Filename too long\n', stdout: '4096\n' });
+  });
+
   it('links cannot climb out of the root: /tmp/up -> ../../.. is the root', () => {
     const c = container();
     const r = c.sh('ln -s ../../.. /tmp/up && cat /tmp/up/etc/motd && ls /tmp/up/tmp');
