@@ -20,6 +20,12 @@ export interface CliIO {
   columns?: number;
   /** Aborted on Ctrl-C: the CLI signals an attached container, or stops following/waiting. */
   signal?: AbortSignal;
+  /**
+   * docker's raw terminal mode, on while `-it` is attached to a container's terminal: Ctrl-C is
+   * then not the CLI's (`signal` is left alone, --sig-proxy does not apply under a TTY) but a key
+   * for the container, sent in stdin as the byte 0x03 for its terminal to turn into SIGINT.
+   */
+  rawInput?(raw: boolean): void;
   /** Host files for `save -o`, `load -i`; paths are the host shell's. */
   readFile?(path: string): Promise<Uint8Array>;
   writeFile?(path: string, data: Uint8Array): Promise<void>;

@@ -188,10 +188,15 @@ export async function runAttached(cx: CommandContext, id: string, opts: Attached
   if (opts.tty && cx.io.columns) await cx.engine.resizeContainer(id, 24, cx.io.columns).catch(() => {});
   const stopStdin = opts.stdin ? pumpStdin(cx, stream) : () => {};
   let interruptedByUser = false;
-  const unsubscribe = onInterrupt(cx, () => {
-    interruptedByUser = true;
-    if (opts.sigProxy) void cx.engine.killContainer(id, { signal: 'SIGINT' }).catch(() => {});
-  });
+  // -it: Ctrl-C belongs to the container's terminal (raw mode), as with docker on a real terminal.
+  const raw = opts.tty && opts.stdin && cx.io.rawInput !== undefined;
+  if (raw) cx.io.rawInput!(true);
+  const unsubscribe = raw
+    ? () => cx.io.rawInput!(false)
+    : onInterrupt(cx, () => {
+        interruptedByUser = true;
+        if (opts.sigProxy) void cx.engine.killContainer(id, { signal: 'SIGINT' }).catch(() => {});
+      });
   try {
     const result = await waiting;
     return result.StatusCode;

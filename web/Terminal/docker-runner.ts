@@ -43,6 +43,7 @@ export async function runDockerCommand(argv: string[], io: CommandIO, context: D
     isTTY: io.isTerminal,
     columns: context.columns,
     signal: io.signal,
+    rawInput: io.rawInput,
     buildContext: context.buildContext,
     readFile: context.readFile,
     writeFile: context.writeFile,

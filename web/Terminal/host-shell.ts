@@ -14,6 +14,8 @@ export interface CommandIO {
   signal: AbortSignal;
   /** True when stdout is the terminal (not redirected to a file): colours and tables may be used. */
   isTerminal: boolean;
+  /** Raw mode for `docker run -it` (engine/cli/io.ts): Ctrl-C then goes to the container as 0x03. */
+  rawInput?(raw: boolean): void;
 }
 
 /** What the shell needs from the page around it. */

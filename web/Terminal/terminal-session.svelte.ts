@@ -51,6 +51,8 @@ interface Foreground {
   /** Resolves when the learner gives up on the command (a second Ctrl-C). */
   abandon: () => void;
   abandoned: boolean;
+  /** Attached to a container's terminal (`docker run -it`): Ctrl-C is the container's, as 0x03. */
+  raw: boolean;
 }
 
 /**
@@ -182,7 +184,7 @@ export class TerminalSession {
     this.context.history.add(line);
     let abandon = () => {};
     const abandoned = new Promise<void>((resolve) => (abandon = resolve));
-    const fg: Foreground = { controller: new AbortController(), stdin: new StdinSource(), line: '', abandon, abandoned: false };
+    const fg: Foreground = { controller: new AbortController(), stdin: new StdinSource(), line: '', abandon, abandoned: false, raw: false };
     this.#foreground = fg;
     this.busy = true;
     this.running = line.trim();
@@ -193,6 +195,7 @@ export class TerminalSession {
       stdin: fg.stdin,
       signal: fg.controller.signal,
       isTerminal: true,
+      rawInput: (raw) => (fg.raw = raw),
     };
     try {
       await Promise.race([this.shell.run(line, io), abandoned]);
@@ -222,7 +225,12 @@ export class TerminalSession {
     for (const key of keys) {
       if (key.kind === 'ctrl' && key.letter === 'c') {
         fg.line = '';
-        if (!fg.controller.signal.aborted) {
+        if (fg.raw) {
+          // The container's terminal discards the line typed so far and interrupts its reader; an
+          // interactive shell prompts again and the container keeps running (docker run -it).
+          this.#write('^C\n');
+          fg.stdin.push(new Uint8Array([0x03]));
+        } else if (!fg.controller.signal.aborted) {
           this.#write('^C\n');
           fg.controller.abort();
         } else {

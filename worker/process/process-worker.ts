@@ -13,6 +13,7 @@ import { lookupProgram } from '../../engine/wasi/program-path.ts';
 import type { FromProcess, ProcessRequest, ToProcess } from './process-protocol.ts';
 import { runProcess, type ProcessHost, type RunResult } from './wasi-process.ts';
 import { spawnImports } from './spawn-host.ts';
+import { TERMINAL_STDIO } from './terminal-fds.ts';
 import type { ProcessExit } from '../../engine/ports.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -106,8 +107,8 @@ function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
   }
 
   const { launch } = message;
-  const { trapped: _trapped, ...exit } = runProcess(
-    { module: launch.module, args: launch.args, env: launch.env, cwd: launch.cwd, fs: anchor.fs, links: root.links, control, stdin: message.interactive ? { kind: 'ring' } : { kind: 'empty' }, memoryBytes: launch.memoryBytes },
+  const { trapped, ...exit } = runProcess(
+    { module: launch.module, args: launch.args, env: launch.env, cwd: launch.cwd, fs: anchor.fs, links: root.links, control, stdin: message.interactive ? { kind: 'ring' } : { kind: 'empty' }, ...(message.tty ? { terminal: TERMINAL_STDIO } : {}), memoryBytes: launch.memoryBytes },
     host(),
   );
   let delta = null;
@@ -116,7 +117,14 @@ function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
   } catch {
     // A MemFS left locked by a trap mid-call: the container keeps its previous writable layer.
   }
-  post({ type: 'exit', exit, delta });
+  // The container's MemFS goes with its anchor; then the Worker may take the next container.
+  let freed = true;
+  try {
+    anchor.free();
+  } catch {
+    freed = false;
+  }
+  post({ type: 'exit', exit, delta, reusable: freed && !trapped && !exit.oomKilled && delta !== null });
 }
 
 self.onmessage = async (event: MessageEvent<ToProcess>) => {

@@ -21,6 +21,7 @@ import {
 import { kindAt, readFile, writeFile, type LoadedRoot } from './memfs-root.ts';
 import type { ProgramCache } from './program-cache.ts';
 import { runProcess, type ProcessHost, type ProcessRun, type StdinSource } from './wasi-process.ts';
+import { inheritedTerminalFds } from './terminal-fds.ts';
 
 export interface SpawnContext {
   anchor: WASI;
@@ -77,7 +78,9 @@ export function spawnImports(ctx: SpawnContext, memory: () => WebAssembly.Memory
       stdin = { kind: 'bytes', data: readFile(ctx.anchor.fs, ctx.root.links.resolve(request.stdin.path)!), at: 0 };
     }
     const env = Object.entries(spawnEnvRecord(request)).map(([k, v]) => `${k}=${v}`);
-    const childRun: ProcessRun = { ...ctx.parentRun, module, args: request.argv, env, cwd: request.cwd, fs: ctx.anchor.fs, stdin };
+    const toFile = (io: SpawnStdio): boolean => io.kind === 'file' || (io.kind === 'stdout' && request.stdout.kind === 'file');
+    const terminal = ctx.parentRun.terminal && inheritedTerminalFds(ctx.parentRun.terminal, { stdin: request.stdin.kind === 'file', stdout: toFile(request.stdout), stderr: toFile(request.stderr) });
+    const childRun: ProcessRun = { ...ctx.parentRun, module, args: request.argv, env, cwd: request.cwd, fs: ctx.anchor.fs, stdin, terminal };
     const child: ProcessHost = {
       write: (fd, data) => (fd === 1 ? toStdout(data) : toStderr(data)),
       serve: ctx.parent.serve,

@@ -21,6 +21,7 @@ import {
   ringRead,
 } from './control-block.ts';
 import { memoryLimitHit } from '../../engine/wasi/memory-limit.ts';
+import { afterInterrupts, reportStdioKinds } from './terminal-fds.ts';
 import { wrapGuestLinks, type GuestLinks } from '../../engine/wasi/guest-links.ts';
 import type { ProcessExit } from '../../engine/ports.ts';
 
@@ -57,6 +58,8 @@ export interface ProcessRun {
   control: ControlViews;
   /** Where fd 0 reads from: the control block's ring (`-i`), fixed bytes (a spawn's `< file`), or nothing (/dev/null). */
   stdin: StdinSource;
+  /** The fds that are a terminal (`docker run -t`, terminal-fds.ts); none when absent. */
+  terminal?: ReadonlySet<number>;
   memoryBytes?: number;
 }
 
@@ -99,6 +102,7 @@ export function runProcess(run: ProcessRun, host: ProcessHost): RunResult {
   const memory = () => instance!.exports.memory as WebAssembly.Memory;
   const view = () => new DataView(memory().buffer);
   const pending = () => Atomics.load(run.control.words, REQUEST) === 1 && host.serve();
+  reportStdioKinds(p, view, run.terminal);
   wrapGuestLinks(p, memory, run.links);
 
   const gather = (iovs: number, count: number): Uint8Array[] => {
@@ -147,6 +151,7 @@ export function runProcess(run: ProcessRun, host: ProcessHost): RunResult {
     } else {
       while (!stdinReady(run.control)) waitDoorbell(run.control, host, 1000);
       data = ringRead(run.control, want);
+      if (run.terminal?.has(0)) data = afterInterrupts(data);
     }
     let at = 0;
     for (const part of parts) {
