@@ -39,6 +39,7 @@ export type ProcessRequest =
 export type FromProcess =
   | { type: 'ready' }
   | { type: 'output'; fd: 1 | 2; data: Uint8Array; exec?: number }
-  | { type: 'exit'; exit: ProcessExit; delta: RootDelta | null }
+  /** `reusable`: the Worker is idle and sound (no trap, its MemFS readable) and may run another container. */
+  | { type: 'exit'; exit: ProcessExit; delta: RootDelta | null; reusable: boolean }
   | { type: 'exec-exit'; exec: number; exit: ProcessExit }
   | { type: 'snapshot'; id: number; delta: RootDelta };

@@ -107,7 +107,7 @@ function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
   }
 
   const { launch } = message;
-  const { trapped: _trapped, ...exit } = runProcess(
+  const { trapped, ...exit } = runProcess(
     { module: launch.module, args: launch.args, env: launch.env, cwd: launch.cwd, fs: anchor.fs, links: root.links, control, stdin: message.interactive ? { kind: 'ring' } : { kind: 'empty' }, ...(message.tty ? { terminal: TERMINAL_STDIO } : {}), memoryBytes: launch.memoryBytes },
     host(),
   );
@@ -117,7 +117,14 @@ function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
   } catch {
     // A MemFS left locked by a trap mid-call: the container keeps its previous writable layer.
   }
-  post({ type: 'exit', exit, delta });
+  // The container's MemFS goes with its anchor; then the Worker may take the next container.
+  let freed = true;
+  try {
+    anchor.free();
+  } catch {
+    freed = false;
+  }
+  post({ type: 'exit', exit, delta, reusable: freed && !trapped && !exit.oomKilled && delta !== null });
 }
 
 self.onmessage = async (event: MessageEvent<ToProcess>) => {

@@ -64,6 +64,12 @@ function withoutRuntimeFiles(delta: RootDelta): RootDelta {
   return { written: delta.written.filter(([p]) => !isRuntimeFile(p)), removed: delta.removed.filter((p) => !isRuntimeFile(p)) };
 }
 
+/** A running container's changes without its volumes' (they are the volume's, not the layer's). */
+function layerOnly(delta: RootDelta, mounts: Mount[]): RootDelta {
+  const inVolume = (p: string) => mounts.some((m) => p === m.target || p.startsWith(m.target + '/'));
+  return { written: delta.written.filter(([p]) => !inVolume(p)), removed: delta.removed.filter((p) => !inVolume(p)) };
+}
+
 function exitNow(exit: ProcessExit): RunningProcess {
   return { writeStdin: () => {}, closeStdin: () => {}, kill: () => {}, exited: Promise.resolve(exit) };
 }
@@ -120,10 +126,13 @@ export class WasiRuntime implements Runtime {
     let settle!: (exit: ProcessExit) => void;
     const exited = new Promise<ProcessExit>((resolve) => (settle = resolve));
     let ended = false;
-    const end = async (exit: ProcessExit, delta: RootDelta | null) => {
+    // `idle`: the process ended on its own and its Worker waits for the next container (it said
+    // so in its exit message); a killed or failed Worker is ended.
+    const end = async (exit: ProcessExit, delta: RootDelta | null, idle = false) => {
       if (ended) return;
       ended = true;
-      worker.terminate();
+      if (idle && delta) this.pool.release(worker, fileBytes(root) + fileBytes(delta.written));
+      else this.pool.discard(worker);
       this.#live.delete(key);
       for (const [, exec] of state.execs) exec.done({ exitCode: 137, oomKilled: false });
       try {
@@ -139,7 +148,7 @@ export class WasiRuntime implements Runtime {
         const target = m.exec === undefined ? io : state.execs.get(m.exec)?.io;
         if (m.fd === 1) target?.stdout(m.data);
         else target?.stderr(m.data);
-      } else if (m.type === 'exit') void end(m.exit, m.delta);
+      } else if (m.type === 'exit') void end(m.exit, m.delta, m.reusable);
       else if (m.type === 'exec-exit') {
         state.execs.get(m.exec)?.done(m.exit);
         state.execs.delete(m.exec);
@@ -185,7 +194,7 @@ export class WasiRuntime implements Runtime {
   async liveDelta(key: string): Promise<RootDelta | undefined> {
     const live = this.#live.get(key);
     if (!live) return undefined;
-    return withoutRuntimeFiles(await this.#snapshot(live, LIVE_REQUEST_TIMEOUT_MS));
+    return layerOnly(withoutRuntimeFiles(await this.#snapshot(live, LIVE_REQUEST_TIMEOUT_MS)), live.mounts);
   }
 
   async #compile(key: string | undefined, bytes: Uint8Array, memoryBytes: number | undefined): Promise<WebAssembly.Module | null> {
@@ -305,6 +314,12 @@ class StdinWriter {
 }
 
 type Node = RootEntries[number][1];
+
+function fileBytes(entries: RootEntries): number {
+  let n = 0;
+  for (const [, node] of entries) if (node.type === 'file') n += node.content.length;
+  return n;
+}
 
 /** Atomics.waitAsync (ES2024; Chromium has it): the engine worker must never block. */
 function waitAsync(words: Int32Array, index: number, value: number, ms: number): { async: boolean; value: unknown } {
