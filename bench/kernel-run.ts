@@ -10,6 +10,8 @@
  *   3. the same bundle running `node -e 0` - Node's own start;
  *   4. the runtime port (RuncRuntime.start) running hello.wasm - the runner: load, module, WASI;
  *   5. the Engine API - records, logs, snapshot prepare and removal around it.
+ * Each round takes every measure once (the docker CLI's too), so load that comes and goes on a
+ * shared machine shifts them all alike.
  *
  *   npx tsx bench/kernel-run.ts [N]
  */
@@ -67,7 +69,6 @@ const spec = JSON.parse(readFileSync(join(bare, 'config.json'), 'utf8'));
 spec.process.args = ['/hello'];
 spec.process.terminal = false;
 writeFileSync(join(bare, 'config.json'), JSON.stringify(spec));
-const runcTimes = timed(N, (i) => runcRun(join(dir, 'runc-state'), bare, `bench-${i}`));
 
 // 2-5 on one kernel host (the service's stores and runtime, in process).
 await writeBuiltinLayouts(join(dir, 'svc', 'layouts'));
@@ -83,33 +84,41 @@ const tar = writeTar([
 const layer = sha256(tar);
 await host.ports.blobs.put({ digest: layer, size: tar.length }, tar);
 await snaps.prepare('bench-steps', [layer]);
-const ourBundle = join(data.container('bench-steps'), 'bundle');
-mkdirSync(ourBundle, { recursive: true });
 const overlay = await snaps.overlay('bench-steps');
-const bundleFor = (args: string[]) =>
-  writeFileSync(join(ourBundle, 'config.json'), JSON.stringify(bundleConfig({ runtime: runtime.root, overlay, hostname: 'bench', volumes: [], cgroupsPath: `/dockyard/${runcId('bench-steps')}`, args })));
-
-// 2. Our bundle, a static binary.
-bundleFor(['/rootfs/native-hello']);
-const ourBundleTimes = timed(N, () => runcRun(data.runcState, ourBundle, runcId('bench-steps')));
-// 3. Our bundle, Node started and ended.
-bundleFor(['/usr/bin/node', ...RUNNER_NODE_FLAGS, '-e', '0']);
-const nodeTimes = timed(N, () => runcRun(data.runcState, ourBundle, runcId('bench-steps')));
-// 4. The runtime port running hello.wasm through the runner.
-const portTimes = await timedAsync(N, async () => {
-  let out = '';
-  const p = await runtime.start('bench-steps', { args: ['/hello'], env: ['PATH=/'], cwd: '/', hostname: 'bench', tty: false, openStdin: false, mounts: [] }, { stdout: (d) => (out += d.length), stderr: () => undefined });
-  const exit = await p.exited;
-  if (exit.exitCode !== 0 || !out) throw new Error(`hello.wasm through the runner: ${JSON.stringify(exit)}`);
-});
-await snaps.remove('bench-steps');
-
-// 5. The Engine API, in process.
+function bundleFor(name: string, args: string[]): string {
+  const bundle = join(dir, name);
+  mkdirSync(bundle, { recursive: true });
+  writeFileSync(join(bundle, 'config.json'), JSON.stringify(bundleConfig({ runtime: runtime.root, overlay, hostname: 'bench', volumes: [], cgroupsPath: `/dockyard/${runcId('bench-steps')}`, args })));
+  return bundle;
+}
+const staticBundle = bundleFor('bundle-static', ['/rootfs/native-hello']);
+const nodeBundle = bundleFor('bundle-node', ['/usr/bin/node', ...RUNNER_NODE_FLAGS, '-e', '0']);
 const engine = host.engine;
 await engine.pull('hello-world');
+// The docker CLI against the service (a separate process, as users run it).
+const svc = await startService(join(dir, 'svc'));
+await svc.docker(['pull', 'hello-world']);
+
+// Rounds: each takes every measure once, so a machine getting busier or quieter shifts all alike.
+const runcTimes: number[] = [];
+const ourBundleTimes: number[] = [];
+const nodeTimes: number[] = [];
+const portTimes: number[] = [];
 const apiTimes: number[] = [];
 const firstOutput: number[] = [];
+const cliTimes: number[] = [];
 for (let i = 0; i < N; i++) {
+  runcTimes.push(...timed(1, () => runcRun(join(dir, 'runc-state'), bare, `bench-${i}`)));
+  ourBundleTimes.push(...timed(1, () => runcRun(data.runcState, staticBundle, runcId('bench-steps'))));
+  nodeTimes.push(...timed(1, () => runcRun(data.runcState, nodeBundle, runcId('bench-steps'))));
+  portTimes.push(
+    ...(await timedAsync(1, async () => {
+      let out = 0;
+      const p = await runtime.start('bench-steps', { args: ['/hello'], env: ['PATH=/'], cwd: '/', hostname: 'bench', tty: false, openStdin: false, mounts: [] }, { stdout: (d) => (out += d.length), stderr: () => undefined });
+      const exit = await p.exited;
+      if (exit.exitCode !== 0 || !out) throw new Error(`hello.wasm through the runner: ${JSON.stringify(exit)}`);
+    })),
+  );
   const t = performance.now();
   const { Id } = await engine.createContainer({ Image: 'hello-world', HostConfig: { AutoRemove: true } });
   let first = 0;
@@ -119,16 +128,15 @@ for (let i = 0; i < N; i++) {
   await waited;
   apiTimes.push(performance.now() - t);
   firstOutput.push(first);
+  cliTimes.push(
+    ...(await timedAsync(1, async () => {
+      const r = await svc.docker(['run', '--rm', 'hello-world']);
+      if (r.code !== 0) throw new Error(r.stderr);
+    })),
+  );
 }
+await snaps.remove('bench-steps');
 await host.close();
-
-// The docker CLI against the service (a separate process, as users run it).
-const svc = await startService(join(dir, 'svc'));
-await svc.docker(['pull', 'hello-world']);
-const cliTimes = await timedAsync(N, async () => {
-  const r = await svc.docker(['run', '--rm', 'hello-world']);
-  if (r.code !== 0) throw new Error(r.stderr);
-});
 await svc.stop();
 rmSync(dir, { recursive: true, force: true });
 
