@@ -24,6 +24,11 @@ export function builtinRegistryUrl(path: string): string {
 async function readStatic(path: string): Promise<Uint8Array> {
   const response = await fetch(builtinRegistryUrl(path));
   if (!response.ok) throw new Error(`${response.status} ${path}`);
+  // A static host that answers every path with the site's page: the file is not there.
+  if ((response.headers.get('Content-Type') ?? '').startsWith('text/html')) {
+    await response.body?.cancel();
+    throw new Error(`not in the built-in registry: ${path}`);
+  }
   return new Uint8Array(await response.arrayBuffer());
 }
 

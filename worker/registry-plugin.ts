@@ -34,7 +34,10 @@ export function builtinRegistry(layoutsDir = 'images/layouts'): Plugin {
     if (!body) {
       // A registry path that is not there is a 404, not the page's index.html (which the client
       // would try to read as index.json): `docker pull nosuchimage` then says the image is unknown.
-      if ((req.url ?? '').split('?')[0].includes('/' + PREFIX)) {
+      // The same for /v2/: the site serves no registry API, so `docker pull <this site>/x` must not
+      // read the page as a manifest.
+      const path = (req.url ?? '').split('?')[0];
+      if (path.includes('/' + PREFIX) || path === '/v2' || path.startsWith('/v2/')) {
         res.statusCode = 404;
         return res.end();
       }

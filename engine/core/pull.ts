@@ -54,9 +54,9 @@ interface PulledOne {
 async function pullOne(core: Core, name: string, onProgress: ProgressListener): Promise<PulledOne> {
   const remote = remoteFor(core, name);
   const { registry } = core.ports;
-  onProgress({ status: `Pulling from ${remote.repository}`, id: remote.ref.digest ?? remote.ref.tag ?? 'latest' });
-
   const top = await registry.getManifest(remote.registry, remote.repository, remote.reference);
+  // After the manifest, as Docker: a missing image is only the error, no "Pulling from" before it.
+  onProgress({ status: `Pulling from ${remote.repository}`, id: remote.ref.digest ?? remote.ref.tag ?? 'latest' });
   const manifest = await pickManifest(core, remote, top);
   const configBytes = await collect(await registry.getBlob(remote.registry, remote.repository, manifest.config));
   const config = parseConfig(configBytes, manifest.config);

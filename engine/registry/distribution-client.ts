@@ -119,9 +119,13 @@ export class DistributionClient implements RegistryClient {
     const response = await this.#request(registry, pull, this.#url(registry, `/v2/${repository}/manifests/${reference}`), { headers: { Accept: ACCEPT } });
     if (!response.ok) return this.#fail(response, `manifest for ${repository}:${reference}`);
     const bytes = await readLimited(response, MAX_DOCUMENT_SIZE, `manifest ${repository}:${reference}`);
+    const mediaType = (response.headers.get('Content-Type') ?? '').split(';')[0].trim();
+    // A web server that is not a registry (a site's fallback page): say so, not a JSON parse error later.
+    if (mediaType === 'text/html' || new TextDecoder().decode(bytes.subarray(0, 64)).trimStart().startsWith('<')) {
+      throw new EngineError('invalid-content', `manifest for ${registry}/${repository}:${reference}: ${registry} answered with a web page, not a manifest (it does not serve the registry API)`);
+    }
     const digest = sha256(bytes);
     if (isDigest(reference) && digest !== reference) throw new EngineError('invalid-content', `manifest digest mismatch: expected ${reference}, got ${digest}`);
-    const mediaType = (response.headers.get('Content-Type') ?? '').split(';')[0].trim();
     return { bytes, mediaType, digest };
   }
 

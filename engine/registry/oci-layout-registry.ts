@@ -17,6 +17,21 @@ export interface OciLayoutRegistryOptions {
 
 const REF_NAME = 'org.opencontainers.image.ref.name';
 
+/** `library/box` as Docker names it in messages: `box`. */
+function familiar(repository: string): string {
+  return repository.startsWith('library/') ? repository.slice('library/'.length) : repository;
+}
+
+/** Docker's words when a registry has no such repository (`docker pull nosuchimage`). */
+function noRepository(repository: string): EngineError {
+  return new EngineError('not-found', `pull access denied for ${familiar(repository)}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied`);
+}
+
+/** Markup where index.json should be: a static host's fallback page (index.html), not a layout. */
+function isWebPage(bytes: Uint8Array): boolean {
+  return new TextDecoder().decode(bytes.subarray(0, 64)).trimStart().startsWith('<');
+}
+
 /**
  * A read-only registry over OCI image layouts (`oci-layout`, `index.json`, `blobs/sha256/...`):
  * the playground's built-in images, served from the static site in the browser and from the
@@ -35,21 +50,23 @@ export class OciLayoutRegistry implements RegistryClient {
 
   #dir(repository: string): string {
     const dir = this.#layoutPath(repository);
-    if (dir === undefined) throw new EngineError('not-found', `repository ${repository} not found: no such image in the built-in registry`);
+    if (dir === undefined) throw noRepository(repository);
     return dir.replace(/\/+$/, '');
   }
 
-  async #read(path: string, notFound: string): Promise<Uint8Array> {
+  async #read(path: string, notFound: () => EngineError): Promise<Uint8Array> {
     try {
       return await this.#readFile(path);
     } catch (e) {
       if (isEngineError(e) && e.code !== 'not-found') throw e;
-      throw new EngineError('not-found', notFound);
+      throw notFound();
     }
   }
 
   async #index(repository: string): Promise<ImageIndex> {
-    const bytes = await this.#read(`${this.#dir(repository)}/index.json`, `repository ${repository} not found: no such image in the built-in registry`);
+    const bytes = await this.#read(`${this.#dir(repository)}/index.json`, () => noRepository(repository));
+    // A site served by a host that answers every path with its page has no layout here.
+    if (isWebPage(bytes)) throw noRepository(repository);
     try {
       const index = JSON.parse(new TextDecoder().decode(bytes)) as ImageIndex;
       if (!Array.isArray(index.manifests)) throw new Error('manifests is not a list');
@@ -61,7 +78,7 @@ export class OciLayoutRegistry implements RegistryClient {
 
   async #blob(repository: string, digest: Digest, size?: number): Promise<Uint8Array> {
     if (!isDigest(digest)) throw new EngineError('invalid-argument', `invalid digest ${JSON.stringify(digest)}`);
-    const bytes = await this.#read(`${this.#dir(repository)}/blobs/sha256/${digestHex(digest)}`, `blob ${digest} not found in ${repository}`);
+    const bytes = await this.#read(`${this.#dir(repository)}/blobs/sha256/${digestHex(digest)}`, () => new EngineError('not-found', `blob ${digest} not found in ${familiar(repository)}: blob unknown to registry`));
     const verifier = new DigestVerifier(size === undefined ? digest : { mediaType: '', digest, size });
     verifier.update(bytes);
     verifier.verify();
@@ -78,7 +95,7 @@ export class OciLayoutRegistry implements RegistryClient {
     }
     desc = index.manifests.find((m) => m.annotations?.[REF_NAME] === reference);
     if (!desc && reference === 'latest' && index.manifests.length === 1 && !index.manifests[0].annotations?.[REF_NAME]) desc = index.manifests[0];
-    if (!desc) throw new EngineError('not-found', `manifest for ${repository}:${reference} not found: manifest unknown`);
+    if (!desc) throw new EngineError('not-found', `manifest for ${familiar(repository)}:${reference} not found: manifest unknown: manifest unknown`);
     const bytes = await this.#blob(repository, desc.digest, desc.size);
     return { bytes, mediaType: desc.mediaType, digest: sha256(bytes) };
   }

@@ -10,14 +10,6 @@ import { it } from 'vitest';
 export const OPEN_DIFFERENCES: Record<string, string> = {
   'ln -s then cat through the link': 'browser traps (134), kernel refuses (EPERM); Docker makes the link',
   'reading through a symlink of the image (/bin/sh -> box)': 'browser MemFS has no symlinks: 8-byte placeholder',
-  'a directory as the command: 126, as docker': 'browser exits 127',
-  'stress past --memory 16m: 137 and OOMKilled on both (the tutorial: hog)': "the kernel's guest prints an out-of-memory line the browser's cannot",
-  "a volume's writes are not in the container's diff": "browser's diff lacks the mount point",
-  'after writes, deletes and renames, including files from the image layer': "browser's diff shows D /etc/hostname",
-  'a file written then deleted in the same container leaves no trace': "browser's diff shows D /etc/hostname",
-  'gives the same layer digests on both': "browser's diff shows D /etc/hostname",
-  'a new container of the committed image sees the changes, deletions as absences': 'follows from the commit difference',
-  'a second commit on top: a directory deleted and made again (an opaque directory)': 'a second container sees the first one\'s deletions (browser)',
 };
 
 /** `it`, or `it.fails` for an open difference (its name then says so and why). */

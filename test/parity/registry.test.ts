@@ -20,6 +20,26 @@ afterAll(async () => {
   await h?.close();
 });
 
+describe('an image the built-in registry does not have', () => {
+  const denied = "pull access denied for nosuchimage, repository does not exist or may require 'docker login': denied: requested access to the resource is denied";
+
+  it("pull of a missing repository or tag: Docker's words and exit 1 on both (never the site's page read as a layout)", async () => {
+    const missing = await h.both(['pull', 'nosuchimage']);
+    expectSame(missing);
+    expect(missing.browser).toEqual({ code: 1, stdout: 'Using default tag: latest\n', stderr: `Error response from daemon: ${denied}\n` });
+    const tag = await h.both(['pull', 'box:nosuchtag']);
+    expectSame(tag);
+    expect(tag.browser).toEqual({ code: 1, stdout: '', stderr: 'Error response from daemon: manifest for box:nosuchtag not found: manifest unknown: manifest unknown\n' });
+  });
+
+  it('run of a missing image: 125 after "Unable to find image" on both', async () => {
+    const run = await h.both(['run', '--rm', 'nosuchimage']);
+    expectSame(run);
+    expect(run.browser.code).toBe(125);
+    expect(run.browser.stderr).toBe(`Unable to find image 'nosuchimage:latest' locally\ndocker: Error response from daemon: ${denied}.\nSee 'docker run --help'.\n`);
+  });
+});
+
 describe('push and pull between the engines', () => {
   it('the browser engine pushes to the kernel service\'s registry; the kernel service pulls the same image back', async () => {
     const ref = `${registry}/moved/box:1`;

@@ -92,6 +92,7 @@ export class IdbSnapshotter implements Snapshotter, ContainerRoots {
     const record = await this.#record(key);
     const lower = await this.#lowerTree(record.layers);
     const tree = applyChanges(lower, record.changes);
+    await this.#makeMountPoints(record, lower, tree, mounts);
     for (const m of mounts) {
       tree.remove(rel(m.target));
       tree.mkdir(rel(m.target), 0o755);
@@ -149,6 +150,32 @@ export class IdbSnapshotter implements Snapshotter, ContainerRoots {
       await this.db.put('snapshots', { ...record, changes: changeSet(lower, upper) });
     } catch (e) {
       throw storageError(e, `saving the file system of ${key.slice(0, 12)}`);
+    }
+  }
+
+  /**
+   * A mount point the container's root lacks is made in its writable layer when it starts, as
+   * Docker's runtime does (mkdir -p): `docker diff` then shows `A /data` for `-v v:/data`. A mount
+   * point inside another mount belongs to that volume, not to the layer.
+   */
+  async #makeMountPoints(record: { key: string; layers: Digest[]; changes: SnapshotChange[] }, lower: FileTree, tree: FileTree, mounts: Mount[]): Promise<void> {
+    let made = false;
+    for (const m of mounts) {
+      if (mounts.some((o) => m.target.startsWith(o.target + '/'))) continue;
+      const path = tree.resolve(rel(m.target));
+      if (tree.lstat(path)) continue;
+      try {
+        tree.mkdir(path, 0o755);
+        made = true;
+      } catch {
+        // A file on the way: the mount covers it in the process's view, there is nothing to make.
+      }
+    }
+    if (!made) return;
+    try {
+      await this.db.put('snapshots', { ...record, changes: changeSet(lower, tree) });
+    } catch (e) {
+      throw storageError(e, `saving the file system of ${record.key.slice(0, 12)}`);
     }
   }
 

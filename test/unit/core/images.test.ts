@@ -162,7 +162,7 @@ describe('pull', () => {
     expect(isEngineError(await rejection(h.engine.pull('nope')), 'not-found')).toBe(true);
     const e = await rejection(h.engine.pull('app:v9'));
     expect(isEngineError(e, 'not-found')).toBe(true);
-    expect(e.message).toContain('manifest for library/app:v9 not found');
+    expect(e.message).toBe('manifest for app:v9 not found: manifest unknown: manifest unknown');
     expect(isEngineError(await rejection(h.engine.pull('Bad/Name')), 'invalid-argument')).toBe(true);
   });
 });
