@@ -7,13 +7,17 @@ import type { Core } from './context.ts';
 /**
  * The log pipeline of running containers, as Docker's json-file driver: output is split into
  * lines (the newline kept; a partial line waits for its newline or the exit), each line is one
- * entry with the time it was written. Appends to the LogStore are batched but strictly ordered per
- * container; `snapshot` reads the store at a point in that order, which lets `logs --follow`
- * hand over from stored entries to live ones without a gap or a duplicate.
+ * entry with the time it was written. Entries go to the LogStore a macrotask after they were
+ * written, all of that moment in one append, strictly ordered per container; `follow` reads the
+ * store at a point in that order, which lets `logs --follow` hand over from stored entries to live
+ * ones without a gap or a duplicate. Entries of a container removed before they were sent (a
+ * `run --rm` that ended at once) are never written.
  */
 interface ContainerLog {
   chain: Promise<unknown>;
-  batch: LogEntry[] | null;
+  /** Entries not yet handed to the store. */
+  pending: LogEntry[];
+  timer: ReturnType<typeof setTimeout> | undefined;
   partial: { stdout: Uint8Array[]; stderr: Uint8Array[] };
   followers: Set<(entry: LogEntry) => void>;
 }
@@ -25,7 +29,7 @@ export class LogWriter {
 
   #log(id: string): ContainerLog {
     let log = this.#logs.get(id);
-    if (!log) this.#logs.set(id, (log = { chain: Promise.resolve(), batch: null, partial: { stdout: [], stderr: [] }, followers: new Set() }));
+    if (!log) this.#logs.set(id, (log = { chain: Promise.resolve(), pending: [], timer: undefined, partial: { stdout: [], stderr: [] }, followers: new Set() }));
     return log;
   }
 
@@ -43,32 +47,40 @@ export class LogWriter {
     if (start < data.length) log.partial[stream].push(data.slice(start));
   }
 
-  /** The process ended: write out partial lines and wait until everything is in the store. */
-  async finish(id: string): Promise<void> {
+  /** The process ended: its partial lines become entries (stored with the next send). */
+  close(id: string): void {
     const log = this.#log(id);
     for (const stream of ['stdout', 'stderr'] as const) {
       if (log.partial[stream].length) this.#emit(id, log, stream, concatBytes(log.partial[stream]));
       log.partial[stream] = [];
     }
+  }
+
+  /** The process ended: write out partial lines and wait until everything is in the store. */
+  async finish(id: string): Promise<void> {
+    this.close(id);
     await this.flush(id);
   }
 
   #emit(id: string, log: ContainerLog, stream: 'stdout' | 'stderr', data: Uint8Array): void {
     const entry: LogEntry = { stream, time: rfc3339Nano(this.core.now()), data };
-    if (!log.batch) {
-      const batch: LogEntry[] = (log.batch = []);
-      log.chain = log.chain.then(async () => {
-        if (log.batch === batch) log.batch = null;
-        await this.core.ports.logs.append(id, batch);
-      }).catch(() => {});
-    }
-    log.batch.push(entry);
+    log.pending.push(entry);
+    log.timer ??= setTimeout(() => this.#send(id, log), 0);
     for (const f of log.followers) f({ ...entry, data: entry.data.slice() });
+  }
+
+  #send(id: string, log: ContainerLog): void {
+    clearTimeout(log.timer);
+    log.timer = undefined;
+    if (log.pending.length === 0) return;
+    const batch = log.pending;
+    log.pending = [];
+    log.chain = log.chain.then(() => this.core.ports.logs.append(id, batch)).catch(() => {});
   }
 
   async flush(id: string): Promise<void> {
     const log = this.#log(id);
-    log.batch = null;
+    this.#send(id, log);
     await log.chain;
   }
 
@@ -78,18 +90,25 @@ export class LogWriter {
    */
   follow(id: string, follower: (entry: LogEntry) => void): { stored: Promise<LogEntry[]>; stop: () => void } {
     const log = this.#log(id);
-    log.batch = null;
+    this.#send(id, log);
     const stored = log.chain.then(() => this.core.ports.logs.read(id));
     log.chain = stored.catch(() => {});
     log.followers.add(follower);
     return { stored, stop: () => log.followers.delete(follower) };
   }
 
-  forget(id: string): void {
+  /** The container is being removed: drop what was not sent, wait for what was, then forget it. */
+  async discard(id: string): Promise<void> {
+    const log = this.#logs.get(id);
+    if (!log) return;
+    clearTimeout(log.timer);
+    log.timer = undefined;
+    log.pending = [];
+    log.partial = { stdout: [], stderr: [] };
+    await log.chain;
     this.#logs.delete(id);
   }
 }
-
 
 /** Docker's filters of `docker logs`: streams, `--since` (unix seconds), `--tail` (last N lines). */
 export function filterLogs(entries: LogEntry[], options: LogsOptions): LogEntry[] {

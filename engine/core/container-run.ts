@@ -6,6 +6,7 @@ import { findContainer, updateContainer } from './container-store.ts';
 import { filterLogs, LogWriter } from './container-logs.ts';
 import type { Core } from './context.ts';
 import { deleteContainerData } from './containers.ts';
+import { missingBlob } from './image-store.ts';
 import { copyUpVolumes } from './volume-copy.ts';
 import type { ContainerRecord } from './records.ts';
 
@@ -60,9 +61,8 @@ export class ContainerRunner {
     const c = await findContainer(core, name);
     const session = this.#session(c.Id);
     if (session.process || c.State.Running) throw new EngineError('not-modified', 'container already started');
-    for (const l of c.layers) {
-      if (!(await core.ports.blobs.has(l))) throw new EngineError('not-found', `layer ${l} of container ${c.Id.slice(0, 12)} is missing`);
-    }
+    const missing = await missingBlob(core, c.layers);
+    if (missing) throw new EngineError('not-found', `layer ${missing} of container ${c.Id.slice(0, 12)} is missing`);
     await core.ports.snapshots.prepare(c.Id, c.layers);
     const io = {
       stdout: (data: Uint8Array) => this.#output(c.Id, 1, data),
@@ -79,6 +79,8 @@ export class ContainerRunner {
       mounts: c.Mounts.map((m) => ({ volume: m.Name, target: m.Destination, readOnly: !m.RW })),
     };
     let process: RunningProcess;
+    // From here until the exit is recorded this engine alone writes the record: it stays in memory.
+    core.containers.hold(c);
     try {
       await copyUpVolumes(core.ports, c.Id, spec.mounts);
       process = await core.ports.runtime.start(c.Id, spec, io);
@@ -87,6 +89,7 @@ export class ContainerRunner {
       await updateContainer(core, c.Id, (r) => {
         r.State = { ...r.State, Status: 'exited', Running: false, ExitCode: 128, Error: message, FinishedAt: rfc3339Nano(core.now()) };
       });
+      core.containers.release(c.Id);
       throw e instanceof EngineError ? e : new EngineError('internal', message);
     }
     session.process = process;
@@ -119,10 +122,12 @@ export class ContainerRunner {
 
   async #exited(c: ContainerRecord, session: Session, exit: ProcessExit): Promise<void> {
     const core = this.core;
-    await this.logWriter.finish(c.Id);
+    // The last partial lines go to the store with the next send; this engine's `logs` sends first.
+    this.logWriter.close(c.Id);
     const record = await updateContainer(core, c.Id, (r) => {
       r.State = { ...r.State, Status: 'exited', Running: false, Pid: 0, ExitCode: exit.exitCode, OOMKilled: exit.oomKilled, Error: exit.error ?? '', FinishedAt: rfc3339Nano(core.now()) };
     });
+    core.containers.release(c.Id);
     session.process = undefined;
     session.listeners.clear();
     session.stdinQueue = [];
@@ -132,13 +137,15 @@ export class ContainerRunner {
     core.events.emit('container', 'die', c.Id, { exitCode: String(exit.exitCode), image: c.Config.Image, name: c.Name.slice(1) });
     for (const w of session.exitWaiters.splice(0)) w(result);
     if (record?.HostConfig.AutoRemove) {
-      await this.#removeStopped(record, true).catch(() => {});
+      // Written behind: the record of a --rm container that is gone before it was stored never is.
+      await this.#removeStopped(record, true, false).catch(() => {});
     }
   }
 
-  async #removeStopped(c: ContainerRecord, volumes: boolean): Promise<void> {
-    await deleteContainerData(this.core, c, volumes);
-    this.logWriter.forget(c.Id);
+  async #removeStopped(c: ContainerRecord, volumes: boolean, durable = true): Promise<void> {
+    // Log lines not yet in the store would outlive the deletion: drop them, or wait for the ones on their way.
+    await this.logWriter.discard(c.Id);
+    await deleteContainerData(this.core, c, volumes, durable);
     const session = this.#sessions.get(c.Id);
     this.#sessions.delete(c.Id);
     const result = session?.lastExit ?? { StatusCode: c.State.ExitCode, Error: null };
@@ -224,7 +231,7 @@ export class ContainerRunner {
         await session.done;
       }
     }
-    const fresh = await this.core.ports.metadata.get<ContainerRecord>('containers', c.Id);
+    const fresh = await this.core.containers.get(c.Id);
     if (!fresh) return; // auto-removed on its way out
     await this.#removeStopped(fresh, options.volumes ?? false);
   }

@@ -1,21 +1,153 @@
 import { EngineError } from '../errors.ts';
+import type { MetadataOp, MetadataStore } from '../ports.ts';
 import type { Core } from './context.ts';
 import type { ContainerRecord } from './records.ts';
 
 /** Container records: how a name, ID or prefix finds one, and read-modify-write under the lock. */
+
+/**
+ * The 'containers' bucket as this engine sees it: the MetadataStore plus this engine's own
+ * writes that have not committed yet.
+ *
+ * A container's state changes on the path of every `run` (created -> running -> exited ->
+ * removed). Waiting for a transaction at each step cost more than the whole run, so only the
+ * record of `create` is written before the call returns (another tab, a reload or a crash must
+ * find the container and its name); later changes are written behind: visible to this engine at
+ * once, committed soon after in one batch, and a change overtaken before it was written (the
+ * running state of a `--rm` container that already ended and was removed) is never written.
+ * A killed tab therefore loses at most its last state changes: the store still holds an earlier,
+ * whole record (a batch is atomic), and recovery marks a container left "running" as exited.
+ *
+ * While a container's process lives in this engine (`hold` .. `release`) its record is kept here
+ * and read from memory: no other engine writes it then.
+ */
+export class ContainerRecords {
+  /** This engine's latest version of records it wrote (null: deleted), while dirty, in flight or held. */
+  readonly #latest = new Map<string, ContainerRecord | null>();
+  readonly #dirty = new Set<string>();
+  readonly #held = new Map<string, number>();
+  readonly #inFlight = new Set<string>();
+  #flushing: Promise<void> = Promise.resolve();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly metadata: MetadataStore) {}
+
+  async get(id: string): Promise<ContainerRecord | undefined> {
+    if (this.#latest.has(id)) return copy(this.#latest.get(id));
+    return this.metadata.get<ContainerRecord>('containers', id);
+  }
+
+  async list(): Promise<ContainerRecord[]> {
+    // The overlay is taken with the read: what is in flight now is either in what the read sees
+    // or still here, and both are the same version.
+    const overlay = new Map(this.#latest);
+    const records = new Map(await this.metadata.list<ContainerRecord>('containers'));
+    for (const [id, r] of overlay) {
+      if (r) records.set(id, structuredClone(r));
+      else records.delete(id);
+    }
+    return [...records.values()];
+  }
+
+  /** Write now: resolves once the record is committed (with every change queued before it). */
+  async put(record: ContainerRecord): Promise<void> {
+    this.#set(record.Id, structuredClone(record));
+    await this.flush();
+  }
+
+  /** Write behind: this engine sees the change at once; the store gets it with the next batch. */
+  putLater(record: ContainerRecord): void {
+    this.#set(record.Id, structuredClone(record));
+    this.#schedule();
+  }
+
+  deleteLater(id: string): void {
+    this.#set(id, null);
+    this.#schedule();
+  }
+
+  /** Keep the record (as just read) in memory while this engine runs the container's process. */
+  hold(record: ContainerRecord): void {
+    const id = record.Id;
+    this.#held.set(id, (this.#held.get(id) ?? 0) + 1);
+    if (!this.#latest.has(id)) this.#latest.set(id, structuredClone(record));
+  }
+
+  release(id: string): void {
+    const n = (this.#held.get(id) ?? 1) - 1;
+    if (n > 0) {
+      this.#held.set(id, n);
+      return;
+    }
+    this.#held.delete(id);
+    if (!this.#dirty.has(id) && !this.#inFlight.has(id)) this.#latest.delete(id);
+  }
+
+  /** Commit every change made so far. */
+  flush(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const next = this.#flushing.then(() => this.#write());
+    this.#flushing = next.catch(() => {});
+    return next;
+  }
+
+  #set(id: string, record: ContainerRecord | null): void {
+    this.#latest.set(id, record);
+    this.#dirty.add(id);
+  }
+
+  /** A macrotask later, so the changes of one run's steps (exit, then remove) go out as one batch. */
+  #schedule(): void {
+    if (this.#timer !== undefined) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.flush().catch(() => {});
+    }, 0);
+  }
+
+  async #write(): Promise<void> {
+    const ids = [...this.#dirty];
+    this.#dirty.clear();
+    if (ids.length === 0) return;
+    const written = new Map(ids.map((id) => [id, this.#latest.get(id)!] as const));
+    const ops: MetadataOp[] = ids.map((id) => {
+      const value = written.get(id);
+      return value ? { op: 'put', bucket: 'containers', key: id, value } : { op: 'delete', bucket: 'containers', key: id };
+    });
+    for (const id of ids) this.#inFlight.add(id);
+    try {
+      await this.metadata.batch(ops);
+    } catch (e) {
+      // Not committed: the changes stay queued for the next batch (the caller of put hears why).
+      for (const id of ids) if (!this.#dirty.has(id) && this.#latest.get(id) === written.get(id)) this.#dirty.add(id);
+      throw e;
+    } finally {
+      for (const id of ids) this.#inFlight.delete(id);
+    }
+    for (const [id, value] of written) {
+      if (this.#dirty.has(id) || this.#latest.get(id) !== value || this.#held.has(id)) continue;
+      this.#latest.delete(id);
+    }
+  }
+}
+
+function copy(value: ContainerRecord | null | undefined): ContainerRecord | undefined {
+  return value ? structuredClone(value) : undefined;
+}
 
 export function noSuchContainer(name: string): EngineError {
   return new EngineError('not-found', `No such container: ${name}`);
 }
 
 export async function containerRecords(core: Core): Promise<ContainerRecord[]> {
-  return (await core.ports.metadata.list<ContainerRecord>('containers')).map(([, c]) => c);
+  return core.containers.list();
 }
 
 /** Docker's lookup order: full ID, then name (with or without the leading "/"), then a unique ID prefix. */
 export async function findContainer(core: Core, name: string): Promise<ContainerRecord> {
   if (typeof name !== 'string' || name === '') throw noSuchContainer(String(name));
-  const exact = await core.ports.metadata.get<ContainerRecord>('containers', name);
+  const exact = await core.containers.get(name);
   if (exact) return exact;
   const all = await containerRecords(core);
   const wanted = name.startsWith('/') ? name : '/' + name;
@@ -29,17 +161,21 @@ export async function findContainer(core: Core, name: string): Promise<Container
   throw noSuchContainer(name);
 }
 
+/** A new or changed record, committed before this resolves. */
 export async function putContainer(core: Core, record: ContainerRecord): Promise<void> {
-  await core.ports.metadata.batch([{ op: 'put', bucket: 'containers', key: record.Id, value: record }]);
+  await core.containers.put(record);
 }
 
-/** Change a stored container record; returns the new record (undefined if it is gone). */
+/**
+ * Change a container record; returns the new record (undefined if it is gone). The change is
+ * written behind (ContainerRecords): callers that need it committed call `core.containers.flush()`.
+ */
 export async function updateContainer(core: Core, id: string, change: (c: ContainerRecord) => void): Promise<ContainerRecord | undefined> {
   return core.containerLock.run(async () => {
-    const record = await core.ports.metadata.get<ContainerRecord>('containers', id);
+    const record = await core.containers.get(id);
     if (!record) return undefined;
     change(record);
-    await putContainer(core, record);
+    core.containers.putLater(record);
     return record;
   });
 }

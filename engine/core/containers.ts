@@ -1,6 +1,6 @@
 import type { ContainerCreate, ContainerInspect, ContainerSummary, MountPoint } from '../engine.ts';
 import { EngineError } from '../errors.ts';
-import type { Digest } from '../ports.ts';
+import type { Digest, MetadataOp } from '../ports.ts';
 import { rfc3339Nano, unixSeconds, ZERO_TIME, parseTime } from './clock.ts';
 import { commandLine, commandText, mergeConfig, normalizeTarget, parseBind } from './container-config.ts';
 import { generateName, nameInUse, normalizeName } from './container-names.ts';
@@ -8,23 +8,22 @@ import { statusText } from './container-status.ts';
 import { containerRecords, findContainer, putContainer } from './container-store.ts';
 import type { Core } from './context.ts';
 import { randomId } from './ids.ts';
-import { deleteUnusedBlobs, resolveImage } from './image-store.ts';
+import { deleteUnusedBlobs, imageToRun, missingBlob } from './image-store.ts';
 import type { ContainerRecord } from './records.ts';
 import { deleteVolume, ensureVolume, mountpoint } from './volumes.ts';
 
 /** `docker create`, `ps`, `inspect`: container records. (Running them: container-run.ts.) */
 
 export async function createContainer(core: Core, options: ContainerCreate): Promise<{ Id: string; Warnings: string[] }> {
-  const image = await resolveImage(core, options.Image);
-  const merged = mergeConfig(image.config.config, options);
-  const { Path, Args } = commandLine(merged);
-  const binds = (options.HostConfig?.Binds ?? []).map(parseBind);
-  const memory = options.HostConfig?.Memory ?? 0;
-  if (!Number.isSafeInteger(memory) || memory < 0) throw new EngineError('invalid-argument', `invalid memory limit: ${memory}`);
-  if (memory > 0 && memory < 6 * 1024 * 1024) throw new EngineError('invalid-argument', 'Minimum memory limit allowed is 6MB');
-
   return core.containerLock.run(async () => {
-    const all = await containerRecords(core);
+    // Both reads at once: each is a round trip to the store.
+    const [image, all] = await Promise.all([imageToRun(core, options.Image), containerRecords(core)]);
+    const merged = mergeConfig(image.config.config, options);
+    const { Path, Args } = commandLine(merged);
+    const binds = (options.HostConfig?.Binds ?? []).map(parseBind);
+    const memory = options.HostConfig?.Memory ?? 0;
+    if (!Number.isSafeInteger(memory) || memory < 0) throw new EngineError('invalid-argument', `invalid memory limit: ${memory}`);
+    if (memory > 0 && memory < 6 * 1024 * 1024) throw new EngineError('invalid-argument', 'Minimum memory limit allowed is 6MB');
     let name: string;
     if (options.name) {
       name = normalizeName(options.name);
@@ -100,15 +99,22 @@ export async function createContainer(core: Core, options: ContainerCreate): Pro
     };
     // The writable layer exists from create on (as Docker's), so `diff` works before the first start.
     await core.pinned(record.layers, async () => {
-      for (const l of record.layers) {
-        if (!(await core.ports.blobs.has(l))) throw new EngineError('not-found', `image ${image.record.Id} is missing layer ${l}`);
-      }
+      const missing = await missingBlob(core, record.layers);
+      if (missing) throw new EngineError('not-found', `image ${image.record.Id} is missing layer ${missing}`);
       await core.ports.snapshots.prepare(id, record.layers);
       await putContainer(core, record);
     });
     core.events.emit('container', 'create', id, { image: options.Image, name: name.slice(1) });
     return { Id: id, Warnings: [] };
   });
+}
+
+async function deleteExecRecords(core: Core, containerId: string): Promise<void> {
+  const ops: MetadataOp[] = [];
+  for (const [execId, e] of await core.ports.metadata.list<{ ContainerID: string }>('execs')) {
+    if (e.ContainerID === containerId) ops.push({ op: 'delete', bucket: 'execs', key: execId });
+  }
+  if (ops.length > 0) await core.ports.metadata.batch(ops);
 }
 
 function mountOf(volume: string, target: string, rw: boolean): MountPoint {
@@ -159,18 +165,24 @@ export async function listContainers(core: Core, options: { all?: boolean } = {}
     .map((c) => summary(core, c));
 }
 
-/** Delete a stopped container's record, snapshot, logs and (with `volumes`) its anonymous volumes. */
-export async function deleteContainerData(core: Core, c: ContainerRecord, volumes: boolean): Promise<void> {
+/**
+ * Delete a stopped container's record, snapshot, logs, exec records and (with `volumes`) its
+ * anonymous volumes. `durable`: the record's deletion is committed before this resolves; without,
+ * it is written behind (auto-remove: the record of a container gone that quickly may never be written).
+ */
+export async function deleteContainerData(core: Core, c: ContainerRecord, volumes: boolean, durable = true): Promise<void> {
   await core.containerLock.run(async () => {
-    await core.ports.metadata.batch([{ op: 'delete', bucket: 'containers', key: c.Id }]);
-    for (const [execId, e] of await core.ports.metadata.list<{ ContainerID: string }>('execs')) {
-      if (e.ContainerID === c.Id) await core.ports.metadata.batch([{ op: 'delete', bucket: 'execs', key: execId }]);
-    }
+    core.containers.deleteLater(c.Id);
+    if (durable) await core.containers.flush();
     if (volumes) for (const v of c.anonymousVolumes) await deleteVolume(core, v, { force: true }).catch(() => {});
   });
-  await core.ports.snapshots.remove(c.Id);
-  await core.ports.logs.delete(c.Id);
-  // If the image went away while the container lived (rmi -f), its layers may be unused now.
-  await core.imageLock.run(() => deleteUnusedBlobs(core, c.layers as Digest[]));
+  await Promise.all([
+    core.ports.snapshots.remove(c.Id),
+    core.ports.logs.delete(c.Id),
+    deleteExecRecords(core, c.Id),
+    // If the image went away while the container lived (rmi -f), its layers may be unused now;
+    // while it exists they are its layers (an image ID is the digest of a config naming them).
+    core.ports.metadata.get('images', c.Image).then((image) => image ?? core.imageLock.run(() => deleteUnusedBlobs(core, c.layers as Digest[]))),
+  ]);
   core.events.emit('container', 'destroy', c.Id, { image: c.Config.Image, name: c.Name.slice(1) });
 }

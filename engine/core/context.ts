@@ -1,5 +1,6 @@
 import type { HostPorts } from '../ports.ts';
 import type { Digest } from '../ports.ts';
+import { ContainerRecords } from './container-store.ts';
 import { EventBus } from './events.ts';
 import { Mutex } from './mutex.ts';
 
@@ -30,6 +31,8 @@ export type ResolvedOptions = Required<EngineOptions>;
 export class Core {
   readonly options: ResolvedOptions;
   readonly events: EventBus;
+  /** The 'containers' bucket with this engine's changes not yet committed (container-store.ts). */
+  readonly containers: ContainerRecords;
   /** Serialises changes to images, tags and layer blobs (pull commit, tag, rmi, prune, build commit). */
   readonly imageLock = new Mutex();
   /** Serialises container and volume record changes that check-then-write (names, volume refs). */
@@ -49,6 +52,7 @@ export class Core {
       buildEpoch: options.buildEpoch ?? '1970-01-01T00:00:00Z',
     };
     this.events = new EventBus(() => this.now());
+    this.containers = new ContainerRecords(ports.metadata);
   }
 
   now(): number {

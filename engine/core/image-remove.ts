@@ -23,7 +23,7 @@ export async function removeImage(core: Core, name: string, options: { force?: b
   return core.imageLock.run(async () => {
     const id = await resolveImageId(core, name);
     const records: RemovedImage[] = [];
-    const containers = (await core.ports.metadata.list<ContainerRecord>('containers')).map(([, c]) => c);
+    const containers = await core.containers.list();
     const tags = (await allTags(core)).filter(([, v]) => v === id).map(([k]) => k);
     const byId = isIdReference(name, id);
 
@@ -110,7 +110,7 @@ async function deleteImage(core: Core, id: Digest, records: RemovedImage[], forc
   const { metadata } = core.ports;
   const record = await metadata.get<ImageRecord>('images', id);
   if (!record) return;
-  const containers = (await metadata.list<ContainerRecord>('containers')).map(([, c]) => c);
+  const containers = await core.containers.list();
   const conflict = findConflict(id, containers, await imageRecords(core), force);
   if (conflict) {
     if (quiet) return;

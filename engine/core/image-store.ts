@@ -4,7 +4,7 @@ import { familiarName, familiarRepository, parseReference, type Reference } from
 import type { ImageConfig } from '../oci/types.ts';
 import type { Digest, MetadataOp } from '../ports.ts';
 import type { Core } from './context.ts';
-import type { ContainerRecord, ImageRecord } from './records.ts';
+import type { ImageRecord } from './records.ts';
 import { rfc3339Nano } from './clock.ts';
 
 /**
@@ -28,6 +28,29 @@ export async function readConfig(core: Core, id: Digest): Promise<ImageConfig> {
   const config = JSON.parse(new TextDecoder().decode(await core.ports.blobs.get(id))) as ImageConfig;
   cache.set(id, config);
   return structuredClone(config);
+}
+
+const presentBlobs = new WeakMap<Core, Set<Digest>>();
+
+/**
+ * The first of `digests` the BlobStore does not have. A blob seen once is not asked for again:
+ * blobs are immutable, and one that an image or a container record refers to is never deleted
+ * (deleteUnusedBlobs keeps them, in every tab); deletions go through `deleteBlob`.
+ */
+export async function missingBlob(core: Core, digests: Iterable<Digest>): Promise<Digest | undefined> {
+  let seen = presentBlobs.get(core);
+  if (!seen) presentBlobs.set(core, (seen = new Set()));
+  for (const d of digests) {
+    if (seen.has(d)) continue;
+    if (!(await core.ports.blobs.has(d))) return d;
+    seen.add(d);
+  }
+  return undefined;
+}
+
+export async function deleteBlob(core: Core, digest: Digest): Promise<void> {
+  presentBlobs.get(core)?.delete(digest);
+  await core.ports.blobs.delete(digest);
 }
 
 /** The key of a tag: `box:latest`, `localhost:5000/team/app:v2` (Docker's familiar form). */
@@ -61,6 +84,19 @@ export async function resolveImage(core: Core, name: string): Promise<StoredImag
   const record = await core.ports.metadata.get<ImageRecord>('images', id);
   if (!record) throw noSuchImage(name);
   return { record, config: await readConfig(core, id) };
+}
+
+/**
+ * What `create` needs of an image - its ID, layers and config - with one read of the store for a
+ * tag: a tag only ever names a recorded image (recordImage, rmi untags first), an image's layers
+ * are its config's diff_ids (its ID is that config's digest), and configs are cached.
+ */
+export async function imageToRun(core: Core, name: string): Promise<{ record: Pick<ImageRecord, 'Id' | 'layers'>; config: ImageConfig }> {
+  const id = await resolveImageId(core, name);
+  const config = await readConfig(core, id).catch(() => {
+    throw noSuchImage(name);
+  });
+  return { record: { Id: id, layers: [...config.rootfs.diff_ids] as Digest[] }, config };
 }
 
 export async function resolveImageId(core: Core, name: string): Promise<Digest> {
@@ -128,7 +164,7 @@ export async function deleteUnusedBlobs(core: Core, candidates: Iterable<Digest>
   const deleted: Digest[] = [];
   for (const digest of new Set(candidates)) {
     if (used.has(digest) || core.isPinned(digest)) continue;
-    await core.ports.blobs.delete(digest);
+    await deleteBlob(core, digest);
     deleted.push(digest);
   }
   return deleted;
@@ -140,6 +176,6 @@ export async function usedBlobs(core: Core): Promise<Set<Digest>> {
     used.add(r.Id);
     for (const l of r.layers) used.add(l);
   }
-  for (const [, c] of await core.ports.metadata.list<ContainerRecord>('containers')) for (const l of c.layers) used.add(l);
+  for (const c of await core.containers.list()) for (const l of c.layers) used.add(l);
   return used;
 }

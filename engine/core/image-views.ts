@@ -5,7 +5,7 @@ import { parseTime, unixSeconds } from './clock.ts';
 import type { Core } from './context.ts';
 import { allTags, imageRecords, readConfig, resolveImage, tagsOf } from './image-store.ts';
 import { imageSize, layerSize } from './layer-sizes.ts';
-import type { ContainerRecord, ImageRecord } from './records.ts';
+import type { ImageRecord } from './records.ts';
 
 /** `docker images`, `docker image inspect`, `docker history`: read-only views of local images. */
 
@@ -38,7 +38,7 @@ export async function inspectImage(core: Core, name: string): Promise<ImageInspe
 export async function listImages(core: Core): Promise<ImageSummary[]> {
   const records = await imageRecords(core);
   const tags = await allTags(core);
-  const containers = (await core.ports.metadata.list<ContainerRecord>('containers')).map(([, c]) => c);
+  const containers = await core.containers.list();
   const layerUsers = new Map<Digest, number>();
   for (const r of records) for (const l of new Set(r.layers)) layerUsers.set(l, (layerUsers.get(l) ?? 0) + 1);
   const out: ImageSummary[] = [];

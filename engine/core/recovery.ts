@@ -16,6 +16,7 @@ export async function recoverContainers(core: Core): Promise<void> {
       r.State = { ...r.State, Status: 'exited', Running: false, Pid: 0, ExitCode: EXIT_KILLED, Error: 'the engine stopped while the container was running', FinishedAt: rfc3339Nano(core.now()) };
     });
   }
+  await core.containers.flush();
   for (const [id, e] of await core.ports.metadata.list<{ Running: boolean; ExitCode: number | null }>('execs')) {
     if (e.Running) await core.ports.metadata.batch([{ op: 'put', bucket: 'execs', key: id, value: { ...e, Running: false, ExitCode: EXIT_KILLED } }]);
   }

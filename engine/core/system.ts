@@ -4,7 +4,7 @@ import type { ContainerRunner } from './container-run.ts';
 import { containerRecords } from './container-store.ts';
 import { summary } from './containers.ts';
 import type { Core } from './context.ts';
-import { allTags, imageRecords, usedBlobs } from './image-store.ts';
+import { allTags, deleteBlob, imageRecords, usedBlobs } from './image-store.ts';
 import { listImages } from './image-views.ts';
 import { removeImage } from './image-remove.ts';
 import { layerSize } from './layer-sizes.ts';
@@ -125,7 +125,7 @@ export async function prune(core: Core, runner: ContainerRunner, options: { all?
   }
   await core.imageLock.run(async () => {
     const used = await usedBlobs(core);
-    for (const d of await core.ports.blobs.list()) if (!used.has(d) && !core.isPinned(d)) await core.ports.blobs.delete(d);
+    for (const d of await core.ports.blobs.list()) if (!used.has(d) && !core.isPinned(d)) await deleteBlob(core, d);
   });
   report.SpaceReclaimed = Math.max(0, before - (await storedBytes(core)));
   return report;

@@ -9,7 +9,9 @@ import type { RootDelta, RootEntries } from '../process/process-protocol.ts';
 import type { ContainerRoots } from '../runtime/wasi-runtime.ts';
 import { storageError } from './idb-errors.ts';
 import type { IdbVolumeStore, VolumeFiles } from './idb-volume-store.ts';
-import type { Db } from './schema.ts';
+import type { Db, DockyardDB } from './schema.ts';
+
+type SnapshotRecord = DockyardDB['snapshots']['value'];
 
 /** Ask the runtime for a running container's changes since it started (undefined when not running). */
 export type LiveDelta = (key: string) => Promise<RootDelta | undefined>;
@@ -51,6 +53,12 @@ function under(path: string, mount: Mount): string | undefined {
  */
 export class IdbSnapshotter implements Snapshotter, ContainerRoots {
   readonly #lower = new Map<string, Promise<FileTree>>();
+  /**
+   * The layers of snapshots prepared by this engine. A snapshot's record is written to IndexedDB
+   * with its first change, not at `prepare`: a writable layer that was never written is empty, and
+   * `run --rm` of a program that changes no file costs no transaction for it.
+   */
+  readonly #prepared = new Map<string, Digest[]>();
   live: LiveDelta = async () => undefined;
 
   constructor(
@@ -60,18 +68,14 @@ export class IdbSnapshotter implements Snapshotter, ContainerRoots {
   ) {}
 
   async prepare(key: string, layers: Digest[]): Promise<void> {
-    try {
-      const tx = this.db.transaction('snapshots', 'readwrite');
-      if (!(await tx.store.get(key))) await tx.store.put({ key, layers, changes: [] });
-      await tx.done;
-    } catch (e) {
-      throw storageError(e, `preparing the file system of ${key.slice(0, 12)}`);
-    }
+    this.#prepared.set(key, [...layers]);
   }
 
   async changes(key: string): Promise<SnapshotChange[]> {
-    const record = await this.#record(key);
     const delta = await this.live(key);
+    // Prepared by an engine before a reload and never changed: no record, nothing changed.
+    const record = await this.#record(key, !delta);
+    if (!record) return [];
     if (!delta) return record.changes;
     const lower = await this.#lowerTree(record.layers);
     const upper = applyChanges(lower, record.changes);
@@ -80,6 +84,7 @@ export class IdbSnapshotter implements Snapshotter, ContainerRoots {
   }
 
   async remove(key: string): Promise<void> {
+    this.#prepared.delete(key);
     await this.db.delete('snapshots', key);
   }
 
@@ -179,10 +184,15 @@ export class IdbSnapshotter implements Snapshotter, ContainerRoots {
     }
   }
 
-  async #record(key: string) {
-    const record = await this.db.get('snapshots', key);
-    if (!record) throw new EngineError('not-found', `no file system prepared for ${key.slice(0, 12)}`);
-    return record;
+  async #record(key: string): Promise<SnapshotRecord>;
+  async #record(key: string, orNone: boolean): Promise<SnapshotRecord | undefined>;
+  async #record(key: string, orNone = false): Promise<SnapshotRecord | undefined> {
+    const stored = await this.db.get('snapshots', key);
+    if (stored) return stored;
+    const layers = this.#prepared.get(key);
+    if (layers) return { key, layers, changes: [] };
+    if (orNone) return undefined;
+    throw new EngineError('not-found', `no file system prepared for ${key.slice(0, 12)}`);
   }
 
   #lowerTree(layers: Digest[]): Promise<FileTree> {
