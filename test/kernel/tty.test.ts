@@ -3,7 +3,9 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Digest, ProcessSpec } from '../../engine/ports.ts';
-import { cleanupHost } from '../../kernel-node/host-cleanup.ts';
+import { cleanupHost, leftoverCgroups } from '../../kernel-node/host-cleanup.ts';
+import { mountsUnder } from '../../kernel-node/mounts.ts';
+import { runcId } from '../../kernel-node/runc-runtime.ts';
 import { runtimeFixture, tempDir, type RuntimeFixture } from './harness.ts';
 import { startService, type RunningService } from './service.ts';
 
@@ -100,6 +102,14 @@ describe('-t: a kernel-service process with a terminal', () => {
     } finally {
       await fx.snaps.remove(key);
     }
+  });
+
+  it('leaves no runc container, mount, cgroup or relay process behind', async () => {
+    expect(execFileSync('runc', ['--root', fx.data.runcState, 'list', '--quiet']).toString().trim()).toBe('');
+    expect(await mountsUnder(fx.data.root)).toEqual([]);
+    expect(await leftoverCgroups(new Set(['isatty', 'typing', 'resize'].map(runcId)))).toEqual([]);
+    const relays = execFileSync('ps', ['-eo', 'args']).toString().split('\n').filter((l) => l.includes(fx.data.root) && l.includes('console-relay'));
+    expect(relays).toEqual([]);
   });
 });
 
