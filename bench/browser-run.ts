@@ -7,6 +7,9 @@
  * Medians; figures, not assertions.
  *
  *   npx tsx bench/browser-run.ts            (builds first; --no-build to use the last build)
+ *   npx tsx bench/browser-run.ts --breakdown
+ *     only warm `run --rm hello-world`, with the time of each API call seen from the page and what
+ *     the pieces under a run cost alone (comlink round trip, Web Lock, IndexedDB, the runtime alone).
  */
 import { chromium, type Page } from 'playwright-core';
 import { spawn, execSync } from 'node:child_process';
@@ -64,6 +67,33 @@ async function engineRun(page: Page, image: string, cmd: string[] | undefined): 
   );
 }
 
+async function breakdown(page: Page): Promise<void> {
+  type Steps = { created: number; attached: number; started: number; firstOutputAt: number; exitAt: number; removedAt: number };
+  const run = () => page.evaluate((db) => window.dockyard.dockerRunSteps(db, { Image: 'hello-world', HostConfig: { AutoRemove: true } }), DB) as Promise<Steps>;
+  await run();
+  const xs: Steps[] = [];
+  for (let i = 0; i < RUNS; i++) xs.push(await run());
+  const m = (k: keyof Steps) => median(xs.map((x) => x[k]));
+  const ms = (x: number) => `${x.toFixed(2)} ms`;
+  console.log(`\nWarm run --rm hello-world, each step seen from the page (medians of ${RUNS}; "at" is since the run began)\n`);
+  console.log('| step | at | step alone |');
+  console.log('|---|---|---|');
+  const steps: Array<[string, keyof Steps, keyof Steps | undefined]> = [
+    ['createContainer returned', 'created', undefined],
+    ['attachContainer returned', 'attached', 'created'],
+    ['startContainer returned', 'started', 'attached'],
+    ['first output arrived', 'firstOutputAt', 'attached'],
+    ['wait next-exit resolved', 'exitAt', 'started'],
+    ['wait removed resolved', 'removedAt', 'exitAt'],
+  ];
+  for (const [what, k, prev] of steps) console.log(`| ${what} | ${ms(m(k))} | ${prev ? ms(median(xs.map((x) => x[k] - x[prev]))) : ms(m(k))} |`);
+  const primitives = (await page.evaluate(([db, runs]) => window.dockyard.primitives(db, 'hello-world', runs), [DB, RUNS] as const)) as Record<string, number>;
+  console.log(`\nWhat the pieces cost alone, in the page (medians of ${RUNS})\n`);
+  console.log('| piece | median |');
+  console.log('|---|---|');
+  for (const [what, x] of Object.entries(primitives)) console.log(`| ${what} | ${ms(x)} |`);
+}
+
 async function main(): Promise<void> {
   if (!process.argv.includes('--no-build')) execSync(`npx vite build --outDir ${OUT} --emptyOutDir`, { stdio: 'ignore' });
   const server = spawn('npx', ['vite', 'preview', '--outDir', OUT, '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { stdio: 'ignore', detached: true });
@@ -85,6 +115,12 @@ async function main(): Promise<void> {
       await engine.pull('box');
       await engine.pull('hello-world');
     }, DB);
+
+    if (process.argv.includes('--breakdown')) {
+      await breakdown(page);
+      await browser.close();
+      return;
+    }
 
     const rows: Array<[string, string, number, number]> = [];
     const add = (what: string, kind: string, xs: Timing[]) =>

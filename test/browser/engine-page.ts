@@ -188,3 +188,59 @@ Object.assign(dockyard, {
     return { code, stdout, firstOutputAt, exitAt: performance.now() - t0 };
   },
 });
+
+// ---- the benchmark's breakdown (bench/browser-run.ts --breakdown) ----
+
+Object.assign(dockyard, {
+  /**
+   * One `docker run --rm` with the time each API call took, seen from the page: create, attach,
+   * start (until it returned), first output, exit (wait next-exit), removed (wait removed).
+   */
+  async dockerRunSteps(db: string, create: Parameters<Engine['createContainer']>[0]) {
+    const engine = engineFor(db);
+    const t0 = performance.now();
+    const at = () => performance.now() - t0;
+    const { Id } = await engine.createContainer(create);
+    const created = at();
+    let firstOutputAt = -1;
+    const stream = await engine.attachContainer(Id, { stdout: true, stderr: true, onOutput: () => (firstOutputAt < 0 ? (firstOutputAt = at()) : 0) });
+    const attached = at();
+    let exitAt = -1;
+    let removedAt = -1;
+    const exited = engine.waitContainer(Id, 'next-exit').then(() => (exitAt = at()));
+    const removed = engine.waitContainer(Id, 'removed').then(() => (removedAt = at()));
+    await engine.startContainer(Id);
+    const started = at();
+    await exited;
+    await stream.detach();
+    await removed;
+    return { created, attached, started, firstOutputAt, exitAt, removedAt };
+  },
+  /** What the pieces under a run cost on their own, each a median of `runs`, in ms. */
+  async primitives(db: string, image: string, runs: number) {
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const time = async (fn: () => Promise<unknown>) => {
+      await fn();
+      const xs: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t = performance.now();
+        await fn();
+        xs.push(performance.now() - t);
+      }
+      return median(xs);
+    };
+    const engine = engineFor(db);
+    const ports = await openBrowserPorts(`${db}-primitives`);
+    const program = await (dockyard as unknown as { programBytes(db: string, image: string): Promise<Uint8Array> }).programBytes(db, image);
+    roots.set('bench-primitive', { '/hello': program });
+    let n = 0;
+    return {
+      'comlink round trip (engine.ping)': await time(() => engine.ping()),
+      'Web Lock request + release': await time(() => navigator.locks.request(`${db}-bench-lock`, async () => {})),
+      'IndexedDB get (one record)': await time(() => ports.metadata.get('containers', 'x')),
+      'IndexedDB list (containers)': await time(() => ports.metadata.list('containers')),
+      'IndexedDB readwrite transaction (one put)': await time(() => ports.metadata.batch([{ op: 'put', bucket: 'settings', key: `k${n++ % 4}`, value: { n } }])),
+      'runtime alone (warm Worker, compiled module, MemFS, run, exit)': await time(() => dockyard.run('bench-primitive', { args: ['/hello'] })),
+    };
+  },
+});
