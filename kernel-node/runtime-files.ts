@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RUNTIME_FILE_PATHS, RUNTIME_FILES_DIR, runtimeFiles } from '../engine/core/runtime-files.ts';
@@ -41,13 +42,20 @@ export async function writeRuntimeFiles(containerDir: string, spec: { hostname: 
 export async function ensureInitLayer(containerDir: string, imageLayers: readonly string[]): Promise<string> {
   const init = join(containerDir, 'init');
   if (await exists(init)) return init;
-  const staging = `${init}.staging`;
-  await rm(staging, { recursive: true, force: true });
-  await mkdir(join(staging, rel(RUNTIME_FILES_DIR)), { recursive: true, mode: 0o755 });
-  for (const p of RUNTIME_FILE_PATHS) await writeFile(join(staging, rel(p)), '', { mode: 0o644 });
-  const time = (await imageTime(imageLayers, rel(RUNTIME_FILES_DIR))) ?? LAYER_EPOCH;
-  await utimes(join(staging, rel(RUNTIME_FILES_DIR)), time, time);
-  await rename(staging, init);
+  // A staging directory of this call's own: a start and a `docker diff` of the same container may
+  // both get here at once, and the second rename then finds the first's layer in place.
+  const staging = `${init}.staging-${randomBytes(6).toString('hex')}`;
+  try {
+    await mkdir(join(staging, rel(RUNTIME_FILES_DIR)), { recursive: true, mode: 0o755 });
+    for (const p of RUNTIME_FILE_PATHS) await writeFile(join(staging, rel(p)), '', { mode: 0o644 });
+    const time = (await imageTime(imageLayers, rel(RUNTIME_FILES_DIR))) ?? LAYER_EPOCH;
+    await utimes(join(staging, rel(RUNTIME_FILES_DIR)), time, time);
+    await rename(staging, init);
+  } catch (e) {
+    if (!(await exists(init))) throw e;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
   return init;
 }
 
