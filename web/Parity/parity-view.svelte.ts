@@ -1,5 +1,6 @@
 import type { CliIO } from '../../engine/cli/index.ts';
 import type { EngineSelection } from '../engine-select/engine-selection.svelte.ts';
+import { t } from '../i18n/locale.svelte.ts';
 import type { ParityComparison, ParityResult } from './parity-run.ts';
 
 // parity-run brings the whole docker CLI: it loads with the first comparison, not with the page.
@@ -30,9 +31,9 @@ export class ParityState {
   /** Why a run cannot start now, or '' when it can. */
   get blocked(): string {
     const kernel = this.selection.sessionFor('kernel');
-    if (!this.selection.kernelConfigured) return 'Connect to a kernel service to run commands on both engines.';
-    if (!kernel.ready) return kernel.error || 'The kernel service is connecting…';
-    if (!this.selection.browser.ready) return this.selection.browser.error || 'The browser engine is starting…';
+    if (!this.selection.kernelConfigured) return t('parity.needsKernel');
+    if (!kernel.ready) return kernel.error || t('parity.kernelConnecting');
+    if (!this.selection.browser.ready) return this.selection.browser.error || t('parity.browserStarting');
     return '';
   }
 

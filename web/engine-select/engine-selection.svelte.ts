@@ -1,6 +1,7 @@
 import { EngineSession } from '../app/engine-session.svelte.ts';
 import { KernelConnection } from '../Connect/kernel-connection.svelte.ts';
 import { parseConnectFragment } from '../Connect/connect-link.ts';
+import { t } from '../i18n/locale.svelte.ts';
 
 /** The two engines a terminal tab or view can use. */
 export type EngineKind = 'browser' | 'kernel';
@@ -114,5 +115,12 @@ export class EngineSelection {
 
   labelFor(kind: EngineKind): string {
     return kind === 'kernel' ? this.kernel.label : 'Browser engine';
+  }
+
+  /** labelFor in the page's language, for what the learner reads (labelFor stays English for tests and logs). */
+  shownLabelFor(kind: EngineKind): string {
+    if (kind === 'browser') return t('engine.browser');
+    const address = this.kernel.address?.url.replace(/^https?:\/\//, '');
+    return address ? t('engine.kernelAt', { address }) : t('engine.kernel');
   }
 }

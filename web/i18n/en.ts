@@ -2,7 +2,10 @@
  * The English catalog: the source of the message keys. Placeholders are `{name}`; every other
  * catalog must have exactly these keys (ko.ts is typed against this one, a unit test checks it).
  */
+import { enViews } from './en-views.ts';
+
 export const en = {
+  ...enViews,
   'app.tagline': 'Docker in your browser',
   'app.home': 'Dockyard home',
   'engine.browser': 'Browser engine',

@@ -47,3 +47,10 @@ export const locale = new Locale();
 export function t(key: MessageKey, params?: Params): string {
   return format(locale.lang, key, params);
 }
+
+type CountedKey = { [K in MessageKey]: K extends `${infer Base}.one` ? Base : never }[MessageKey];
+
+/** A count's message: `{base}.one` for 1, `{base}.other` otherwise; `{n}` is the count. */
+export function tn(base: CountedKey, n: number, params?: Params): string {
+  return format(locale.lang, `${base}.${n === 1 ? 'one' : 'other'}` as MessageKey, { n, ...params });
+}

@@ -3,6 +3,7 @@
  * so a number in a view is the number the terminal prints for the same thing.
  */
 import { humanSizeWithPrecision, timeAgo as dockerTimeAgo, truncateId } from '../../engine/cli/units.ts';
+import { locale } from '../i18n/locale.svelte.ts';
 
 /** Sizes as `docker images` prints them ("1.23MB", "512B"). */
 export function formatBytes(bytes: number): string {
@@ -10,9 +11,21 @@ export function formatBytes(bytes: number): string {
   return humanSizeWithPrecision(bytes, 3);
 }
 
-/** "3 seconds ago", "About a minute ago": the CREATED column of `docker images` / `docker ps`. */
+/**
+ * "3 seconds ago", "About a minute ago": the CREATED column of `docker images` / `docker ps`, in
+ * English; in Korean the same units said the Korean way ("3초 전").
+ */
 export function timeAgo(unixSeconds: number, now = Date.now()): string {
-  return dockerTimeAgo(unixSeconds, now);
+  if (locale.lang === 'en') return dockerTimeAgo(unixSeconds, now);
+  const seconds = Math.max(0, now / 1000 - unixSeconds);
+  const steps: Array<[Intl.RelativeTimeFormatUnit, number, number]> = [
+    ['second', 1, 60], ['minute', 60, 60], ['hour', 3600, 48], ['day', 86400, 14], ['week', 604800, 8], ['month', 2629800, 24],
+  ];
+  const say = new Intl.RelativeTimeFormat(locale.lang, { numeric: 'always' });
+  for (const [unit, size, limit] of steps) {
+    if (seconds < size * limit) return say.format(-Math.max(1, Math.floor(seconds / size)), unit);
+  }
+  return say.format(-Math.floor(seconds / 31557600), 'year');
 }
 
 /** The 12 hex digits Docker shows for an image or container ID. */
