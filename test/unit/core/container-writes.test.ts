@@ -1,0 +1,71 @@
+/**
+ * What the store holds while and after a container runs (engine/core/container-store.ts): the
+ * states after `create` are written behind, so these are what another tab - another engine on
+ * the same stores - sees: the record as soon as create returns, running and exited shortly after
+ * they happen, and nothing of a --rm container once it is gone.
+ */
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine } from '../../../engine/core/index.ts';
+import type { ContainerRecord } from '../../../engine/core/records.ts';
+import { layoutWithBox } from './support/shipped.ts';
+import { makeHost, type TestHost } from './support/test-host.ts';
+import { eventually, run } from './support/run.ts';
+import type { Layout } from './support/oci-fixtures.ts';
+
+const hosts: TestHost[] = [];
+let layout: Layout;
+beforeAll(async () => {
+  layout = await layoutWithBox();
+});
+afterEach(() => hosts.splice(0).forEach((h) => h.dispose()));
+
+async function boxHost(): Promise<TestHost> {
+  const h = makeHost({ layout });
+  hosts.push(h);
+  await h.engine.pull('box');
+  return h;
+}
+
+const stored = (h: TestHost, id: string) => h.metadata.get<ContainerRecord>('containers', id);
+
+describe('container records in the store', () => {
+  it('holds a created container when create returns, then its running and exited states', async () => {
+    const h = await boxHost();
+    const { Id } = await h.engine.createContainer({ Image: 'box', name: 'reader', Cmd: ['cat'], OpenStdin: true });
+    expect((await stored(h, Id))?.State.Status).toBe('created');
+    const stream = await h.engine.attachContainer(Id, { stdin: true, onOutput: () => {} });
+    const exited = h.engine.waitContainer(Id, 'next-exit');
+    await h.engine.startContainer(Id);
+    await eventually(async () => (await stored(h, Id))?.State.Status === 'running');
+    await stream.closeStdin();
+    expect(await exited).toEqual({ StatusCode: 0, Error: null });
+    await eventually(async () => (await stored(h, Id))?.State.Status === 'exited');
+    // Another engine on the same stores (a second tab, a reload) lists it as this one does.
+    const other = createEngine({ ...h.ports });
+    const seen = (await other.listContainers({ all: true })).find((c) => c.Id === Id);
+    expect(seen?.Status).toMatch(/^Exited \(0\)/);
+    expect((await other.inspectContainer('reader')).State).toMatchObject({ Running: false, ExitCode: 0 });
+  });
+
+  it('keeps nothing of a --rm container once it is removed: no record, no logs, no writable layer', async () => {
+    const h = await boxHost();
+    const removed: string[] = [];
+    await h.engine.events((e) => e.Action === 'destroy' && removed.push(e.Actor.ID));
+    const r = await run(h.engine, { Image: 'box', Cmd: ['sh', '-c', 'echo made > /made; cat /made'], HostConfig: { AutoRemove: true } });
+    expect(r).toMatchObject({ code: 0, stdout: 'made\n' });
+    await eventually(async () => removed.includes(r.id));
+    await eventually(async () => (await stored(h, r.id)) === undefined);
+    expect(await h.metadata.list('containers')).toEqual([]);
+    expect(await h.ports.logs.read(r.id)).toEqual([]);
+    await expect(h.engine.inspectContainer(r.id)).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('shows a container this engine changed at once, even before the store has it', async () => {
+    const h = await boxHost();
+    const r = await run(h.engine, { Image: 'box', name: 'quick', Cmd: ['sh', '-c', 'exit 3'] });
+    // Straight after the exit, before any macrotask: this engine already answers with the exit.
+    expect((await h.engine.inspectContainer('quick')).State).toMatchObject({ Status: 'exited', ExitCode: 3 });
+    expect((await h.engine.listContainers({ all: true })).map((c) => c.Status)).toEqual([expect.stringMatching(/^Exited \(3\)/)]);
+    await eventually(async () => (await stored(h, r.id))?.State.ExitCode === 3);
+  });
+});
