@@ -11,6 +11,7 @@ import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import type { ProcessExit, ProcessIO, ProcessSpec, Runtime, RunningProcess } from '../../../../engine/ports.ts';
 import { resolveInRootSync } from '../../../../engine/layers/path-rules.ts';
 import { limitMemory, OOM_EXPORT } from '../../../../engine/wasi/memory-limit.ts';
+import { lookupProgram, type PathKind } from '../../../../engine/wasi/program-path.ts';
 import type { DirSnapshotter } from './dir-snapshotter.ts';
 
 const STDIN_BYTES = 1 << 20;
@@ -183,30 +184,24 @@ function finished(exit: ProcessExit): RunningProcess {
   return { writeStdin() {}, closeStdin() {}, kill() {}, exited: Promise.resolve(exit) };
 }
 
+/** The engine's program lookup (engine/wasi/program-path.ts) over a root directory on disk. */
 function findProgram(root: string, spec: ProcessSpec): { host: string } | { code: 126 | 127; error: string } {
-  const name = spec.args[0] ?? '';
-  if (name === '') return { code: 127, error: 'exec: no command given' };
-  const path = spec.env.find((e) => e.startsWith('PATH='))?.slice(5) ?? '/usr/local/bin:/usr/bin:/bin';
-  const candidates = name.includes('/') ? [name.startsWith('/') ? name : `${spec.cwd.replace(/\/$/, '')}/${name}`] : path.split(':').filter(Boolean).map((d) => `${d.replace(/\/$/, '')}/${name}`);
-  for (const c of candidates) {
-    const rel = resolveInRootSync(c, true, (p) => {
+  const hostPath = (path: string) =>
+    `${root}/${resolveInRootSync(path, true, (p) => {
       try {
         return lstatSync(`${root}/${p}`).isSymbolicLink() ? readlinkSync(`${root}/${p}`) : undefined;
       } catch {
         return undefined;
       }
-    });
-    const host = `${root}/${rel}`;
+    })}`;
+  const kindOf = (path: string): PathKind => {
     try {
-      const st = lstatSync(host);
-      if (st.isDirectory()) {
-        if (name.includes('/')) return { code: 126, error: `exec: "${name}": is a directory` };
-        continue;
-      }
-      if (st.isFile()) return { host };
+      const st = lstatSync(hostPath(path));
+      return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : undefined;
     } catch {
-      continue;
+      return undefined;
     }
-  }
-  return { code: 127, error: name.includes('/') ? `exec: "${name}": no such file or directory` : `exec: "${name}": executable file not found in $PATH` };
+  };
+  const found = lookupProgram(spec.args[0] ?? '', spec.env, spec.cwd, kindOf);
+  return 'path' in found ? { host: hostPath(found.path) } : { code: found.exitCode, error: found.error };
 }
