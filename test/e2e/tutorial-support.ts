@@ -34,7 +34,12 @@ export async function completeStep(page: Page, where: string): Promise<void> {
     await expect(step).toHaveAttribute('data-status', 'passed', { timeout: 60_000 });
   } catch (e) {
     // Say which step and what the terminal showed: that is where a learner would look too.
-    throw new Error(`${where} did not finish or pass; terminal:\n${(await screenText(page, 1)).slice(-1500)}`, { cause: e });
+    const tabs = await page.locator('[id^="term-tab-"]').count();
+    let shown = '';
+    for (let t = 1; t <= tabs; t++) shown += `\n--- terminal ${t}:\n${(await screenText(page, t).catch(() => '')).slice(-1200)}`;
+    const check = await step.getByTestId('tutorial-check').innerText().catch(() => '');
+    const error = await step.locator('.error-text').innerText({ timeout: 1000 }).catch(() => '');
+    throw new Error(`${where} did not finish or pass; check: ${check} ${error}${shown}`, { cause: e });
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * The tutorial as a learner follows it (the full run of every lesson is tutorial-lessons.spec.ts):
  * a wrong action leaves the check red with its hint; progress survives a reload; screenshots of a lesson in
- * each language (docs/screens/tutorial-en.png, tutorial-ko.png).
+ * each language (docs/screenshots/tutorial-en.png, tutorial-ko.png).
  */
 import { expect, test } from '@playwright/test';
 import { openPlayground, typeLine } from './journey-support.ts';
@@ -52,6 +52,6 @@ for (const lang of LANGS) {
     await page.getByTestId('tutorial-next').click();
     await completeStep(page, `${lang} lesson 3 step 2`);
     await expect(page.getByTestId('tutorial-step')).toHaveAttribute('data-step', 'files');
-    await page.screenshot({ path: `docs/screens/tutorial-${lang}.png` });
+    await page.screenshot({ path: `docs/screenshots/tutorial-${lang}.png` });
   });
 }

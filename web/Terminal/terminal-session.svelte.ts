@@ -71,6 +71,8 @@ export class TerminalSession {
   #editor = new LineEditor();
   #screen: Screen | null = null;
   #pending: Array<string | Uint8Array> = [];
+  /** Keys sent before the tab was on screen (a tab the tutorial just opened): typed after its first prompt. */
+  #early: string[] = [];
   #foreground: Foreground | null = null;
   #cursorRow = 0; // rows between the start of the prompt and the cursor, for redraws
   #encoder = new TextEncoder();
@@ -96,6 +98,7 @@ export class TerminalSession {
       this.#write(`  docker run hello-world\n\n`);
     }
     this.#newPrompt();
+    for (const data of this.#early.splice(0)) this.input(data);
     // bench/page-load.ts reads this: the moment the first prompt is on screen and keys are taken.
     if (this.banner) performance.mark('dockyard:terminal-interactive');
   }
@@ -114,6 +117,10 @@ export class TerminalSession {
 
   /** Keys from the terminal emulator. */
   input(data: string): void {
+    if (!this.#screen) {
+      this.#early.push(data);
+      return;
+    }
     const keys = splitKeys(data);
     for (let i = 0; i < keys.length; i++) {
       // An Enter starts a command; the rest of a paste goes to it, as keys typed ahead do.

@@ -9,6 +9,7 @@
  *     view: #/containers/first
  *     hint: Click the command above, then wait for the prompt.
  *     figure: image-size hello-world
+ *     engine: kernel
  *     ```
  *
  * Text before the block explains the step; text after it is revealed once the check passes.
@@ -20,6 +21,12 @@ export interface Figure {
   kind: 'image-size' | 'start-time';
   subject: string;
 }
+
+/**
+ * Where a step's commands run and its checks look: the browser engine, or the connected kernel
+ * service. A kernel step is part of its lesson only while a kernel service is connected.
+ */
+export type StepEngine = 'browser' | 'kernel';
 
 export interface Step {
   id: string;
@@ -33,6 +40,7 @@ export interface Step {
   view?: string;
   hint: string;
   figures: Figure[];
+  engine: StepEngine;
 }
 
 export interface Lesson {
@@ -68,6 +76,7 @@ function stepFields(block: string, where: string): Omit<Step, 'id' | 'title' | '
   const figures: Figure[] = [];
   let view: string | undefined;
   let hint = '';
+  let engine: StepEngine = 'browser';
   for (const raw of block.split(/\r?\n/)) {
     const line = raw.trim();
     if (line === '') continue;
@@ -103,13 +112,17 @@ function stepFields(block: string, where: string): Omit<Step, 'id' | 'title' | '
         figures.push({ kind: kind as Figure['kind'], subject });
         break;
       }
+      case 'engine':
+        if (value !== 'browser' && value !== 'kernel') throw new LessonFormatError(`${where}: engine "${value}" is not browser or kernel`);
+        engine = value;
+        break;
       default:
-        throw new LessonFormatError(`${where}: unknown step field "${field}" (run, check, view, hint, figure)`);
+        throw new LessonFormatError(`${where}: unknown step field "${field}" (run, check, view, hint, figure, engine)`);
     }
   }
   if (checks.length === 0) throw new LessonFormatError(`${where}: a step needs at least one check`);
   if (!hint) throw new LessonFormatError(`${where}: a step needs a hint`);
-  return { run, checks, view, hint, figures };
+  return { run, checks, view, hint, figures, engine };
 }
 
 function parseStep(title: string, id: string, section: string, where: string): Step {

@@ -3,7 +3,7 @@
  * ordered by file name; a lesson missing in a language falls back to English.
  */
 import type { Lang } from '../i18n/messages.ts';
-import { parseLesson, type Lesson } from './lesson-format.ts';
+import { parseLesson, type Lesson, type StepEngine } from './lesson-format.ts';
 
 const files = import.meta.glob<string>('/tutorial/lessons/*/*.md', { query: '?raw', import: 'default', eager: true });
 
@@ -36,4 +36,9 @@ export function lessonsIn(lang: Lang): Lesson[] {
   const own = LESSONS.byLang.get(lang);
   const fallback = LESSONS.byLang.get('en');
   return LESSONS.ids.map((id) => own?.get(id) ?? fallback?.get(id)).filter((l): l is Lesson => l !== undefined);
+}
+
+/** The lessons with only the steps that can run on the engines at hand (kernel steps need a kernel service). */
+export function withEngines(lessons: Lesson[], engines: StepEngine[]): Lesson[] {
+  return lessons.map((l) => (l.steps.every((s) => engines.includes(s.engine)) ? l : { ...l, steps: l.steps.filter((s) => engines.includes(s.engine)) }));
 }

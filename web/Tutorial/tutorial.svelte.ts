@@ -1,10 +1,11 @@
 import { untrack } from 'svelte';
 import type { EngineSession } from '../app/engine-session.svelte.ts';
 import type { TerminalTabs } from '../Terminal/terminal-tabs.svelte.ts';
+import type { TerminalSession } from '../Terminal/terminal-session.svelte.ts';
 import { locale, type MessageKey } from '../i18n/locale.svelte.ts';
 import { evaluateChecks, expandCommand, readFigure, type FigureValue } from './checks.ts';
-import type { Lesson, Step } from './lesson-format.ts';
-import { lessonsIn } from './lessons.ts';
+import type { Lesson, Step, StepEngine } from './lesson-format.ts';
+import { lessonsIn, withEngines } from './lessons.ts';
 import { readProgress, writeProgress, type Progress } from './progress-store.ts';
 
 export type StepStatus = 'idle' | 'checking' | 'passed' | 'failed';
@@ -15,6 +16,10 @@ export interface TutorialHost {
   terminals: TerminalTabs;
   /** Open a deep link such as `#/images/box:latest`. */
   navigate(hash: string): void;
+  /** The connected kernel service's session (reactive), or null while none is connected. */
+  kernel(): EngineSession | null;
+  /** A terminal tab whose docker runs on the kernel service: an idle one, or a new one switched to it. */
+  kernelTab(): TerminalSession;
 }
 
 const storage = () => (typeof localStorage === 'undefined' ? undefined : localStorage);
@@ -39,27 +44,32 @@ export class Tutorial {
   figures = $state.raw<FigureValue[]>([]);
   /** A short message about the last click (busy terminal, missing digest), as a message key. */
   notice = $state<MessageKey | null>(null);
-  /** The engine revision when the current step opened: a later one means the learner acted. */
+  /** The engines' revisions when the current step opened: a later one means the learner acted. */
   #openedAt = $state(0);
   /** Which of the current step's commands were clicked. */
   #clicked = $state<number[]>([]);
   #evaluation = 0;
   #disposeEffects: () => void;
 
-  readonly lessons: Lesson[] = $derived(lessonsIn(locale.lang));
+  readonly lessons: Lesson[] = $derived(withEngines(lessonsIn(locale.lang), this.kernelConnected ? ['browser', 'kernel'] : ['browser']));
 
   constructor(private readonly host: TutorialHost) {
     if (this.#progress.lesson && this.lessons.some((l) => l.id === this.#progress.lesson)) this.page = 'lesson';
     this.#disposeEffects = $effect.root(() => {
       $effect(() => {
-        const revision = host.engine.revision;
-        const ready = host.engine.ready;
         const lesson = this.lesson;
         const step = this.step;
-        if (this.page !== 'lesson' || !ready || !lesson || !step) return;
+        const session = step ? this.#session(step.engine) : null;
+        const revision = session?.revision ?? 0;
+        if (this.page !== 'lesson' || !session?.ready || !lesson || !step) return;
         untrack(() => void this.#evaluate(lesson, step, revision));
       });
     });
+  }
+
+  /** A kernel service is connected and answering: its steps are part of the lessons. */
+  get kernelConnected(): boolean {
+    return this.host.kernel()?.ready ?? false;
   }
 
   get open(): boolean {
@@ -106,7 +116,7 @@ export class Tutorial {
    * halfway through clicking a step's commands, when the check cannot hold yet.
    */
   get showHint(): boolean {
-    if (this.status !== 'failed' || this.host.engine.revision <= this.#openedAt) return false;
+    if (this.status !== 'failed' || this.#acted() <= this.#openedAt) return false;
     const total = this.step?.run.length ?? 0;
     const clicked = this.#clicked.length;
     return clicked === 0 || clicked >= total;
@@ -117,7 +127,7 @@ export class Tutorial {
     const line = this.step?.run[index];
     if (line === undefined) return;
     if (!this.#clicked.includes(index)) this.#clicked = [...this.#clicked, index];
-    await this.run(line);
+    await this.run(line, this.step?.engine);
   }
 
   toggle(): void {
@@ -165,12 +175,16 @@ export class Tutorial {
     if (this.lesson?.id === lessonId) this.#goTo(lessonId, 0);
   }
 
-  /** Type a step's command into the active terminal and run it, as if the learner had. */
-  async run(line: string): Promise<void> {
+  /**
+   * Type a step's command into a terminal and run it, as if the learner had: the active tab for the
+   * browser engine, a tab on the kernel service for a kernel step.
+   */
+  async run(line: string, engine: StepEngine = 'browser'): Promise<void> {
     this.notice = null;
     let text = line;
+    const target = this.#session(engine);
     if (line.includes('{{digest:')) {
-      const expanded = this.host.engine.ready ? await expandCommand(this.host.engine.engine, line) : null;
+      const expanded = target?.ready ? await expandCommand(target.engine, line) : null;
       if (!expanded) {
         this.notice = 'tutorial.needsDigest';
         return;
@@ -178,6 +192,12 @@ export class Tutorial {
       text = expanded;
     }
     const { terminals } = this.host;
+    if (engine === 'kernel') {
+      const tab = this.host.kernelTab();
+      terminals.select(tab.id);
+      tab.input(`${CLEAR_LINE}${text}\r`);
+      return;
+    }
     let session = terminals.active;
     if (session.busy) {
       session = terminals.add();
@@ -199,17 +219,30 @@ export class Tutorial {
     this.figures = [];
     this.notice = null;
     this.#clicked = [];
-    this.#openedAt = this.host.engine.revision;
     const current = this.step;
+    const session = current ? this.#session(current.engine) : null;
+    this.#openedAt = this.#acted();
     if (current?.view && this.isDone(lessonId, current.id)) this.host.navigate(current.view);
     // Check the new step at once rather than only when the engine next changes.
     const lesson = this.lesson;
-    if (lesson && current && this.host.engine.ready) void this.#evaluate(lesson, current, this.host.engine.revision);
+    if (lesson && current && session?.ready) void this.#evaluate(lesson, current, session.revision);
+  }
+
+  /** Moves whenever either engine changes: the learner acted (on the right engine or not). */
+  #acted(): number {
+    return this.host.engine.revision + (this.host.kernel()?.revision ?? 0);
+  }
+
+  /** The engine a step's commands and checks use; null for a kernel step with no service connected. */
+  #session(engine: StepEngine): EngineSession | null {
+    return engine === 'kernel' ? this.host.kernel() : this.host.engine;
   }
 
   async #evaluate(lesson: Lesson, step: Step, _revision: number, attempt = 0): Promise<void> {
     const ticket = ++this.#evaluation;
-    const engine = this.host.engine.engine;
+    const session = this.#session(step.engine);
+    if (!session?.ready) return;
+    const engine = session.engine;
     const wasDone = this.isDone(lesson.id, step.id);
     if (!wasDone && this.status !== 'failed') this.status = 'checking';
     const [result, figures] = await Promise.all([
@@ -225,7 +258,7 @@ export class Tutorial {
     // one that could not read the engine (a busy container, a slow worker) may succeed next time.
     if (!result.ok && attempt < CHECK_RETRIES) {
       setTimeout(() => {
-        if (ticket === this.#evaluation) void this.#evaluate(lesson, step, this.host.engine.revision, attempt + 1);
+        if (ticket === this.#evaluation) void this.#evaluate(lesson, step, session.revision, attempt + 1);
       }, CHECK_RETRY_MS);
     }
     if (result.ok && !wasDone) {

@@ -6,6 +6,7 @@ import { Workspace } from '../Workspace/workspace.svelte.ts';
 import { resolvePath } from '../Workspace/workspace-paths.ts';
 import { CommandHistory } from '../Terminal/command-history.ts';
 import { TerminalTabs } from '../Terminal/terminal-tabs.svelte.ts';
+import type { TerminalSession } from '../Terminal/terminal-session.svelte.ts';
 import type { Tutorial } from '../Tutorial/tutorial.svelte.ts';
 import { readProgress } from '../Tutorial/progress-store.ts';
 import { TUTORIAL_MODULES } from './view-modules.ts';
@@ -67,10 +68,21 @@ export class Playground {
           const route = parseHash(hash);
           this.router.go(route.view, route.subject);
         },
+        kernel: () => (this.engines.kernel.status === 'connected' ? this.engines.kernel.session : null),
+        kernelTab: () => this.#kernelTab(),
       });
       return this.tutorial;
     });
     return this.#tutorialLoading;
+  }
+
+  /** An idle terminal tab on the kernel service, or a new tab switched to it (for the tutorial's kernel steps). */
+  #kernelTab(): TerminalSession {
+    const idle = this.terminals.sessions.find((t) => this.engines.kindForTab(t.id) === 'kernel' && !t.busy);
+    if (idle) return idle;
+    const tab = this.terminals.add();
+    this.engines.setTab(tab.id, 'kernel');
+    return tab;
   }
 
   toggleTutorial(): void {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseHash } from '../../../web/app/routes.ts';
 import { referencesOf } from '../../../web/Tutorial/check-syntax.ts';
 import { parseLesson } from '../../../web/Tutorial/lesson-format.ts';
+import { withEngines } from '../../../web/Tutorial/lessons.ts';
 import { imageOf, imagesMadeBy, lessonSources, normalise, readCommandLine, readLessonSet } from './lesson-files.ts';
 
 const set = readLessonSet();
@@ -32,7 +33,7 @@ describe('lesson files', () => {
       const a = en.get(id)!;
       const b = ko.get(id)!;
       const shape = (l: typeof a) =>
-        l.steps.map((s) => ({ id: s.id, run: s.run, checks: s.checks.map((c) => c.source), view: s.view, figures: s.figures }));
+        l.steps.map((s) => ({ id: s.id, run: s.run, checks: s.checks.map((c) => c.source), view: s.view, figures: s.figures, engine: s.engine }));
       expect(shape(b)).toEqual(shape(a));
       // The words are each language's own: titles, texts and hints are written, not left in English.
       expect(b.title).not.toBe(a.title);
@@ -104,6 +105,19 @@ describe('lesson files', () => {
     }
   });
 
+  it('lesson 3 shows the kernel service for real only while one is connected: its kernel steps come last', () => {
+    const lesson = en.get('03-namespaces-cgroups')!;
+    const kernel = lesson.steps.filter((s) => s.engine === 'kernel').map((s) => s.id);
+    expect(kernel).toEqual(['kernel-hostname', 'kernel-cgroup', 'kernel-overlay']);
+    expect(lesson.steps.slice(-3).map((s) => s.id)).toEqual(kernel);
+    const [browserOnly] = withEngines([lesson], ['browser']);
+    expect(browserOnly.steps.map((s) => s.engine)).not.toContain('kernel');
+    expect(browserOnly.steps).toHaveLength(lesson.steps.length - 3);
+    expect(withEngines([lesson], ['browser', 'kernel'])[0].steps).toHaveLength(lesson.steps.length);
+    // Every other lesson runs on the browser engine alone.
+    for (const other of lessons.filter((l) => l !== lesson)) expect(other.steps.every((s) => s.engine === 'browser'), other.id).toBe(true);
+  });
+
   it('the file list and the parsed set agree: no stray files outside a language folder', () => {
     const paths = Object.keys(lessonSources());
     expect(paths.length).toBe(set.ids.length * 2);
@@ -119,6 +133,8 @@ describe('lesson format', () => {
     expect(lesson.intro).toBe('Intro');
     expect(lesson.steps[0]).toMatchObject({ id: 'a', title: 'A step', before: 'Text', after: 'After.', run: ['docker images'], view: '#/images/box', hint: 'Pull box.' });
     expect(lesson.steps[0].figures).toEqual([{ kind: 'image-size', subject: 'box' }]);
+    expect(lesson.steps[0].engine).toBe('browser');
+    expect(parseLesson(minimal('engine: kernel\ncheck: image box\nhint: h'), 'en', 'x.md').steps[0].engine).toBe('kernel');
   });
 
   it.each([
@@ -128,6 +144,7 @@ describe('lesson format', () => {
     ['an unknown field', minimal('check: image box\nhint: h\ncolour: red')],
     ['a view that is not a deep link', minimal('check: image box\nhint: h\nview: https://example.com')],
     ['an unknown figure', minimal('check: image box\nhint: h\nfigure: cpu box')],
+    ['an unknown engine', minimal('check: image box\nhint: h\nengine: vm')],
     ['a check outside the vocabulary', minimal('check: rm -rf /\nhint: h')],
     ['a step heading without an id', '---\nid: x\ntitle: T\nsummary: S\n---\n## Step\n```step\ncheck: image box\nhint: h\n```\n'],
   ])('refuses %s', (_, text) => {
