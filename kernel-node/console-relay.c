@@ -199,11 +199,20 @@ int main(int argc, char **argv) {
   target = process;
 
   char buf[65536];
+  /* Typed bytes the terminal has no room for yet: held while its output keeps flowing (a guest
+     that writes without reading must not stall on a relay blocked writing its input). */
+  char pending[65536];
+  size_t pending_len = 0;
   char control[64];
   size_t control_len = 0;
   int input_open = 1, control_open = 1;
+  fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
   for (;;) {
-    struct pollfd fds[3] = {{master, POLLIN, 0}, {input_open ? 0 : -1, POLLIN, 0}, {control_open ? 4 : -1, POLLIN, 0}};
+    struct pollfd fds[3] = {
+      {master, (short)(POLLIN | (pending_len ? POLLOUT : 0)), 0},
+      {input_open && !pending_len ? 0 : -1, POLLIN, 0},
+      {control_open ? 4 : -1, POLLIN, 0},
+    };
     if (poll(fds, 3, -1) < 0) {
       if (errno == EINTR) continue;
       break;
@@ -216,12 +225,21 @@ int main(int argc, char **argv) {
       } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) control_open = 0;
     }
     if (fds[1].revents) {
-      ssize_t n = read(0, buf, sizeof buf);
-      if (n > 0) {
-        if (write_all(master, buf, n) < 0) input_open = 0;
-      } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) input_open = 0;
+      ssize_t n = read(0, pending, sizeof pending);
+      if (n > 0) pending_len = (size_t)n;
+      else if (n == 0 || (errno != EINTR && errno != EAGAIN)) input_open = 0;
     }
-    if (fds[0].revents) {
+    if (pending_len) {
+      ssize_t w = write(master, pending, pending_len);
+      if (w > 0) {
+        pending_len -= (size_t)w;
+        memmove(pending, pending + w, pending_len);
+      } else if (w < 0 && errno != EAGAIN && errno != EINTR) {
+        pending_len = 0;
+        input_open = 0;
+      }
+    }
+    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
       ssize_t n = read(master, buf, sizeof buf);
       if (n > 0) {
         if (write_all(1, buf, n) < 0) break;

@@ -77,6 +77,24 @@ describe('-t: a kernel-service process with a terminal', () => {
     }
   });
 
+  it('a paste larger than the terminal buffers all reaches a program that writes it back', async () => {
+    const key = 'paste';
+    await fx.snaps.prepare(key, layers);
+    try {
+      let out = '';
+      const p = await fx.rt.start(key, spec(['/bin/probe', 'count'], { openStdin: true }), { stdout: (d) => (out += dec.decode(d)), stderr: () => undefined });
+      // 300 KB typed at once, far past the pty's 4 KiB queues, and written back by the program:
+      // the relay must keep reading output while the terminal has no room for more input, or
+      // both ends wait for ever.
+      p.writeStdin(enc.encode(`${'x'.repeat(99)}\n`.repeat(3000)));
+      p.writeStdin(enc.encode('\x04'));
+      expect(await p.exited).toEqual({ exitCode: 0, oomKilled: false });
+      expect(out).toMatch(/read 300000 bytes\r\n$/);
+    } finally {
+      await fx.snaps.remove(key);
+    }
+  });
+
   it('resize sets the terminal size; exec -t gets a terminal of its own; stop and kill still end it', async () => {
     const key = 'resize';
     await fx.snaps.prepare(key, layers);
@@ -107,7 +125,7 @@ describe('-t: a kernel-service process with a terminal', () => {
   it('leaves no runc container, mount, cgroup or relay process behind', async () => {
     expect(execFileSync('runc', ['--root', fx.data.runcState, 'list', '--quiet']).toString().trim()).toBe('');
     expect(await mountsUnder(fx.data.root)).toEqual([]);
-    expect(await leftoverCgroups(new Set(['isatty', 'typing', 'resize'].map(runcId)))).toEqual([]);
+    expect(await leftoverCgroups(new Set(['isatty', 'typing', 'paste', 'resize'].map(runcId)))).toEqual([]);
     const relays = execFileSync('ps', ['-eo', 'args']).toString().split('\n').filter((l) => l.includes(fx.data.root) && l.includes('console-relay'));
     expect(relays).toEqual([]);
   });
