@@ -8,8 +8,6 @@
 import { it } from 'vitest';
 
 export const OPEN_DIFFERENCES: Record<string, string> = {
-  'ln -s then cat through the link': 'browser traps (134), kernel refuses (EPERM); Docker makes the link',
-  'reading through a symlink of the image (/bin/sh -> box)': 'browser MemFS has no symlinks: 8-byte placeholder',
 };
 
 /** `it`, or `it.fails` for an open difference (its name then says so and why). */
