@@ -263,6 +263,37 @@ describe('docker run -i: stdin', () => {
     expect(r.status).toBe(130);
     expect(engine.calls.find((c) => c[0] === 'killContainer')).toEqual(['killContainer', ID_A, { signal: 'SIGINT' }]);
   });
+
+  it('-it puts the terminal in raw mode while attached: Ctrl-C is then the container\'s, not a SIGINT from the CLI', async () => {
+    const ctrlC = new AbortController();
+    const modes: boolean[] = [];
+    let finish: ((code: number) => void) | undefined;
+    const engine = fakeEngine({
+      waitContainer: () =>
+        new Promise((resolve) => {
+          finish = (code) => resolve({ StatusCode: code, Error: null });
+          setTimeout(() => {
+            ctrlC.abort(); // as if the terminal had not taken the key: the CLI must still not signal
+            setTimeout(() => finish?.(0), 0);
+          }, 0);
+        }),
+    });
+    const r = await docker(engine, 'docker run -it box sh', {
+      isTTY: true,
+      signal: ctrlC.signal,
+      rawInput: (raw) => modes.push(raw),
+      stdin: { read: (signal) => new Promise((resolve) => signal?.addEventListener('abort', () => resolve(null))) },
+    });
+    expect(r.status).toBe(0);
+    expect(modes).toEqual([true, false]);
+    expect(engine.calls.some((c) => c[0] === 'killContainer')).toBe(false);
+  });
+
+  it('-i without -t keeps the signal proxy: the terminal stays in line mode', async () => {
+    const modes: boolean[] = [];
+    await docker(fakeEngine(), 'docker run -i box sh', { rawInput: (raw) => modes.push(raw), stdin: { read: async () => null } });
+    expect(modes).toEqual([]);
+  });
 });
 
 describe('docker create and start', () => {
