@@ -14,7 +14,8 @@
 import { chromium, type Page } from 'playwright-core';
 import { spawn, execSync } from 'node:child_process';
 
-const PORT = 4198;
+// DOCKYARD_BENCH_PORT: engineers sharing one machine run the bench on their own port.
+const PORT = Number(process.env.DOCKYARD_BENCH_PORT ?? 4198);
 // Its own output folder: dist/ may be rebuilt by a test run at the same time.
 const OUT = 'node_modules/.cache/dockyard-bench-browser-run';
 const RUNS = Number(process.env.RUNS ?? 20);

@@ -1,9 +1,11 @@
 /**
  * The Engine API's method names (for the comlink wrappers on both sides) and the cross-tab writer
  * lock: two tabs share one IndexedDB, and the core's own locks only serialise one tab, so every
- * operation that checks then writes engine records runs under one Web Lock per database.
+ * operation that checks then writes engine records runs under one Web Lock per database (held as
+ * a lease, writer-lease.ts).
  */
 import type { Engine } from '../engine/engine.ts';
+import { WriterLease } from './writer-lease.ts';
 
 export const ENGINE_METHODS = [
   'ping', 'version', 'info', 'diskUsage', 'prune', 'events',
@@ -21,11 +23,11 @@ const WRITERS = new Set<keyof Engine>([
 ]);
 
 export function withWriterLock(engine: Engine, dbName: string): Engine {
-  const lockName = `${dbName}:writer`;
+  const lease = new WriterLease(`${dbName}:writer`);
   const wrapped = { ...engine } as Record<string, unknown>;
   for (const name of WRITERS) {
     const fn = engine[name] as (...a: unknown[]) => Promise<unknown>;
-    wrapped[name] = (...args: unknown[]) => navigator.locks.request(lockName, () => fn(...args));
+    wrapped[name] = (...args: unknown[]) => lease.run(() => fn(...args));
   }
   return wrapped as unknown as Engine;
 }
