@@ -7,14 +7,19 @@ import type { Core } from './context.ts';
 /**
  * The log pipeline of running containers, as Docker's json-file driver: output is split into
  * lines (the newline kept; a partial line waits for its newline or the exit), each line is one
- * entry with the time it was written. Entries go to the LogStore a macrotask after they were
- * written, all of that moment in one append, strictly ordered per container; `follow` reads the
+ * entry with the time it was written. Entries go to the LogStore SEND_DELAY_MS after the first of
+ * them was written, all of that moment in one append, strictly ordered per container; `follow` reads the
  * store at a point in that order, which lets `logs --follow` hand over from stored entries to live
  * ones without a gap or a duplicate. Entries of a container removed before they were sent (a
  * `run --rm` that ended at once) are never written.
  */
+/** Long enough for a short `run --rm` to end and be removed first; `logs` in this engine sends at once. */
+const SEND_DELAY_MS = 10;
+
 interface ContainerLog {
   chain: Promise<unknown>;
+  /** Entries of this container were handed to the store (by this engine). */
+  sent: boolean;
   /** Entries not yet handed to the store. */
   pending: LogEntry[];
   timer: ReturnType<typeof setTimeout> | undefined;
@@ -29,7 +34,7 @@ export class LogWriter {
 
   #log(id: string): ContainerLog {
     let log = this.#logs.get(id);
-    if (!log) this.#logs.set(id, (log = { chain: Promise.resolve(), pending: [], timer: undefined, partial: { stdout: [], stderr: [] }, followers: new Set() }));
+    if (!log) this.#logs.set(id, (log = { chain: Promise.resolve(), sent: false, pending: [], timer: undefined, partial: { stdout: [], stderr: [] }, followers: new Set() }));
     return log;
   }
 
@@ -65,7 +70,7 @@ export class LogWriter {
   #emit(id: string, log: ContainerLog, stream: 'stdout' | 'stderr', data: Uint8Array): void {
     const entry: LogEntry = { stream, time: rfc3339Nano(this.core.now()), data };
     log.pending.push(entry);
-    log.timer ??= setTimeout(() => this.#send(id, log), 0);
+    log.timer ??= setTimeout(() => this.#send(id, log), SEND_DELAY_MS);
     for (const f of log.followers) f({ ...entry, data: entry.data.slice() });
   }
 
@@ -75,6 +80,7 @@ export class LogWriter {
     if (log.pending.length === 0) return;
     const batch = log.pending;
     log.pending = [];
+    log.sent = true;
     log.chain = log.chain.then(() => this.core.ports.logs.append(id, batch)).catch(() => {});
   }
 
@@ -97,16 +103,20 @@ export class LogWriter {
     return { stored, stop: () => log.followers.delete(follower) };
   }
 
-  /** The container is being removed: drop what was not sent, wait for what was, then forget it. */
-  async discard(id: string): Promise<void> {
+  /**
+   * The container is being removed: drop what was not sent, wait for what was, then forget it.
+   * Returns whether this engine sent any of its entries to the store.
+   */
+  async discard(id: string): Promise<boolean> {
     const log = this.#logs.get(id);
-    if (!log) return;
+    if (!log) return false;
     clearTimeout(log.timer);
     log.timer = undefined;
     log.pending = [];
     log.partial = { stdout: [], stderr: [] };
     await log.chain;
     this.#logs.delete(id);
+    return log.sent;
   }
 }
 

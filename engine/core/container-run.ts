@@ -1,7 +1,7 @@
 import type { AttachOptions, AttachStream, LogsOptions, WaitResult } from '../engine.ts';
 import { EngineError } from '../errors.ts';
 import type { LogEntry, ProcessExit, RunningProcess } from '../ports.ts';
-import { rfc3339Nano } from './clock.ts';
+import { rfc3339Nano, ZERO_TIME } from './clock.ts';
 import { findContainer, updateContainer } from './container-store.ts';
 import { filterLogs, LogWriter } from './container-logs.ts';
 import type { Core } from './context.ts';
@@ -24,6 +24,8 @@ interface Session {
   /** Settles once the exit is recorded (state, logs, auto-remove). */
   done?: Promise<void>;
   lastExit?: WaitResult;
+  /** The container had never run before this engine started it. */
+  firstRun?: boolean;
 }
 
 const SIGNALS: Record<string, 'SIGKILL' | 'SIGTERM' | 'SIGINT'> = {
@@ -93,6 +95,7 @@ export class ContainerRunner {
       throw e instanceof EngineError ? e : new EngineError('internal', message);
     }
     session.process = process;
+    session.firstRun = c.State.StartedAt === ZERO_TIME;
     await updateContainer(core, c.Id, (r) => {
       r.State = { ...r.State, Status: 'running', Running: true, Paused: false, OOMKilled: false, Dead: false, Pid: this.#nextPid++, ExitCode: 0, Error: '', StartedAt: rfc3339Nano(core.now()) };
     });
@@ -144,8 +147,10 @@ export class ContainerRunner {
 
   async #removeStopped(c: ContainerRecord, volumes: boolean, durable = true): Promise<void> {
     // Log lines not yet in the store would outlive the deletion: drop them, or wait for the ones on their way.
-    await this.logWriter.discard(c.Id);
-    await deleteContainerData(this.core, c, volumes, durable);
+    const sent = await this.logWriter.discard(c.Id);
+    // An auto-removed container that ran only here has no log in the store but what this engine sent.
+    const logsStored = sent || !(c.HostConfig.AutoRemove && this.#sessions.get(c.Id)?.firstRun);
+    await deleteContainerData(this.core, c, { volumes, durable, logsStored });
     const session = this.#sessions.get(c.Id);
     this.#sessions.delete(c.Id);
     const result = session?.lastExit ?? { StatusCode: c.State.ExitCode, Error: null };

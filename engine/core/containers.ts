@@ -169,8 +169,13 @@ export async function listContainers(core: Core, options: { all?: boolean } = {}
  * Delete a stopped container's record, snapshot, logs, exec records and (with `volumes`) its
  * anonymous volumes. `durable`: the record's deletion is committed before this resolves; without,
  * it is written behind (auto-remove: the record of a container gone that quickly may never be written).
+ * `logsStored: false`: the caller knows the LogStore has no entry of it.
  */
-export async function deleteContainerData(core: Core, c: ContainerRecord, volumes: boolean, durable = true): Promise<void> {
+export async function deleteContainerData(
+  core: Core,
+  c: ContainerRecord,
+  { volumes, durable = true, logsStored = true }: { volumes: boolean; durable?: boolean; logsStored?: boolean },
+): Promise<void> {
   await core.containerLock.run(async () => {
     core.containers.deleteLater(c.Id);
     if (durable) await core.containers.flush();
@@ -178,7 +183,7 @@ export async function deleteContainerData(core: Core, c: ContainerRecord, volume
   });
   await Promise.all([
     core.ports.snapshots.remove(c.Id),
-    core.ports.logs.delete(c.Id),
+    logsStored && core.ports.logs.delete(c.Id),
     deleteExecRecords(core, c.Id),
     // If the image went away while the container lived (rmi -f), its layers may be unused now;
     // while it exists they are its layers (an image ID is the digest of a config naming them).
