@@ -192,6 +192,12 @@ export interface RunningProcess {
  */
 export interface Runtime {
   start(snapshotKey: string, spec: ProcessSpec, io: ProcessIO): Promise<RunningProcess>;
+  /**
+   * Snapshot keys whose processes another engine over the same stores runs right now (another tab
+   * of the playground). An engine that opens marks containers recorded as running as exited,
+   * except these. Absent: no other engine shares the stores.
+   */
+  runningElsewhere?(): Promise<Set<string>>;
 }
 
 /** A manifest or index as fetched: the bytes are kept as they are, the digest is ours. */

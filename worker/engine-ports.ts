@@ -2,6 +2,7 @@
  * The browser host's ports, built over one IndexedDB database: what `createEngine` gets in the
  * engine worker (and what the browser tests open directly).
  */
+import { RunLocks } from './runtime/run-locks.ts';
 import type { HostPorts } from '../engine/ports.ts';
 import { DistributionClient } from '../engine/registry/distribution-client.ts';
 import { OciLayoutRegistry } from '../engine/registry/oci-layout-registry.ts';
@@ -57,7 +58,7 @@ export async function openBrowserPorts(dbName = DB_NAME): Promise<BrowserPorts> 
   await blobs.sweepStaging();
   const volumes = new IdbVolumeStore(db);
   const snapshots = new IdbSnapshotter(db, blobs, volumes);
-  const runtime = new WasiRuntime(snapshots);
+  const runtime = new WasiRuntime(snapshots, undefined, new RunLocks(dbName));
   snapshots.live = (key) => runtime.liveDelta(key);
   runtime.pool.warm();
   const nav = self.navigator as Navigator & { deviceMemory?: number };

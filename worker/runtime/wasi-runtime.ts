@@ -10,6 +10,7 @@
  *   to the control block, but WASI has no signal handlers, so like a Linux PID 1 without one the
  *   process ignores them (docker stop then kills it after the grace period).
  */
+import { RunLocks } from './run-locks.ts';
 import { EngineError } from '../../engine/errors.ts';
 import { isRuntimeFile, RUNTIME_FILES_DIR, runtimeFiles } from '../../engine/core/runtime-files.ts';
 import type { Mount, ProcessExit, ProcessIO, ProcessSpec, Runtime, RunningProcess } from '../../engine/ports.ts';
@@ -82,8 +83,16 @@ export class WasiRuntime implements Runtime {
   constructor(
     readonly roots: ContainerRoots,
     pool?: WorkerPool,
+    readonly runLocks?: RunLocks,
   ) {
     this.pool = pool ?? new WorkerPool();
+  }
+
+  /** Containers another tab on the same store is running now (its Web Locks): recovery leaves them. */
+  async runningElsewhere(): Promise<Set<string>> {
+    const held = (await this.runLocks?.held()) ?? new Set<string>();
+    for (const key of this.#live.keys()) held.delete(key);
+    return held;
   }
 
   isRunning(key: string): boolean {
@@ -125,6 +134,7 @@ export class WasiRuntime implements Runtime {
 
     let settle!: (exit: ProcessExit) => void;
     const exited = new Promise<ProcessExit>((resolve) => (settle = resolve));
+    this.runLocks?.hold(key, exited);
     let ended = false;
     // `idle`: the process ended on its own and its Worker waits for the next container (it said
     // so in its exit message); a killed or failed Worker is ended.

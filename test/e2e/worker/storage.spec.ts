@@ -106,6 +106,29 @@ test('HOSTILE 28: two tabs pulling and building at once share one store without 
   expect(verify.blobs).toBe(once.blobs);
 });
 
+test('a container running in one tab stays running when another tab opens the store, and ends with its tab', async ({ context }) => {
+  const db = `t-live-${Date.now()}`;
+  const state = (p: Page) => p.evaluate(async (db) => (await window.dockyard.engine(db).inspectContainer('sleeper')).State, db);
+  const a = await context.newPage();
+  await openPage(a);
+  await a.evaluate(async (db) => {
+    const engine = window.dockyard.engine(db);
+    await engine.pull('box');
+    await engine.createContainer({ name: 'sleeper', Image: 'box', Cmd: ['sleep', '600'] });
+    await engine.startContainer('sleeper');
+  }, db);
+  // A second tab's engine opens over the same store: the first tab still runs the container.
+  const b = await context.newPage();
+  await openPage(b);
+  expect(await state(b)).toMatchObject({ Status: 'running', Running: true });
+  expect(await state(a)).toMatchObject({ Status: 'running', Running: true });
+  // The tab that ran it is gone: the next engine to open finds it ended, as after a reload.
+  await a.close({ runBeforeUnload: false });
+  const c = await context.newPage();
+  await openPage(c);
+  expect(await state(c)).toMatchObject({ Status: 'exited', Running: false, ExitCode: 137 });
+});
+
 test('HOSTILE 27: a tab killed in the middle of writing leaves no partial blob and no dangling tag', async ({ context }) => {
   const db = `t-kill-${Date.now()}`;
   const writer = await context.newPage();
