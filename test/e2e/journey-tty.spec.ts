@@ -37,6 +37,8 @@ test('-it box sh prompts, echoes once, Ctrl-C gives a new prompt and Ctrl-D ends
   await page.keyboard.press('Control+C');
   await expectOutput(page, /echo never-run\^C\n\/ #/);
   await page.keyboard.press('Control+C');
+  // Wait for sh's fresh prompt: keys typed before it are echoed ahead of it, as on any terminal.
+  await expectOutput(page, /\/ # \^C\n\/ #/);
   await page.keyboard.type('echo after-interrupt');
   await page.keyboard.press('Enter');
   await expectOutput(page, /^after-interrupt$/m);
