@@ -1,3 +1,4 @@
+import { concatBytes } from '../bytes.ts';
 import { Gunzip } from 'fflate';
 import { EngineError } from '../errors.ts';
 
@@ -103,11 +104,5 @@ function crc32Update(crc: number, data: Uint8Array): number {
 export async function gunzipBytes(bytes: Uint8Array, options: Partial<GunzipOptions> = {}): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   for await (const chunk of gunzip(bytes, options)) parts.push(chunk);
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return parts.length === 0 ? new Uint8Array(0) : concatBytes(parts);
 }

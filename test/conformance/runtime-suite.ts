@@ -7,6 +7,7 @@
  * `snapshot()` prepares a fresh snapshot of the `box` image (images/box) and returns its key;
  * `dispose()`, when given, runs after each test. Processes that a test leaves running are killed.
  */
+import { concatBytes } from '../../engine/bytes.ts';
 import { describe, it, expect, afterEach } from 'vitest';
 import type { ProcessExit, ProcessSpec, Runtime, RunningProcess } from '../../engine/ports.ts';
 import { EXIT_KILLED } from '../../engine/errors.ts';
@@ -56,7 +57,7 @@ export function runtimeSuite(name: string, make: () => Promise<RuntimeFixture>):
       const out: Uint8Array[] = [];
       const err: Uint8Array[] = [];
       const order: string[] = [];
-      const text = (parts: Uint8Array[]) => new TextDecoder().decode(concat(parts));
+      const text = (parts: Uint8Array[]) => new TextDecoder().decode(concatBytes(parts));
       const process = await fixture.runtime.start(snapshot, spec(args, extra), {
         stdout: (d) => (out.push(d.slice()), order.push('out')),
         stderr: (d) => (err.push(d.slice()), order.push('err')),
@@ -152,12 +153,3 @@ export function runtimeSuite(name: string, make: () => Promise<RuntimeFixture>):
   });
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}

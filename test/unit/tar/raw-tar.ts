@@ -1,4 +1,6 @@
 // Hand-made tar blocks for hostile cases our own writer would never produce.
+import { concatBytes } from '../../../engine/bytes.ts';
+
 const enc = new TextEncoder();
 
 export interface RawHeader {
@@ -56,13 +58,7 @@ export function paxData(records: Record<string, string>): Uint8Array {
 }
 
 export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 export const END = new Uint8Array(1024);
