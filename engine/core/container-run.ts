@@ -109,6 +109,17 @@ export class ContainerRunner {
     );
   }
 
+  /**
+   * Recorded as running, yet this engine has no process for it: another engine over the same
+   * stores runs it (another tab of the playground) - an engine that opens marks every other such
+   * record exited. Read again, so a container that just ended here is not taken for one.
+   */
+  async #runningElsewhere(c: ContainerRecord): Promise<boolean> {
+    if (!c.State.Running || this.#sessions.get(c.Id)?.process) return false;
+    const fresh = await this.core.containers.get(c.Id);
+    return (fresh?.State.Running ?? false) && !this.#sessions.get(c.Id)?.process;
+  }
+
   #output(id: string, stream: 1 | 2, data: Uint8Array): void {
     this.logWriter.write(id, stream === 1 ? 'stdout' : 'stderr', data);
     const session = this.#sessions.get(id);
@@ -194,7 +205,10 @@ export class ContainerRunner {
     const sig = SIGNALS[signal.toUpperCase()];
     if (!sig) throw new EngineError('invalid-argument', `Invalid signal: ${signal}`);
     const session = this.#sessions.get(c.Id);
-    if (!session?.process) throw new EngineError('conflict', `cannot kill container: ${name}: container ${c.Id} is not running`);
+    if (!session?.process) {
+      if (await this.#runningElsewhere(c)) throw runningElsewhereError(c);
+      throw new EngineError('conflict', `cannot kill container: ${name}: container ${c.Id} is not running`);
+    }
     session.process.kill(sig);
     this.core.events.emit('container', 'kill', c.Id, { signal: sig === 'SIGKILL' ? '9' : sig === 'SIGTERM' ? '15' : '2', name: c.Name.slice(1) });
     if (sig === 'SIGKILL') await session.done;
@@ -204,7 +218,10 @@ export class ContainerRunner {
   async stop(name: string, timeout?: number): Promise<void> {
     const c = await findContainer(this.core, name);
     const session = this.#sessions.get(c.Id);
-    if (!session?.process) throw new EngineError('not-modified', 'container already stopped');
+    if (!session?.process) {
+      if (await this.#runningElsewhere(c)) throw runningElsewhereError(c);
+      throw new EngineError('not-modified', 'container already stopped');
+    }
     const seconds = timeout ?? this.core.options.stopTimeoutSeconds;
     const process = session.process;
     const stopSignal = SIGNALS[(c.Config.StopSignal ?? 'SIGTERM').toUpperCase()] ?? 'SIGTERM';
@@ -227,6 +244,7 @@ export class ContainerRunner {
   async remove(name: string, options: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     const c = await findContainer(this.core, name);
     const session = this.#sessions.get(c.Id);
+    if (await this.#runningElsewhere(c)) throw runningElsewhereError(c);
     if (session?.process || c.State.Running) {
       if (!options.force) {
         throw new EngineError('conflict', `cannot remove container "${c.Name}": container is running: stop the container before removing or force remove`);
@@ -274,4 +292,8 @@ export class ContainerRunner {
     if (!session?.process) throw new EngineError('conflict', `cannot resize a container that is not running: ${c.Id.slice(0, 12)}`);
     session.process.resize?.(rows, cols);
   }
+}
+
+function runningElsewhereError(c: ContainerRecord): EngineError {
+  return new EngineError('conflict', `container ${c.Id.slice(0, 12)} is running in another engine on this store (another tab of the playground): stop it there`);
 }

@@ -47,6 +47,27 @@ describe('container records in the store', () => {
     expect((await other.inspectContainer('reader')).State).toMatchObject({ Running: false, ExitCode: 0 });
   });
 
+  it('another engine on the store leaves a container it does not run alone: stop, kill and rm -f are refused, not faked', async () => {
+    const h = await boxHost();
+    const { Id } = await h.engine.createContainer({ Image: 'box', name: 'elsewhere', Cmd: ['cat'], OpenStdin: true });
+    const stream = await h.engine.attachContainer(Id, { stdin: true, onOutput: () => {} });
+    const exited = h.engine.waitContainer(Id, 'next-exit');
+    await h.engine.startContainer(Id);
+    await eventually(async () => (await stored(h, Id))?.State.Status === 'running');
+    // A second tab: its runtime says which containers another tab runs (Web Locks in the browser).
+    const other = createEngine({ ...h.ports, runtime: { start: h.ports.runtime.start.bind(h.ports.runtime), runningElsewhere: async () => new Set([Id]) } });
+    expect((await other.inspectContainer('elsewhere')).State).toMatchObject({ Running: true });
+    for (const attempt of [other.stopContainer('elsewhere'), other.killContainer('elsewhere'), other.removeContainer('elsewhere', { force: true })]) {
+      await expect(attempt).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('is running in another engine on this store') });
+    }
+    expect((await h.engine.inspectContainer('elsewhere')).State).toMatchObject({ Running: true });
+    await stream.closeStdin();
+    expect(await exited).toEqual({ StatusCode: 0, Error: null });
+    await eventually(async () => (await stored(h, Id))?.State.Status === 'exited');
+    await other.removeContainer('elsewhere');
+    await expect(h.metadata.get('containers', Id)).resolves.toBeUndefined();
+  });
+
   it('keeps nothing of a --rm container once it is removed: no record, no logs, no writable layer', async () => {
     const h = await boxHost();
     const removed: string[] = [];
