@@ -1,12 +1,8 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { cleanupHost } from '../../kernel-node/host-cleanup.ts';
-import { DataRoot } from '../../kernel-node/data-root.ts';
+import { join } from 'node:path';
+import { launchKernel } from './launch.ts';
 import { writeBuiltinLayouts } from './layouts.ts';
-
-const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface RunningService {
   dir: string;
@@ -26,22 +22,7 @@ export async function startService(dir: string): Promise<RunningService> {
   await writeBuiltinLayouts(images);
   const dataRoot = join(dir, 'root');
   const socket = join(dir, 'docker.sock');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repo, 'kernel-node', 'main.ts'), '--data-root', dataRoot, '--socket', socket, '--port', '0', '--images', images, '--allow-origin', 'http://localhost:5173'], {
-    cwd: repo,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (/playground origins allowed/.test(out)) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`service exited with ${code}: ${out}${err}`)));
-  });
-  const port = Number(/tcp:\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(out)![1]);
-  const token = /token:\s+([0-9a-f]{64})/.exec(out)![1];
+  const kernel = await launchKernel({ dataRoot, socket, images, allowOrigin: ['http://localhost:5173'] });
   const dockerConfig = join(dir, 'docker-config');
   mkdirSync(dockerConfig, { recursive: true });
   writeFileSync(join(dockerConfig, 'config.json'), '{}');
@@ -57,16 +38,10 @@ export async function startService(dir: string): Promise<RunningService> {
     dir,
     dataRoot,
     socket,
-    port,
-    token,
-    child,
+    port: kernel.port,
+    token: kernel.token,
+    child: kernel.child,
     docker,
-    stop: async () => {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await new Promise((r) => child.once('exit', r));
-      }
-      await cleanupHost(new DataRoot(dataRoot));
-    },
+    stop: () => kernel.stop(),
   };
 }
