@@ -11,12 +11,11 @@
  *     only warm `run --rm hello-world`, with the time of each API call seen from the page and what
  *     the pieces under a run cost alone (comlink round trip, Web Lock, IndexedDB, the runtime alone).
  */
-import { chromium, type Page } from 'playwright-core';
-import { spawn, execSync } from 'node:child_process';
+import type { Page } from 'playwright-core';
+import { launchChromium, median, serveSite } from './support.ts';
 
 // DOCKYARD_BENCH_PORT: engineers sharing one machine run the bench on their own port.
 const PORT = Number(process.env.DOCKYARD_BENCH_PORT ?? 4198);
-// Its own output folder: dist/ may be rebuilt by a test run at the same time.
 const OUT = 'node_modules/.cache/dockyard-bench-browser-run';
 const RUNS = Number(process.env.RUNS ?? 20);
 const BUILD_RUNS = Number(process.env.BUILD_RUNS ?? 10);
@@ -30,11 +29,6 @@ const DOCKERFILE = [
   'ENV WHO=bench',
   'RUN echo "hi $WHO" >> /out.txt',
 ].join('\n');
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 interface Timing {
   firstOutputAt: number;
@@ -96,18 +90,9 @@ async function breakdown(page: Page): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (!process.argv.includes('--no-build')) execSync(`npx vite build --outDir ${OUT} --emptyOutDir`, { stdio: 'ignore' });
-  const server = spawn('npx', ['vite', 'preview', '--outDir', OUT, '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { stdio: 'ignore', detached: true });
+  const site = await serveSite(OUT, PORT);
   try {
-    for (let i = 0; i < 100; i++) {
-      try {
-        if ((await fetch(base)).ok) break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    const chromiumPath = execSync('which chromium || true').toString().trim() || '/usr/bin/chromium';
-    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    const browser = await launchChromium();
     const context = await browser.newContext();
     const page = await context.newPage();
     await openPage(page);
@@ -209,7 +194,7 @@ async function main(): Promise<void> {
       `\nTarget, warm run --rm hello-world: under 10 ms and within 2x the baseline -> ${ms(warm[3])} vs ${ms(bare[3])} (${(warm[3] / bare[3]).toFixed(1)}x): ${warm[3] < 10 && warm[3] <= 2 * bare[3] ? 'met' : 'not met'}`,
     );
   } finally {
-    if (server.pid) process.kill(-server.pid);
+    site.stop();
   }
 }
 

@@ -28,9 +28,9 @@ import { RUNNER_NODE_FLAGS, runcId } from '../kernel-node/runc-runtime.ts';
 import { startService } from '../test/kernel/service.ts';
 import { tempDir } from '../test/kernel/harness.ts';
 import { writeBuiltinLayouts } from '../test/kernel/layouts.ts';
+import { median } from './support.ts';
 
 const N = Number(process.argv[2] ?? 20);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const dir = tempDir('dockyard-bench-');
 const repo = fileURLToPath(new URL('..', import.meta.url));
 

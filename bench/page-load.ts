@@ -11,8 +11,7 @@
  *
  *   npx tsx bench/page-load.ts            (builds first; --no-build to use dist/ as it is)
  */
-import { chromium } from 'playwright-core';
-import { spawn, execSync } from 'node:child_process';
+import { launchChromium, median, serveSite } from './support.ts';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -22,11 +21,6 @@ const PORT = 4199;
 const OUT = 'node_modules/.cache/dockyard-bench-dist';
 const RUNS = 10;
 const url = `http://127.0.0.1:${PORT}/`;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 /** The engine's own code (its Workers and the page's connector to them), fetched beside the UI. */
 const ENGINE_ASSET = /^assets\/(engine-worker|process-worker|connect)-/;
@@ -65,18 +59,9 @@ function bundle(firstScreen: Set<string>): Array<[string, number, number]> {
 }
 
 async function main(): Promise<void> {
-  if (!process.argv.includes('--no-build')) execSync(`npx vite build --outDir ${OUT} --emptyOutDir`, { stdio: 'ignore' });
-  const server = spawn('npx', ['vite', 'preview', '--outDir', OUT, '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { stdio: 'ignore', detached: true });
+  const site = await serveSite(OUT, PORT);
   try {
-    for (let i = 0; i < 100; i++) {
-      try {
-        if ((await fetch(url)).ok) break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    const chromiumPath = execSync('which chromium || true').toString().trim() || '/usr/bin/chromium';
-    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    const browser = await launchChromium();
     const interactive: number[] = [];
     const engineReady: number[] = [];
     const baseline: number[] = [];
@@ -138,7 +123,7 @@ async function main(): Promise<void> {
       console.log(`| ${name} | ${(raw / 1024).toFixed(1)} KiB | ${Number.isNaN(gz) ? '-' : `${(gz / 1024).toFixed(1)} KiB`} |`);
     }
   } finally {
-    if (server.pid) process.kill(-server.pid);
+    site.stop();
   }
 }
 
