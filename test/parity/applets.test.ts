@@ -3,21 +3,11 @@
  * example images use, run as `docker run --rm box ...` through the same runDocker on the browser
  * engine and on the kernel service. stdout, stderr and exit status must be identical.
  */
-import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { expectSame, openParity, type ParityHarness } from './parity-harness.ts';
+import { describe, expect } from 'vitest';
+import { expectSame, useParity } from './parity-harness.ts';
 import { parityIt } from './open-differences.ts';
 
-let h: ParityHarness;
-
-beforeAll(async () => {
-  h = await openParity();
-  // Pull once on both, so every case below compares the container's own output only.
-  expectSame(await h.both(['pull', '-q', 'box']));
-  expectSame(await h.both(['pull', '-q', 'hello-world']));
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useParity(['box', 'hello-world']);
 
 /** `docker run --rm box sh -c SCRIPT` */
 const sh = (script: string): string[] => ['run', '--rm', 'box', 'sh', '-c', script];

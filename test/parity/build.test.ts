@@ -6,21 +6,14 @@
 import { readdirSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { contextOf, expectSame, normalized, openParity, type ParityHarness } from './parity-harness.ts';
+import { describe, expect } from 'vitest';
+import { contextOf, expectSame, normalized, useParity } from './parity-harness.ts';
 import { parityIt } from './open-differences.ts';
 
 const examples = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'images', 'examples');
 const CONTEXTS = readdirSync(examples).filter((name) => existsSync(join(examples, name, 'Dockerfile'))).sort();
 
-let h: ParityHarness;
-
-beforeAll(async () => {
-  h = await openParity();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useParity([]);
 
 describe('docker build of every example context', () => {
   parityIt('the examples are there', () => {

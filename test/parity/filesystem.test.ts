@@ -4,19 +4,11 @@
  * container; `docker commit` giving the same layer digests; the committed image seen from a new
  * container. The browser keeps its layers in IndexedDB, the kernel in an overlayfs upper dir.
  */
-import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { expectSame, normalized, openParity, type ParityHarness } from './parity-harness.ts';
+import { describe, expect } from 'vitest';
+import { expectSame, normalized, useParity } from './parity-harness.ts';
 import { parityIt } from './open-differences.ts';
 
-let h: ParityHarness;
-
-beforeAll(async () => {
-  h = await openParity();
-  expectSame(await h.both(['pull', '-q', 'box']));
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useParity(['box']);
 
 const CHANGES = [
   'echo new > /tmp/new',                 // add a file in an image dir

@@ -3,19 +3,11 @@
  * what differs, and that nothing else in the same output does. The list (and how the parity view
  * recognises each one) is web/Parity/known-differences.ts; README.md lists them for people.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KNOWN_DIFFERENCES, knownDifferenceFor } from '../../web/Parity/known-differences.ts';
-import { expectSame, openParity, type ParityHarness } from './parity-harness.ts';
+import { useParity } from './parity-harness.ts';
 
-let h: ParityHarness;
-
-beforeAll(async () => {
-  h = await openParity();
-  expectSame(await h.both(['pull', '-q', 'box']));
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useParity(['box']);
 
 /** The lines of a and b that differ, paired by position (the outputs below have the same shape). */
 function differingLines(a: string, b: string): Array<[string, string]> {

@@ -3,19 +3,11 @@
  * and OOMKilled on both (the browser caps linear memory, the kernel's cgroup kills it); a volume's
  * data outlives the containers that wrote it on both.
  */
-import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { expectSame, openParity, type ParityHarness } from './parity-harness.ts';
+import { describe, expect } from 'vitest';
+import { expectSame, useParity } from './parity-harness.ts';
 import { parityIt } from './open-differences.ts';
 
-let h: ParityHarness;
-
-beforeAll(async () => {
-  h = await openParity();
-  expectSame(await h.both(['pull', '-q', 'box']));
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useParity(['box']);
 
 describe('memory limit', () => {
   parityIt('stress past --memory 16m: 137 and OOMKilled on both (the tutorial: hog)', async () => {

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { expect, inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import WebSocket from 'ws';
 import { DockerApiEngine, type WebSocketConstructor } from '../../engine/docker-api/client.ts';
 import { runDocker } from '../../engine/cli/index.ts';
@@ -93,6 +93,24 @@ export async function openParity(): Promise<ParityHarness> {
     await kernel.stop();
     throw e;
   }
+}
+
+/**
+ * The harness of one parity file: opened before its tests, closed after them. `prepare` runs first
+ * (e.g. sharing the kernel service with the page), then each image in `pull` is pulled on both, so
+ * every case compares the containers' own output only. The object is filled in by beforeAll.
+ */
+export function useParity(pull: string[], prepare?: (h: ParityHarness) => Promise<void>): ParityHarness {
+  const h = {} as ParityHarness;
+  beforeAll(async () => {
+    Object.assign(h, await openParity());
+    await prepare?.(h);
+    for (const image of pull) expectSame(await h.both(['pull', '-q', image]));
+  });
+  afterAll(async () => {
+    await h.close?.();
+  });
+  return h;
 }
 
 /** A build context directory as DockerOptions.contexts wants it: relative path -> base64. */

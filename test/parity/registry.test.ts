@@ -4,20 +4,14 @@
  * password, shared by the page as the playground does once connected), the kernel service pulls it
  * back, and the other way round. The image ID is the same wherever the image goes.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectSame, openParity, type ParityHarness } from './parity-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { expectSame, useParity } from './parity-harness.ts';
 
-let h: ParityHarness;
 let registry: string;
 
-beforeAll(async () => {
-  h = await openParity();
-  registry = `127.0.0.1:${h.kernel.port}`;
-  await h.page.evaluate(([url, token]) => window.parity.shareKernel(url, token), [h.kernel.url, h.kernel.token] as const);
-  expectSame(await h.both(['pull', '-q', 'box']));
-});
-afterAll(async () => {
-  await h?.close();
+const h = useParity(['box'], async (opened) => {
+  registry = `127.0.0.1:${opened.kernel.port}`;
+  await opened.page.evaluate(([url, token]) => window.parity.shareKernel(url, token), [opened.kernel.url, opened.kernel.token] as const);
 });
 
 describe('an image the built-in registry does not have', () => {
