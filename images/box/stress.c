@@ -1,9 +1,9 @@
 /* stress: the limits lesson. --vm-bytes allocates and touches memory step by step, printing
- * progress, then holds it (for --timeout seconds, or until stopped). When the memory limit is
- * reached the allocation fails (a WASI module's memory cannot grow past its cap); stress says so
- * on stderr and exits with 137, the status a Linux container gets from the OOM killer, so the
- * lesson reads the same on every host without relying on how each runtime reports a trap.
- * --cpu spins until stopped (or for --timeout seconds). */
+ * progress, then holds it (for --timeout seconds, or until stopped). Under `docker run --memory`
+ * both hosts kill the process at the refused memory.grow (137, OOMKilled), before stress learns of
+ * it. Only where a runtime merely caps the memory and lets the allocation fail (the image tests run
+ * it so) does stress see the failure: it says so on stderr and exits with 137, the status a Linux
+ * container gets from the OOM killer. --cpu spins until stopped (or for --timeout seconds). */
 #include "box.h"
 #include <time.h>
 #include <stdint.h>
