@@ -225,6 +225,10 @@ export interface ContainerSummary {
   Ports: unknown[];
   Labels: Record<string, string>;
   Mounts: MountPoint[];
+  /** Only when listed with `size` (`docker ps -s`): bytes the writable layer added or changed. */
+  SizeRw?: number;
+  /** Only when listed with `size`: the whole merged file system. */
+  SizeRootFs?: number;
 }
 
 export interface ContainerState {
@@ -377,7 +381,7 @@ export interface Engine {
   stopContainer(id: string, options?: { timeout?: number }): Promise<void>;
   killContainer(id: string, options?: { signal?: string }): Promise<void>;
   removeContainer(id: string, options?: { force?: boolean; volumes?: boolean }): Promise<void>;
-  listContainers(options?: { all?: boolean }): Promise<ContainerSummary[]>;
+  listContainers(options?: { all?: boolean; size?: boolean }): Promise<ContainerSummary[]>;
   inspectContainer(id: string): Promise<ContainerInspect>;
   logs(id: string, options?: LogsOptions): Promise<LogEntry[]>;
   changes(id: string): Promise<Change[]>;

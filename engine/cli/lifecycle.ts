@@ -155,12 +155,11 @@ export const containerPrune: CommandSpec = {
     if (!flags.bool('force') && !(await confirm(cx, warning))) return 0;
     const deleted: string[] = [];
     let reclaimed = 0;
-    const sizes = new Map((await cx.engine.diskUsage()).Containers.map((c) => [c.Id, c.SizeRw]));
-    for (const c of await cx.engine.listContainers({ all: true })) {
+    for (const c of await cx.engine.listContainers({ all: true, size: true })) {
       if (c.State === 'running' || c.State === 'paused' || c.State === 'restarting') continue;
       await cx.engine.removeContainer(c.Id);
       deleted.push(c.Id);
-      reclaimed += sizes.get(c.Id) ?? 0;
+      reclaimed += c.SizeRw ?? 0;
     }
     if (deleted.length) cx.out('Deleted Containers:\n' + deleted.map((id) => id + '\n').join('') + '\n');
     cx.out(`Total reclaimed space: ${humanSize(reclaimed)}\n`);

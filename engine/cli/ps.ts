@@ -37,19 +37,14 @@ function goQuote(s: string): string {
   return JSON.stringify(s).replace(/[\u007f-\u009f]/g, (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'));
 }
 
-/** The writable layer's size and, when known, the whole file system's, as `docker ps -s` shows them. */
-export interface ContainerSize {
-  SizeRw: number;
-  SizeRootFs: number;
+/** The SIZE column: the writable layer and, when known, the whole file system (empty unless listed with sizes). */
+function sizeText(c: ContainerSummary): string {
+  if (c.SizeRw === undefined) return '';
+  const rw = humanSizeWithPrecision(c.SizeRw, 3);
+  return c.SizeRootFs ? `${rw} (virtual ${humanSizeWithPrecision(c.SizeRootFs, 3)})` : rw;
 }
 
-function sizeText(size: ContainerSize | undefined): string {
-  if (!size) return '';
-  const rw = humanSizeWithPrecision(size.SizeRw, 3);
-  return size.SizeRootFs ? `${rw} (virtual ${humanSizeWithPrecision(size.SizeRootFs, 3)})` : rw;
-}
-
-export function containerRow(c: ContainerSummary, trunc: boolean, now: number, size?: ContainerSize): Record<string, unknown> {
+export function containerRow(c: ContainerSummary, trunc: boolean, now: number): Record<string, unknown> {
   const names = c.Names.map((n) => n.replace(/^\//, ''));
   return {
     ID: trunc ? truncateId(c.Id) : c.Id,
@@ -60,7 +55,7 @@ export function containerRow(c: ContainerSummary, trunc: boolean, now: number, s
     Ports: '',
     State: c.State,
     Status: c.Status,
-    Size: sizeText(size),
+    Size: sizeText(c),
     Names: trunc ? (names.find((n) => !n.includes('/')) ?? '') : names.join(','),
     Labels: Object.keys(c.Labels ?? {})
       .map((k) => `${k}=${c.Labels[k]}`)
@@ -125,16 +120,15 @@ export const ps: CommandSpec = {
     let last = flags.int('last');
     if (flags.bool('latest')) last = 1;
     const all = flags.bool('all') || last > 0 || filters.some((f) => f.startsWith('status='));
-    let list = (await cx.engine.listContainers({ all })).filter((c) => matches(c, filters));
+    let format = flags.string('format');
+    // As docker: -s adds the SIZE column; a template that shows .Size asks for sizes by itself.
+    const size = flags.bool('size') || (format?.includes('.Size') ?? false);
+    if (flags.bool('size') && !format) format = PS_FORMAT.table + '\t{{.Size}}';
+    let list = (await cx.engine.listContainers({ all, size })).filter((c) => matches(c, filters));
     if (last > 0) list = [...list].sort((a, b) => b.Created - a.Created).slice(0, last);
     const trunc = !flags.bool('no-trunc');
     const now = cx.now();
-    let format = flags.string('format');
-    // As docker: -s adds the SIZE column; a template that shows .Size asks for sizes by itself.
-    const withSize = flags.bool('size') || (format?.includes('.Size') ?? false);
-    if (flags.bool('size') && !format) format = PS_FORMAT.table + '\t{{.Size}}';
-    const sizes = withSize ? new Map((await cx.engine.diskUsage()).Containers.map((c) => [c.Id, c])) : undefined;
-    const rows = list.map((c) => containerRow(c, trunc, now, sizes?.get(c.Id)));
+    const rows = list.map((c) => containerRow(c, trunc, now));
     if (flags.bool('quiet') && format !== 'json') {
       cx.out(rows.map((r) => r.ID + '\n').join(''));
       return 0;

@@ -4,6 +4,7 @@ import type { Digest, MetadataOp } from '../ports.ts';
 import { rfc3339Nano, unixSeconds, ZERO_TIME, parseTime } from './clock.ts';
 import { commandLine, commandText, mergeConfig, normalizeTarget, parseBind } from './container-config.ts';
 import { generateName, nameInUse, normalizeName } from './container-names.ts';
+import { containerSize } from './container-size.ts';
 import { statusText } from './container-status.ts';
 import { containerRecords, findContainer, putContainer } from './container-store.ts';
 import type { Core } from './context.ts';
@@ -156,13 +157,15 @@ export function summary(core: Core, c: ContainerRecord): ContainerSummary {
   };
 }
 
-/** `docker ps [-a]`: newest first. */
-export async function listContainers(core: Core, options: { all?: boolean } = {}): Promise<ContainerSummary[]> {
-  const all = await containerRecords(core);
-  return all
+/** `docker ps [-a] [-s]`: newest first; `size` adds SizeRw and SizeRootFs, as Docker's `?size=1`. */
+export async function listContainers(core: Core, options: { all?: boolean; size?: boolean } = {}): Promise<ContainerSummary[]> {
+  const listed = (await containerRecords(core))
     .filter((c) => options.all || c.State.Running)
-    .sort((a, b) => (a.Created < b.Created ? 1 : a.Created > b.Created ? -1 : a.Id < b.Id ? -1 : 1))
-    .map((c) => summary(core, c));
+    .sort((a, b) => (a.Created < b.Created ? 1 : a.Created > b.Created ? -1 : a.Id < b.Id ? -1 : 1));
+  if (!options.size) return listed.map((c) => summary(core, c));
+  const out: ContainerSummary[] = [];
+  for (const c of listed) out.push({ ...summary(core, c), ...(await containerSize(core, c)) });
+  return out;
 }
 
 /**

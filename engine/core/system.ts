@@ -1,6 +1,7 @@
 import type { DiskUsage, PruneReport, SystemInfo, VersionInfo } from '../engine.ts';
 import type { Digest } from '../ports.ts';
 import type { ContainerRunner } from './container-run.ts';
+import { containerSize } from './container-size.ts';
 import { containerRecords } from './container-store.ts';
 import { summary } from './containers.ts';
 import type { Core } from './context.ts';
@@ -9,8 +10,6 @@ import { listImages } from './image-views.ts';
 import { removeImage } from './image-remove.ts';
 import { layerSize } from './layer-sizes.ts';
 import type { VolumeRecord } from './records.ts';
-import { snapshotDiff } from './snapshot-layer.ts';
-import { diffTrees } from '../layers/layer-diff.ts';
 import { deleteVolume, listVolumes, volumeUsers } from './volumes.ts';
 
 /** `docker version`, `info`, `system df`, `system prune`. */
@@ -67,21 +66,7 @@ export async function diskUsage(core: Core): Promise<DiskUsage> {
   let layersSize = 0;
   for (const l of layers) layersSize += await layerSize(core, l);
   const containers: DiskUsage['Containers'] = [];
-  for (const c of await containerRecords(core)) {
-    let sizeRw = 0;
-    let sizeRootFs = 0;
-    try {
-      const { lower, upper } = await snapshotDiff(core, c.Id, c.layers);
-      sizeRootFs = upper.size();
-      for (const ch of diffTrees(lower, upper)) {
-        const node = ch.kind === 'D' ? undefined : upper.lstat(ch.path.slice(1));
-        if (node?.type === 'file') sizeRw += node.content.length;
-      }
-    } catch {
-      // a container whose snapshot is gone still shows, with zero sizes
-    }
-    containers.push({ ...summary(core, c), SizeRw: sizeRw, SizeRootFs: sizeRootFs });
-  }
+  for (const c of await containerRecords(core)) containers.push({ ...summary(core, c), ...(await containerSize(core, c)) });
   const volumes: DiskUsage['Volumes'] = [];
   for (const v of (await listVolumes(core)).Volumes) {
     volumes.push({ ...v, UsageData: { Size: await core.ports.volumes.usage(v.Name), RefCount: (await volumeUsers(core, v.Name)).length } });

@@ -503,8 +503,8 @@ export class DockerApiEngine implements Engine {
     return this.#empty('DELETE', `/containers/${seg(id)}`, { query: { force: bool(options.force), v: bool(options.volumes) } });
   }
 
-  listContainers(options: { all?: boolean } = {}): Promise<ContainerSummary[]> {
-    return this.#json('GET', '/containers/json', { query: { all: bool(options.all) } });
+  listContainers(options: { all?: boolean; size?: boolean } = {}): Promise<ContainerSummary[]> {
+    return this.#json('GET', '/containers/json', { query: { all: bool(options.all), size: bool(options.size) } });
   }
 
   inspectContainer(id: string): Promise<ContainerInspect> {

@@ -38,7 +38,7 @@ export async function list({ engine, reply, request }: RouteContext): Promise<vo
   let all = boolParam(request.query, 'all');
   // a status filter other than running implies all, as Docker's
   if ((filters.get('status') ?? []).some((s) => s !== 'running') || filters.has('exited')) all = true;
-  let out = (await engine.listContainers({ all })).filter(containerFilter(filters));
+  let out = (await engine.listContainers({ all, size: boolParam(request.query, 'size') })).filter(containerFilter(filters));
   const limit = intParam(request.query, 'limit');
   if (limit !== undefined && limit > 0) out = out.slice(0, limit);
   await reply.json(200, out);

@@ -91,9 +91,9 @@ describe('prune prompts', () => {
 
   it('container prune removes stopped containers only', async () => {
     const stopped = summary({ Id: 'b'.repeat(64), State: 'exited' });
+    // The reclaimed space is the stopped containers' writable layers, from the sized list (`?size=1`).
     const engine = fakeEngine({
-      listContainers: async () => [summary(), stopped],
-      diskUsage: async () => ({ LayersSize: 0, Images: [], Containers: [{ ...stopped, SizeRw: 2500, SizeRootFs: 0 }], Volumes: [], BuildCache: [] }),
+      listContainers: async (o) => (o?.size ? [{ ...summary(), SizeRw: 7, SizeRootFs: 0 }, { ...stopped, SizeRw: 2500, SizeRootFs: 0 }] : [summary(), stopped]),
     });
     const r = await docker(engine, 'docker container prune -f');
     expect(r.stdout).toBe(`Deleted Containers:\n${'b'.repeat(64)}\n\nTotal reclaimed space: 2.5kB\n`);

@@ -165,6 +165,17 @@ describe('containers', () => {
     expect(byStatus.map((c) => c.Id)).toEqual([id]);
     expect((await http(port, 'GET', '/containers/json?filters=notjson')).status).toBe(400);
   });
+
+  it('adds SizeRw and SizeRootFs only when asked with size=1 (docker ps -s)', async () => {
+    const id = await create({ Image: 'box', Cmd: ['true'] }, 'wire-sized');
+    type Sized = { Id: string; SizeRw?: number; SizeRootFs?: number };
+    const plain = ((await http(port, 'GET', '/containers/json?all=1')).json() as Sized[]).find((c) => c.Id === id);
+    expect(plain).toBeDefined();
+    expect(plain).not.toHaveProperty('SizeRw');
+    const sized = ((await http(port, 'GET', '/containers/json?all=1&size=1')).json() as Sized[]).find((c) => c.Id === id);
+    expect(sized?.SizeRw).toBe(0);
+    expect(sized?.SizeRootFs).toBeGreaterThan(100_000); // box's files: nothing written yet, the image is all of it
+  });
 });
 
 describe('attach, logs and exec streams', () => {
