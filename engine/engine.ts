@@ -256,6 +256,8 @@ export interface ContainerInspect {
   RestartCount: number;
   Driver: string;
   Platform: string;
+  /** The storage driver and, where the snapshot is on a disk, its directories (null otherwise). */
+  GraphDriver: { Name: string; Data: Record<string, string> | null };
   Config: ImageConfigFields & {
     Hostname: string;
     Image: string;

@@ -123,6 +123,11 @@ export interface Snapshotter {
    * called while the container is not running.
    */
   read(key: string, path: string): Promise<VolumeEntries | undefined>;
+  /**
+   * Where the snapshot lives on the host, as Docker's `GraphDriver.Data` in `docker inspect`
+   * (overlay2: LowerDir top first, UpperDir, WorkDir). Absent where nothing of it is on a disk.
+   */
+  describe?(key: string): Promise<Record<string, string>>;
 }
 
 /** A directory's contents as files to copy: paths relative to it ('' is the directory itself), parents first. */

@@ -59,6 +59,12 @@ export class OverlaySnapshotter implements Snapshotter {
     return { lower, upper: join(dir, 'upper'), work: join(dir, 'work') };
   }
 
+  /** Docker's GraphDriver.Data for overlay2: the lower directories top first (the init layer on top), upper and work. */
+  async describe(key: string): Promise<Record<string, string>> {
+    const { lower, upper, work } = await this.overlay(key);
+    return { LowerDir: [...lower].reverse().join(':'), UpperDir: upper, WorkDir: work };
+  }
+
   async changes(key: string): Promise<SnapshotChange[]> {
     const { lower, upper } = await this.overlay(key);
     // The lower layers merged, read-only: what the image (and the init layer) has at each path.

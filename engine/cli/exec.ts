@@ -98,12 +98,19 @@ export const exec: CommandSpec = {
     }
     const stopStdin = interactive ? pumpStdin(cx, stream) : () => {};
     let interruptedByUser = false;
-    const unsubscribe = onInterrupt(cx, () => {
-      interruptedByUser = true;
-      ended.cancel();
-    });
+    // -it: the exec's terminal takes Ctrl-C (raw mode, 0x03 in its stdin), as `run -it` does;
+    // otherwise Ctrl-C leaves the CLI and the process keeps running, as docker exec without a TTY.
+    const raw = tty && interactive && cx.io.rawInput !== undefined;
+    if (raw) cx.io.rawInput!(true);
+    const unsubscribe = raw
+      ? () => cx.io.rawInput!(false)
+      : onInterrupt(cx, () => {
+          interruptedByUser = true;
+          ended.cancel();
+        });
     try {
-      const code = await Promise.race([ended.done, new Promise<number>((resolve) => onInterrupt(cx, () => resolve(EXIT_INTERRUPTED)))]);
+      const userInterrupt = raw ? new Promise<number>(() => {}) : new Promise<number>((resolve) => onInterrupt(cx, () => resolve(EXIT_INTERRUPTED)));
+      const code = await Promise.race([ended.done, userInterrupt]);
       return interruptedByUser ? EXIT_INTERRUPTED : code;
     } finally {
       unsubscribe();

@@ -124,6 +124,7 @@ function mountOf(volume: string, target: string, rw: boolean): MountPoint {
 
 export async function inspectContainer(core: Core, name: string): Promise<ContainerInspect> {
   const c = await findContainer(core, name);
+  const driver = core.ports.platform.host === 'linux' ? 'overlay2' : 'memfs';
   return {
     Id: c.Id,
     Created: c.Created,
@@ -133,8 +134,9 @@ export async function inspectContainer(core: Core, name: string): Promise<Contai
     Image: c.Image,
     Name: c.Name,
     RestartCount: 0,
-    Driver: core.ports.platform.host === 'linux' ? 'overlay2' : 'memfs',
+    Driver: driver,
     Platform: 'wasi',
+    GraphDriver: { Name: driver, Data: (await core.ports.snapshots.describe?.(c.Id).catch(() => undefined)) ?? null },
     Config: structuredClone(c.Config),
     HostConfig: structuredClone(c.HostConfig),
     Mounts: c.Mounts.map((m) => ({ ...m })),

@@ -6,28 +6,45 @@
  *
  * Layout (Int32 words, then bytes):
  *   DOORBELL   bumped and notified on every event, the one word the process waits on
- *   IN_HEAD    total bytes ever written to the stdin ring (writer side)
- *   IN_TAIL    total bytes ever read from it (reader side)
- *   IN_CLOSED  1 once stdin is closed (after the ring drains, reads return EOF)
+ *   words 1-3  stdin channel 0's HEAD, TAIL, CLOSED (the main process's stdin)
  *   SIGNAL     pending signal number (2 SIGINT, 15 SIGTERM), 0 when none
  *   REQUEST    1 while a request waits in the request area, 0 once the process took it
  *   REQUEST_LEN bytes of JSON in the request area
+ * then channel 0's ring, the request area, and EXEC_STDIN_CHANNELS more channels (4 words + a
+ * ring each) for `docker exec -i`: an exec runs while the main process blocks, and its own input
+ * must not be read by (or mixed with) the main process's.
+ *
+ * A stdin channel's words: HEAD total bytes ever written (writer side), TAIL total bytes ever read
+ * (reader side), CLOSED 1 once stdin is closed (after the ring drains, reads return EOF).
  */
 export const DOORBELL = 0;
-export const IN_HEAD = 1;
-export const IN_TAIL = 2;
-export const IN_CLOSED = 3;
+const MAIN_CHANNEL_WORD = 1;
 export const SIGNAL = 4;
 export const REQUEST = 5;
 export const REQUEST_LEN = 6;
 const HEADER_WORDS = 8;
 export const RING_BYTES = 64 * 1024;
 export const REQUEST_BYTES = 64 * 1024;
+/** Stdin channels for execs (1..EXEC_STDIN_CHANNELS); channel 0 is the main process's. */
+export const EXEC_STDIN_CHANNELS = 4;
+const EXEC_RING_BYTES = 16 * 1024;
+const CHANNEL_WORDS = 4;
+/** Indexes into a channel's `words`. */
+export const HEAD = 0;
+export const TAIL = 1;
+export const CLOSED = 2;
+
+/** One stdin stream: a byte ring and its counters. */
+export interface StdinChannel {
+  words: Int32Array;
+  ring: Uint8Array;
+}
 
 export interface ControlViews {
   words: Int32Array;
-  ring: Uint8Array;
   request: Uint8Array;
+  /** [0] the main process's stdin, [1..EXEC_STDIN_CHANNELS] those of execs. */
+  channels: StdinChannel[];
 }
 
 /**
@@ -40,7 +57,7 @@ export function sharedMemoryAvailable(): boolean {
 }
 
 export function createControlBlock(): SharedArrayBuffer {
-  const bytes = HEADER_WORDS * 4 + RING_BYTES + REQUEST_BYTES;
+  const bytes = HEADER_WORDS * 4 + RING_BYTES + REQUEST_BYTES + EXEC_STDIN_CHANNELS * (CHANNEL_WORDS * 4 + EXEC_RING_BYTES);
   return sharedMemoryAvailable() ? new SharedArrayBuffer(bytes) : (new ArrayBuffer(bytes) as unknown as SharedArrayBuffer);
 }
 
@@ -49,10 +66,16 @@ export function isShared(views: ControlViews): boolean {
 }
 
 export function controlViews(sab: SharedArrayBuffer): ControlViews {
+  const channels: StdinChannel[] = [{ words: new Int32Array(sab, MAIN_CHANNEL_WORD * 4, 3), ring: new Uint8Array(sab, HEADER_WORDS * 4, RING_BYTES) }];
+  let at = HEADER_WORDS * 4 + RING_BYTES + REQUEST_BYTES;
+  for (let i = 0; i < EXEC_STDIN_CHANNELS; i++) {
+    channels.push({ words: new Int32Array(sab, at, CHANNEL_WORDS), ring: new Uint8Array(sab, at + CHANNEL_WORDS * 4, EXEC_RING_BYTES) });
+    at += CHANNEL_WORDS * 4 + EXEC_RING_BYTES;
+  }
   return {
     words: new Int32Array(sab, 0, HEADER_WORDS),
-    ring: new Uint8Array(sab, HEADER_WORDS * 4, RING_BYTES),
     request: new Uint8Array(sab, HEADER_WORDS * 4 + RING_BYTES, REQUEST_BYTES),
+    channels,
   };
 }
 
@@ -61,27 +84,49 @@ export function ring(views: ControlViews): void {
   Atomics.notify(views.words, DOORBELL);
 }
 
-/** Writer side: copy as much of `data` as fits into the ring; returns the bytes taken. */
-export function ringWrite(views: ControlViews, data: Uint8Array): number {
-  const head = Atomics.load(views.words, IN_HEAD);
-  const tail = Atomics.load(views.words, IN_TAIL);
-  const free = RING_BYTES - (head - tail);
+/** Writer side: copy as much of `data` as fits into the channel's ring; returns the bytes taken. */
+export function ringWrite(views: ControlViews, data: Uint8Array, channel = 0): number {
+  const { words, ring: bytes } = views.channels[channel];
+  const head = Atomics.load(words, HEAD);
+  const tail = Atomics.load(words, TAIL);
+  const free = bytes.length - (head - tail);
   const n = Math.min(free, data.length);
-  for (let i = 0; i < n; i++) views.ring[(head + i) % RING_BYTES] = data[i];
-  Atomics.store(views.words, IN_HEAD, head + n);
+  for (let i = 0; i < n; i++) bytes[(head + i) % bytes.length] = data[i];
+  Atomics.store(words, HEAD, head + n);
   if (n > 0) ring(views);
   return n;
 }
 
 /** Reader side: bytes available now (may be 0). */
-export function ringRead(views: ControlViews, max: number): Uint8Array {
-  const head = Atomics.load(views.words, IN_HEAD);
-  const tail = Atomics.load(views.words, IN_TAIL);
+export function ringRead(views: ControlViews, max: number, channel = 0): Uint8Array {
+  const { words, ring: bytes } = views.channels[channel];
+  const head = Atomics.load(words, HEAD);
+  const tail = Atomics.load(words, TAIL);
   const n = Math.min(head - tail, max);
   const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = views.ring[(tail + i) % RING_BYTES];
-  Atomics.store(views.words, IN_TAIL, tail + n);
+  for (let i = 0; i < n; i++) out[i] = bytes[(tail + i) % bytes.length];
+  Atomics.store(words, TAIL, tail + n);
   // The writer may be waiting for room.
-  if (n > 0) Atomics.notify(views.words, IN_TAIL);
+  if (n > 0) Atomics.notify(words, TAIL);
   return out;
+}
+
+/** Input or end of input is waiting: a read would not block. */
+export function stdinReady(views: ControlViews, channel = 0): boolean {
+  const { words } = views.channels[channel];
+  return Atomics.load(words, HEAD) !== Atomics.load(words, TAIL) || Atomics.load(words, CLOSED) === 1;
+}
+
+/** End of input once the ring drains. */
+export function closeChannel(views: ControlViews, channel = 0): void {
+  Atomics.store(views.channels[channel].words, CLOSED, 1);
+  ring(views);
+}
+
+/** An exec channel made empty and open again for its next exec (writer side, while no one reads it). */
+export function resetChannel(views: ControlViews, channel: number): void {
+  const { words } = views.channels[channel];
+  Atomics.store(words, HEAD, 0);
+  Atomics.store(words, TAIL, 0);
+  Atomics.store(words, CLOSED, 0);
 }

@@ -34,7 +34,11 @@ export type ToProcess =
 /** Requests that reach a running process through the control block's request area (JSON). */
 export type ProcessRequest =
   | { id: number; kind: 'snapshot' }
-  | { id: number; kind: 'exec'; args: string[]; env: string[]; cwd: string; wasm?: undefined };
+  /**
+   * `stdin`: the control block's stdin channel the exec reads (`exec -i`); absent, it reads
+   * /dev/null. `tty`: its stdio is a terminal (`exec -t`).
+   */
+  | { id: number; kind: 'exec'; args: string[]; env: string[]; cwd: string; stdin?: number; tty: boolean };
 
 export type FromProcess =
   | { type: 'ready' }

@@ -11,12 +11,15 @@ import { kindAt, loadRoot, readDelta, type LoadedRoot } from './memfs-root.ts';
 import { ProgramCache } from './program-cache.ts';
 import { lookupProgram } from '../../engine/wasi/program-path.ts';
 import type { FromProcess, ProcessRequest, ToProcess } from './process-protocol.ts';
-import { runProcess, type ProcessHost, type RunResult } from './wasi-process.ts';
+import { runProcess, type ProcessHost, type RunResult, type StdinSource } from './wasi-process.ts';
 import { spawnImports } from './spawn-host.ts';
 import { TERMINAL_STDIO } from './terminal-fds.ts';
 import type { ProcessExit } from '../../engine/ports.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
+
+/** How deep requests nest inside a blocked exec (each level is a WASI instance on this thread's stack). */
+const MAX_SERVE_DEPTH = 8;
 
 function post(message: FromProcess, transfer: Transferable[] = []): void {
   self.postMessage(message, transfer);
@@ -58,7 +61,10 @@ function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
   const anchor = new WASI({ args: [], env: {} });
   const root: LoadedRoot = loadRoot(anchor, message.root);
   const programs = new ProgramCache(message.launch.memoryBytes);
-  let serving = false;
+  // Requests are served inside whatever call blocks: an exec's own blocking calls serve the next
+  // request too (a second `docker exec`, a `docker diff` while `exec -it sh` waits for a key),
+  // nested up to this depth; deeper ones wait for an exec to end.
+  let depth = 0;
 
   const host = (exec?: number): ProcessHost => {
     const self: ProcessHost = {
@@ -70,15 +76,15 @@ function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
   };
 
   function serve(): void {
-    if (serving) return;
+    if (depth >= MAX_SERVE_DEPTH) return;
     const request = takeRequest(control);
     if (!request) return;
-    serving = true;
+    depth += 1;
     try {
       if (request.kind === 'snapshot') post({ type: 'snapshot', id: request.id, delta: readDelta(anchor.fs, root) });
       else post({ type: 'exec-exit', exec: request.id, exit: runExec(request) });
     } finally {
-      serving = false;
+      depth -= 1;
     }
   }
 
@@ -99,16 +105,16 @@ function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
       return { exitCode: 126, oomKilled: false, error: `exec: "${request.args[0]}": cannot run: ${(e as Error).message}` };
     }
     if (!module) return { exitCode: 137, oomKilled: true };
-    // An exec gets /dev/null as stdin: the control block's ring belongs to the main process.
+    const stdin: StdinSource = request.stdin === undefined ? { kind: 'empty' } : { kind: 'ring', channel: request.stdin };
     return runProcess(
-      { module, args: request.args, env: request.env, cwd: request.cwd, fs: anchor.fs, links: root.links, control, stdin: { kind: 'empty' }, memoryBytes: message.launch.memoryBytes },
+      { module, args: request.args, env: request.env, cwd: request.cwd, fs: anchor.fs, links: root.links, control, stdin, ...(request.tty ? { terminal: TERMINAL_STDIO } : {}), memoryBytes: message.launch.memoryBytes },
       host(request.id),
     );
   }
 
   const { launch } = message;
   const { trapped, ...exit } = runProcess(
-    { module: launch.module, args: launch.args, env: launch.env, cwd: launch.cwd, fs: anchor.fs, links: root.links, control, stdin: message.interactive ? { kind: 'ring' } : { kind: 'empty' }, ...(message.tty ? { terminal: TERMINAL_STDIO } : {}), memoryBytes: launch.memoryBytes },
+    { module: launch.module, args: launch.args, env: launch.env, cwd: launch.cwd, fs: anchor.fs, links: root.links, control, stdin: message.interactive ? { kind: 'ring', channel: 0 } : { kind: 'empty' }, ...(message.tty ? { terminal: TERMINAL_STDIO } : {}), memoryBytes: launch.memoryBytes },
     host(),
   );
   let delta = null;

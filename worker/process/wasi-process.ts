@@ -2,7 +2,8 @@
  * Runs one WASI module to completion on a shared MemFS, inside a process Worker, with
  * @wasmer/wasi doing the WASI calls and this file taking over the ones a container needs live:
  * - fd_write to 1/2 streams out as written (wasmer buffers stdio until asked);
- * - fd_read of 0 blocks on the control block's stdin ring (Atomics.wait) for `-i`;
+ * - fd_read of 0 blocks on a stdin channel of the control block (Atomics.wait) for `-i`: the
+ *   main process reads channel 0, an `exec -i` the channel the runtime gave it;
  * - the path_* calls resolve symbolic links (engine/wasi/guest-links.ts over memfs-links.ts);
  * - poll_oneoff (sleep, select on stdin) waits on the doorbell, so a sleeping process still
  *   serves exec and snapshot requests and wakes for stdin;
@@ -10,16 +11,7 @@
  *   137 + oomKilled when the memory limit's hook fired.
  */
 import { WASI } from '@wasmer/wasi';
-import {
-  type ControlViews,
-  DOORBELL,
-  IN_CLOSED,
-  IN_HEAD,
-  IN_TAIL,
-  isShared,
-  REQUEST,
-  ringRead,
-} from './control-block.ts';
+import { type ControlViews, DOORBELL, isShared, REQUEST, ringRead, stdinReady } from './control-block.ts';
 import { memoryLimitHit } from '../../engine/wasi/memory-limit.ts';
 import { afterInterrupts, reportStdioKinds } from './terminal-fds.ts';
 import { wrapGuestLinks, type GuestLinks } from '../../engine/wasi/guest-links.ts';
@@ -44,7 +36,7 @@ export interface ProcessHost {
   extraImports?: (memory: () => WebAssembly.Memory, run: ProcessRun) => WebAssembly.Imports;
 }
 
-export type StdinSource = { kind: 'ring' } | { kind: 'empty' } | { kind: 'bytes'; data: Uint8Array; at: number };
+export type StdinSource = { kind: 'ring'; channel: number } | { kind: 'empty' } | { kind: 'bytes'; data: Uint8Array; at: number };
 
 export interface ProcessRun {
   module: WebAssembly.Module;
@@ -56,7 +48,7 @@ export interface ProcessRun {
   /** The container's symbolic links (memfs-links.ts): every path call resolves through them. */
   links: GuestLinks;
   control: ControlViews;
-  /** Where fd 0 reads from: the control block's ring (`-i`), fixed bytes (a spawn's `< file`), or nothing (/dev/null). */
+  /** Where fd 0 reads from: a stdin channel of the control block (`-i`), fixed bytes (a spawn's `< file`), or nothing (/dev/null). */
   stdin: StdinSource;
   /** The fds that are a terminal (`docker run -t`, terminal-fds.ts); none when absent. */
   terminal?: ReadonlySet<number>;
@@ -85,10 +77,6 @@ function waitDoorbell(control: ControlViews, host: ProcessHost, ms: number): voi
   if (Atomics.load(control.words, DOORBELL) !== seen) return;
   Atomics.wait(control.words, DOORBELL, seen, ms);
   host.serve();
-}
-
-function stdinReady(control: ControlViews): boolean {
-  return Atomics.load(control.words, IN_HEAD) !== Atomics.load(control.words, IN_TAIL) || Atomics.load(control.words, IN_CLOSED) === 1;
 }
 
 /** The exit of one process; `trapped` tells a trap from a program that chose status 134. */
@@ -149,8 +137,8 @@ export function runProcess(run: ProcessRun, host: ProcessHost): RunResult {
       data = stdin.data.subarray(stdin.at, stdin.at + want);
       stdin.at += data.length;
     } else {
-      while (!stdinReady(run.control)) waitDoorbell(run.control, host, 1000);
-      data = ringRead(run.control, want);
+      while (!stdinReady(run.control, stdin.channel)) waitDoorbell(run.control, host, 1000);
+      data = ringRead(run.control, want, stdin.channel);
       if (run.terminal?.has(0)) data = afterInterrupts(data);
     }
     let at = 0;
@@ -186,7 +174,7 @@ export function runProcess(run: ProcessRun, host: ProcessHost): RunResult {
     for (;;) {
       const now = performance.now();
       const ready = subs.filter((s) =>
-        s.tag === EVENTTYPE_CLOCK ? now >= s.deadline! : s.fd !== 0 || run.stdin.kind !== 'ring' || stdinReady(run.control),
+        s.tag === EVENTTYPE_CLOCK ? now >= s.deadline! : s.fd !== 0 || run.stdin.kind !== 'ring' || stdinReady(run.control, run.stdin.channel),
       );
       if (ready.length > 0) {
         dv = view();

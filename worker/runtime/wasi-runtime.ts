@@ -18,17 +18,19 @@ import { resolveGuestPath, spawnEnvRecord } from '../../engine/wasi/spawn-abi.ts
 import { lookupProgram, type PathKind } from '../../engine/wasi/program-path.ts';
 import { limitMemory } from '../../engine/wasi/memory-limit.ts';
 import {
+  closeChannel,
   controlViews,
   createControlBlock,
-  IN_CLOSED,
-  IN_TAIL,
+  EXEC_STDIN_CHANNELS,
   isShared,
   REQUEST,
   REQUEST_BYTES,
   REQUEST_LEN,
+  resetChannel,
   ring,
   ringWrite,
   SIGNAL,
+  TAIL,
   type ControlViews,
 } from '../process/control-block.ts';
 import type { FromProcess, ProcessRequest, RootDelta, RootEntries } from '../process/process-protocol.ts';
@@ -58,6 +60,8 @@ interface Live {
   slot: Promise<void>;
   replies: Map<number, (delta: RootDelta) => void>;
   execs: Map<number, { io: ProcessIO; done: (exit: ProcessExit) => void }>;
+  /** Exec stdin channels of the control block not in use (`exec -i` takes one until it ends). */
+  freeChannels: number[];
   io: ProcessIO;
 }
 
@@ -129,7 +133,7 @@ export class WasiRuntime implements Runtime {
     const sab = createControlBlock();
     const control = controlViews(sab);
     const shared = isShared(control);
-    const state: Live = { worker, control, mounts: spec.mounts, nextRequest: 1, slot: Promise.resolve(), replies: new Map(), execs: new Map(), io };
+    const state: Live = { worker, control, mounts: spec.mounts, nextRequest: 1, slot: Promise.resolve(), replies: new Map(), execs: new Map(), freeChannels: channelNumbers(), io };
     this.#live.set(key, state);
 
     let settle!: (exit: ProcessExit) => void;
@@ -181,7 +185,7 @@ export class WasiRuntime implements Runtime {
       tty: spec.tty,
     });
 
-    const stdin = new StdinWriter(control);
+    const stdin = new StdinWriter(control, 0);
     return {
       writeStdin: (data) => shared && stdin.write(data),
       closeStdin: () => shared && stdin.close(),
@@ -267,29 +271,59 @@ export class WasiRuntime implements Runtime {
   }
 
   async #exec(live: Live, spec: ProcessSpec, env: string[], io: ProcessIO): Promise<RunningProcess> {
+    // `exec -i` reads a stdin channel of its own; without -i (or shared memory) it reads /dev/null.
+    let channel: number | undefined;
+    if (spec.openStdin && isShared(live.control)) {
+      channel = live.freeChannels.shift();
+      if (channel === undefined) {
+        throw new EngineError('unavailable', `this container already runs ${EXEC_STDIN_CHANNELS} execs with open stdin: end one (exit or Ctrl-D) first`);
+      }
+      resetChannel(live.control, channel);
+    }
+    const stdin = channel === undefined ? undefined : new StdinWriter(live.control, channel);
     const id = live.nextRequest++;
     const exited = new Promise<ProcessExit>((done) => live.execs.set(id, { io, done }));
-    await this.#send(live, { id, kind: 'exec', args: spec.args, env, cwd: spec.cwd });
+    void exited.then(() => {
+      if (channel === undefined) return;
+      // Nothing reads the channel any more: input still queued is dropped, then it is free again.
+      stdin!.stop();
+      live.freeChannels.push(channel);
+    });
+    try {
+      await this.#send(live, { id, kind: 'exec', args: spec.args, env, cwd: spec.cwd, ...(channel === undefined ? {} : { stdin: channel }), tty: spec.tty });
+    } catch (e) {
+      live.execs.get(id)?.done({ exitCode: 126, oomKilled: false });
+      live.execs.delete(id);
+      throw e;
+    }
     return {
-      // An exec's stdin is /dev/null: the control block's ring belongs to the main process.
-      writeStdin: () => {},
-      closeStdin: () => {},
+      writeStdin: (data) => stdin?.write(data),
+      closeStdin: () => stdin?.close(),
+      // WASI has no signals; under -t Ctrl-C arrives as 0x03 in stdin (terminal-fds.ts).
       kill: () => {},
       exited,
     };
   }
 }
 
-/** Feeds the stdin ring, waiting (without blocking the engine) while it is full. */
+function channelNumbers(): number[] {
+  return Array.from({ length: EXEC_STDIN_CHANNELS }, (_, i) => i + 1);
+}
+
+/** Feeds one stdin channel's ring, waiting (without blocking the engine) while it is full. */
 class StdinWriter {
   readonly #queue: Uint8Array[] = [];
   #closing = false;
   #flushing = false;
+  #stopped = false;
 
-  constructor(readonly control: ControlViews) {}
+  constructor(
+    readonly control: ControlViews,
+    readonly channel: number,
+  ) {}
 
   write(data: Uint8Array): void {
-    if (this.#closing) return;
+    if (this.#closing || this.#stopped) return;
     this.#queue.push(data.slice());
     void this.#flush();
   }
@@ -299,24 +333,28 @@ class StdinWriter {
     void this.#flush();
   }
 
+  /** The reader is gone: drop what is queued and write nothing more (the channel may be reused). */
+  stop(): void {
+    this.#stopped = true;
+    this.#queue.length = 0;
+  }
+
   async #flush(): Promise<void> {
     if (this.#flushing) return;
     this.#flushing = true;
+    const words = this.control.channels[this.channel].words;
     try {
-      while (this.#queue.length > 0) {
+      while (this.#queue.length > 0 && !this.#stopped) {
         const chunk = this.#queue[0];
-        const n = ringWrite(this.control, chunk);
+        const n = ringWrite(this.control, chunk, this.channel);
         if (n === chunk.length) this.#queue.shift();
         else {
           this.#queue[0] = chunk.subarray(n);
-          const wait = waitAsync(this.control.words, IN_TAIL, Atomics.load(this.control.words, IN_TAIL), 100);
+          const wait = waitAsync(words, TAIL, Atomics.load(words, TAIL), 100);
           if (wait.async) await wait.value;
         }
       }
-      if (this.#closing) {
-        Atomics.store(this.control.words, IN_CLOSED, 1);
-        ring(this.control);
-      }
+      if (this.#closing && !this.#stopped) closeChannel(this.control, this.channel);
     } finally {
       this.#flushing = false;
     }

@@ -66,6 +66,7 @@ export function containerInspect(over: Partial<ContainerInspect> = {}): Containe
     RestartCount: 0,
     Driver: 'overlay2',
     Platform: 'wasi',
+    GraphDriver: { Name: 'overlay2', Data: { LowerDir: '/l2:/l1', UpperDir: '/c/upper', WorkDir: '/c/work' } },
     Config: { Hostname: 'a1', Image: 'box', Tty: false, OpenStdin: false, StdinOnce: false, AttachStdin: false, AttachStdout: true, AttachStderr: true, Env: ['PATH=/bin'], Cmd: ['sh'], Labels: { team: 'x' } },
     HostConfig: { Binds: null, Memory: 0, AutoRemove: false },
     Mounts: [],

@@ -138,6 +138,69 @@ describe('docker exec', () => {
     expect((await docker(engine, 'docker exec web sh')).status).toBe(9);
   });
 
+  it('-it puts the terminal in raw mode until the exec ends: Ctrl-C is its terminal\'s, and `exit 3` is the CLI\'s status', async () => {
+    const ctrlC = new AbortController();
+    const modes: boolean[] = [];
+    const sent: string[] = [];
+    let running = true;
+    const engine = fakeEngine({
+      startExec: async (_id, o) => {
+        o.onOutput(1, enc('/ # '));
+        return {
+          write: async (d) => {
+            sent.push(new TextDecoder().decode(d));
+            if (sent.join('').includes('exit 3\n')) running = false;
+          },
+          closeStdin: async () => {},
+          detach: async () => {},
+        };
+      },
+      inspectExec: async () => ({ ID: 'exec1', ContainerID: ID_A, Running: running, ExitCode: running ? null : 3, ProcessConfig: { entrypoint: 'sh', arguments: [], tty: true } }),
+    });
+    const keys = [enc('\x03'), enc('exit 3\n')];
+    const r = await docker(engine, 'docker exec -it web sh', {
+      isTTY: true,
+      signal: ctrlC.signal,
+      rawInput: (raw) => modes.push(raw),
+      stdin: {
+        read: (signal) => {
+          // As if the page had also aborted its signal on the key: in raw mode the CLI must not end.
+          if (sent.length === 0) ctrlC.abort();
+          const next = keys.shift();
+          return next ? Promise.resolve(next) : new Promise((resolve) => signal?.addEventListener('abort', () => resolve(null)));
+        },
+      },
+    });
+    expect(r).toEqual({ status: 3, stdout: '/ # ', stderr: '' });
+    expect(modes).toEqual([true, false]);
+    expect(sent).toEqual(['\x03', 'exit 3\n']);
+    expect(engine.calls.find((c) => c[0] === 'createExec')?.[2]).toMatchObject({ Tty: true, AttachStdin: true });
+  });
+
+  it('-i without -t forwards stdin and closes it at end of input; the terminal stays in line mode', async () => {
+    const modes: boolean[] = [];
+    const sent: string[] = [];
+    let closed = false;
+    const engine = fakeEngine({
+      startExec: async () => ({
+        write: async (d) => void sent.push(new TextDecoder().decode(d)),
+        closeStdin: async () => void (closed = true),
+        detach: async () => {},
+      }),
+      inspectExec: async () => ({ ID: 'exec1', ContainerID: ID_A, Running: !closed, ExitCode: closed ? 0 : null, ProcessConfig: { entrypoint: 'cat', arguments: [], tty: false } }),
+    });
+    const chunks = [enc('a\n'), enc('b\n')];
+    const r = await docker(engine, 'docker exec -i web cat', { rawInput: (raw) => modes.push(raw), stdin: { read: async () => chunks.shift() ?? null } });
+    expect(r.status).toBe(0);
+    expect(sent).toEqual(['a\n', 'b\n']);
+    expect(closed).toBe(true);
+    expect(modes).toEqual([]);
+  });
+
+  it('-it without a terminal is refused as docker does', async () => {
+    expect(await docker(fakeEngine(), 'docker exec -it web sh', { isTTY: false })).toEqual({ status: 1, stdout: '', stderr: 'the input device is not a TTY\n' });
+  });
+
   it('-d returns at once', async () => {
     const engine = fakeEngine();
     expect(await docker(engine, 'docker exec -d web sleep 9')).toEqual({ status: 0, stdout: '', stderr: '' });

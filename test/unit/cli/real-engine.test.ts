@@ -49,6 +49,8 @@ describe('docker CLI on the real engine', () => {
     expect(sized[1]).toMatch(/ web +3B \(virtual \d+(\.\d+)?kB\)$/);
     expect((await docker(h.engine, "docker ps -a --format '{{.Names}} {{.Size}}'")).stdout).toMatch(/^web 3B \(virtual .+kB\)\n$/);
     expect((await docker(h.engine, "docker inspect -f '{{.State.ExitCode}} {{.Name}}' web")).stdout).toBe('0 /web\n');
+    // This host's snapshots are in memory: GraphDriver names the engine's driver and has no directories.
+    expect((await docker(h.engine, "docker inspect -f '{{.GraphDriver.Name}}={{.Driver}} {{json .GraphDriver.Data}}' web")).stdout).toBe('overlay2=overlay2 null\n');
     expect((await docker(h.engine, 'docker logs web')).stdout).toBe('done\n');
     expect((await docker(h.engine, 'docker diff web')).stdout).toContain('A /greeting\n');
     expect(await docker(h.engine, 'docker rm web')).toEqual({ status: 0, stdout: 'web\n', stderr: '' });
