@@ -27,13 +27,16 @@ export const logs: CommandSpec = {
       tail = n < 0 ? 'all' : n;
     }
     const timestamps = flags.bool('timestamps');
+    // Docker puts a line's log attributes (from --log-opt labels/env) and a space after the timestamp;
+    // our containers have none, so --details adds the space alone, as Docker's does for them.
+    const details = flags.bool('details') ? ' ' : '';
     const decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
     let stopped = false;
     let delivered = 0;
     const print = (entry: LogEntry) => {
       if (stopped) return;
       delivered++;
-      const text = (timestamps ? entry.time + ' ' : '') + decoders[entry.stream].decode(entry.data, { stream: true });
+      const text = (timestamps ? entry.time + ' ' : '') + details + decoders[entry.stream].decode(entry.data, { stream: true });
       if (entry.stream === 'stderr') cx.err(text);
       else cx.out(text);
     };

@@ -121,14 +121,16 @@ export async function logs({ engine, reply, params, request }: RouteContext): Pr
   const tail = tailText === null || tailText === '' || tailText === 'all' ? 'all' : intParam(q, 'tail');
   const since = intParam(q, 'since');
   const timestamps = boolParam(q, 'timestamps');
+  // `details`: the line's log attributes and a space; no container here has attributes (no --log-opt).
+  const details = boolParam(q, 'details') ? ' ' : '';
   const follow = boolParam(q, 'follow');
   const encoder = new TextEncoder();
   reply.begin(200, { 'Content-Type': tty ? RAW_STREAM : MULTIPLEXED_STREAM });
   let chain = Promise.resolve();
   const send = (stream: 'stdout' | 'stderr', time: string, data: Uint8Array) => {
     let payload = data;
-    if (timestamps) {
-      const prefix = encoder.encode(time + ' ');
+    if (timestamps || details) {
+      const prefix = encoder.encode((timestamps ? time + ' ' : '') + details);
       payload = new Uint8Array(prefix.length + data.length);
       payload.set(prefix);
       payload.set(data, prefix.length);

@@ -67,6 +67,12 @@ describe('docker logs', () => {
     expect((await docker(engine, 'docker logs -t web')).stdout).toBe('2025-01-01T12:00:00.123456789Z one\n');
   });
 
+  it('--details puts the (empty) log attributes and a space before each line, after the timestamp, as Docker', async () => {
+    const engine = fakeEngine({ logs: async () => entries });
+    expect(await docker(engine, 'docker logs --details web')).toEqual({ status: 0, stdout: ' one\n', stderr: ' two\n' });
+    expect((await docker(engine, 'docker logs --details -t web')).stdout).toBe('2025-01-01T12:00:00.123456789Z  one\n');
+  });
+
   it('passes --tail as a number, "all" as all', async () => {
     const engine = fakeEngine({ logs: async () => [] });
     await docker(engine, 'docker logs -n 5 web');

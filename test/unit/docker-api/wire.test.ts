@@ -225,6 +225,8 @@ describe('attach, logs and exec streams', () => {
     expect(tail.order).toEqual([[1, 'c\n']]);
     const stamped = decodeFrames((await http(port, 'GET', `/containers/${id}/logs?stdout=1&timestamps=1`)).body);
     for (const [, line] of stamped.order) expect(line).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z [ac]\n$/);
+    const detailed = decodeFrames((await http(port, 'GET', `/containers/${id}/logs?stdout=1&timestamps=1&details=1`)).body);
+    for (const [, line] of detailed.order) expect(line).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z  [ac]\n$/);
     const none = await http(port, 'GET', `/containers/${id}/logs`);
     expect([none.status, (none.json() as { message: string }).message]).toEqual([400, 'Bad parameters: you must choose at least one stream']);
     const tty = await create({ Image: 'box', Cmd: ['echo', 'tty'], Tty: true });
