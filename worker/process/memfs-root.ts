@@ -38,6 +38,11 @@ export interface LoadedRoot {
   before: Map<string, FsNode>;
   /** The container's symbolic links. */
   links: LinkTable;
+  /**
+   * Set once a process may have changed the MemFS (change-watch.ts); while false it still holds
+   * exactly `before`, and the delta is empty without reading a file back.
+   */
+  changed: boolean;
 }
 
 /** Fill an empty MemFS with `entries` (parents before children, absolute paths). */
@@ -51,7 +56,16 @@ export function loadRoot(anchor: WASI, entries: RootEntries): LoadedRoot {
     else if (node.type === 'file') writeFile(fs, path, node.content);
     else links.place(fs, path, node.target);
   }
-  return { before, links };
+  return { before, links, changed: false };
+}
+
+/** Write `files` over a loaded root that is unchanged since it was loaded (a kept root, kept-root.ts). */
+export function overwriteFiles(anchor: WASI, root: LoadedRoot, files: RootEntries): void {
+  for (const [path, node] of files) {
+    if (node.type !== 'file') throw new Error(`only files can be written over a kept root: ${path}`);
+    writeFile(anchor.fs, path, node.content);
+    root.before.set(path, node);
+  }
 }
 
 /** What `path` is once every link is followed: undefined when nothing is there (dangling, a loop). */

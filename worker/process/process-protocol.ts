@@ -26,8 +26,12 @@ export interface ProcessLaunch {
 }
 
 export type ToProcess =
-  /** `tty`: stdin, stdout and stderr are a terminal (`docker run -t`). */
-  | { type: 'start'; control: SharedArrayBuffer; root: RootEntries; launch: ProcessLaunch; interactive: boolean; tty: boolean }
+  /**
+   * `tty`: stdin, stdout and stderr are a terminal (`docker run -t`). `rootKey` names `root` when
+   * the runtime can (the same image root has the same key); with `reuseRoot` the Worker starts on
+   * the root it kept under that key (kept-root.ts) and `root` holds only the files to write over it.
+   */
+  | { type: 'start'; control: SharedArrayBuffer; root: RootEntries; rootKey?: string; reuseRoot?: boolean; launch: ProcessLaunch; interactive: boolean; tty: boolean }
   /** Only while no process runs (the worker is idle between start messages). */
   | { type: 'ping' };
 
@@ -43,7 +47,10 @@ export type ProcessRequest =
 export type FromProcess =
   | { type: 'ready' }
   | { type: 'output'; fd: 1 | 2; data: Uint8Array; exec?: number }
-  /** `reusable`: the Worker is idle and sound (no trap, its MemFS readable) and may run another container. */
-  | { type: 'exit'; exit: ProcessExit; delta: RootDelta | null; reusable: boolean }
+  /**
+   * `reusable`: the Worker is idle and sound (no trap, its MemFS readable) and may run another
+   * container. `keptRoot`: the root's key, when the container changed no file and the Worker keeps it.
+   */
+  | { type: 'exit'; exit: ProcessExit; delta: RootDelta | null; reusable: boolean; keptRoot?: string }
   | { type: 'exec-exit'; exec: number; exit: ProcessExit }
   | { type: 'snapshot'; id: number; delta: RootDelta };

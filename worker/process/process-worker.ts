@@ -5,9 +5,10 @@
  * and snapshot requests while that process blocks, and reports its changes at exit. Ending the
  * Worker (terminate) is SIGKILL.
  */
-import { init, WASI } from '@wasmer/wasi';
+import { init } from '@wasmer/wasi';
 import { controlViews, REQUEST, REQUEST_LEN, type ControlViews } from './control-block.ts';
-import { kindAt, loadRoot, readDelta, type LoadedRoot } from './memfs-root.ts';
+import { kindAt, readDelta } from './memfs-root.ts';
+import { keepRoot, takeRoot } from './kept-root.ts';
 import { ProgramCache } from './program-cache.ts';
 import { lookupProgram } from '../../engine/wasi/program-path.ts';
 import type { FromProcess, ProcessRequest, ToProcess } from './process-protocol.ts';
@@ -58,8 +59,11 @@ function takeRequest(control: ControlViews): ProcessRequest | undefined {
 
 function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
   const control = controlViews(message.control);
-  const anchor = new WASI({ args: [], env: {} });
-  const root: LoadedRoot = loadRoot(anchor, message.root);
+  const container = takeRoot(message.root, message.reuseRoot ? message.rootKey : undefined);
+  const { anchor, root } = container;
+  const onChange = () => {
+    root.changed = true;
+  };
   const programs = new ProgramCache(message.launch.memoryBytes);
   // Requests are served inside whatever call blocks: an exec's own blocking calls serve the next
   // request too (a second `docker exec`, a `docker diff` while `exec -it sh` waits for a key),
@@ -107,30 +111,38 @@ function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
     if (!module) return { exitCode: 137, oomKilled: true };
     const stdin: StdinSource = request.stdin === undefined ? { kind: 'empty' } : { kind: 'ring', channel: request.stdin };
     return runProcess(
-      { module, args: request.args, env: request.env, cwd: request.cwd, fs: anchor.fs, links: root.links, control, stdin, ...(request.tty ? { terminal: TERMINAL_STDIO } : {}), memoryBytes: message.launch.memoryBytes },
+      { module, args: request.args, env: request.env, cwd: request.cwd, fs: anchor.fs, links: root.links, onChange, control, stdin, ...(request.tty ? { terminal: TERMINAL_STDIO } : {}), memoryBytes: message.launch.memoryBytes },
       host(request.id),
     );
   }
 
   const { launch } = message;
   const { trapped, ...exit } = runProcess(
-    { module: launch.module, args: launch.args, env: launch.env, cwd: launch.cwd, fs: anchor.fs, links: root.links, control, stdin: message.interactive ? { kind: 'ring', channel: 0 } : { kind: 'empty' }, ...(message.tty ? { terminal: TERMINAL_STDIO } : {}), memoryBytes: launch.memoryBytes },
+    { module: launch.module, args: launch.args, env: launch.env, cwd: launch.cwd, fs: anchor.fs, links: root.links, onChange, control, stdin: message.interactive ? { kind: 'ring', channel: 0 } : { kind: 'empty' }, ...(message.tty ? { terminal: TERMINAL_STDIO } : {}), memoryBytes: launch.memoryBytes },
     host(),
   );
   let delta = null;
   try {
-    delta = readDelta(anchor.fs, root);
+    delta = root.changed ? readDelta(anchor.fs, root) : { written: [], removed: [] };
   } catch {
     // A MemFS left locked by a trap mid-call: the container keeps its previous writable layer.
   }
-  // The container's MemFS goes with its anchor; then the Worker may take the next container.
+  const sound = !trapped && !exit.oomKilled && delta !== null;
+  // An unchanged root stays for the next container of the same image; otherwise the container's
+  // MemFS goes with its anchor. Then the Worker may take the next container.
   let freed = true;
-  try {
-    anchor.free();
-  } catch {
-    freed = false;
+  let keptRoot: string | undefined;
+  if (sound && !root.changed && message.rootKey !== undefined) {
+    keepRoot(message.rootKey, container);
+    keptRoot = message.rootKey;
+  } else {
+    try {
+      anchor.free();
+    } catch {
+      freed = false;
+    }
   }
-  post({ type: 'exit', exit, delta, reusable: freed && !trapped && !exit.oomKilled && delta !== null });
+  post({ type: 'exit', exit, delta, reusable: freed && sound, ...(keptRoot !== undefined ? { keptRoot } : {}) });
 }
 
 self.onmessage = async (event: MessageEvent<ToProcess>) => {

@@ -67,7 +67,12 @@ export function spawnImports(ctx: SpawnContext, memory: () => WebAssembly.Memory
 
     const route = (io: SpawnStdio, inheritFd: 1 | 2): ((data: Uint8Array) => void) => {
       if (io.kind === 'inherit') return (data) => ctx.parent.write(inheritFd, data);
-      if (io.kind === 'file') return (data) => appendFile(ctx.anchor, ctx.root, io.path, data);
+      if (io.kind === 'file') {
+        return (data) => {
+          ctx.parentRun.onChange?.();
+          appendFile(ctx.anchor, ctx.root, io.path, data);
+        };
+      }
       return route(request.stdout, 1);
     };
     const toStdout = route(request.stdout, 1);

@@ -16,6 +16,7 @@ import { memoryLimitHit } from '../../engine/wasi/memory-limit.ts';
 import { afterInterrupts, reportStdioKinds } from './terminal-fds.ts';
 import { wrapGuestLinks, type GuestLinks } from '../../engine/wasi/guest-links.ts';
 import type { ProcessExit } from '../../engine/ports.ts';
+import { watchChanges } from './change-watch.ts';
 
 const ERRNO_SUCCESS = 0;
 const ERRNO_INVAL = 28;
@@ -53,6 +54,8 @@ export interface ProcessRun {
   /** The fds that are a terminal (`docker run -t`, terminal-fds.ts); none when absent. */
   terminal?: ReadonlySet<number>;
   memoryBytes?: number;
+  /** Called before any call that may change the file system (change-watch.ts). */
+  onChange?: () => void;
 }
 
 function envRecord(env: string[]): Record<string, string> {
@@ -92,6 +95,7 @@ export function runProcess(run: ProcessRun, host: ProcessHost): RunResult {
   const pending = () => Atomics.load(run.control.words, REQUEST) === 1 && host.serve();
   reportStdioKinds(p, view, run.terminal);
   wrapGuestLinks(p, memory, run.links);
+  if (run.onChange) watchChanges(p, run.onChange);
 
   const gather = (iovs: number, count: number): Uint8Array[] => {
     const dv = view();

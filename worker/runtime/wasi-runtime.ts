@@ -36,14 +36,22 @@ import {
 import type { FromProcess, ProcessRequest, RootDelta, RootEntries } from '../process/process-protocol.ts';
 import { WorkerPool } from './worker-pool.ts';
 
+/**
+ * A container's current root (image layers + its writable layer + its volumes). `programKey`
+ * names a file's bytes for the module cache (layer digest + path); undefined for files of the
+ * writable layer, which are compiled every time. `rootKey` names the entries themselves when the
+ * snapshotter can (a container that changed nothing yet and has no volume: its image's root):
+ * the same key is always the same entries, and the same `entries` array may be handed out again.
+ */
+export interface ContainerRoot {
+  entries: RootEntries;
+  programKey(path: string): string | undefined;
+  rootKey?: string;
+}
+
 /** Where containers' file systems come from and where their changes go (the snapshotter). */
 export interface ContainerRoots {
-  /**
-   * The container's current root (image layers + its writable layer + its volumes).
-   * `programKey` names a file's bytes for the module cache (layer digest + path); undefined for
-   * files of the writable layer, which are compiled every time.
-   */
-  root(key: string, mounts: Mount[]): Promise<{ entries: RootEntries; programKey(path: string): string | undefined }>;
+  root(key: string, mounts: Mount[]): Promise<ContainerRoot>;
   /** Keep what the container's processes changed (writable layer and volumes). */
   record(key: string, delta: RootDelta, mounts: Mount[]): Promise<void>;
 }
@@ -110,11 +118,9 @@ export class WasiRuntime implements Runtime {
     const live = this.#live.get(key);
     if (live) return this.#exec(live, spec, env, io);
 
-    const { entries, programKey } = await this.roots.root(key, spec.mounts);
-    const byPath = new Map(entries);
-    if (!byPath.has(RUNTIME_FILES_DIR)) entries.push([RUNTIME_FILES_DIR, { type: 'dir', mode: 0o755 }]);
+    const { entries, programKey, rootKey } = await this.roots.root(key, spec.mounts);
+    const { byPath, base } = indexRoot(entries);
     const extra: RootEntries = runtimeFiles(spec).map((f) => [f.path, { type: 'file', mode: f.mode, content: f.content }]);
-    const root = [...entries.filter(([p]) => !extra.some(([e]) => e === p)), ...extra];
 
     const found = lookupProgram(spec.args[0] ?? '', env, spec.cwd, (p) => kindOf(resolveNode(byPath, p)));
     if (!('path' in found)) return exitNow({ exitCode: found.exitCode, oomKilled: false, error: found.error });
@@ -129,7 +135,9 @@ export class WasiRuntime implements Runtime {
     }
     if (!module) return exitNow({ exitCode: 137, oomKilled: true });
 
-    const worker = await this.pool.take();
+    const { worker, keepsRoot } = await this.pool.take(rootKey);
+    // A Worker that kept this root gets only the container's runtime files to write over it.
+    const root = keepsRoot ? extra : [...base.filter(([p]) => !extra.some(([e]) => e === p)), ...extra];
     const sab = createControlBlock();
     const control = controlViews(sab);
     const shared = isShared(control);
@@ -142,10 +150,10 @@ export class WasiRuntime implements Runtime {
     let ended = false;
     // `idle`: the process ended on its own and its Worker waits for the next container (it said
     // so in its exit message); a killed or failed Worker is ended.
-    const end = async (exit: ProcessExit, delta: RootDelta | null, idle = false) => {
+    const end = async (exit: ProcessExit, delta: RootDelta | null, idle = false, keptRoot?: string) => {
       if (ended) return;
       ended = true;
-      if (idle && delta) this.pool.release(worker, fileBytes(root) + fileBytes(delta.written));
+      if (idle && delta) this.pool.release(worker, fileBytes(root) + fileBytes(delta.written), keptRoot);
       else this.pool.discard(worker);
       this.#live.delete(key);
       for (const [, exec] of state.execs) exec.done({ exitCode: 137, oomKilled: false });
@@ -162,7 +170,7 @@ export class WasiRuntime implements Runtime {
         const target = m.exec === undefined ? io : state.execs.get(m.exec)?.io;
         if (m.fd === 1) target?.stdout(m.data);
         else target?.stderr(m.data);
-      } else if (m.type === 'exit') void end(m.exit, m.delta, m.reusable);
+      } else if (m.type === 'exit') void end(m.exit, m.delta, m.reusable, m.keptRoot);
       else if (m.type === 'exec-exit') {
         state.execs.get(m.exec)?.done(m.exit);
         state.execs.delete(m.exec);
@@ -179,6 +187,7 @@ export class WasiRuntime implements Runtime {
       type: 'start',
       control: sab,
       root,
+      ...(rootKey !== undefined ? { rootKey, reuseRoot: keepsRoot } : {}),
       launch: { args: spec.args, env, cwd: spec.cwd, module, ...(spec.memoryBytes ? { memoryBytes: spec.memoryBytes } : {}) },
       // Without shared memory stdin cannot reach the process: it reads as empty.
       interactive: spec.openStdin && shared,
@@ -362,6 +371,22 @@ class StdinWriter {
 }
 
 type Node = RootEntries[number][1];
+
+const indexed = new WeakMap<RootEntries, { byPath: Map<string, Node>; base: RootEntries }>();
+
+/**
+ * A root's entries by path, and what a process Worker loads of it (with the runtime files'
+ * directory); once per entries array - the snapshotter hands an image's root out again.
+ */
+function indexRoot(entries: RootEntries): { byPath: Map<string, Node>; base: RootEntries } {
+  let index = indexed.get(entries);
+  if (!index) {
+    const byPath = new Map(entries);
+    const base = byPath.has(RUNTIME_FILES_DIR) ? entries : [...entries, [RUNTIME_FILES_DIR, { type: 'dir', mode: 0o755 }] as RootEntries[number]];
+    indexed.set(entries, (index = { byPath, base }));
+  }
+  return index;
+}
 
 function fileBytes(entries: RootEntries): number {
   let n = 0;

@@ -5,7 +5,9 @@
  *
  * A Worker runs one container at a time. When a container ends normally its Worker comes back
  * (`release`) and takes the next one: each container still gets a fresh MemFS and fresh instances,
- * only the JavaScript realm and the initialised runtime carry over. A Worker is ended instead
+ * only the JavaScript realm and the initialised runtime carry over - and the root of a container
+ * that changed no file, which the next container of the same image starts on (kept-root.ts): the
+ * pool knows which Worker keeps which root and hands that one out for it. A Worker is ended instead
  * (`discard`) when its process was killed or trapped (it may be mid-call or hold a locked MemFS),
  * and once it has served `maxUses` containers or carried `maxBytes` of file data: @wasmer/wasi's
  * linear memory never shrinks, so a Worker that held a large file system gives its memory back
@@ -33,6 +35,10 @@ const DEFAULT_LIMITS: PoolLimits = { size: 2, maxUses: 64, maxBytes: 64 * 2 ** 2
 export class WorkerPool {
   readonly #idle: Array<Promise<Worker>> = [];
   readonly #wear = new WeakMap<Worker, { uses: number; bytes: number }>();
+  /** Idle Workers as they were released (resolved), for `take` to find the one keeping a root. */
+  readonly #released = new Map<Promise<Worker>, Worker>();
+  /** The key of the root each Worker keeps (kept-root.ts). */
+  readonly #keeps = new WeakMap<Worker, string>();
   readonly limits: PoolLimits;
   #refill: ReturnType<typeof setTimeout> | undefined;
 
@@ -80,19 +86,34 @@ export class WorkerPool {
     this.#refill = setTimeout(() => this.warm(), 50);
   }
 
-  /** A ready Worker, owned by the caller until it calls `release` or `discard`. */
-  async take(): Promise<Worker> {
-    let next = this.#idle.shift();
+  /**
+   * A ready Worker, owned by the caller until it calls `release` or `discard`; the one keeping the
+   * root `rootKey` when one does (`keepsRoot`: the start message may then ask for that root).
+   */
+  async take(rootKey?: string): Promise<{ worker: Worker; keepsRoot: boolean }> {
+    let next: Promise<Worker> | undefined;
+    if (rootKey !== undefined) {
+      for (const [p, w] of this.#released) if (this.#keeps.get(w) === rootKey) next = p;
+    }
+    if (next) this.#idle.splice(this.#idle.indexOf(next), 1);
+    else next = this.#idle.shift();
+    const released = next && this.#released.get(next);
+    if (next) this.#released.delete(next);
     if (next && !(await next.then(() => true, () => false))) next = undefined;
     if (this.#idle.length === 0) this.#warmSoon();
-    return next ?? this.#spawn();
+    const worker = await (next ?? this.#spawn());
+    const keepsRoot = rootKey !== undefined && released === worker && this.#keeps.get(worker) === rootKey;
+    // Whatever it keeps now, the Worker tells at the end of this container what it keeps then.
+    this.#keeps.delete(worker);
+    return { worker, keepsRoot };
   }
 
   /**
    * The container on `worker` ended on its own (the Worker is idle again): keep it for the next one
-   * unless it is worn out. `bytes` is the file data the container loaded and wrote.
+   * unless it is worn out. `bytes` is the file data the container loaded and wrote; `keptRoot` the
+   * key of the root the Worker kept (kept-root.ts).
    */
-  release(worker: Worker, bytes: number): void {
+  release(worker: Worker, bytes: number, keptRoot?: string): void {
     worker.onmessage = null;
     worker.onerror = null;
     const wear = this.#wear.get(worker) ?? { uses: 0, bytes: 0 };
@@ -103,7 +124,10 @@ export class WorkerPool {
       this.discard(worker);
       return;
     }
-    this.#idle.push(Promise.resolve(worker));
+    const ready = Promise.resolve(worker);
+    if (keptRoot !== undefined) this.#keeps.set(worker, keptRoot);
+    this.#released.set(ready, worker);
+    this.#idle.push(ready);
   }
 
   /** End a Worker that must not run another container (killed, trapped, worn out). */
@@ -116,6 +140,7 @@ export class WorkerPool {
   async close(): Promise<void> {
     clearTimeout(this.#refill);
     const idle = this.#idle.splice(0);
+    this.#released.clear();
     for (const w of idle) (await w.catch(() => undefined))?.terminate();
   }
 }

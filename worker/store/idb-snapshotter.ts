@@ -6,7 +6,7 @@ import { mergeLayers } from '../../engine/layers/merged-view.ts';
 import { applyChanges } from '../../engine/core/snapshot-layer.ts';
 import { readTreeDir } from '../../engine/core/volume-copy.ts';
 import type { RootDelta, RootEntries } from '../process/process-protocol.ts';
-import type { ContainerRoots } from '../runtime/wasi-runtime.ts';
+import type { ContainerRoot, ContainerRoots } from '../runtime/wasi-runtime.ts';
 import { storageError } from './idb-errors.ts';
 import type { IdbVolumeStore, VolumeFiles } from './idb-volume-store.ts';
 import type { Db, DockyardDB } from './schema.ts';
@@ -59,6 +59,8 @@ export class IdbSnapshotter implements Snapshotter, ContainerRoots {
    * `run --rm` of a program that changes no file costs no transaction for it.
    */
   readonly #prepared = new Map<string, Digest[]>();
+  /** The root of a container that has no change of its own and no volume: its image's, by layer stack. */
+  readonly #imageRoots = new Map<string, Promise<ContainerRoot>>();
   live: LiveDelta = async () => undefined;
 
   constructor(
@@ -93,8 +95,9 @@ export class IdbSnapshotter implements Snapshotter, ContainerRoots {
     return readTreeDir(applyChanges(await this.#lowerTree(record.layers), record.changes), path);
   }
 
-  async root(key: string, mounts: Mount[]): Promise<{ entries: RootEntries; programKey(path: string): string | undefined }> {
+  async root(key: string, mounts: Mount[]): Promise<ContainerRoot> {
     const record = await this.#record(key);
+    if (record.changes.length === 0 && mounts.length === 0) return this.#imageRoot(record.layers);
     const lower = await this.#lowerTree(record.layers);
     const tree = applyChanges(lower, record.changes);
     await this.#makeMountPoints(record, lower, tree, mounts);
@@ -114,6 +117,32 @@ export class IdbSnapshotter implements Snapshotter, ContainerRoots {
         return `${record.layers[node.layer]}:${path}`;
       },
     };
+  }
+
+  /**
+   * The root of every container of these layers before it changes a file: built once, and named
+   * (`rootKey`) so that a process Worker that kept it can start the next such container on it.
+   */
+  #imageRoot(layers: Digest[]): Promise<ContainerRoot> {
+    const cacheKey = layers.join(',');
+    let root = this.#imageRoots.get(cacheKey);
+    if (!root) {
+      root = this.#lowerTree(layers).then((lower) => {
+        const entries: RootEntries = [['/', { type: 'dir', mode: lower.root.mode }]];
+        for (const [p, node] of lower.walk()) entries.push([abs(p), toFsNode(node)]);
+        return {
+          entries,
+          rootKey: `layers:${cacheKey}`,
+          programKey: (path: string) => {
+            const node = lower.lstat(rel(path));
+            return node?.type === 'file' && node.layer !== undefined ? `${layers[node.layer]}:${path}` : undefined;
+          },
+        };
+      });
+      this.#imageRoots.set(cacheKey, root);
+      root.catch(() => this.#imageRoots.delete(cacheKey));
+    }
+    return root;
   }
 
   async record(key: string, delta: RootDelta, mounts: Mount[]): Promise<void> {

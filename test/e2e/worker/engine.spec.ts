@@ -89,6 +89,49 @@ test.describe('browser engine', () => {
     expect(again).toContain('Image is up to date');
   });
 
+  test('containers of one image run one after another: none sees what another changed, each has its own hostname', async ({ page }) => {
+    // A process Worker keeps the root of a container that changed no file for the next container
+    // of the same image (worker/process/kept-root.ts): every change must still stay with its container.
+    await openPage(page);
+    const db = `t-roots-${Date.now()}`;
+    const out = await page.evaluate(async (db) => {
+      const engine = window.dockyard.engine(db);
+      await engine.pull('box');
+      const sh = async (script: string, extra: Record<string, unknown> = {}) => {
+        const r = await window.dockyard.dockerRun(db, { Image: 'box', Cmd: ['sh', '-c', script], ...extra });
+        return `${r.stdout}${r.stderr}[${r.exit.StatusCode}]`;
+      };
+      const o: Record<string, unknown> = {};
+      o.first = await sh('cat /etc/hostname', { Hostname: 'first', HostConfig: { AutoRemove: true } });
+      o.second = await sh('cat /etc/hostname', { Hostname: 'second', HostConfig: { AutoRemove: true } });
+      o.wrote = await sh('echo x > /made; mkdir /dir; rm /bin/cat; mv /etc/passwd /moved; ls /made /dir', { HostConfig: { AutoRemove: true } });
+      o.after = await sh('ls /made /dir /moved 2>&1; cat /etc/passwd | wc -l; cat /etc/hostname', { Hostname: 'after', HostConfig: { AutoRemove: true } });
+      // Appended by a redirection of a spawned program (the host writes that file, not the guest).
+      o.spawned = await sh('echo spawned >> /etc/motd; /bin/echo child >> /etc/motd; cat /etc/motd', { HostConfig: { AutoRemove: true } });
+      o.clean = await sh('cat /etc/motd 2>&1', { HostConfig: { AutoRemove: true } });
+      // Kept containers: diff shows the changes of the one that made them, nothing for the other.
+      const { Id: quiet } = await engine.createContainer({ Image: 'box', Cmd: ['echo', 'quiet'] });
+      await engine.startContainer(quiet);
+      await engine.waitContainer(quiet, 'not-running');
+      const { Id: busy } = await engine.createContainer({ Image: 'box', Cmd: ['sh', '-c', 'echo data > /tmp-file'] });
+      await engine.startContainer(busy);
+      await engine.waitContainer(busy, 'not-running');
+      o.quietDiff = await engine.changes(quiet);
+      o.busyDiff = await engine.changes(busy);
+      o.afterBusy = await sh('cat /tmp-file 2>&1', { HostConfig: { AutoRemove: true } });
+      return o;
+    }, db);
+    expect(out.first).toBe('first\n[0]');
+    expect(out.second).toBe('second\n[0]');
+    expect(out.wrote).toBe('/made\n\n/dir:\n[0]');
+    expect(out.after).toBe('ls: /made: No such file or directory\nls: /dir: No such file or directory\nls: /moved: No such file or directory\n2\nafter\n[0]');
+    expect(out.spawned).toBe('spawned\nchild\n[0]');
+    expect(out.clean).toBe('cat: /etc/motd: No such file or directory\n[1]');
+    expect(out.quietDiff).toEqual([]);
+    expect(out.busyDiff).toEqual([{ Kind: 1, Path: '/tmp-file' }]);
+    expect(out.afterBusy).toBe('cat: /tmp-file: No such file or directory\n[1]');
+  });
+
   test('containers: create/start/wait/logs/inspect/ps/diff/commit/rm with Docker\'s rules', async ({ page }) => {
     await openPage(page);
     const db = `t-cmds-${Date.now()}`;
