@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { init, WASI } from '@wasmer/wasi';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FsNode } from '../../../engine/ports.ts';
-import { controlViews } from '../../../worker/process/control-block.ts';
+import { controlViews, createControlBlock } from '../../../worker/process/control-block.ts';
 import { loadRoot, readDelta, type LoadedRoot } from '../../../worker/process/memfs-root.ts';
 import { ProgramCache } from '../../../worker/process/program-cache.ts';
 import type { RootEntries } from '../../../worker/process/process-protocol.ts';
@@ -57,7 +57,8 @@ function container(entries: RootEntries = imageEntries()): Container {
   const anchor = new WASI({ args: [], env: {} });
   const root = loadRoot(anchor, entries);
   const programs = new ProgramCache();
-  const control = controlViews(new SharedArrayBuffer(8 * 4 + 2 * 64 * 1024));
+  // Shared memory as in a cross-origin isolated page, of the size the runtime makes.
+  const control = controlViews(new SharedArrayBuffer(createControlBlock().byteLength));
   return {
     anchor,
     root,
