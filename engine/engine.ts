@@ -393,6 +393,12 @@ export interface Engine {
   // exec
   createExec(containerId: string, options: ExecCreate): Promise<{ Id: string }>;
   startExec(execId: string, options: AttachOptions): Promise<AttachStream>;
+  /**
+   * The terminal size of a running `-t` exec (the Engine API's /exec/{id}/resize): reaches its
+   * pseudo-terminal where the runtime has one; an exec that has ended ignores it (a CLI's resize
+   * may cross the exit). Rejects for an unknown exec.
+   */
+  resizeExec(execId: string, rows: number, cols: number): Promise<void>;
   inspectExec(execId: string): Promise<ExecInspect>;
 
   // volumes

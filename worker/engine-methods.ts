@@ -12,7 +12,7 @@ export const ENGINE_METHODS = [
   'pull', 'push', 'build', 'listImages', 'inspectImage', 'history', 'imageLayers', 'tag', 'removeImage', 'saveImages', 'loadImages',
   'createContainer', 'startContainer', 'attachContainer', 'waitContainer', 'stopContainer', 'killContainer', 'removeContainer',
   'listContainers', 'inspectContainer', 'logs', 'changes', 'commit', 'resizeContainer',
-  'createExec', 'startExec', 'inspectExec',
+  'createExec', 'startExec', 'inspectExec', 'resizeExec',
   'createVolume', 'listVolumes', 'inspectVolume', 'removeVolume',
 ] as const satisfies ReadonlyArray<keyof Engine>;
 

@@ -68,6 +68,7 @@ export function createEngine(ports: HostPorts, options: EngineOptions = {}): Eng
     createExec: (id, o) => execs.create(id, o),
     startExec: (id, o) => execs.start(id, o),
     inspectExec: (id) => execs.inspect(id),
+    resizeExec: (id, rows, cols) => execs.resize(id, rows, cols),
 
     createVolume: (o) => createVolume(core, o),
     listVolumes: () => listVolumes(core),

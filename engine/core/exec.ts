@@ -103,6 +103,11 @@ export class ExecRunner {
     await this.core.ports.metadata.batch([{ op: 'put', bucket: 'execs', key: id, value: r }]);
   }
 
+  async resize(id: string, rows: number, cols: number): Promise<void> {
+    await this.#record(id);
+    this.#processes.get(id)?.process.resize?.(rows, cols);
+  }
+
   async inspect(id: string): Promise<ExecInspect> {
     const r = await this.#record(id);
     return {

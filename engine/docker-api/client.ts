@@ -583,6 +583,10 @@ export class DockerApiEngine implements Engine {
     return this.#openStream(`/exec/${seg(execId)}/start/ws`, query, options, { execId });
   }
 
+  resizeExec(execId: string, rows: number, cols: number): Promise<void> {
+    return this.#empty('POST', `/exec/${seg(execId)}/resize`, { query: { h: rows, w: cols } });
+  }
+
   async inspectExec(execId: string): Promise<ExecInspect> {
     const info = await this.#json<ExecInspect>('GET', `/exec/${seg(execId)}/json`);
     if (!info.Running && info.ExitCode !== null) await this.#settled((a) => a.execId === execId);

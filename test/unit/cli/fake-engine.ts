@@ -146,6 +146,7 @@ export function fakeEngine(over: Partial<Engine> = {}): Engine & { calls: Call[]
     changes: async () => [],
     commit: async () => ({ Id: IMAGE_ID }),
     resizeContainer: async () => {},
+    resizeExec: async () => {},
     createExec: async () => ({ Id: 'exec1' }),
     startExec: async () => ({ write: async () => {}, closeStdin: async () => {}, detach: async () => {} }),
     inspectExec: async () => ({ ID: 'exec1', ContainerID: ID_A, Running: false, ExitCode: 0, ProcessConfig: { entrypoint: 'sh', arguments: [], tty: false } }),

@@ -166,6 +166,7 @@ describe('docker exec', () => {
     const keys = [enc('\x03'), enc('exit 3\n')];
     const r = await docker(engine, 'docker exec -it web sh', {
       isTTY: true,
+      columns: 100,
       signal: ctrlC.signal,
       rawInput: (raw) => modes.push(raw),
       stdin: {
@@ -181,6 +182,8 @@ describe('docker exec', () => {
     expect(modes).toEqual([true, false]);
     expect(sent).toEqual(['\x03', 'exit 3\n']);
     expect(engine.calls.find((c) => c[0] === 'createExec')?.[2]).toMatchObject({ Tty: true, AttachStdin: true });
+    // The terminal's size once started, as docker sends it (this CLI knows its width only).
+    expect(engine.calls.filter((c) => c[0] === 'resizeExec')).toEqual([['resizeExec', 'exec1', 24, 100]]);
   });
 
   it('-i without -t forwards stdin and closes it at end of input; the terminal stays in line mode', async () => {
@@ -201,6 +204,7 @@ describe('docker exec', () => {
     expect(sent).toEqual(['a\n', 'b\n']);
     expect(closed).toBe(true);
     expect(modes).toEqual([]);
+    expect(engine.calls.some((c) => c[0] === 'resizeExec')).toBe(false);
   });
 
   it('-it without a terminal is refused as docker does', async () => {

@@ -354,6 +354,31 @@ describe('exec', () => {
     const e = await rejection(h.engine.createExec(Id, { Cmd: ['true'] }));
     expect(e.message).toBe(`Container ${Id} is not running`);
   });
+
+  it('resizeExec reaches a running exec\'s terminal; an ended exec ignores it; an unknown exec is not found', async () => {
+    const sizes: Array<[string, number, number]> = [];
+    const h = await boxHost((inner) => ({
+      async start(key: string, spec: ProcessSpec, io: ProcessIO): Promise<RunningProcess> {
+        const p = await inner.start(key, spec, io);
+        const name = spec.args.join(' ');
+        return { writeStdin: (d) => p.writeStdin(d), closeStdin: () => p.closeStdin(), kill: (s) => p.kill(s), exited: p.exited, resize: (rows, cols) => void sizes.push([name, rows, cols]) };
+      },
+    }));
+    const { Id } = await h.engine.createContainer({ Image: 'box', Cmd: ['sleep', '30'] });
+    await h.engine.startContainer(Id);
+    const exec = await h.engine.createExec(Id, { Cmd: ['cat'], Tty: true, AttachStdin: true, AttachStdout: true });
+    const died = new Promise<EngineEvent>((resolve) => void h.engine.events((e) => e.Action === 'exec_die' && resolve(e)));
+    const stream = await h.engine.startExec(exec.Id, { stdin: true, onOutput: () => {} });
+    await h.engine.resizeExec(exec.Id, 30, 90);
+    expect(sizes).toEqual([['cat', 30, 90]]);
+    await stream.closeStdin();
+    await died;
+    await h.engine.resizeExec(exec.Id, 40, 100);
+    expect(sizes).toEqual([['cat', 30, 90]]);
+    const e = await rejection(h.engine.resizeExec('nosuch', 1, 1));
+    expect(e.message).toBe('No such exec instance: nosuch');
+    await h.engine.killContainer(Id);
+  });
 });
 
 describe('volumes', () => {
