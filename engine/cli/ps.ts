@@ -124,7 +124,7 @@ export const ps: CommandSpec = {
     // As docker: -s adds the SIZE column; a template that shows .Size asks for sizes by itself.
     const size = flags.bool('size') || (format?.includes('.Size') ?? false);
     if (flags.bool('size') && !format) format = PS_FORMAT.table + '\t{{.Size}}';
-    let list = (await cx.engine.listContainers({ all, size })).filter((c) => matches(c, filters));
+    let list = (await cx.engine.listContainers(size ? { all, size } : { all })).filter((c) => matches(c, filters));
     if (last > 0) list = [...list].sort((a, b) => b.Created - a.Created).slice(0, last);
     const trunc = !flags.bool('no-trunc');
     const now = cx.now();
