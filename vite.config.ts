@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { builtinRegistry } from './worker/registry-plugin.ts';
+import { preloadFirstScreen } from './web/app/first-screen-preload.ts';
 
 // SharedArrayBuffer (interactive stdin for containers) needs a cross-origin isolated page,
 // so every way of serving the site sends COOP/COEP: dev, preview and the built site's _headers.
@@ -11,7 +12,9 @@ const isolation = {
 
 export default defineConfig({
   // builtinRegistry: images/layouts served at /registry/ (dev, preview and the built site).
-  plugins: [svelte(), builtinRegistry()],
+  // preloadFirstScreen: the page's UI and the engine's connector are fetched with index.html, not
+  // after main.js has run (see web/main.ts for why they are dynamic imports).
+  plugins: [svelte(), builtinRegistry(), preloadFirstScreen(['/web/app/mount-page.ts', '/worker/connect.ts'])],
   server: { headers: isolation },
   preview: { headers: isolation },
   worker: { format: 'es' },

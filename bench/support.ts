@@ -30,7 +30,19 @@ export async function serveSite(outDir: string, port: number): Promise<{ url: st
   return { url, stop };
 }
 
-export function launchChromium(): Promise<Browser> {
+/**
+ * Every new context of headless Chromium 156 opens a window whose omnibox popup is a WebUI page in
+ * a renderer of its own: ~1.5-2.3 s of CPU per context on this machine, on the same 2 cores as the
+ * page being measured (bench/page-trace.ts showed it). A learner's browser has its window open
+ * before they type the URL, so a bench that opens a fresh context per load turns it off. Chromium
+ * reads only the last --disable-features, so this list repeats Playwright's own that matter here
+ * (PaintHolding changes when a page first paints; the rest are background requests at start).
+ */
+export const QUIET_BROWSER_WINDOW = [
+  '--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup,PaintHolding,OptimizationHints,NetworkTimeServiceQuerying,AimEnabled,PreconnectToSearch,MediaRouter,LensOverlay,HttpsUpgrades',
+];
+
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   const executablePath = execSync('which chromium || true').toString().trim() || '/usr/bin/chromium';
-  return chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  return chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', ...extraArgs] });
 }

@@ -99,8 +99,6 @@ export class TerminalSession {
     }
     this.#newPrompt();
     for (const data of this.#early.splice(0)) this.input(data);
-    // bench/page-load.ts reads this: the moment the first prompt is on screen and keys are taken.
-    if (this.banner) performance.mark('dockyard:terminal-interactive');
   }
 
   detach(): void {
