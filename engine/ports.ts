@@ -203,6 +203,12 @@ export interface Runtime {
    * except these. Absent: no other engine shares the stores.
    */
   runningElsewhere?(): Promise<Set<string>>;
+  /**
+   * The ID for the container being created, when the runtime has prepared for it ahead (the
+   * kernel service's warm spare is booted under the next container's ID: runc's name, cgroup and
+   * hostname follow it). Each ID is handed out once; undefined: the core picks a random one.
+   */
+  nextContainerId?(): string | undefined;
 }
 
 /** A manifest or index as fetched: the bytes are kept as they are, the digest is ours. */

@@ -45,6 +45,10 @@ export class DataRoot {
   get runcState(): string {
     return join(this.root, 'runc');
   }
+  /** Warm spare containers (spare-container.ts): bundle and guest-root mount point, per ID. */
+  get spares(): string {
+    return join(this.root, 'spares');
+  }
   container(key: string): string {
     return join(this.containers, key);
   }

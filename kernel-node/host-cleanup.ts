@@ -17,8 +17,8 @@ export interface CleanupReport {
 
 /**
  * What a crash or `kill -9` of the service leaves behind, removed at start (and by tests at the
- * end): runc containers in our runc state directory, mounts under the data root, the cgroups of
- * our containers, staging directories. Only what belongs to this data root is touched.
+ * end): runc containers in our runc state directory (a warm spare among them), mounts under the
+ * data root, the cgroups of our containers and spares, staging directories. Only what belongs to this data root is touched.
  */
 export async function cleanupHost(data: DataRoot, runc = 'runc'): Promise<CleanupReport> {
   const report: CleanupReport = { containers: [], mounts: [], cgroups: [] };
@@ -39,10 +39,13 @@ export async function cleanupHost(data: DataRoot, runc = 'runc'): Promise<Cleanu
     report.mounts.push(m);
   }
   await rm(data.mounts, { recursive: true, force: true });
+  const spares = await readdir(data.spares).catch(() => [] as string[]);
+  // Never a recursive removal through a mount that would not go: it could reach a container's layer.
+  if ((await mountsUnder(data.spares)).length === 0) await rm(data.spares, { recursive: true, force: true });
   await rm(data.layerStaging, { recursive: true, force: true });
   await rm(data.blobStaging, { recursive: true, force: true });
   const keys = await readdir(data.containers).catch(() => [] as string[]);
-  report.cgroups = await removeCgroups(new Set(keys.map(runcId)));
+  report.cgroups = await removeCgroups(new Set([...keys, ...spares].map(runcId)));
   return report;
 }
 

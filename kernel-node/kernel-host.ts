@@ -24,6 +24,8 @@ export interface KernelHostOptions {
   imagesDir: string;
   runc?: string;
   now?: () => number;
+  /** Keep a warm spare container for the next run (default true; benchmarks turn it off to compare). */
+  spare?: boolean;
 }
 
 export interface KernelHost {
@@ -61,7 +63,9 @@ export async function openKernelHost(o: KernelHostOptions): Promise<KernelHost> 
   await mkdir(data.containers, { recursive: true, mode: 0o700 });
   const snapshots = new OverlaySnapshotter(data, blobs);
   const runtimeRoot = await prepareRuntimeRoot(data);
-  const runtime = new RuncRuntime({ data, runtime: runtimeRoot, snapshots, volumePath: (n) => volumes.path(n), runc: o.runc });
+  const runtime = new RuncRuntime({ data, runtime: runtimeRoot, snapshots, volumePath: (n) => volumes.path(n), runc: o.runc, spare: o.spare });
+  snapshots.onRemove = (key) => runtime.release(key);
+  runtime.refill();
   const builtin = new OciLayoutRegistry({
     readFile: async (p) => {
       try {
@@ -102,6 +106,7 @@ export async function openKernelHost(o: KernelHostOptions): Promise<KernelHost> 
       for (const n of names) routes[n] = localRegistry;
     },
     close: async () => {
+      await runtime.close();
       await cleanupHost(data, o.runc);
     },
   };

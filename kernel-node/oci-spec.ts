@@ -11,7 +11,11 @@ export const PIDS_LIMIT = 128;
 
 export interface BundleOptions {
   runtime: RuntimeRoot;
-  overlay: Required<OverlayDirs>;
+  /**
+   * The guest's root: the container's overlay, or (a warm spare, spare-container.ts) a host
+   * directory bound with slave propagation, where the host mounts the overlay at the go.
+   */
+  overlay: Required<OverlayDirs> | { sharedDir: string };
   hostname: string;
   /** Named volumes as host directories. */
   volumes: Array<Mount & { source: string }>;
@@ -61,7 +65,9 @@ export function bundleConfig(o: BundleOptions): object {
     // Its own devpts instance: where runc makes the terminal of a -t process.
     { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620'] },
     ...o.runtime.binds.map((b) => ({ destination: b.destination, type: 'bind', source: b.source, options: ['rbind', 'ro', 'nosuid', 'nodev'] })),
-    { destination: guest, type: 'overlay', source: 'overlay', options: [...overlayOptions(o.overlay).split(','), 'nodev', 'nosuid'] },
+    'sharedDir' in o.overlay
+      ? { destination: guest, type: 'bind', source: o.overlay.sharedDir, options: ['rbind', 'rslave', 'nosuid', 'nodev'] }
+      : { destination: guest, type: 'overlay', source: 'overlay', options: [...overlayOptions(o.overlay).split(','), 'nodev', 'nosuid'] },
     ...o.volumes.map((v) => ({ destination: `${guest}${v.target}`, type: 'bind', source: v.source, options: ['rbind', v.readOnly ? 'ro' : 'rw', 'nosuid', 'nodev', 'noexec'] })),
     ...(o.files ?? []).map((f) => ({ destination: `${guest}${f.target}`, type: 'bind', source: f.source, options: ['rbind', 'rw', 'nosuid', 'nodev', 'noexec'] })),
   ];
@@ -83,7 +89,9 @@ export function bundleConfig(o: BundleOptions): object {
       },
       maskedPaths: MASKED_PATHS,
       readonlyPaths: READONLY_PATHS,
-      rootfsPropagation: 'private',
+      // A spare's namespace must stay a slave of the host's for its /rootfs to receive the mounts
+      // (only that directory is shared on the host side; nothing else propagates).
+      rootfsPropagation: 'sharedDir' in o.overlay ? 'rslave' : 'private',
       seccomp: seccompProfile(),
     },
   };

@@ -20,6 +20,8 @@ const KEY = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
  */
 export class OverlaySnapshotter implements Snapshotter {
   readonly unpacker: LayerUnpacker;
+  /** Told when a snapshot has been removed (a warm spare held for a container that never started gives it up). */
+  onRemove?: (key: string) => Promise<void>;
 
   constructor(
     private readonly data: DataRoot,
@@ -90,6 +92,7 @@ export class OverlaySnapshotter implements Snapshotter {
 
   async remove(key: string): Promise<void> {
     await rm(this.#dir(key), { recursive: true, force: true });
+    await this.onRemove?.(key);
   }
 
   /** Read from a read-only overlay of the whole stack, the writable layer as its top lower layer (its whiteouts and opaque markers hold there too). */

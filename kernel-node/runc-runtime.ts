@@ -1,19 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
 import { EngineError } from '../engine/errors.ts';
-import type { Mount, ProcessExit, ProcessIO, ProcessSpec, RunningProcess, Runtime } from '../engine/ports.ts';
+import type { Mount, ProcessIO, ProcessSpec, RunningProcess, Runtime } from '../engine/ports.ts';
 import type { DataRoot } from './data-root.ts';
-import { bundleConfig, processSpec } from './oci-spec.ts';
+import { overlayOptions } from './mounts.ts';
+import { bundleConfig, processSpec, RUNTIME_MEMORY_OVERHEAD } from './oci-spec.ts';
 import type { OverlaySnapshotter } from './overlay-snapshotter.ts';
+import { Process } from './runc-process.ts';
 import type { RuntimeRoot } from './runtime-root.ts';
-import { checkBindTargets, writeRuntimeFiles } from './runtime-files.ts';
-
-/** Exit status of the runner when SIGINT interrupted the guest (wasi-runner.ts). */
-const INTERRUPTED = 130;
-const SIGNALS = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as const;
-type Signal = keyof typeof SIGNALS;
+import { checkBindTargets, writeRuntimeFiles, type FileBind } from './runtime-files.ts';
+import { SpareContainer } from './spare-container.ts';
 
 export interface RuncRuntimeOptions {
   data: DataRoot;
@@ -22,6 +20,8 @@ export interface RuncRuntimeOptions {
   /** Host directory of a named volume. */
   volumePath(name: string): string;
   runc?: string;
+  /** Keep a warm spare container (spare-container.ts); default true. */
+  spare?: boolean;
 }
 
 /** The runc container ID of a snapshot (one container per snapshot; exec joins it). */
@@ -30,6 +30,12 @@ export function runcId(key: string): string {
 }
 
 export const CGROUP_PARENT = 'dockyard';
+
+/** How long after a container's exit the next spare boots, when no removal of it says sooner that the run is over. */
+const REFILL_DELAY_MS = 100;
+
+/** A spare handed out this long ago whose container was never made is given up (a create between its ID and its snapshot takes far less). */
+const STALE_CLAIM_MS = 60_000;
 
 /** Node's flags for the runner (in front of its script): one V8 worker thread is enough for one guest. */
 export const RUNNER_NODE_FLAGS = ['--no-warnings', '--v8-pool-size=1'];
@@ -51,13 +57,29 @@ interface Tracked {
  * The Linux Runtime: each container is a runc container (`runc run`, foreground, so the service
  * holds its stdio pipes and learns its exit status directly); `exec` is `runc exec` into it.
  * The process in both cases is Node running wasi-runner on the guest's program.
+ *
+ * One warm spare (spare-container.ts) is kept booted for the ID nextContainerId hands out; a
+ * container with that ID starts in it, unless it wants what the spare cannot give (-t, a hostname
+ * of its own), which takes the normal path. The spare is refilled after a run ends, not during
+ * one (the machine may have two cores).
  */
 export class RuncRuntime implements Runtime {
   readonly #running = new Map<string, Tracked>();
   readonly #runc: string;
+  #spareEnabled: boolean;
+  /** The warm spare, booted or booting, and the container ID it is for. */
+  #spare: Promise<SpareContainer | undefined> | undefined;
+  #spareId: string | undefined;
+  #spareClaimed = false;
+  #claimedAt = 0;
+  #refillTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Spares that ran a container, until their mounts are gone (a restart of it waits for that). */
+  readonly #clearing = new Map<string, Promise<void>>();
+  #closed = false;
 
   constructor(private readonly o: RuncRuntimeOptions) {
     this.#runc = o.runc ?? 'runc';
+    this.#spareEnabled = (o.spare ?? true) && !!o.runtime.spareMounts.path;
   }
 
   /** What every container's runtime root holds (for benchmarks that run runc on our bundle). */
@@ -70,6 +92,96 @@ export class RuncRuntime implements Runtime {
     return [...this.#running.keys()];
   }
 
+  /** The warm spare's container ID for the next container, once (undefined: none to hand out). */
+  nextContainerId(): string | undefined {
+    if (!this.#spareId || this.#spareClaimed) return undefined;
+    this.#spareClaimed = true;
+    this.#claimedAt = Date.now();
+    return this.#spareId;
+  }
+
+  /** Turn the warm spare on or off (benchmarks compare both); off discards the current one. */
+  async setSpare(enabled: boolean): Promise<void> {
+    this.#spareEnabled = enabled && !!this.o.runtime.spareMounts.path;
+    if (enabled) this.refill();
+    else await this.#takeSpare()?.then((s) => s?.discard());
+  }
+
+  /** Resolves once a spare is waiting (true), or none is there (false). For benchmarks and tests. */
+  async spareReady(): Promise<boolean> {
+    const spare = await this.#spare;
+    return (await spare?.ready) ?? false;
+  }
+
+  /**
+   * Boot a spare unless one is there or on its way. Its ID is known at once, so a create that
+   * comes while it boots still gets it (and its start waits for the boot rather than start a
+   * second Node next to it). A spare handed out for a container that was never made (its create
+   * failed) is given up here.
+   */
+  refill(): void {
+    clearTimeout(this.#refillTimer);
+    if (!this.#spareEnabled || this.#closed) return;
+    if (this.#spareId) {
+      const held = this.#spareId;
+      // Handed out long ago and still no container of that ID: its create failed; give it up.
+      if (this.#spareClaimed && Date.now() - this.#claimedAt > STALE_CLAIM_MS) {
+        void exists(this.o.data.container(held)).then((made) => {
+          if (made || this.#spareId !== held) return;
+          void this.#takeSpare()?.then((s) => s?.discard());
+          this.refill();
+        });
+      }
+      return;
+    }
+    const id = randomBytes(32).toString('hex');
+    this.#spareId = id;
+    this.#spareClaimed = false;
+    const booting = SpareContainer.boot(id, {
+      data: this.o.data,
+      runtime: this.o.runtime,
+      runc: this.#runc,
+      runcId,
+      cgroupsPath: (key) => `/${CGROUP_PARENT}/${runcId(key)}`,
+      runnerArgs: [this.o.runtime.node, ...RUNNER_NODE_FLAGS, this.o.runtime.runner],
+    }).catch(() => undefined);
+    this.#spare = booting;
+    // A spare whose boot failed, or that ended on its own, is forgotten; the next run's end boots another.
+    const forget = (): void => {
+      if (this.#spare === booting) void this.#takeSpare();
+    };
+    void booting.then((spare) => (spare ? void spare.process.exited.then(forget) : forget()));
+  }
+
+  /** The spare (booted or booting), no longer this runtime's to hand out. */
+  #takeSpare(): Promise<SpareContainer | undefined> | undefined {
+    const spare = this.#spare;
+    this.#spare = undefined;
+    this.#spareId = undefined;
+    this.#spareClaimed = false;
+    return spare;
+  }
+
+  /**
+   * A snapshot was removed: if its container never started, it gives its spare up; if it ran in
+   * one, that spare's mounts are gone when this returns; and a --rm run's end is here, so the next
+   * spare boots now (a run without --rm: REFILL_DELAY_MS after it).
+   */
+  async release(snapshotKey: string): Promise<void> {
+    if (this.#spareId === snapshotKey) await this.#takeSpare()?.then((s) => s?.discard());
+    // A removed container leaves nothing: the mounts of the spare it ran in are gone first.
+    await this.#clearing.get(snapshotKey);
+    this.refill();
+  }
+
+  /** The spare ended and cleared (the service is stopping). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#refillTimer);
+    await this.#takeSpare()?.then((s) => s?.discard());
+    await Promise.all(this.#clearing.values());
+  }
+
   async start(snapshotKey: string, spec: ProcessSpec, io: ProcessIO): Promise<RunningProcess> {
     for (const m of spec.mounts) checkTarget(m);
     // With -t Docker gives the process TERM=xterm unless the container sets its own (a later entry wins),
@@ -78,9 +190,26 @@ export class RuncRuntime implements Runtime {
     const runnerSpec = { args: spec.args, env, cwd: spec.cwd || '/', root: this.o.runtime.guestRoot, ...(spec.memoryBytes ? { memoryBytes: spec.memoryBytes } : {}) };
     const runnerArgs = [this.o.runtime.node, ...RUNNER_NODE_FLAGS, this.o.runtime.runner, JSON.stringify(runnerSpec)];
     const id = runcId(snapshotKey);
+    const tracked = this.#running.get(snapshotKey);
+    // Its last run was in a spare: the overlay of it must be gone before runc mounts its own.
+    if (!tracked) await this.#clearing.get(snapshotKey);
+    let root: { overlay: Awaited<ReturnType<OverlaySnapshotter['overlay']>>; files: FileBind[] } | undefined;
+    if (!tracked) {
+      const overlay = await this.o.snapshots.overlay(snapshotKey);
+      const files = await writeRuntimeFiles(this.o.data.container(snapshotKey), spec);
+      await checkBindTargets(overlay.upper, files);
+      root = { overlay, files };
+    }
+    if (this.#spareId === snapshotKey) {
+      // Taken either way: by this start, or given up so the normal path can use its ID.
+      const spare = await this.#takeSpare();
+      const fits = root && !spec.tty && spec.hostname === snapshotKey.slice(0, 12);
+      const proc = spare && fits && root ? await this.#startInSpare(spare, snapshotKey, spec, io, runnerSpec, root) : undefined;
+      if (proc) return proc;
+      await spare?.discard();
+    }
     const bundle = join(this.o.data.container(snapshotKey), 'bundle');
     await mkdir(bundle, { recursive: true, mode: 0o700 });
-    const tracked = this.#running.get(snapshotKey);
     const global = ['--root', this.o.data.runcState, '--log-format', 'json', '--log', join(bundle, 'runc.log')];
     let proc: Process;
     const n = Math.random().toString(36).slice(2, 10);
@@ -93,25 +222,24 @@ export class RuncRuntime implements Runtime {
       const [action, ...rest] = args;
       return { file: relay, args: [socket, this.#runc, ...global, action, '--detach', '--console-socket', socket, ...rest], cwd: bundle };
     };
-    if (tracked) {
+    const pipes = { stdin: spec.openStdin, ...(spec.tty ? { fd4: 'resize' as const } : {}) };
+    if (tracked || !root) {
       const processFile = join(bundle, `exec-${n}.json`);
       await writeFile(processFile, JSON.stringify(processSpec(runnerArgs, spec.tty)));
-      proc = new Process(command(['exec', '--process', processFile, '--preserve-fds', '1', '--pid-file', join(bundle, `exec-${n}.pid`), id]), spec, io, {
+      proc = new Process(command(['exec', '--process', processFile, '--preserve-fds', '1', '--pid-file', join(bundle, `exec-${n}.pid`), id]), pipes, io, {
         pidFile: join(bundle, `exec-${n}.pid`),
         cleanupFiles: [processFile, join(bundle, `exec-${n}.pid`)],
       });
-      tracked.execs.add(proc);
-      void proc.exited.then(() => tracked.execs.delete(proc));
+      const execs = tracked!.execs;
+      execs.add(proc);
+      void proc.exited.then(() => execs.delete(proc));
     } else {
-      const overlay = await this.o.snapshots.overlay(snapshotKey);
-      const files = await writeRuntimeFiles(this.o.data.container(snapshotKey), spec);
-      await checkBindTargets(overlay.upper, files);
       const config = bundleConfig({
         runtime: this.o.runtime,
-        overlay,
+        overlay: root.overlay,
         hostname: spec.hostname,
         volumes: spec.mounts.map((m) => ({ ...m, source: this.o.volumePath(m.volume) })),
-        files,
+        files: root.files,
         memoryBytes: spec.memoryBytes,
         cgroupsPath: `/${CGROUP_PARENT}/${id}`,
         args: runnerArgs,
@@ -121,7 +249,7 @@ export class RuncRuntime implements Runtime {
       // --keep leaves the cgroup after exit so its OOM counter can be read; deleted right after.
       // A detached (-t) container stays in runc's state until deleted, with its cgroup.
       const keep = spec.memoryBytes && !spec.tty ? ['--keep'] : [];
-      proc = new Process(command(['run', '--bundle', bundle, '--preserve-fds', '1', '--pid-file', join(bundle, 'init.pid'), ...keep, id]), spec, io, {
+      proc = new Process(command(['run', '--bundle', bundle, '--preserve-fds', '1', '--pid-file', join(bundle, 'init.pid'), ...keep, id]), pipes, io, {
         pidFile: join(bundle, 'init.pid'),
         cleanupFiles: [],
         afterExit: async (exit) => {
@@ -132,14 +260,54 @@ export class RuncRuntime implements Runtime {
         },
         killAll: () => this.#runcCommand([...global, 'kill', id, 'KILL']),
       });
-      const entry: Tracked = { init: proc, execs: new Set() };
-      this.#running.set(snapshotKey, entry);
-      void proc.exited.then(() => {
-        if (this.#running.get(snapshotKey) === entry) this.#running.delete(snapshotKey);
-      });
+      this.#track(snapshotKey, proc);
     }
     await proc.started;
     return proc;
+  }
+
+  /**
+   * The container's root, volumes and runtime files mounted into the spare, its memory limit on
+   * its cgroup, then the go. Undefined when the spare cannot take it (its boot failed, a mount
+   * failed): the caller gives the spare up and takes the normal path, which reports the problem
+   * as it always has.
+   */
+  async #startInSpare(spare: SpareContainer, key: string, spec: ProcessSpec, io: ProcessIO, runnerSpec: object, root: { overlay: Awaited<ReturnType<OverlaySnapshotter['overlay']>>; files: FileBind[] }): Promise<RunningProcess | undefined> {
+    if (!(await spare.ready)) return undefined;
+    try {
+      await spare.fill(overlayOptions(root.overlay), [
+        ...spec.mounts.map((m) => ({ source: this.o.volumePath(m.volume), target: m.target, readOnly: m.readOnly })),
+        ...root.files.map((f) => ({ source: f.source, target: f.target, readOnly: false })),
+      ]);
+      if (spec.memoryBytes) await limitMemory(runcId(key), spec.memoryBytes + RUNTIME_MEMORY_OVERHEAD);
+    } catch {
+      return undefined;
+    }
+    const proc = spare.process;
+    this.#track(key, proc);
+    void proc.exited.then(() => {
+      const cleared = spare.clear();
+      this.#clearing.set(key, cleared);
+      void cleared.then(() => {
+        if (this.#clearing.get(key) === cleared) this.#clearing.delete(key);
+      });
+    });
+    spare.go(io, runnerSpec, spec.openStdin);
+    await proc.started;
+    return proc;
+  }
+
+  #track(key: string, proc: Process): void {
+    const entry: Tracked = { init: proc, execs: new Set() };
+    this.#running.set(key, entry);
+    void proc.exited.then(() => {
+      if (this.#running.get(key) === entry) this.#running.delete(key);
+      // Not at once: the core's work after an exit (records, a --rm removal, whose end calls
+      // release) is still part of the run, and a boot next to it slows it on a 2-core machine.
+      clearTimeout(this.#refillTimer);
+      this.#refillTimer = setTimeout(() => this.refill(), REFILL_DELAY_MS);
+      this.#refillTimer.unref?.();
+    });
   }
 
   #runcCommand(args: string[]): Promise<void> {
@@ -151,6 +319,23 @@ export class RuncRuntime implements Runtime {
   }
 }
 
+/** A spare's memory limit, set on its cgroup before the go (as runc sets it from config.json: memory and memory+swap). */
+async function limitMemory(id: string, bytes: number): Promise<void> {
+  const dir = `/sys/fs/cgroup/memory/${CGROUP_PARENT}/${id}`;
+  await writeFile(join(dir, 'memory.limit_in_bytes'), String(bytes));
+  await writeFile(join(dir, 'memory.memsw.limit_in_bytes'), String(bytes)).catch((e: NodeJS.ErrnoException) => {
+    // A kernel without swap accounting has no memsw file; runc skips it too.
+    if (e.code !== 'ENOENT') throw e;
+  });
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
 async function oomKills(id: string): Promise<number> {
   try {
     const text = await readFile(`/sys/fs/cgroup/memory/${CGROUP_PARENT}/${id}/memory.oom_control`, 'utf8');
@@ -160,139 +345,3 @@ async function oomKills(id: string): Promise<number> {
   }
 }
 
-interface ProcessOptions {
-  pidFile: string;
-  cleanupFiles: string[];
-  afterExit?: (exit: ProcessExit) => Promise<ProcessExit>;
-  killAll?: () => Promise<void>;
-}
-
-/** One runc-started process: its pipes, the runner's status channel (fd 3), its exit. */
-class Process implements RunningProcess {
-  readonly started: Promise<void>;
-  readonly exited: Promise<ProcessExit>;
-  readonly #child: ChildProcess;
-  #signal: Signal | undefined;
-  #isStarted = false;
-  #report: { code?: number; error?: string } = {};
-  #oomKilled = false;
-  readonly #held: Array<[1 | 2, Uint8Array]> = [];
-  /** A -t process's terminal size (TIOCSWINSZ through console-relay). */
-  resize?: (rows: number, cols: number) => void;
-
-  constructor(
-    command: { file: string; args: string[]; cwd?: string },
-    spec: ProcessSpec,
-    private readonly io: ProcessIO,
-    private readonly opts: ProcessOptions,
-  ) {
-    // fd 3: the runner's status channel; fd 4 (-t only): console-relay's resize requests.
-    const stdio: Array<'pipe' | 'ignore'> = [spec.openStdin ? 'pipe' : 'ignore', 'pipe', 'pipe', 'pipe', ...(spec.tty ? ['pipe' as const] : [])];
-    this.#child = spawn(command.file, command.args, { stdio, ...(command.cwd ? { cwd: command.cwd } : {}) });
-    if (spec.tty) {
-      const control = this.#child.stdio[4] as Writable;
-      control.on('error', () => undefined);
-      this.resize = (rows, cols) => {
-        if (this.#child.exitCode === null) control.write(`${Math.floor(rows)} ${Math.floor(cols)}\n`);
-      };
-    }
-    let markStarted!: () => void;
-    this.started = new Promise((r) => (markStarted = r));
-    const status = this.#child.stdio[3] as Readable;
-    let statusText = '';
-    status.on('data', (d: Buffer) => {
-      statusText += d.toString();
-      for (let nl = statusText.indexOf('\n'); nl >= 0; nl = statusText.indexOf('\n')) {
-        const msg = JSON.parse(statusText.slice(0, nl)) as { started?: boolean; code?: number; error?: string; oomKilled?: boolean };
-        statusText = statusText.slice(nl + 1);
-        if (msg.oomKilled) this.#oomKilled = true;
-        else if (msg.started) {
-          this.#isStarted = true;
-          for (const [s, d] of this.#held.splice(0)) this.#emit(s, d);
-          markStarted();
-        } else this.#report = msg;
-      }
-    });
-    status.on('error', () => undefined);
-    (this.#child.stdout as Readable).on('data', (d: Uint8Array) => this.#emit(1, d));
-    (this.#child.stderr as Readable).on('data', (d: Uint8Array) => this.#emit(2, d));
-    this.#child.stdin?.on('error', () => undefined);
-    this.exited = new Promise<ProcessExit>((resolve) => {
-      this.#child.on('error', (e) => {
-        markStarted();
-        resolve({ exitCode: 125, oomKilled: false, error: `runc: ${e.message}` });
-      });
-      this.#child.on('close', (code, signal) => {
-        markStarted();
-        void this.#finish(code ?? 128 + (signal ? (SIGNALS[signal as Signal] ?? 1) : 1)).then(resolve);
-      });
-    });
-  }
-
-  async #finish(code: number): Promise<ProcessExit> {
-    let exit: ProcessExit;
-    if (this.#isStarted) {
-      exit = { exitCode: code === INTERRUPTED && this.#signal ? 128 + SIGNALS[this.#signal] : code, oomKilled: false };
-      if (this.#signal === 'SIGKILL') exit.exitCode = 137;
-      if (this.#oomKilled) exit = { exitCode: 137, oomKilled: true };
-    } else if (this.#report.error) {
-      exit = { exitCode: this.#report.code ?? 126, oomKilled: false, error: this.#report.error };
-    } else {
-      const runcLog = Buffer.concat(this.#held.filter(([s]) => s === 2).map(([, d]) => d)).toString().trim();
-      exit = { exitCode: this.#signal === 'SIGKILL' ? 137 : 125, oomKilled: false, error: runcLog || `the container runtime failed to start (status ${code})` };
-    }
-    if (this.opts.afterExit) exit = await this.opts.afterExit(exit);
-    await Promise.all(this.opts.cleanupFiles.map((f) => import('node:fs/promises').then((fs) => fs.rm(f, { force: true }))));
-    return exit;
-  }
-
-  #emit(stream: 1 | 2, data: Uint8Array): void {
-    if (!this.#isStarted) {
-      // Held until the runner reports on fd 3 (another pipe, so its message may arrive later):
-      // then it is the guest's output; if the runner never starts, stderr is runc's error.
-      this.#held.push([stream, data]);
-      return;
-    }
-    if (stream === 1) this.io.stdout(data);
-    else this.io.stderr(data);
-  }
-
-  writeStdin(data: Uint8Array): void {
-    (this.#child.stdin as Writable | null)?.write(data);
-  }
-
-  closeStdin(): void {
-    (this.#child.stdin as Writable | null)?.end();
-  }
-
-  kill(signal: Signal): void {
-    this.#signal = signal;
-    if (signal === 'SIGKILL') {
-      void this.#pid().then((pid) => {
-        try {
-          if (pid) process.kill(pid, 'SIGKILL');
-          else void this.opts.killAll?.();
-        } catch {
-          // Already gone.
-        }
-      });
-      return;
-    }
-    // runc forwards the signals it receives to the process; the runner turns SIGINT into an
-    // interruption of the guest (a PID 1 without a handler would ignore SIGTERM).
-    try {
-      this.#child.kill('SIGINT');
-    } catch {
-      // Already gone.
-    }
-  }
-
-  async #pid(): Promise<number | undefined> {
-    try {
-      const n = Number((await readFile(this.opts.pidFile, 'utf8')).trim());
-      return n > 0 ? n : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-}

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { buildConsoleRelay } from './console-relay.ts';
+import { compileHostHelper, type HostHelper } from './host-helpers.ts';
 import type { DataRoot } from './data-root.ts';
 
 const run = promisify(execFile);
@@ -29,7 +29,9 @@ export interface RuntimeRoot {
   /** Where the guest's root file system is mounted inside the runtime root. */
   guestRoot: string;
   /** The host program that gives a -t process its terminal (console-relay.c); absent: why. */
-  consoleRelay: { path?: string; problem?: string };
+  consoleRelay: HostHelper;
+  /** The host program that mounts a warm spare's root (spare-mounts.c); absent: no spares. */
+  spareMounts: HostHelper;
 }
 
 export const GUEST_ROOT = '/rootfs';
@@ -71,7 +73,11 @@ export async function prepareRuntimeRoot(data: DataRoot): Promise<RuntimeRoot> {
   const runnerDir = join(data.runtime, 'runner');
   await rm(data.runtime, { recursive: true, force: true });
   await mkdir(runnerDir, { recursive: true, mode: 0o755 });
-  const [, consoleRelay] = await Promise.all([bundleRunner(join(runnerDir, 'wasi-runner.cjs')), buildConsoleRelay(join(data.runtime, 'console-relay'))]);
+  const [, consoleRelay, spareMounts] = await Promise.all([
+    bundleRunner(join(runnerDir, 'wasi-runner.cjs')),
+    compileHostHelper('console-relay.c', join(data.runtime, 'console-relay')),
+    compileHostHelper('spare-mounts.c', join(data.runtime, 'spare-mounts')),
+  ]);
   const node = '/usr/bin/node';
   const binds: RuntimeBind[] = [{ source: await realpath(process.execPath), destination: node }, ...(await nodeLibraries(process.execPath)), { source: runnerDir, destination: RUNNER_DIR }];
   for (const dir of ['proc', 'dev', GUEST_ROOT.slice(1), RUNNER_DIR.slice(1)]) await mkdir(join(root, dir), { recursive: true, mode: 0o755 });
@@ -80,5 +86,5 @@ export async function prepareRuntimeRoot(data: DataRoot): Promise<RuntimeRoot> {
     await mkdir(join(root, dirname(b.destination)), { recursive: true, mode: 0o755 });
     await writeFile(join(root, b.destination), '', { mode: 0o444 });
   }
-  return { root, binds, node, runner: `${RUNNER_DIR}/wasi-runner.cjs`, guestRoot: GUEST_ROOT, consoleRelay };
+  return { root, binds, node, runner: `${RUNNER_DIR}/wasi-runner.cjs`, guestRoot: GUEST_ROOT, consoleRelay, spareMounts };
 }

@@ -201,8 +201,21 @@ function instantiate(spec: RunnerSpec, module: WebAssembly.Module, args: string[
   return { wasi, instance };
 }
 
+/**
+ * A warm spare (kernel-node/spare-container.ts) is started with `--spare`: everything above is
+ * loaded, then it says so on fd 3 and blocks reading its spec from fd 4 until the service closes
+ * it. An empty go means the spare is not needed.
+ */
+function awaitGo(): RunnerSpec {
+  report({ ready: true });
+  const text = readFileSync(4, 'utf8');
+  closeSync(4);
+  if (!text) process.exit(0);
+  return JSON.parse(text) as RunnerSpec;
+}
+
 function main(): void {
-  const spec = JSON.parse(process.argv[2] ?? '{}') as RunnerSpec;
+  const spec = process.argv[2] === '--spare' ? awaitGo() : (JSON.parse(process.argv[2] ?? '{}') as RunnerSpec);
   const program = findProgram(spec);
   const module = loadModule(spec.args[0], program.host, spec.memoryBytes);
   if (!module) {

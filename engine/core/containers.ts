@@ -36,7 +36,7 @@ export async function createContainer(core: Core, options: ContainerCreate): Pro
       do name = '/' + generateName(retry++);
       while (taken.has(name));
     }
-    const id = randomId();
+    const id = core.ports.runtime.nextContainerId?.() ?? randomId();
     const mounts: MountPoint[] = [];
     const anonymous: string[] = [];
     const targets = new Set<string>();

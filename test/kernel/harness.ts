@@ -34,18 +34,40 @@ export interface RuntimeFixture {
   rt: RuncRuntime;
   probe: Uint8Array;
   layer(entries: TarEntry[]): Promise<Digest>;
+  /** The runtime keeps a warm spare. */
+  spare: boolean;
+  /**
+   * A container key for a test named `name`: with a spare, the spare's own ID (the next start of
+   * it runs in the spare, as the service's next container does); else `name`.
+   */
+  key(name: string): Promise<string>;
+  /** The hostname a container of this key gets by default (Docker's ID[:12]; the spare is booted with it). */
+  hostname(key: string): string;
   run(key: string, args: string[], more?: Partial<ProcessSpec>, stdin?: string): Promise<{ exit: ProcessExit; stdout: string; stderr: string }>;
 }
 
-export async function runtimeFixture(): Promise<RuntimeFixture> {
+/** `spare`: the runtime keeps a warm spare (the service's default); the fixture's tests of the normal path run without. */
+export async function runtimeFixture(options: { spare?: boolean } = {}): Promise<RuntimeFixture> {
   const dir = tempDir('dockyard-kernel-');
   const data = new DataRoot(join(dir, 'root'));
   const blobs = new MemoryBlobStore();
   const snaps = new OverlaySnapshotter(data, blobs);
   const runtime = await prepareRuntimeRoot(data);
-  const rt = new RuncRuntime({ data, runtime, snapshots: snaps, volumePath: (n) => join(dir, 'volumes', n) });
+  const rt = new RuncRuntime({ data, runtime, snapshots: snaps, volumePath: (n) => join(dir, 'volumes', n), spare: options.spare ?? false });
+  snaps.onRemove = (key) => rt.release(key);
   const probe = compileProbe(dir);
+  const spare = options.spare ?? false;
   const fx: RuntimeFixture = {
+    spare,
+    async key(name) {
+      if (!spare) return name;
+      rt.refill();
+      if (!(await rt.spareReady())) throw new Error('the warm spare did not boot');
+      const id = rt.nextContainerId();
+      if (!id) throw new Error('no spare ID to hand out');
+      return id;
+    },
+    hostname: (key) => key.slice(0, 12),
     dir,
     data,
     blobs,
@@ -62,7 +84,7 @@ export async function runtimeFixture(): Promise<RuntimeFixture> {
       let stdout = '';
       let stderr = '';
       const dec = new TextDecoder();
-      const p = await rt.start(key, { args, env: ['PATH=/bin'], cwd: '/', hostname: key, tty: false, openStdin: stdin !== undefined, mounts: [], ...more }, {
+      const p = await rt.start(key, { args, env: ['PATH=/bin'], cwd: '/', hostname: fx.hostname(key), tty: false, openStdin: stdin !== undefined, mounts: [], ...more }, {
         stdout: (d) => (stdout += dec.decode(d)),
         stderr: (d) => (stderr += dec.decode(d)),
       });
