@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,8 +37,10 @@ function statusWithHost(port: number, host: string, token: string): Promise<numb
   });
 }
 
+/** The container's init process: runc's pid file is in its own bundle, or in the warm spare's it started in. */
 function initPid(id: string): number {
-  return Number(readFileSync(join(svc.dataRoot, 'containers', id, 'bundle', 'init.pid'), 'utf8'));
+  const spare = join(svc.dataRoot, 'spares', id, 'bundle', 'init.pid');
+  return Number(readFileSync(existsSync(spare) ? spare : join(svc.dataRoot, 'containers', id, 'bundle', 'init.pid'), 'utf8'));
 }
 
 describe('the real docker CLI against the kernel service', () => {
