@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <getopt.h>
 #include <fcntl.h>
+#include <stdio_ext.h>
 
 FILE *box_in, *box_out, *box_err;
 const char *box_applet_name = "box";
@@ -209,9 +210,27 @@ int box_copy(FILE *in, FILE *out)
 {
     char buf[16384];
     size_t n;
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-        if (fwrite(buf, 1, n, out) != n) return -1;
-    return ferror(in) ? -1 : 0;
+    int fd = fileno(in);
+    if (fd < 0) {
+        /* An in-memory stream: nothing to wait for. */
+        while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+            if (fwrite(buf, 1, n, out) != n) return -1;
+        return ferror(in) ? -1 : 0;
+    }
+    /* fread would wait until 16 KB or the end of input: a typed line or a slow pipe would show
+     * only at the end. So what stdio has already buffered goes first, then read(2), which returns
+     * whatever is there, and each piece is passed on at once - as cat's output follows its input. */
+    while ((n = __freadahead(in)) > 0) {
+        size_t got = fread(buf, 1, n < sizeof buf ? n : sizeof buf, in);
+        if (got == 0 || fwrite(buf, 1, got, out) != got) return -1;
+    }
+    for (;;) {
+        ssize_t r = read(fd, buf, sizeof buf);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) return -1;
+        if (r == 0) return 0;
+        if (fwrite(buf, 1, (size_t)r, out) != (size_t)r || fflush(out) == EOF) return -1;
+    }
 }
 
 ssize_t box_getline(char **line, size_t *cap, FILE *f)

@@ -66,3 +66,24 @@ test('without -t the same shell has no terminal: no prompt, stdin read as lines'
   await page.keyboard.press('Control+D');
   await waitIdle(page);
 });
+
+test('-it box cat gives each typed line back as it is entered, and Ctrl-D ends it', async ({ page }) => {
+  test.setTimeout(120_000);
+  await openPlayground(page);
+  await engineReady(page);
+  await run(page, 'clear');
+  await typeLine(page, 'docker run -it --rm box cat');
+  await focusTerminal(page);
+  // The terminal echoes the line as it is typed; cat's copy is the second one, before any end of input.
+  await page.keyboard.type('first-line');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => count(page, 'first-line'), { timeout: 30_000 }).toBe(2);
+  await page.keyboard.type('second-line');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => count(page, 'second-line'), { timeout: 30_000 }).toBe(2);
+  await page.keyboard.press('Control+D');
+  await waitIdle(page);
+  // The container is gone (--rm) and the host shell takes commands again.
+  await run(page, 'echo back-on-the-host');
+  await expectOutput(page, /^back-on-the-host$/m);
+});
