@@ -22,8 +22,11 @@ const WRITERS = new Set<keyof Engine>([
   'createExec', 'createVolume', 'removeVolume',
 ]);
 
-export function withWriterLock(engine: Engine, dbName: string): Engine {
-  const lease = new WriterLease(`${dbName}:writer`);
+export function writerLease(dbName: string): WriterLease {
+  return new WriterLease(`${dbName}:writer`);
+}
+
+export function withWriterLock(engine: Engine, lease: WriterLease): Engine {
   const wrapped = { ...engine } as Record<string, unknown>;
   for (const name of WRITERS) {
     const fn = engine[name] as (...a: unknown[]) => Promise<unknown>;

@@ -9,14 +9,15 @@ import type { Engine } from '../engine/engine.ts';
 import { createEngine } from '../engine/core/create-engine.ts';
 import { installEngineErrorTransfer } from './engine-error-transfer.ts';
 import { openBrowserPorts } from './engine-ports.ts';
-import { ENGINE_METHODS, withWriterLock } from './engine-methods.ts';
+import { ENGINE_METHODS, withWriterLock, writerLease } from './engine-methods.ts';
 import { KEEPS_CALLBACKS, releaseCallbacks, unpackCallbacks } from './engine-wire.ts';
 import { EngineError } from '../engine/errors.ts';
 
 installEngineErrorTransfer();
 
 const dbName = self.name.startsWith('dockyard-engine:') ? self.name.slice('dockyard-engine:'.length) || undefined : undefined;
-const engine: Promise<Engine> = openBrowserPorts(dbName).then((ports) => withWriterLock(createEngine(ports), dbName ?? 'dockyard'));
+const lease = writerLease(dbName ?? 'dockyard');
+const engine: Promise<Engine> = openBrowserPorts(dbName).then((ports) => withWriterLock(createEngine(ports, { exclusive: () => lease.exclusive() }), lease));
 
 const methods = new Set<string>(ENGINE_METHODS);
 

@@ -9,12 +9,18 @@
  *
  * Fairness: a lease older than MAX_MS takes no new operations; they wait until it is given back
  * and queue for the lock again, behind any other tab already waiting.
+ *
+ * Each time the lock is granted begins a new tenure (`exclusive`): while one lasts, no other tab
+ * runs a writer operation, so records this tab wrote in it are still as it wrote them (the core
+ * reads them from memory: engine/core/container-store.ts).
  */
 const IDLE_MS = 20;
 const MAX_MS = 200;
 
 interface Lease {
   held: Promise<void>;
+  /** Set while this tab holds the lock: the tenure's number. */
+  tenure: number | undefined;
   since: number;
   running: number;
   closing: boolean;
@@ -26,8 +32,14 @@ interface Lease {
 
 export class WriterLease {
   #lease: Lease | undefined;
+  #tenures = 0;
 
   constructor(readonly lockName: string) {}
+
+  /** The current tenure while this tab holds the lock, else undefined. */
+  exclusive(): number | undefined {
+    return this.#lease?.tenure;
+  }
 
   async run<T>(fn: () => Promise<T>): Promise<T> {
     for (;;) {
@@ -60,6 +72,7 @@ export class WriterLease {
     let end!: () => void;
     const lease: Lease = {
       held: Promise.resolve(),
+      tenure: undefined,
       since: 0,
       running: 0,
       closing: false,
@@ -72,6 +85,7 @@ export class WriterLease {
       navigator.locks
         .request(this.lockName, () => {
           lease.since = performance.now();
+          lease.tenure = ++this.#tenures;
           granted();
           return new Promise<void>((r) => (release = r));
         })
@@ -87,6 +101,7 @@ export class WriterLease {
     if (lease.running > 0) return;
     clearTimeout(lease.idle);
     lease.closing = true;
+    lease.tenure = undefined;
     if (this.#lease === lease) this.#lease = undefined;
     lease.release();
     lease.end();

@@ -62,7 +62,7 @@ export class ContainerRunner {
     const core = this.core;
     const c = await findContainer(core, name);
     const session = this.#session(c.Id);
-    if (session.process || c.State.Running) throw new EngineError('not-modified', 'container already started');
+    if (session.process || (await this.#runningElsewhere(c))) throw new EngineError('not-modified', 'container already started');
     const missing = await missingBlob(core, c.layers);
     if (missing) throw new EngineError('not-found', `layer ${missing} of container ${c.Id.slice(0, 12)} is missing`);
     await core.ports.snapshots.prepare(c.Id, c.layers);
@@ -196,7 +196,11 @@ export class ContainerRunner {
     const c = await findContainer(this.core, name);
     const session = this.#session(c.Id);
     if (condition === 'removed') return new Promise((resolve) => session.removeWaiters.push(resolve));
-    if (condition === 'not-running' && !session.process && !c.State.Running) return { StatusCode: c.State.ExitCode, Error: null };
+    if (condition === 'not-running' && !session.process && !(await this.#runningElsewhere(c))) {
+      // The record found by name may predate an exit that came while it was read: this engine's latest says.
+      const latest = c.State.Running ? await this.core.containers.get(c.Id) : c;
+      return { StatusCode: (latest ?? c).State.ExitCode, Error: null };
+    }
     return new Promise((resolve) => session.exitWaiters.push(resolve));
   }
 

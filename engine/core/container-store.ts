@@ -20,6 +20,13 @@ import type { ContainerRecord } from './records.ts';
  *
  * While a container's process lives in this engine (`hold` .. `release`) its record is kept here
  * and read from memory: no other engine writes it then.
+ *
+ * A record `put` (a new container) while the host says no other engine can write (`exclusive`,
+ * context.ts) is read from memory too until that changes: `run` reads it again at attach and at
+ * start, right after create. Another engine changes a container only by an operation it cannot
+ * run then (start, rm, rename) or by running the container - which starts with such an
+ * operation. A record that was only read is not kept: it may be one another engine runs, whose
+ * state that engine writes behind at any time.
  */
 export class ContainerRecords {
   /** This engine's latest version of records it wrote (null: deleted), while dirty, in flight or held. */
@@ -27,21 +34,33 @@ export class ContainerRecords {
   readonly #dirty = new Set<string>();
   readonly #held = new Map<string, number>();
   readonly #inFlight = new Set<string>();
+  /** Records committed by `put` while exclusive, with the value of `exclusive` then. */
+  readonly #fresh = new Map<string, { record: ContainerRecord; while: number }>();
   #flushing: Promise<void> = Promise.resolve();
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly metadata: MetadataStore) {}
+  constructor(
+    private readonly metadata: MetadataStore,
+    private readonly exclusive: () => number | undefined = () => undefined,
+  ) {}
 
   async get(id: string): Promise<ContainerRecord | undefined> {
     if (this.#latest.has(id)) return copy(this.#latest.get(id));
+    const fresh = this.#fresh.get(id);
+    if (fresh) {
+      if (fresh.while === this.exclusive()) return copy(fresh.record);
+      this.#fresh.delete(id);
+    }
     return this.metadata.get<ContainerRecord>('containers', id);
   }
 
   async list(): Promise<ContainerRecord[]> {
     // The overlay is taken with the read: what is in flight now is either in what the read sees
-    // or still here, and both are the same version.
-    const overlay = new Map(this.#latest);
+    // or still here, and both are the same version. What changed here during the read (a process
+    // that exited meanwhile) is newer than both.
+    const before = new Map(this.#latest);
     const records = new Map(await this.metadata.list<ContainerRecord>('containers'));
+    const overlay = new Map([...before, ...this.#latest]);
     for (const [id, r] of overlay) {
       if (r) records.set(id, structuredClone(r));
       else records.delete(id);
@@ -51,8 +70,14 @@ export class ContainerRecords {
 
   /** Write now: resolves once the record is committed (with every change queued before it). */
   async put(record: ContainerRecord): Promise<void> {
-    this.#set(record.Id, structuredClone(record));
+    const value = structuredClone(record);
+    const held = this.exclusive();
+    this.#set(record.Id, value);
     await this.flush();
+    // Exclusive from before the write until after it: no other engine has written the record since.
+    if (held === undefined || held !== this.exclusive() || this.#latest.has(record.Id)) return;
+    for (const [id, f] of this.#fresh) if (f.while !== held) this.#fresh.delete(id);
+    this.#fresh.set(record.Id, { record: value, while: held });
   }
 
   /** Write behind: this engine sees the change at once; the store gets it with the next batch. */
@@ -93,6 +118,7 @@ export class ContainerRecords {
   }
 
   #set(id: string, record: ContainerRecord | null): void {
+    this.#fresh.delete(id);
     this.#latest.set(id, record);
     this.#dirty.add(id);
   }

@@ -23,6 +23,14 @@ export interface EngineOptions {
    * same image ID on both hosts (parity). Default: the Unix epoch, as the layer tars' mtimes.
    */
   buildEpoch?: string;
+  /**
+   * The host's word that no other engine writes the stores: a value that stays the same (and
+   * defined) only while no other engine over the same stores can run an operation that changes
+   * records (the browser: this tab holds the cross-tab writer lock, worker/writer-lease.ts).
+   * Records this engine wrote while it held are then read from memory (container-store.ts).
+   * Default: always undefined - other engines may write at any time, every read goes to the store.
+   */
+  exclusive?: () => number | undefined;
 }
 
 export type ResolvedOptions = Required<EngineOptions>;
@@ -50,9 +58,10 @@ export class Core {
       id: options.id ?? 'DOCKYARD',
       stopTimeoutSeconds: options.stopTimeoutSeconds ?? 10,
       buildEpoch: options.buildEpoch ?? '1970-01-01T00:00:00Z',
+      exclusive: options.exclusive ?? (() => undefined),
     };
     this.events = new EventBus(() => this.now());
-    this.containers = new ContainerRecords(ports.metadata);
+    this.containers = new ContainerRecords(ports.metadata, this.options.exclusive);
   }
 
   now(): number {

@@ -89,4 +89,29 @@ describe('container records in the store', () => {
     expect((await h.engine.listContainers({ all: true })).map((c) => c.Status)).toEqual([expect.stringMatching(/^Exited \(3\)/)]);
     await eventually(async () => (await stored(h, r.id))?.State.ExitCode === 3);
   });
+
+  it('reads a container it created from memory only while no other engine could write: once another took the writer lock, it sees that one\'s changes', async () => {
+    // The browser's cross-tab writer lock, as the hosts' `exclusive` hooks see it: a tenure number while held.
+    const lock = { holder: 'a' as 'a' | 'b' | undefined, tenure: 1 };
+    const exclusiveFor = (who: 'a' | 'b') => () => (lock.holder === who ? lock.tenure : undefined);
+    const h = makeHost({ layout, engine: { exclusive: exclusiveFor('a') } });
+    hosts.push(h);
+    await h.engine.pull('box');
+    const other = createEngine({ ...h.ports }, { exclusive: exclusiveFor('b') });
+    const { Id } = await h.engine.createContainer({ Image: 'box', name: 'first', Cmd: ['echo', 'first'] });
+    // While this tab keeps the lock, its run of what it created goes through as ever.
+    expect((await run(h.engine, { Image: 'box', Cmd: ['echo', 'kept'] })).stdout).toBe('kept\n');
+    // The lock goes to the other tab, which removes the container and makes another of that name.
+    lock.holder = 'b';
+    lock.tenure = 2;
+    await other.removeContainer(Id);
+    const second = await other.createContainer({ Image: 'box', name: 'first', Cmd: ['echo', 'second'] });
+    // Back to this tab: a new tenure, so every read goes to the store again.
+    lock.holder = 'a';
+    lock.tenure = 3;
+    await expect(h.engine.startContainer(Id)).rejects.toThrow(`No such container: ${Id}`);
+    await expect(h.engine.attachContainer(Id, { onOutput: () => {} })).rejects.toThrow(`No such container: ${Id}`);
+    expect((await h.engine.inspectContainer('first')).Id).toBe(second.Id);
+    expect((await run(h.engine, { Image: 'box', Cmd: ['echo', 'third'] })).stdout).toBe('third\n');
+  });
 });
