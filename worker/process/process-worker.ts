@@ -57,6 +57,20 @@ function takeRequest(control: ControlViews): ProcessRequest | undefined {
   return JSON.parse(text) as ProcessRequest;
 }
 
+/**
+ * Programs compiled here (execs, dockyard.spawn), per memory limit, for the Worker's life: the next
+ * container's `sh` spawns the same box binary again, and compiling its 230 KB for each container
+ * cost more than the run. ProgramCache compares a file's bytes before it reuses a module, so a
+ * container never runs a module of bytes other than its own file's.
+ */
+const programCaches = new Map<number | undefined, ProgramCache>();
+
+function programCache(memoryBytes: number | undefined): ProgramCache {
+  let cache = programCaches.get(memoryBytes);
+  if (!cache) programCaches.set(memoryBytes, (cache = new ProgramCache(memoryBytes)));
+  return cache;
+}
+
 function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
   const control = controlViews(message.control);
   const container = takeRoot(message.root, message.reuseRoot ? message.rootKey : undefined);
@@ -64,7 +78,7 @@ function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
   const onChange = () => {
     root.changed = true;
   };
-  const programs = new ProgramCache(message.launch.memoryBytes);
+  const programs = programCache(message.launch.memoryBytes);
   // Requests are served inside whatever call blocks: an exec's own blocking calls serve the next
   // request too (a second `docker exec`, a `docker diff` while `exec -it sh` waits for a key),
   // nested up to this depth; deeper ones wait for an exec to end.

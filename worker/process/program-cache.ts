@@ -1,7 +1,8 @@
 /**
  * Modules a container's processes run from its own file system (exec, dockyard.spawn), compiled
  * synchronously inside the process Worker (it cannot wait for a promise while a parent process is
- * blocked in the spawn call). One cache per container: a path is recompiled when its bytes change.
+ * blocked in the spawn call). One cache per Worker and memory limit, across its containers
+ * (process-worker.ts): a path is recompiled when its bytes change.
  */
 import type { WASI } from '@wasmer/wasi';
 import { readFile } from './memfs-root.ts';

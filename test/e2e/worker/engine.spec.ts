@@ -109,6 +109,9 @@ test.describe('browser engine', () => {
       // Appended by a redirection of a spawned program (the host writes that file, not the guest).
       o.spawned = await sh('echo spawned >> /etc/motd; /bin/echo child >> /etc/motd; cat /etc/motd', { HostConfig: { AutoRemove: true } });
       o.clean = await sh('cat /etc/motd 2>&1', { HostConfig: { AutoRemove: true } });
+      // A program compiled for one container is never run for another whose file differs.
+      o.copied = await sh('cp /bin/box /tmp/echo; /tmp/echo one', { HostConfig: { AutoRemove: true } });
+      o.replaced = await sh('echo not-a-program > /tmp/echo; /tmp/echo two', { HostConfig: { AutoRemove: true } });
       // Kept containers: diff shows the changes of the one that made them, nothing for the other.
       const { Id: quiet } = await engine.createContainer({ Image: 'box', Cmd: ['echo', 'quiet'] });
       await engine.startContainer(quiet);
@@ -127,6 +130,9 @@ test.describe('browser engine', () => {
     expect(out.after).toBe('ls: /made: No such file or directory\nls: /dir: No such file or directory\nls: /moved: No such file or directory\n2\nafter\n[0]');
     expect(out.spawned).toBe('spawned\nchild\n[0]');
     expect(out.clean).toBe('cat: /etc/motd: No such file or directory\n[1]');
+    expect(out.copied).toBe('one\n[0]');
+    // Not a module: sh runs it as a script of its own, as it would have without the earlier container.
+    expect(out.replaced).toBe('sh: not-a-program: not found\n[127]');
     expect(out.quietDiff).toEqual([]);
     expect(out.busyDiff).toEqual([{ Kind: 1, Path: '/tmp-file' }]);
     expect(out.afterBusy).toBe('cat: /tmp-file: No such file or directory\n[1]');
