@@ -187,6 +187,11 @@ export interface RunningProcess {
   kill(signal: 'SIGTERM' | 'SIGKILL' | 'SIGINT'): void;
   resize?(rows: number, cols: number): void;
   readonly exited: Promise<ProcessExit>;
+  /**
+   * The process's ID as the host numbers it (State.Pid in `docker inspect`), known once `start`
+   * resolved. Absent where no host process stands for it (the browser): the core numbers it.
+   */
+  readonly pid?: number;
 }
 
 /**

@@ -45,6 +45,8 @@ export class Process implements RunningProcess {
   readonly #held: Array<[1 | 2, Uint8Array]> = [];
   /** A -t process's terminal size (TIOCSWINSZ through console-relay). */
   resize?: (rows: number, cols: number) => void;
+  /** The host's pid of the container's process (runc's --pid-file), once started: see readPid. */
+  pid?: number;
 
   #io: ProcessIO;
   /** A spare's go not yet given: what it ends with is no guest's. */
@@ -181,6 +183,11 @@ export class Process implements RunningProcess {
     } catch {
       // Already gone.
     }
+  }
+
+  /** Read the pid runc wrote (it does so before the process runs): State.Pid, as Docker shows it. */
+  async readPid(): Promise<void> {
+    this.pid = await this.#pid();
   }
 
   async #pid(): Promise<number | undefined> {

@@ -263,6 +263,7 @@ export class RuncRuntime implements Runtime {
       this.#track(snapshotKey, proc);
     }
     await proc.started;
+    await proc.readPid();
     return proc;
   }
 
@@ -294,6 +295,7 @@ export class RuncRuntime implements Runtime {
     });
     spare.go(io, runnerSpec, spec.openStdin);
     await proc.started;
+    await proc.readPid();
     return proc;
   }
 

@@ -96,8 +96,9 @@ export class ContainerRunner {
     }
     session.process = process;
     session.firstRun = c.State.StartedAt === ZERO_TIME;
+    const pid = process.pid ?? this.#nextPid++;
     await updateContainer(core, c.Id, (r) => {
-      r.State = { ...r.State, Status: 'running', Running: true, Paused: false, OOMKilled: false, Dead: false, Pid: this.#nextPid++, ExitCode: 0, Error: '', StartedAt: rfc3339Nano(core.now()) };
+      r.State = { ...r.State, Status: 'running', Running: true, Paused: false, OOMKilled: false, Dead: false, Pid: pid, ExitCode: 0, Error: '', StartedAt: rfc3339Nano(core.now()) };
     });
     core.events.emit('container', 'start', c.Id, { image: c.Config.Image, name: c.Name.slice(1) });
     for (const chunk of session.stdinQueue.splice(0)) process.writeStdin(chunk);

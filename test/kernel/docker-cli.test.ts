@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,11 +38,6 @@ function statusWithHost(port: number, host: string, token: string): Promise<numb
 }
 
 /** The container's init process: runc's pid file is in its own bundle, or in the warm spare's it started in. */
-function initPid(id: string): number {
-  const spare = join(svc.dataRoot, 'spares', id, 'bundle', 'init.pid');
-  return Number(readFileSync(existsSync(spare) ? spare : join(svc.dataRoot, 'containers', id, 'bundle', 'init.pid'), 'utf8'));
-}
-
 describe('the real docker CLI against the kernel service', () => {
   it('docker version and info', async () => {
     const v = await ok(['version', '--format', '{{.Server.APIVersion}} {{.Server.Os}}']);
@@ -148,7 +143,9 @@ describe('the real docker CLI against the kernel service', () => {
 
   it('isolation inside a container (HOSTILE 24): no capabilities, NoNewPrivs, masked /proc, pids and memory limits set', async () => {
     const id = (await ok(['run', '-d', '--memory', '64m', 'box', 'sh', '-c', 'while true; do sleep 1; done'])).trim();
-    const pid = initPid(id);
+    // State.Pid is the host's number of the container's process (Docker's too): the one in its cgroup.
+    const pid = Number((await ok(['inspect', '--format', '{{.State.Pid}}', id])).trim());
+    expect(readFileSync(`/sys/fs/cgroup/pids/dockyard/dockyard-${id}/cgroup.procs`, 'utf8').split('\n')).toContain(String(pid));
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     expect(status).toMatch(/^CapEff:\s+0000000000000000$/m);
     expect(status).toMatch(/^CapBnd:\s+0000000000000000$/m);
