@@ -42,6 +42,8 @@ export class Process implements RunningProcess {
   #isStarted = false;
   #report: { code?: number; error?: string } = {};
   #oomKilled = false;
+  /** A program the guest started was killed at the memory limit (the guest itself went on). */
+  #childOomKilled = false;
   readonly #held: Array<[1 | 2, Uint8Array]> = [];
   /** A -t process's terminal size (TIOCSWINSZ through console-relay). */
   resize?: (rows: number, cols: number) => void;
@@ -81,10 +83,11 @@ export class Process implements RunningProcess {
     status.on('data', (d: Buffer) => {
       statusText += d.toString();
       for (let nl = statusText.indexOf('\n'); nl >= 0; nl = statusText.indexOf('\n')) {
-        const msg = JSON.parse(statusText.slice(0, nl)) as { ready?: boolean; started?: boolean; code?: number; error?: string; oomKilled?: boolean };
+        const msg = JSON.parse(statusText.slice(0, nl)) as { ready?: boolean; started?: boolean; code?: number; error?: string; oomKilled?: boolean; childOomKilled?: boolean };
         statusText = statusText.slice(nl + 1);
         if (msg.ready) markReady(true);
         else if (msg.oomKilled) this.#oomKilled = true;
+        else if (msg.childOomKilled) this.#childOomKilled = true;
         else if (msg.started) {
           this.#isStarted = true;
           for (const [s, d] of this.#held.splice(0)) this.#emit(s, d);
@@ -116,6 +119,8 @@ export class Process implements RunningProcess {
       exit = { exitCode: code === INTERRUPTED && this.#signal ? 128 + SIGNALS[this.#signal] : code, oomKilled: false };
       if (this.#signal === 'SIGKILL') exit.exitCode = 137;
       if (this.#oomKilled || (this.opts.killedMeansOom && code === 137 && this.#signal !== 'SIGKILL')) exit = { exitCode: 137, oomKilled: true };
+      // As Docker's OOMKilled: any process of the container killed for memory, the exit status stays the container's own.
+      else if (this.#childOomKilled) exit.oomKilled = true;
     } else if (this.#report.error) {
       exit = { exitCode: this.#report.code ?? 126, oomKilled: false, error: this.#report.error };
     } else {

@@ -68,6 +68,12 @@ function outOfMemory(): never {
   process.exit(137);
 }
 
+/** A program the guest started went past --memory: it is killed (signal 9 to its caller), the container is marked OOMKilled. */
+function childOutOfMemory(): number {
+  report({ childOomKilled: true });
+  return spawnSignaled(SPAWN_SIGNAL_KILL);
+}
+
 function fail(code: 126 | 127, error: string): never {
   writeSync(2, `dockyard: ${error}\n`);
   report({ code, error });
@@ -158,7 +164,7 @@ function instantiate(spec: RunnerSpec, module: WebAssembly.Module, args: string[
       try {
         if (spec.memoryBytes) limited = limitMemory(bytes, spec.memoryBytes);
         // Its first pages alone are over the limit: the child is killed, the caller goes on.
-        if (!limited) return spawnSignaled(SPAWN_SIGNAL_KILL);
+        if (!limited) return childOutOfMemory();
         child = new WebAssembly.Module(limited as unknown as BufferSource);
       } catch {
         return spawnFailed(SpawnError.NotExecutable);
@@ -179,7 +185,7 @@ function instantiate(spec: RunnerSpec, module: WebAssembly.Module, args: string[
       try {
         return spawnExited(c.wasi.start(c.instance));
       } catch (e) {
-        if (e instanceof WebAssembly.RuntimeError) return spawnSignaled(memoryLimitHit(c.instance) ? SPAWN_SIGNAL_KILL : SPAWN_SIGNAL_TRAP);
+        if (e instanceof WebAssembly.RuntimeError) return memoryLimitHit(c.instance) ? childOutOfMemory() : spawnSignaled(SPAWN_SIGNAL_TRAP);
         throw e;
       }
     } catch (e) {

@@ -26,6 +26,18 @@ describe('memory limit', () => {
     expectSame(await h.both(['inspect', '--format', '{{.State.ExitCode}} {{.State.OOMKilled}}', 'fits']));
   });
 
+  parityIt('a program the shell starts is killed at the limit: the shell goes on, the exit status is its own, OOMKilled true (Docker: any OOM kill in the container)', async () => {
+    // An applet runs inside sh's own process; box under another path is a program sh starts (dockyard.spawn).
+    const script = 'mkdir /tmp/x && cp /bin/box /tmp/x/box && /tmp/x/box stress --vm-bytes 64M; echo after=$?';
+    const run = await h.both(['run', '--name', 'hog-child', '--memory', '16m', 'box', 'sh', '-c', script]);
+    expectSame(run);
+    expect(run.kernel.code).toBe(0);
+    expect(run.kernel.stdout).toMatch(/^after=137$/m);
+    const state = await h.both(['inspect', '--format', '{{.State.ExitCode}} {{.State.OOMKilled}}', 'hog-child']);
+    expectSame(state);
+    expect(state.kernel.stdout).toBe('0 true\n');
+  });
+
   parityIt('a limit below docker\'s minimum is refused the same way', async () => {
     expectSame(await h.both(['run', '--rm', '--memory', '1k', 'box', 'true']));
   });

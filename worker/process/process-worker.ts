@@ -78,6 +78,12 @@ function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
   const onChange = () => {
     root.changed = true;
   };
+  // As Docker's OOMKilled: any program of the container killed for memory marks it, while the
+  // container's exit status stays its main process's own.
+  let programOomKilled = false;
+  const onOomKill = () => {
+    programOomKilled = true;
+  };
   const programs = programCache(message.launch.memoryBytes);
   // Requests are served inside whatever call blocks: an exec's own blocking calls serve the next
   // request too (a second `docker exec`, a `docker diff` while `exec -it sh` waits for a key),
@@ -125,14 +131,14 @@ function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
     if (!module) return { exitCode: 137, oomKilled: true };
     const stdin: StdinSource = request.stdin === undefined ? { kind: 'empty' } : { kind: 'ring', channel: request.stdin };
     return runProcess(
-      { module, args: request.args, env: request.env, cwd: request.cwd, fs: anchor.fs, links: root.links, onChange, control, stdin, ...(request.tty ? { terminal: TERMINAL_STDIO } : {}), memoryBytes: message.launch.memoryBytes },
+      { module, args: request.args, env: request.env, cwd: request.cwd, fs: anchor.fs, links: root.links, onChange, onOomKill, control, stdin, ...(request.tty ? { terminal: TERMINAL_STDIO } : {}), memoryBytes: message.launch.memoryBytes },
       host(request.id),
     );
   }
 
   const { launch } = message;
   const { trapped, ...exit } = runProcess(
-    { module: launch.module, args: launch.args, env: launch.env, cwd: launch.cwd, fs: anchor.fs, links: root.links, onChange, control, stdin: message.interactive ? { kind: 'ring', channel: 0 } : { kind: 'empty' }, ...(message.tty ? { terminal: TERMINAL_STDIO } : {}), memoryBytes: launch.memoryBytes },
+    { module: launch.module, args: launch.args, env: launch.env, cwd: launch.cwd, fs: anchor.fs, links: root.links, onChange, onOomKill, control, stdin: message.interactive ? { kind: 'ring', channel: 0 } : { kind: 'empty' }, ...(message.tty ? { terminal: TERMINAL_STDIO } : {}), memoryBytes: launch.memoryBytes },
     host(),
   );
   let delta = null;
@@ -156,7 +162,7 @@ function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
       freed = false;
     }
   }
-  post({ type: 'exit', exit, delta, reusable: freed && sound, ...(keptRoot !== undefined ? { keptRoot } : {}) });
+  post({ type: 'exit', exit: programOomKilled ? { ...exit, oomKilled: true } : exit, delta, reusable: freed && sound, ...(keptRoot !== undefined ? { keptRoot } : {}) });
 }
 
 self.onmessage = async (event: MessageEvent<ToProcess>) => {

@@ -44,6 +44,12 @@ function appendFile(anchor: WASI, root: LoadedRoot, link: string, data: Uint8Arr
   writeFile(anchor.fs, path, next);
 }
 
+/** A child killed at the memory limit: signal 9 to its caller, and the container learns of it (Docker's OOMKilled). */
+function oomKilled(ctx: SpawnContext): number {
+  ctx.parentRun.onOomKill?.();
+  return spawnSignaled(SPAWN_SIGNAL_KILL);
+}
+
 /** The `dockyard` import module for a process run under `ctx`. */
 export function spawnImports(ctx: SpawnContext, memory: () => WebAssembly.Memory): WebAssembly.Imports {
   const spawn = (ptr: number, len: number): number => {
@@ -63,7 +69,7 @@ export function spawnImports(ctx: SpawnContext, memory: () => WebAssembly.Memory
     } catch {
       return spawnFailed(SpawnError.NotExecutable);
     }
-    if (!module) return spawnSignaled(SPAWN_SIGNAL_KILL);
+    if (!module) return oomKilled(ctx);
 
     const route = (io: SpawnStdio, inheritFd: 1 | 2): ((data: Uint8Array) => void) => {
       if (io.kind === 'inherit') return (data) => ctx.parent.write(inheritFd, data);
@@ -92,7 +98,7 @@ export function spawnImports(ctx: SpawnContext, memory: () => WebAssembly.Memory
       extraImports: (mem) => spawnImports({ ...ctx, parent: child, parentRun: childRun, depth: ctx.depth + 1 }, mem),
     };
     const exit = runProcess(childRun, child);
-    if (exit.oomKilled) return spawnSignaled(SPAWN_SIGNAL_KILL);
+    if (exit.oomKilled) return oomKilled(ctx);
     if (exit.trapped) return spawnSignaled(SPAWN_SIGNAL_TRAP);
     if (exit.error && exit.exitCode >= 126) return spawnFailed(SpawnError.NotExecutable);
     return spawnExited(exit.exitCode);

@@ -56,6 +56,8 @@ export interface ProcessRun {
   memoryBytes?: number;
   /** Called before any call that may change the file system (change-watch.ts). */
   onChange?: () => void;
+  /** Called when a program this process started (or one of theirs) is killed at the memory limit. */
+  onOomKill?: () => void;
 }
 
 function envRecord(env: string[]): Record<string, string> {
