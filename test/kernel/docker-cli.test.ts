@@ -154,8 +154,8 @@ describe('the real docker CLI against the kernel service', () => {
     expect(Number(readFileSync(`/sys/fs/cgroup/memory/dockyard/dockyard-${id}/memory.limit_in_bytes`, 'utf8'))).toBeGreaterThanOrEqual(64 << 20);
     expect(readFileSync(`/sys/fs/cgroup/pids/dockyard/dockyard-${id}/pids.max`, 'utf8').trim()).toBe('128');
     await ok(['rm', '-f', id]);
-    // Out of memory -> 137 + OOMKilled is proven with a real allocator in runtime.test.ts: box's
-    // `stress` never touches what it allocates (the compiler removes the unused malloc), so it cannot.
+    // Out of memory -> 137 + OOMKilled: runtime.test.ts (a real allocator) and test/parity/limits-volumes
+    // (box's stress, the container's own process and a program it starts, on both engines).
   });
 
   it('HOSTILE 25: WORKDIR /proc/self/fd/7 stays confined', async () => {
