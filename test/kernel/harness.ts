@@ -22,6 +22,16 @@ export function compileProbe(dir: string): Uint8Array {
   return readFileSync(out);
 }
 
+/** Poll `fn` until it gives a value (every 25 ms, up to `timeoutMs`); `what` names it in the timeout error. */
+export async function waitFor<T>(fn: () => T | undefined, what: string | (() => string), timeoutMs = 10_000): Promise<T> {
+  for (const end = Date.now() + timeoutMs; ; ) {
+    const v = fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }

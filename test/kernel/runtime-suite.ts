@@ -7,7 +7,7 @@ import { cleanupHost, leftoverCgroups } from '../../kernel-node/host-cleanup.ts'
 import { mountsUnder } from '../../kernel-node/mounts.ts';
 import { runcId } from '../../kernel-node/runc-runtime.ts';
 import { hostsFile } from '../../engine/core/runtime-files.ts';
-import { runtimeFixture, type RuntimeFixture } from './harness.ts';
+import { runtimeFixture, waitFor, type RuntimeFixture } from './harness.ts';
 
 /**
  * The runtime port's behaviour, run twice: on the normal path (runtime.test.ts) and in warm spares
@@ -25,15 +25,6 @@ export function runtimeSuite(spare: boolean): void {
     await fx.snaps.prepare(key, layers);
     keys.push(key);
     return key;
-  }
-
-  async function waitFor<T>(fn: () => T | undefined, what: string): Promise<T> {
-    for (let i = 0; i < 400; i++) {
-      const v = fn();
-      if (v !== undefined) return v;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`timed out waiting for ${what}`);
   }
 
   function initPid(key: string): number {

@@ -11,7 +11,7 @@ import type { Digest, ProcessSpec } from '../../engine/ports.ts';
 import { cleanupHost, leftoverCgroups } from '../../kernel-node/host-cleanup.ts';
 import { mountsUnder } from '../../kernel-node/mounts.ts';
 import { runcId } from '../../kernel-node/runc-runtime.ts';
-import { runtimeFixture, type RuntimeFixture } from './harness.ts';
+import { runtimeFixture, waitFor, type RuntimeFixture } from './harness.ts';
 import { runtimeSuite } from './runtime-suite.ts';
 
 runtimeSuite(true);
@@ -26,15 +26,6 @@ async function prepared(): Promise<string> {
   await fx.snaps.prepare(key, layers);
   keys.push(key);
   return key;
-}
-
-async function waitFor<T>(fn: () => T | undefined, what: string): Promise<T> {
-  for (let i = 0; i < 400; i++) {
-    const v = fn();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** Start `args` in container `key`, wait for its first output, and return its init's pid and the process. */

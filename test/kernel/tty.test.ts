@@ -6,7 +6,7 @@ import type { Digest, ProcessSpec } from '../../engine/ports.ts';
 import { cleanupHost, leftoverCgroups } from '../../kernel-node/host-cleanup.ts';
 import { mountsUnder } from '../../kernel-node/mounts.ts';
 import { runcId } from '../../kernel-node/runc-runtime.ts';
-import { runtimeFixture, tempDir, type RuntimeFixture } from './harness.ts';
+import { runtimeFixture, tempDir, waitFor, type RuntimeFixture } from './harness.ts';
 import { startService, type RunningService } from './service.ts';
 
 let fx: RuntimeFixture;
@@ -14,14 +14,8 @@ let layers: Digest[];
 const dec = new TextDecoder();
 const enc = new TextEncoder();
 
-async function waitFor<T>(fn: () => T | undefined, what: string | (() => string)): Promise<T> {
-  for (let i = 0; i < 600; i++) {
-    const v = fn();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-}
+/** A terminal under tmux on a busy machine can take its time: a minute, not the default 10 s. */
+const waitLong = <T,>(fn: () => T | undefined, what: string | (() => string)): Promise<T> => waitFor(fn, what, 60_000);
 
 /** The terminal size of a process's stdin, as `stty size` reads it (through /proc, from the host). */
 function ttySize(pid: number): string {
@@ -69,7 +63,7 @@ describe('-t: a kernel-service process with a terminal', () => {
       let out = '';
       const p = await fx.rt.start(key, spec(['/bin/probe', 'cat'], { openStdin: true }), { stdout: (d) => (out += dec.decode(d)), stderr: () => undefined });
       p.writeStdin(enc.encode('typed line\n'));
-      await waitFor(() => (out === 'typed line\r\ntyped line\r\n' ? true : undefined), `echo and cat of the line (got ${JSON.stringify(out)})`);
+      await waitLong(() => (out === 'typed line\r\ntyped line\r\n' ? true : undefined), `echo and cat of the line (got ${JSON.stringify(out)})`);
       p.writeStdin(enc.encode('\x04'));
       expect(await p.exited).toEqual({ exitCode: 0, oomKilled: false });
     } finally {
@@ -101,12 +95,12 @@ describe('-t: a kernel-service process with a terminal', () => {
     try {
       let out = '';
       const p = await fx.rt.start(key, spec(['/bin/probe', 'loop']), { stdout: (d) => (out += dec.decode(d)), stderr: () => undefined });
-      await waitFor(() => (out.includes('looping') ? true : undefined), 'the loop');
+      await waitLong(() => (out.includes('looping') ? true : undefined), 'the loop');
       const pid = Number(readFileSync(join(fx.data.container(key), 'bundle', 'init.pid'), 'utf8'));
       p.resize!(33, 101);
-      await waitFor(() => (ttySize(pid) === '33 101' ? true : undefined), 'the new size');
+      await waitLong(() => (ttySize(pid) === '33 101' ? true : undefined), 'the new size');
       p.resize!(50, 160);
-      await waitFor(() => (ttySize(pid) === '50 160' ? true : undefined), 'the second size');
+      await waitLong(() => (ttySize(pid) === '50 160' ? true : undefined), 'the second size');
       const exec = await fx.run(key, ['/bin/probe', 'isatty'], { tty: true });
       expect(exec.stdout).toBe('stdin 1 stdout 1 stderr 1\r\n');
       p.kill('SIGTERM');
@@ -162,19 +156,19 @@ describe('docker run -it through the real docker CLI, in a terminal (tmux)', () 
     tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', `env ${env} docker run -it --rm --name tty-sh box sh; echo $? > ${rc}; sleep 30`);
     const screen = () => tmux('capture-pane', '-p', '-t', session);
     // capture-pane drops the prompt's trailing space.
-    await waitFor(() => (/^\/ #$/m.test(screen()) ? true : undefined), () => `the prompt; the screen shows ${JSON.stringify(screen().trim())}`);
+    await waitLong(() => (/^\/ #$/m.test(screen()) ? true : undefined), () => `the prompt; the screen shows ${JSON.stringify(screen().trim())}`);
     tmux('send-keys', '-t', session, 'echo typed in a terminal', 'Enter');
-    await waitFor(() => (/^typed in a terminal\s*$/m.test(screen()) ? true : undefined), () => `the echo; the screen shows ${JSON.stringify(screen().trim())}`);
+    await waitLong(() => (/^typed in a terminal\s*$/m.test(screen()) ? true : undefined), () => `the echo; the screen shows ${JSON.stringify(screen().trim())}`);
 
     const id = (await svc.docker(['inspect', '--format', '{{.Id}}', 'tty-sh'])).stdout.trim();
     const pid = Number(readFileSync(join(svc.dataRoot, 'containers', id, 'bundle', 'init.pid'), 'utf8'));
     const pane = () => tmux('display', '-p', '-t', session, '#{pane_height} #{pane_width}').trim();
-    await waitFor(() => (ttySize(pid) === pane() ? true : undefined), `the window size ${pane()} (terminal has ${ttySize(pid)})`);
+    await waitLong(() => (ttySize(pid) === pane() ? true : undefined), `the window size ${pane()} (terminal has ${ttySize(pid)})`);
     tmux('resize-window', '-t', session, '-x', '132', '-y', '43');
-    await waitFor(() => (pane() === '43 132' && ttySize(pid) === '43 132' ? true : undefined), `the new window size (terminal has ${ttySize(pid)})`);
+    await waitLong(() => (pane() === '43 132' && ttySize(pid) === '43 132' ? true : undefined), `the new window size (terminal has ${ttySize(pid)})`);
 
     tmux('send-keys', '-t', session, 'exit 3', 'Enter');
-    const code = await waitFor(() => {
+    const code = await waitLong(() => {
       try {
         return readFileSync(rc, 'utf8').trim();
       } catch {
