@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError } from '../engine/errors.ts';
 import type { BlobStore, Digest } from '../engine/ports.ts';
@@ -8,6 +8,7 @@ import type { DataRoot } from './data-root.ts';
 import { mountOverlay, unmount } from './mounts.ts';
 import { applyLayerOps, layerOps } from '../engine/layers/layer-ops.ts';
 import { readTar } from '../engine/tar/tar-reader.ts';
+import { exists } from './fs-exists.ts';
 
 /** OCI chain ID: the identity of a layer together with everything below it. */
 export function chainIds(diffIds: readonly Digest[]): string[] {
@@ -84,14 +85,5 @@ export class LayerUnpacker {
     } finally {
       await rm(staging, { recursive: true, force: true });
     }
-  }
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
-  } catch {
-    return false;
   }
 }

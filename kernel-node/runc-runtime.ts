@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError } from '../engine/errors.ts';
 import type { Mount, ProcessIO, ProcessSpec, RunningProcess, Runtime } from '../engine/ports.ts';
@@ -12,6 +12,7 @@ import { Process } from './runc-process.ts';
 import type { RuntimeRoot } from './runtime-root.ts';
 import { checkBindTargets, writeRuntimeFiles, type FileBind } from './runtime-files.ts';
 import { SpareContainer } from './spare-container.ts';
+import { exists } from './fs-exists.ts';
 
 export interface RuncRuntimeOptions {
   data: DataRoot;
@@ -329,13 +330,6 @@ async function limitMemory(id: string, bytes: number): Promise<void> {
     // A kernel without swap accounting has no memsw file; runc skips it too.
     if (e.code !== 'ENOENT') throw e;
   });
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 async function oomKills(id: string): Promise<number> {

@@ -5,6 +5,7 @@ import { RUNTIME_FILE_PATHS, RUNTIME_FILES_DIR, runtimeFiles } from '../engine/c
 import { EngineError } from '../engine/errors.ts';
 import type { Mount } from '../engine/ports.ts';
 import { LAYER_EPOCH } from '../engine/tar/tar-writer.ts';
+import { exists } from './fs-exists.ts';
 
 /** A host file bind-mounted at `target` inside the guest's root. */
 export interface FileBind {
@@ -94,14 +95,5 @@ export async function checkBindTargets(upper: string, binds: readonly FileBind[]
         throw new EngineError('invalid-argument', `cannot mount ${b.target}: /${p} in the container is not a ${last ? 'regular file' : 'directory'}`);
       }
     }
-  }
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await lstat(p);
-    return true;
-  } catch {
-    return false;
   }
 }
