@@ -32,8 +32,12 @@ export function runcId(key: string): string {
 
 export const CGROUP_PARENT = 'dockyard';
 
-/** How long after a container's exit the next spare boots, when no removal of it says sooner that the run is over. */
-const REFILL_DELAY_MS = 100;
+/**
+ * Quiet time after a run (its exit or its removal) before the next spare boots. Runs that follow
+ * each other closely (a script) take the normal path with no boot beside them on the 2 cores; a
+ * person typing the next command finds the spare waiting.
+ */
+const REFILL_IDLE_MS = 300;
 
 /** A spare handed out this long ago whose container was never made is given up (a create between its ID and its snapshot takes far less). */
 const STALE_CLAIM_MS = 60_000;
@@ -61,8 +65,8 @@ interface Tracked {
  *
  * One warm spare (spare-container.ts) is kept booted for the ID nextContainerId hands out; a
  * container with that ID starts in it, unless it wants what the spare cannot give (-t, a hostname
- * of its own), which takes the normal path. The spare is refilled after a run ends, not during
- * one (the machine may have two cores).
+ * of its own), which takes the normal path. The spare is refilled once runs have stopped for a
+ * moment, never beside one (the machine may have two cores).
  */
 export class RuncRuntime implements Runtime {
   readonly #running = new Map<string, Tracked>();
@@ -74,6 +78,7 @@ export class RuncRuntime implements Runtime {
   #spareClaimed = false;
   #claimedAt = 0;
   #refillTimer: ReturnType<typeof setTimeout> | undefined;
+  #refillPending = false;
   /** Spares that ran a container, until their mounts are gone (a restart of it waits for that). */
   readonly #clearing = new Map<string, Promise<void>>();
   #closed = false;
@@ -110,6 +115,7 @@ export class RuncRuntime implements Runtime {
 
   /** Resolves once a spare is waiting (true), or none is there (false). For benchmarks and tests. */
   async spareReady(): Promise<boolean> {
+    while (this.#refillPending) await new Promise((r) => setTimeout(r, 25));
     const spare = await this.#spare;
     return (await spare?.ready) ?? false;
   }
@@ -122,6 +128,7 @@ export class RuncRuntime implements Runtime {
    */
   refill(): void {
     clearTimeout(this.#refillTimer);
+    this.#refillPending = false;
     if (!this.#spareEnabled || this.#closed) return;
     if (this.#spareId) {
       const held = this.#spareId;
@@ -154,6 +161,14 @@ export class RuncRuntime implements Runtime {
     void booting.then((spare) => (spare ? void spare.process.exited.then(forget) : forget()));
   }
 
+  /** Refill once no run has ended for REFILL_IDLE_MS (each end starts the wait again). */
+  #refillWhenIdle(): void {
+    clearTimeout(this.#refillTimer);
+    this.#refillPending = true;
+    this.#refillTimer = setTimeout(() => this.refill(), REFILL_IDLE_MS);
+    this.#refillTimer.unref?.();
+  }
+
   /** The spare (booted or booting), no longer this runtime's to hand out. */
   #takeSpare(): Promise<SpareContainer | undefined> | undefined {
     const spare = this.#spare;
@@ -165,20 +180,21 @@ export class RuncRuntime implements Runtime {
 
   /**
    * A snapshot was removed: if its container never started, it gives its spare up; if it ran in
-   * one, that spare's mounts are gone when this returns; and a --rm run's end is here, so the next
-   * spare boots now (a run without --rm: REFILL_DELAY_MS after it).
+   * one, that spare's mounts are gone when this returns. A --rm run's end is here: the next spare
+   * boots once things stay quiet (#refillWhenIdle).
    */
   async release(snapshotKey: string): Promise<void> {
     if (this.#spareId === snapshotKey) await this.#takeSpare()?.then((s) => s?.discard());
     // A removed container leaves nothing: the mounts of the spare it ran in are gone first.
     await this.#clearing.get(snapshotKey);
-    this.refill();
+    this.#refillWhenIdle();
   }
 
   /** The spare ended and cleared (the service is stopping). */
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#refillTimer);
+    this.#refillPending = false;
     await this.#takeSpare()?.then((s) => s?.discard());
     await Promise.all(this.#clearing.values());
   }
@@ -307,9 +323,7 @@ export class RuncRuntime implements Runtime {
       if (this.#running.get(key) === entry) this.#running.delete(key);
       // Not at once: the core's work after an exit (records, a --rm removal, whose end calls
       // release) is still part of the run, and a boot next to it slows it on a 2-core machine.
-      clearTimeout(this.#refillTimer);
-      this.#refillTimer = setTimeout(() => this.refill(), REFILL_DELAY_MS);
-      this.#refillTimer.unref?.();
+      this.#refillWhenIdle();
     });
   }
 
