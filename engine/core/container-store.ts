@@ -36,6 +36,8 @@ export class ContainerRecords {
   readonly #inFlight = new Set<string>();
   /** Records committed by `put` while exclusive, with the value of `exclusive` then. */
   readonly #fresh = new Map<string, { record: ContainerRecord; while: number }>();
+  /** Every container's name by ID, as read in the exclusive tenure `while`, kept up to date by this engine's writes. */
+  #names: { byId: Map<string, string>; while: number } | undefined;
   #flushing: Promise<void> = Promise.resolve();
   #timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -66,6 +68,21 @@ export class ContainerRecords {
       else records.delete(id);
     }
     return [...records.values()];
+  }
+
+  /**
+   * Names in use (name -> ID), for create's check. Within one exclusive tenure no other engine
+   * makes or renames a container, so the names read once stay whole; one may be stale the other
+   * way (another engine's --rm container removed meanwhile): a caller that would refuse a name
+   * asks again with `fresh`.
+   */
+  async names(fresh = false): Promise<Map<string, string>> {
+    const held = this.exclusive();
+    if (!fresh && held !== undefined && this.#names?.while === held) return new Map([...this.#names.byId].map(([id, name]) => [name, id]));
+    const records = await this.list();
+    const byId = new Map(records.map((r) => [r.Id, r.Name]));
+    if (held !== undefined && held === this.exclusive()) this.#names = { byId, while: held };
+    return new Map(records.map((r) => [r.Name, r.Id]));
   }
 
   /** Write now: resolves once the record is committed (with every change queued before it). */
@@ -118,6 +135,8 @@ export class ContainerRecords {
   }
 
   #set(id: string, record: ContainerRecord | null): void {
+    if (record) this.#names?.byId.set(id, record.Name);
+    else this.#names?.byId.delete(id);
     this.#fresh.delete(id);
     this.#latest.set(id, record);
     this.#dirty.add(id);

@@ -18,7 +18,7 @@ import { deleteVolume, ensureVolume, mountpoint } from './volumes.ts';
 export async function createContainer(core: Core, options: ContainerCreate): Promise<{ Id: string; Warnings: string[] }> {
   return core.containerLock.run(async () => {
     // Both reads at once: each is a round trip to the store.
-    const [image, all] = await Promise.all([imageToRun(core, options.Image), containerRecords(core)]);
+    const [image, names] = await Promise.all([imageToRun(core, options.Image), core.containers.names()]);
     const merged = mergeConfig(image.config.config, options);
     const { Path, Args } = commandLine(merged);
     const binds = (options.HostConfig?.Binds ?? []).map(parseBind);
@@ -28,13 +28,13 @@ export async function createContainer(core: Core, options: ContainerCreate): Pro
     let name: string;
     if (options.name) {
       name = normalizeName(options.name);
-      const holder = all.find((c) => c.Name === name);
-      if (holder) throw nameInUse(name, holder.Id);
+      // Names kept in memory may hold one another engine has freed since: ask the store before refusing.
+      const holder = names.has(name) ? (await core.containers.names(true)).get(name) : undefined;
+      if (holder) throw nameInUse(name, holder);
     } else {
-      const taken = new Set(all.map((c) => c.Name));
       let retry = 0;
       do name = '/' + generateName(retry++);
-      while (taken.has(name));
+      while (names.has(name));
     }
     const id = core.ports.runtime.nextContainerId?.() ?? randomId();
     const mounts: MountPoint[] = [];

@@ -114,4 +114,25 @@ describe('container records in the store', () => {
     expect((await h.engine.inspectContainer('first')).Id).toBe(second.Id);
     expect((await run(h.engine, { Image: 'box', Cmd: ['echo', 'third'] })).stdout).toBe('third\n');
   });
+
+  it('checks names against what it read in its tenure, and asks the store again before refusing one', async () => {
+    const lock = { holder: 'a' as 'a' | 'b' | undefined, tenure: 1 };
+    const exclusiveFor = (who: 'a' | 'b') => () => (lock.holder === who ? lock.tenure : undefined);
+    const h = makeHost({ layout, engine: { exclusive: exclusiveFor('a') } });
+    hosts.push(h);
+    await h.engine.pull('box');
+    const other = createEngine({ ...h.ports }, { exclusive: exclusiveFor('b') });
+    // The other tab had made "web" before this tab's tenure began; this tab reads the names once.
+    lock.holder = 'b';
+    const web = await other.createContainer({ Image: 'box', name: 'web', Cmd: ['true'] });
+    lock.holder = 'a';
+    await h.engine.createContainer({ Image: 'box', name: 'one', Cmd: ['true'] });
+    // Names this engine made in the tenure are known without a read, and so is the other's.
+    await expect(h.engine.createContainer({ Image: 'box', name: 'one', Cmd: ['true'] })).rejects.toThrow('The container name "/one" is already in use');
+    await expect(h.engine.createContainer({ Image: 'box', name: 'web', Cmd: ['true'] })).rejects.toThrow(`is already in use by container "${web.Id}"`);
+    // The other tab's container goes (as its --rm removal would, without the writer lock): the name is free again.
+    await h.metadata.batch([{ op: 'delete', bucket: 'containers', key: web.Id }]);
+    const again = await h.engine.createContainer({ Image: 'box', name: 'web', Cmd: ['true'] });
+    expect((await h.engine.inspectContainer('web')).Id).toBe(again.Id);
+  });
 });
