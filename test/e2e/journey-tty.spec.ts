@@ -71,6 +71,8 @@ test('-it box cat gives each typed line back as it is entered, and Ctrl-D ends i
   test.setTimeout(120_000);
   await openPlayground(page);
   await engineReady(page);
+  // Pulled first: lines typed while a pull draws its progress can be drawn over, as on any terminal.
+  await run(page, 'docker pull box', 1, 60_000);
   await run(page, 'clear');
   await typeLine(page, 'docker run -it --rm box cat');
   await focusTerminal(page);
