@@ -28,6 +28,20 @@ async function boxHost(): Promise<TestHost> {
 
 const stored = (h: TestHost, id: string) => h.metadata.get<ContainerRecord>('containers', id);
 
+/**
+ * Two engines on one store as two tabs are, with the browser's cross-tab writer lock as the hosts'
+ * `exclusive` hooks see it: a tenure number while held. Tab "a" holds it first.
+ */
+async function twoTabs() {
+  const lock = { holder: 'a' as 'a' | 'b' | undefined, tenure: 1 };
+  const exclusiveFor = (who: 'a' | 'b') => () => (lock.holder === who ? lock.tenure : undefined);
+  const h = makeHost({ layout, engine: { exclusive: exclusiveFor('a') } });
+  hosts.push(h);
+  await h.engine.pull('box');
+  const other = createEngine({ ...h.ports }, { exclusive: exclusiveFor('b') });
+  return { lock, h, other };
+}
+
 describe('container records in the store', () => {
   it('holds a created container when create returns, then its running and exited states', async () => {
     const h = await boxHost();
@@ -91,13 +105,7 @@ describe('container records in the store', () => {
   });
 
   it('reads a container it created from memory only while no other engine could write: once another took the writer lock, it sees that one\'s changes', async () => {
-    // The browser's cross-tab writer lock, as the hosts' `exclusive` hooks see it: a tenure number while held.
-    const lock = { holder: 'a' as 'a' | 'b' | undefined, tenure: 1 };
-    const exclusiveFor = (who: 'a' | 'b') => () => (lock.holder === who ? lock.tenure : undefined);
-    const h = makeHost({ layout, engine: { exclusive: exclusiveFor('a') } });
-    hosts.push(h);
-    await h.engine.pull('box');
-    const other = createEngine({ ...h.ports }, { exclusive: exclusiveFor('b') });
+    const { lock, h, other } = await twoTabs();
     const { Id } = await h.engine.createContainer({ Image: 'box', name: 'first', Cmd: ['echo', 'first'] });
     // While this tab keeps the lock, its run of what it created goes through as ever.
     expect((await run(h.engine, { Image: 'box', Cmd: ['echo', 'kept'] })).stdout).toBe('kept\n');
@@ -116,12 +124,7 @@ describe('container records in the store', () => {
   });
 
   it('checks names against what it read in its tenure, and asks the store again before refusing one', async () => {
-    const lock = { holder: 'a' as 'a' | 'b' | undefined, tenure: 1 };
-    const exclusiveFor = (who: 'a' | 'b') => () => (lock.holder === who ? lock.tenure : undefined);
-    const h = makeHost({ layout, engine: { exclusive: exclusiveFor('a') } });
-    hosts.push(h);
-    await h.engine.pull('box');
-    const other = createEngine({ ...h.ports }, { exclusive: exclusiveFor('b') });
+    const { lock, h, other } = await twoTabs();
     // The other tab had made "web" before this tab's tenure began; this tab reads the names once.
     lock.holder = 'b';
     const web = await other.createContainer({ Image: 'box', name: 'web', Cmd: ['true'] });
