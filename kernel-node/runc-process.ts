@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { ProcessExit, ProcessIO, RunningProcess } from '../engine/ports.ts';
 
@@ -7,6 +8,11 @@ import type { ProcessExit, ProcessIO, RunningProcess } from '../engine/ports.ts'
 const INTERRUPTED = 130;
 const SIGNALS = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as const;
 type Signal = keyof typeof SIGNALS;
+
+/** runc's global flags for a container: our state directory, its log as JSON in the bundle. */
+export function runcGlobalArgs(runcState: string, bundle: string): string[] {
+  return ['--root', runcState, '--log-format', 'json', '--log', join(bundle, 'runc.log')];
+}
 
 export interface ProcessOptions {
   pidFile: string;

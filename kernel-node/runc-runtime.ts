@@ -8,7 +8,7 @@ import type { DataRoot } from './data-root.ts';
 import { overlayOptions } from './mounts.ts';
 import { bundleConfig, processSpec, RUNTIME_MEMORY_OVERHEAD } from './oci-spec.ts';
 import type { OverlaySnapshotter } from './overlay-snapshotter.ts';
-import { Process } from './runc-process.ts';
+import { Process, runcGlobalArgs } from './runc-process.ts';
 import type { RuntimeRoot } from './runtime-root.ts';
 import { checkBindTargets, writeRuntimeFiles, type FileBind } from './runtime-files.ts';
 import { SpareContainer } from './spare-container.ts';
@@ -31,6 +31,17 @@ export function runcId(key: string): string {
 }
 
 export const CGROUP_PARENT = 'dockyard';
+
+/** runc's cgroupsPath of a container (by its runc ID), the same under every controller. */
+function cgroupOf(id: string): string {
+  return `/${CGROUP_PARENT}/${id}`;
+}
+
+/** What the runtime needs of a prepared snapshot to run its first process: the overlay and the runtime files to bind. */
+interface ContainerRoot {
+  overlay: Awaited<ReturnType<OverlaySnapshotter['overlay']>>;
+  files: FileBind[];
+}
 
 /**
  * Quiet time after a run (its exit or its removal) before the next spare boots. Runs that follow
@@ -150,7 +161,7 @@ export class RuncRuntime implements Runtime {
       runtime: this.o.runtime,
       runc: this.#runc,
       runcId,
-      cgroupsPath: (key) => `/${CGROUP_PARENT}/${runcId(key)}`,
+      cgroupsPath: (key) => cgroupOf(runcId(key)),
       runnerArgs: [this.o.runtime.node, ...RUNNER_NODE_FLAGS, this.o.runtime.runner],
     }).catch(() => undefined);
     this.#spare = booting;
@@ -210,7 +221,7 @@ export class RuncRuntime implements Runtime {
     const tracked = this.#running.get(snapshotKey);
     // Its last run was in a spare: the overlay of it must be gone before runc mounts its own.
     if (!tracked) await this.#clearing.get(snapshotKey);
-    let root: { overlay: Awaited<ReturnType<OverlaySnapshotter['overlay']>>; files: FileBind[] } | undefined;
+    let root: ContainerRoot | undefined;
     if (!tracked) {
       const overlay = await this.o.snapshots.overlay(snapshotKey);
       const files = await writeRuntimeFiles(this.o.data.container(snapshotKey), spec);
@@ -227,7 +238,7 @@ export class RuncRuntime implements Runtime {
     }
     const bundle = join(this.o.data.container(snapshotKey), 'bundle');
     await mkdir(bundle, { recursive: true, mode: 0o700 });
-    const global = ['--root', this.o.data.runcState, '--log-format', 'json', '--log', join(bundle, 'runc.log')];
+    const global = runcGlobalArgs(this.o.data.runcState, bundle);
     let proc: Process;
     const n = Math.random().toString(36).slice(2, 10);
     // With -t, runc runs detached and hands the terminal to console-relay, which stands in for it.
@@ -258,7 +269,7 @@ export class RuncRuntime implements Runtime {
         volumes: spec.mounts.map((m) => ({ ...m, source: this.o.volumePath(m.volume) })),
         files: root.files,
         memoryBytes: spec.memoryBytes,
-        cgroupsPath: `/${CGROUP_PARENT}/${id}`,
+        cgroupsPath: cgroupOf(id),
         args: runnerArgs,
         terminal: spec.tty,
       });
@@ -290,7 +301,7 @@ export class RuncRuntime implements Runtime {
    * failed): the caller gives the spare up and takes the normal path, which reports the problem
    * as it always has.
    */
-  async #startInSpare(spare: SpareContainer, key: string, spec: ProcessSpec, io: ProcessIO, runnerSpec: object, root: { overlay: Awaited<ReturnType<OverlaySnapshotter['overlay']>>; files: FileBind[] }): Promise<RunningProcess | undefined> {
+  async #startInSpare(spare: SpareContainer, key: string, spec: ProcessSpec, io: ProcessIO, runnerSpec: object, root: ContainerRoot): Promise<RunningProcess | undefined> {
     if (!(await spare.ready)) return undefined;
     try {
       await spare.fill(overlayOptions(root.overlay), [
@@ -338,7 +349,7 @@ export class RuncRuntime implements Runtime {
 
 /** A spare's memory limit, set on its cgroup before the go (as runc sets it from config.json: memory and memory+swap). */
 async function limitMemory(id: string, bytes: number): Promise<void> {
-  const dir = `/sys/fs/cgroup/memory/${CGROUP_PARENT}/${id}`;
+  const dir = `/sys/fs/cgroup/memory${cgroupOf(id)}`;
   await writeFile(join(dir, 'memory.limit_in_bytes'), String(bytes));
   await writeFile(join(dir, 'memory.memsw.limit_in_bytes'), String(bytes)).catch((e: NodeJS.ErrnoException) => {
     // A kernel without swap accounting has no memsw file; runc skips it too.
@@ -348,7 +359,7 @@ async function limitMemory(id: string, bytes: number): Promise<void> {
 
 async function oomKills(id: string): Promise<number> {
   try {
-    const text = await readFile(`/sys/fs/cgroup/memory/${CGROUP_PARENT}/${id}/memory.oom_control`, 'utf8');
+    const text = await readFile(`/sys/fs/cgroup/memory${cgroupOf(id)}/memory.oom_control`, 'utf8');
     return Number(/^oom_kill (\d+)/m.exec(text)?.[1] ?? 0);
   } catch {
     return 0;

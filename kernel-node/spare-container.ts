@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import type { ProcessIO } from '../engine/ports.ts';
 import type { DataRoot } from './data-root.ts';
 import { bundleConfig } from './oci-spec.ts';
-import { Process } from './runc-process.ts';
+import { Process, runcGlobalArgs } from './runc-process.ts';
 import type { RuntimeRoot } from './runtime-root.ts';
 
 const run = promisify(execFile);
@@ -81,7 +81,7 @@ export class SpareContainer {
       args: [...o.runnerArgs, '--spare'],
     });
     await writeFile(join(bundle, 'config.json'), JSON.stringify(config));
-    const global = ['--root', o.data.runcState, '--log-format', 'json', '--log', join(bundle, 'runc.log')];
+    const global = runcGlobalArgs(o.data.runcState, bundle);
     const pidFile = join(bundle, 'init.pid');
     // stdin is a pipe whatever the guest wants: the go closes it when the guest has none (EOF, as /dev/null gives).
     const process = new Process({ file: o.runc, args: [...global, 'run', '--bundle', bundle, '--preserve-fds', '2', '--pid-file', pidFile, o.runcId(id)] }, { stdin: true, fd4: 'control' }, NO_OUTPUT, {
