@@ -110,9 +110,11 @@ export interface SnapshotChange {
  * - `changes` works on a running container too, and reports only the writable layer: paths sorted,
  *   every ancestor directory of a change that exists in the lower layers reported as 'C'.
  * - `remove` of an unknown key is not an error.
+ * - `prepare` with `fresh`: the key is new (a container or build step being created), so no engine
+ *   has written its layer yet; an adapter may then skip asking its store for it.
  */
 export interface Snapshotter {
-  prepare(key: string, layers: Digest[]): Promise<void>;
+  prepare(key: string, layers: Digest[], options?: { fresh?: boolean }): Promise<void>;
   changes(key: string): Promise<SnapshotChange[]>;
   remove(key: string): Promise<void>;
   /**

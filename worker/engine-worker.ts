@@ -1,8 +1,8 @@
 /**
  * The browser engine: a module Web Worker that owns the IndexedDB stores and the container
  * Workers, runs the shared core (`createEngine`) over them and exposes the Engine API to the page
- * with comlink. Callbacks arrive as comlink proxies; AttachStreams and unsubscribe functions go
- * back as proxies; EngineErrors cross as data (engine-error-transfer.ts).
+ * with comlink. Callbacks and results with methods (AttachStreams, unsubscribe functions) travel
+ * as engine-wire.ts says; EngineErrors cross as data (engine-error-transfer.ts).
  */
 import * as Comlink from 'comlink';
 import type { Engine } from '../engine/engine.ts';
@@ -10,32 +10,43 @@ import { createEngine } from '../engine/core/create-engine.ts';
 import { installEngineErrorTransfer } from './engine-error-transfer.ts';
 import { openBrowserPorts } from './engine-ports.ts';
 import { ENGINE_METHODS, withWriterLock, writerLease } from './engine-methods.ts';
-import { KEEPS_CALLBACKS, releaseCallbacks, unpackCallbacks } from './engine-wire.ts';
+import { HANDLE_RESULTS, handleMarker, unpackCallbacks } from './engine-wire.ts';
 import { EngineError } from '../engine/errors.ts';
 
 installEngineErrorTransfer();
 
 const dbName = self.name.startsWith('dockyard-engine:') ? self.name.slice('dockyard-engine:'.length) || undefined : undefined;
 const lease = writerLease(dbName ?? 'dockyard');
-const engine: Promise<Engine> = openBrowserPorts(dbName).then((ports) => withWriterLock(createEngine(ports, { exclusive: () => lease.exclusive() }), lease));
+const engine: Promise<Engine> = openBrowserPorts(dbName).then((ports) => {
+  const exclusive = () => lease.exclusive();
+  ports.snapshots.exclusive = exclusive;
+  return withWriterLock(createEngine(ports, { exclusive, beforeTenureEnds: (commit) => lease.beforeEnd(commit) }), lease);
+});
 
 const methods = new Set<string>(ENGINE_METHODS);
 
+/** Results the page holds as handles (engine-wire.ts), with the method that ends each. */
+const handles = new Map<number, { value: unknown; closing: string }>();
+let nextHandle = 1;
+
 Comlink.expose({
-  async call(name: string, args: unknown[], ...callbacks: Array<(...a: unknown[]) => Promise<unknown>>): Promise<unknown> {
+  async call(name: string, args: unknown[]): Promise<unknown> {
     if (!methods.has(name)) throw new EngineError('invalid-argument', `unknown engine operation ${name}`);
     const target = (await engine) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-    const pending = new Set<Promise<unknown>>();
-    try {
-      const result = await target[name](...unpackCallbacks(args, callbacks, pending));
-      // Objects with methods and functions cannot be cloned: they travel as proxies.
-      return KEEPS_CALLBACKS.has(name) ? Comlink.proxy(result as object) : result;
-    } finally {
-      // Output sent through callbacks (build steps, pull progress, log lines) reaches the page first.
-      if (!KEEPS_CALLBACKS.has(name)) {
-        await Promise.allSettled([...pending]);
-        releaseCallbacks(callbacks);
-      }
-    }
+    const result = await target[name](...unpackCallbacks(args, (message) => self.postMessage(message)));
+    const closing = HANDLE_RESULTS[name];
+    if (closing === undefined) return result;
+    const id = nextHandle++;
+    handles.set(id, { value: result, closing });
+    return handleMarker(id, result);
+  },
+
+  async handle(id: number, method: string, args: unknown[]): Promise<unknown> {
+    const handle = handles.get(id);
+    // Ended already (a second detach): nothing is left to do.
+    if (!handle) return undefined;
+    if (method === handle.closing) handles.delete(id);
+    const { value } = handle;
+    return typeof value === 'function' ? value(...args) : (value as Record<string, (...a: unknown[]) => unknown>)[method](...args);
   },
 });

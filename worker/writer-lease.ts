@@ -12,7 +12,8 @@
  *
  * Each time the lock is granted begins a new tenure (`exclusive`): while one lasts, no other tab
  * runs a writer operation, so records this tab wrote in it are still as it wrote them (the core
- * reads them from memory: engine/core/container-store.ts).
+ * reads them from memory: engine/core/container-store.ts). Before the lock goes to anyone else the
+ * commits registered with `beforeEnd` run (records the core wrote behind in the tenure).
  */
 const IDLE_MS = 20;
 const MAX_MS = 200;
@@ -28,13 +29,20 @@ interface Lease {
   release: () => void;
   ended: Promise<void>;
   end: () => void;
+  givenBack: boolean;
 }
 
 export class WriterLease {
   #lease: Lease | undefined;
   #tenures = 0;
+  readonly #commits: Array<() => Promise<void>> = [];
 
   constructor(readonly lockName: string) {}
+
+  /** Run `commit` (and wait for it) each time before the lock is given back. */
+  beforeEnd(commit: () => Promise<void>): void {
+    this.#commits.push(commit);
+  }
 
   /** The current tenure while this tab holds the lock, else undefined. */
   exclusive(): number | undefined {
@@ -80,6 +88,7 @@ export class WriterLease {
       release: () => release?.(),
       ended: new Promise<void>((r) => (end = r)),
       end: () => end(),
+      givenBack: false,
     };
     lease.held = new Promise<void>((granted, failed) => {
       navigator.locks
@@ -98,12 +107,16 @@ export class WriterLease {
   }
 
   #giveBack(lease: Lease): void {
-    if (lease.running > 0) return;
+    if (lease.running > 0 || lease.givenBack) return;
+    lease.givenBack = true;
     clearTimeout(lease.idle);
     lease.closing = true;
-    lease.tenure = undefined;
+    // Operations from now on queue for the lock again; the tenure ends once the commits are done.
     if (this.#lease === lease) this.#lease = undefined;
-    lease.release();
-    lease.end();
+    void Promise.allSettled(this.#commits.map((commit) => commit())).then(() => {
+      lease.tenure = undefined;
+      lease.release();
+      lease.end();
+    });
   }
 }

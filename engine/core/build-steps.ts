@@ -323,7 +323,7 @@ async function runInstruction(core: Core, stage: Stage, instruction: RunInstruct
   let layer: DiffLayer;
   try {
     await core.pinned(layers, async () => {
-      await core.ports.snapshots.prepare(snapshot, layers);
+      await core.ports.snapshots.prepare(snapshot, layers, { fresh: true });
       const decoder = { 1: new TextDecoder(), 2: new TextDecoder() };
       const emit = (fd: 1 | 2, data: Uint8Array) => ctx.say(decoder[fd].decode(data, { stream: true }));
       const process = await core.ports.runtime.start(

@@ -26,6 +26,8 @@ interface Session {
   lastExit?: WaitResult;
   /** The container had never run before this engine started it. */
   firstRun?: boolean;
+  /** This engine made an exec record for the container (noteExec). */
+  hadExec?: boolean;
 }
 
 const SIGNALS: Record<string, 'SIGKILL' | 'SIGTERM' | 'SIGINT'> = {
@@ -52,6 +54,11 @@ export class ContainerRunner {
     let s = this.#sessions.get(id);
     if (!s) this.#sessions.set(id, (s = { listeners: new Set(), stdinQueue: [], stdinClosed: false, exitWaiters: [], removeWaiters: [] }));
     return s;
+  }
+
+  /** An exec of the container was recorded (exec.ts): removing the container looks for exec records. */
+  noteExec(id: string): void {
+    this.#session(id).hadExec = true;
   }
 
   isRunning(id: string): boolean {
@@ -160,10 +167,12 @@ export class ContainerRunner {
   async #removeStopped(c: ContainerRecord, volumes: boolean, durable = true): Promise<void> {
     // Log lines not yet in the store would outlive the deletion: drop them, or wait for the ones on their way.
     const sent = await this.logWriter.discard(c.Id);
-    // An auto-removed container that ran only here has no log in the store but what this engine sent.
-    const logsStored = sent || !(c.HostConfig.AutoRemove && this.#sessions.get(c.Id)?.firstRun);
-    await deleteContainerData(this.core, c, { volumes, durable, logsStored });
+    // An auto-removed container that ran only here has in the stores only what this engine put
+    // there: no log but what it sent, no exec record but those it made (an exec needs the engine
+    // that runs the container).
     const session = this.#sessions.get(c.Id);
+    const onlyHere = c.HostConfig.AutoRemove && session?.firstRun === true;
+    await deleteContainerData(this.core, c, { volumes, durable, logsStored: sent || !onlyHere, execsStored: !onlyHere || session?.hadExec === true });
     this.#sessions.delete(c.Id);
     const result = session?.lastExit ?? { StatusCode: c.State.ExitCode, Error: null };
     for (const w of session?.removeWaiters.splice(0) ?? []) w(result);

@@ -5,6 +5,9 @@ import type { ContainerRecord } from './records.ts';
 
 /** Container records: how a name, ID or prefix finds one, and read-modify-write under the lock. */
 
+/** How long a state change waits in memory before it is written (the store may lag this much behind). */
+const WRITE_BEHIND_MS = 10;
+
 /**
  * The 'containers' bucket as this engine sees it: the MetadataStore plus this engine's own
  * writes that have not committed yet.
@@ -17,6 +20,13 @@ import type { ContainerRecord } from './records.ts';
  * running state of a `--rm` container that already ended and was removed) is never written.
  * A killed tab therefore loses at most its last state changes: the store still holds an earlier,
  * whole record (a batch is atomic), and recovery marks a container left "running" as exited.
+ *
+ * A `--rm` container (AutoRemove) created while the host says no other engine writes, by a host
+ * that commits this engine's changes before that ends (`committedBeforeTenureEnds`), is written
+ * behind too: no other engine can look for its name or start it before the commit, and if the tab
+ * dies first the container is gone - what `--rm` promises anyway (Docker removes such containers
+ * when its daemon restarts). A short `run --rm` so writes nothing: its record is deleted before it
+ * was ever stored.
  *
  * While a container's process lives in this engine (`hold` .. `release`) its record is kept here
  * and read from memory: no other engine writes it then.
@@ -34,6 +44,8 @@ export class ContainerRecords {
   readonly #dirty = new Set<string>();
   readonly #held = new Map<string, number>();
   readonly #inFlight = new Set<string>();
+  /** Records created behind and not (yet) in any batch: deleting one needs no write. */
+  readonly #unstored = new Set<string>();
   /** Records committed by `put` while exclusive, with the value of `exclusive` then. */
   readonly #fresh = new Map<string, { record: ContainerRecord; while: number }>();
   /** Every container's name by ID, as read in the exclusive tenure `while`, kept up to date by this engine's writes. */
@@ -44,6 +56,7 @@ export class ContainerRecords {
   constructor(
     private readonly metadata: MetadataStore,
     private readonly exclusive: () => number | undefined = () => undefined,
+    private readonly committedBeforeTenureEnds = false,
   ) {}
 
   async get(id: string): Promise<ContainerRecord | undefined> {
@@ -97,6 +110,13 @@ export class ContainerRecords {
     this.#fresh.set(record.Id, { record: value, while: held });
   }
 
+  /** A new container's record: committed before this resolves, unless it may be written behind (above). */
+  async create(record: ContainerRecord): Promise<void> {
+    if (!(this.committedBeforeTenureEnds && record.HostConfig.AutoRemove && this.exclusive() !== undefined)) return this.put(record);
+    this.putLater(record);
+    this.#unstored.add(record.Id);
+  }
+
   /** Write behind: this engine sees the change at once; the store gets it with the next batch. */
   putLater(record: ContainerRecord): void {
     this.#set(record.Id, structuredClone(record));
@@ -142,18 +162,25 @@ export class ContainerRecords {
     this.#dirty.add(id);
   }
 
-  /** A macrotask later, so the changes of one run's steps (exit, then remove) go out as one batch. */
+  /**
+   * WRITE_BEHIND_MS later, so the changes of a short run (running, exited, removed) go out as one
+   * batch - or with the next `create`'s write - instead of a transaction each.
+   */
   #schedule(): void {
     if (this.#timer !== undefined) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.flush().catch(() => {});
-    }, 0);
+    }, WRITE_BEHIND_MS);
   }
 
   async #write(): Promise<void> {
     const ids = [...this.#dirty];
     this.#dirty.clear();
+    // Created and deleted before either was written: nothing to write.
+    for (const id of ids) if (this.#unstored.has(id) && this.#latest.get(id) === null && !this.#held.has(id)) this.#latest.delete(id);
+    const unstored = ids.filter((id) => this.#unstored.delete(id));
+    ids.splice(0, ids.length, ...ids.filter((id) => this.#latest.has(id)));
     if (ids.length === 0) return;
     const written = new Map(ids.map((id) => [id, this.#latest.get(id)!] as const));
     const ops: MetadataOp[] = ids.map((id) => {
@@ -166,6 +193,7 @@ export class ContainerRecords {
     } catch (e) {
       // Not committed: the changes stay queued for the next batch (the caller of put hears why).
       for (const id of ids) if (!this.#dirty.has(id) && this.#latest.get(id) === written.get(id)) this.#dirty.add(id);
+      for (const id of unstored) if (written.has(id)) this.#unstored.add(id);
       throw e;
     } finally {
       for (const id of ids) this.#inFlight.delete(id);
@@ -206,10 +234,6 @@ export async function findContainer(core: Core, name: string): Promise<Container
   throw noSuchContainer(name);
 }
 
-/** A new or changed record, committed before this resolves. */
-export async function putContainer(core: Core, record: ContainerRecord): Promise<void> {
-  await core.containers.put(record);
-}
 
 /**
  * Change a container record; returns the new record (undefined if it is gone). The change is

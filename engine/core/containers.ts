@@ -6,7 +6,7 @@ import { commandLine, commandText, mergeConfig, normalizeTarget, parseBind } fro
 import { generateName, nameInUse, normalizeName } from './container-names.ts';
 import { containerSize } from './container-size.ts';
 import { statusText } from './container-status.ts';
-import { containerRecords, findContainer, putContainer } from './container-store.ts';
+import { containerRecords, findContainer } from './container-store.ts';
 import type { Core } from './context.ts';
 import { randomId } from './ids.ts';
 import { deleteUnusedBlobs, imageToRun, missingBlob } from './image-store.ts';
@@ -102,8 +102,8 @@ export async function createContainer(core: Core, options: ContainerCreate): Pro
     await core.pinned(record.layers, async () => {
       const missing = await missingBlob(core, record.layers);
       if (missing) throw new EngineError('not-found', `image ${image.record.Id} is missing layer ${missing}`);
-      await core.ports.snapshots.prepare(id, record.layers);
-      await putContainer(core, record);
+      await core.ports.snapshots.prepare(id, record.layers, { fresh: true });
+      await core.containers.create(record);
     });
     core.events.emit('container', 'create', id, { image: options.Image, name: name.slice(1) });
     return { Id: id, Warnings: [] };
@@ -174,12 +174,12 @@ export async function listContainers(core: Core, options: { all?: boolean; size?
  * Delete a stopped container's record, snapshot, logs, exec records and (with `volumes`) its
  * anonymous volumes. `durable`: the record's deletion is committed before this resolves; without,
  * it is written behind (auto-remove: the record of a container gone that quickly may never be written).
- * `logsStored: false`: the caller knows the LogStore has no entry of it.
+ * `logsStored: false`: the caller knows the LogStore has no entry of it; `execsStored: false`: no exec record names it.
  */
 export async function deleteContainerData(
   core: Core,
   c: ContainerRecord,
-  { volumes, durable = true, logsStored = true }: { volumes: boolean; durable?: boolean; logsStored?: boolean },
+  { volumes, durable = true, logsStored = true, execsStored = true }: { volumes: boolean; durable?: boolean; logsStored?: boolean; execsStored?: boolean },
 ): Promise<void> {
   await core.containerLock.run(async () => {
     core.containers.deleteLater(c.Id);
@@ -189,7 +189,7 @@ export async function deleteContainerData(
   await Promise.all([
     core.ports.snapshots.remove(c.Id),
     logsStored && core.ports.logs.delete(c.Id),
-    deleteExecRecords(core, c.Id),
+    execsStored && deleteExecRecords(core, c.Id),
     // If the image went away while the container lived (rmi -f), its layers may be unused now;
     // while it exists they are its layers (an image ID is the digest of a config naming them).
     core.ports.metadata.get('images', c.Image).then((image) => image ?? core.imageLock.run(() => deleteUnusedBlobs(core, c.layers as Digest[]))),

@@ -3,6 +3,7 @@ import type { Digest } from '../ports.ts';
 import { ContainerRecords } from './container-store.ts';
 import { EventBus } from './events.ts';
 import { Mutex } from './mutex.ts';
+import { TenureCachedMetadata } from './tenure-cache.ts';
 
 /** Options of `createEngine`; every one has a default. */
 export interface EngineOptions {
@@ -31,9 +32,15 @@ export interface EngineOptions {
    * Default: always undefined - other engines may write at any time, every read goes to the store.
    */
   exclusive?: () => number | undefined;
+  /**
+   * With `exclusive`: the host takes the commit of this engine's written-behind records and awaits
+   * it before each tenure ends, before another engine may write. A host that does lets `--rm`
+   * containers be created without waiting for the store (container-store.ts).
+   */
+  beforeTenureEnds?: (commit: () => Promise<void>) => void;
 }
 
-export type ResolvedOptions = Required<EngineOptions>;
+export type ResolvedOptions = Required<Omit<EngineOptions, 'beforeTenureEnds'>>;
 
 /** What every part of the core shares: the host's ports, the clock, the event bus and the locks. */
 export class Core {
@@ -48,10 +55,9 @@ export class Core {
   /** Blobs being written by an operation that has not recorded them yet: the collector keeps them. */
   readonly #pins = new Map<Digest, number>();
 
-  constructor(
-    readonly ports: HostPorts,
-    options: EngineOptions = {},
-  ) {
+  readonly ports: HostPorts;
+
+  constructor(ports: HostPorts, options: EngineOptions = {}) {
     this.options = {
       builtinRegistry: options.builtinRegistry ?? 'builtin',
       name: options.name ?? ports.platform.name,
@@ -60,8 +66,12 @@ export class Core {
       buildEpoch: options.buildEpoch ?? '1970-01-01T00:00:00Z',
       exclusive: options.exclusive ?? (() => undefined),
     };
+    // Tags change only under the hosts' writer exclusion: within one tenure this engine's reads of
+    // them stand. The other ports are the host's own object, read through (a host may swap one).
+    this.ports = Object.create(ports, { metadata: { value: new TenureCachedMetadata(ports.metadata, this.options.exclusive, ['tags']), enumerable: true } }) as HostPorts;
     this.events = new EventBus(() => this.now());
-    this.containers = new ContainerRecords(ports.metadata, this.options.exclusive);
+    this.containers = new ContainerRecords(ports.metadata, this.options.exclusive, options.beforeTenureEnds !== undefined);
+    options.beforeTenureEnds?.(() => this.containers.flush());
   }
 
   now(): number {

@@ -41,6 +41,7 @@ export class ExecRunner {
       Running: false,
       ExitCode: null,
     };
+    this.containers.noteExec(c.Id);
     await this.core.ports.metadata.batch([{ op: 'put', bucket: 'execs', key: record.ID, value: record }]);
     this.core.events.emit('container', `exec_create: ${record.Cmd.join(' ')}`, c.Id, { execID: record.ID });
     return { Id: record.ID };

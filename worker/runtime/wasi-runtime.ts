@@ -146,7 +146,6 @@ export class WasiRuntime implements Runtime {
 
     let settle!: (exit: ProcessExit) => void;
     const exited = new Promise<ProcessExit>((resolve) => (settle = resolve));
-    this.runLocks?.hold(key, exited);
     let ended = false;
     // `idle`: the process ended on its own and its Worker waits for the next container (it said
     // so in its exit message); a killed or failed Worker is ended.
@@ -193,6 +192,8 @@ export class WasiRuntime implements Runtime {
       interactive: spec.openStdin && shared,
       tty: spec.tty,
     });
+    // Only another tab's recovery looks at the lock: the process need not wait for it.
+    this.runLocks?.hold(key, exited);
 
     const stdin = new StdinWriter(control, 0);
     return {

@@ -61,7 +61,16 @@ export class IdbSnapshotter implements Snapshotter, ContainerRoots {
   readonly #prepared = new Map<string, Digest[]>();
   /** The root of a container that has no change of its own and no volume: its image's, by layer stack. */
   readonly #imageRoots = new Map<string, Promise<ContainerRoot>>();
+  /**
+   * Snapshots prepared `fresh` by this engine and not written since, with the writer tenure they
+   * were prepared in: while that tenure lasts no other engine can have started the container (start
+   * is a writer operation) nor so written its layer, so it is known empty without a read - and
+   * removing it deletes nothing from the store.
+   */
+  readonly #unwritten = new Map<string, number>();
   live: LiveDelta = async () => undefined;
+  /** The host's writer tenure (worker/writer-lease.ts); undefined while another engine may write. */
+  exclusive: () => number | undefined = () => undefined;
 
   constructor(
     readonly db: Db,
@@ -69,8 +78,20 @@ export class IdbSnapshotter implements Snapshotter, ContainerRoots {
     readonly volumes: IdbVolumeStore,
   ) {}
 
-  async prepare(key: string, layers: Digest[]): Promise<void> {
+  async prepare(key: string, layers: Digest[], options: { fresh?: boolean } = {}): Promise<void> {
     this.#prepared.set(key, [...layers]);
+    const tenure = this.exclusive();
+    if (options.fresh && tenure !== undefined) this.#unwritten.set(key, tenure);
+  }
+
+  #knownEmpty(key: string): boolean {
+    const tenure = this.#unwritten.get(key);
+    return tenure !== undefined && tenure === this.exclusive();
+  }
+
+  async #put(record: SnapshotRecord): Promise<void> {
+    this.#unwritten.delete(record.key);
+    await this.db.put('snapshots', record);
   }
 
   async changes(key: string): Promise<SnapshotChange[]> {
@@ -86,8 +107,10 @@ export class IdbSnapshotter implements Snapshotter, ContainerRoots {
   }
 
   async remove(key: string): Promise<void> {
+    const empty = this.#knownEmpty(key);
     this.#prepared.delete(key);
-    await this.db.delete('snapshots', key);
+    this.#unwritten.delete(key);
+    if (!empty) await this.db.delete('snapshots', key);
   }
 
   async read(key: string, path: string): Promise<VolumeEntries | undefined> {
@@ -181,7 +204,7 @@ export class IdbSnapshotter implements Snapshotter, ContainerRoots {
     const upper = applyChanges(lower, record.changes);
     applyDelta(upper, layerDelta);
     try {
-      await this.db.put('snapshots', { ...record, changes: changeSet(lower, upper) });
+      await this.#put({ ...record, changes: changeSet(lower, upper) });
     } catch (e) {
       throw storageError(e, `saving the file system of ${key.slice(0, 12)}`);
     }
@@ -207,7 +230,7 @@ export class IdbSnapshotter implements Snapshotter, ContainerRoots {
     }
     if (!made) return;
     try {
-      await this.db.put('snapshots', { ...record, changes: changeSet(lower, tree) });
+      await this.#put({ ...record, changes: changeSet(lower, tree) });
     } catch (e) {
       throw storageError(e, `saving the file system of ${record.key.slice(0, 12)}`);
     }
@@ -216,9 +239,10 @@ export class IdbSnapshotter implements Snapshotter, ContainerRoots {
   async #record(key: string): Promise<SnapshotRecord>;
   async #record(key: string, orNone: boolean): Promise<SnapshotRecord | undefined>;
   async #record(key: string, orNone = false): Promise<SnapshotRecord | undefined> {
+    const layers = this.#prepared.get(key);
+    if (layers && this.#knownEmpty(key)) return { key, layers, changes: [] };
     const stored = await this.db.get('snapshots', key);
     if (stored) return stored;
-    const layers = this.#prepared.get(key);
     if (layers) return { key, layers, changes: [] };
     if (orNone) return undefined;
     throw new EngineError('not-found', `no file system prepared for ${key.slice(0, 12)}`);

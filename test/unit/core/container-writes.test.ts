@@ -7,6 +7,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../../engine/core/index.ts';
 import type { ContainerRecord } from '../../../engine/core/records.ts';
+import type { MetadataOp } from '../../../engine/ports.ts';
 import { layoutWithBox } from './support/shipped.ts';
 import { makeHost, type TestHost } from './support/test-host.ts';
 import { eventually, run } from './support/run.ts';
@@ -40,6 +41,29 @@ async function twoTabs() {
   await h.engine.pull('box');
   const other = createEngine({ ...h.ports }, { exclusive: exclusiveFor('b') });
   return { lock, h, other };
+}
+
+/**
+ * One engine whose host commits its written-behind records before each tenure ends, as the
+ * browser's writer lease does (worker/writer-lease.ts beforeEnd); `endTenure` is that moment.
+ */
+async function leasedHost() {
+  const lock = { tenure: 1 as number | undefined };
+  const commits: Array<() => Promise<void>> = [];
+  const h = makeHost({ layout, engine: { exclusive: () => lock.tenure, beforeTenureEnds: (commit) => commits.push(commit) } });
+  hosts.push(h);
+  await h.engine.pull('box');
+  const containerWrites: MetadataOp[] = [];
+  const batch = h.metadata.batch.bind(h.metadata);
+  h.metadata.batch = async (ops) => {
+    containerWrites.push(...ops.filter((o) => o.bucket === 'containers'));
+    return batch(ops);
+  };
+  const endTenure = async () => {
+    for (const commit of commits) await commit();
+    lock.tenure = undefined;
+  };
+  return { h, containerWrites, endTenure };
 }
 
 describe('container records in the store', () => {
@@ -93,6 +117,30 @@ describe('container records in the store', () => {
     expect(await h.metadata.list('containers')).toEqual([]);
     expect(await h.ports.logs.read(r.id)).toEqual([]);
     await expect(h.engine.inspectContainer(r.id)).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('writes a --rm container created in a tenure behind: gone before it was written, it costs no write; still there, it is stored before the tenure ends', async () => {
+    const { h, containerWrites, endTenure } = await leasedHost();
+    const gone = await h.engine.createContainer({ Image: 'box', name: 'gone', Cmd: ['true'], HostConfig: { AutoRemove: true } });
+    expect((await h.engine.inspectContainer('gone')).Id).toBe(gone.Id);
+    expect(await stored(h, gone.Id)).toBeUndefined();
+    await h.engine.removeContainer('gone');
+    await new Promise((r) => setTimeout(r, 30));
+    expect(containerWrites).toEqual([]);
+    // Without --rm, create still commits before it returns.
+    const kept = await h.engine.createContainer({ Image: 'box', Cmd: ['true'] });
+    expect((await stored(h, kept.Id))?.State.Status).toBe('created');
+    // A --rm container that lives on: not stored at create, stored (running) once the tenure ends.
+    const { Id } = await h.engine.createContainer({ Image: 'box', Cmd: ['cat'], OpenStdin: true, HostConfig: { AutoRemove: true } });
+    expect(await stored(h, Id)).toBeUndefined();
+    const stream = await h.engine.attachContainer(Id, { stdin: true, onOutput: () => {} });
+    const removed = h.engine.waitContainer(Id, 'removed');
+    await h.engine.startContainer(Id);
+    await endTenure();
+    expect((await stored(h, Id))?.State.Status).toBe('running');
+    await stream.closeStdin();
+    expect(await removed).toEqual({ StatusCode: 0, Error: null });
+    await eventually(async () => (await stored(h, Id)) === undefined);
   });
 
   it('shows a container this engine changed at once, even before the store has it', async () => {
