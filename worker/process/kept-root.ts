@@ -39,6 +39,11 @@ export function takeRoot(entries: RootEntries, reuseKey: string | undefined): Co
   return { anchor, root: loadRoot(anchor, entries) };
 }
 
+/** Whether this Worker keeps the root of `key` now. */
+export function isKept(key: string): boolean {
+  return kept?.key === key;
+}
+
 /** Keep an unchanged root for the next container of the same key (replacing any kept before). */
 export function keepRoot(key: string, container: ContainerRoot): void {
   if (container.root.changed) throw new Error('a changed root cannot be kept');

@@ -8,11 +8,11 @@
 import { init } from '@wasmer/wasi';
 import { controlViews, REQUEST, REQUEST_LEN, type ControlViews } from './control-block.ts';
 import { kindAt, readDelta } from './memfs-root.ts';
-import { keepRoot, takeRoot } from './kept-root.ts';
+import { isKept, keepRoot, takeRoot, type ContainerRoot } from './kept-root.ts';
 import { ProgramCache } from './program-cache.ts';
 import { lookupProgram } from '../../engine/wasi/program-path.ts';
 import type { FromProcess, ProcessRequest, ToProcess } from './process-protocol.ts';
-import { runProcess, type ProcessHost, type RunResult, type StdinSource } from './wasi-process.ts';
+import { prepareProcess, processKey, runProcess, type PreparedProcess, type ProcessHost, type ProcessRun, type RunResult, type StdinSource } from './wasi-process.ts';
 import { spawnImports } from './spawn-host.ts';
 import { TERMINAL_STDIO } from './terminal-fds.ts';
 import type { ProcessExit } from '../../engine/ports.ts';
@@ -71,9 +71,46 @@ function programCache(memoryBytes: number | undefined): ProgramCache {
   return cache;
 }
 
+/**
+ * The main process of the next container, made ahead on the kept root (kept-root.ts): the same
+ * program with the same arguments, environment and directory as the container that just ended
+ * there, up to its first instruction. @wasmer/wasi's set-up of a process (its state, the imports,
+ * the instance) costs more than running hello-world; a `run` of the same command again - what a
+ * learner does, what a script's loop does - then only starts it. Any other command frees it.
+ */
+let spare: { rootKey: string; process: PreparedProcess } | undefined;
+
+function dropSpare(): void {
+  spare?.process.free();
+  spare = undefined;
+}
+
+/** The spawn ABI of a container's processes (spawn-host.ts), for a ProcessHost. */
+function containerImports({ anchor, root }: ContainerRoot, memoryBytes: number | undefined): ProcessHost['extraImports'] {
+  const programs = programCache(memoryBytes);
+  return (memory, caller) => spawnImports({ anchor, root, programs, caller, depth: 0 }, memory);
+}
+
+/** Prepare the spare for another run like `run` on the root kept under `rootKey`, once the exit has been posted. */
+function prepareSpare(rootKey: string, container: ContainerRoot, run: Omit<ProcessRun, 'fs' | 'links'>): void {
+  setTimeout(() => {
+    if (!isKept(rootKey) || spare) return;
+    const prepared = prepareProcess({
+      run: { ...run, fs: container.anchor.fs, links: container.root.links },
+      host: { write: () => {}, serve: () => {}, extraImports: containerImports(container, run.memoryBytes) },
+    });
+    if ('start' in prepared) spare = { rootKey, process: prepared };
+  }, 0);
+}
+
 function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
   const control = controlViews(message.control);
-  const container = takeRoot(message.root, message.reuseRoot ? message.rootKey : undefined);
+  const reuseKey = message.reuseRoot ? message.rootKey : undefined;
+  // The spare lives on the kept root: it goes before that root does.
+  const ready = reuseKey !== undefined && spare?.rootKey === reuseKey ? spare.process : undefined;
+  if (ready) spare = undefined;
+  else dropSpare();
+  const container = takeRoot(message.root, reuseKey);
   const { anchor, root } = container;
   const onChange = () => {
     root.changed = true;
@@ -90,14 +127,11 @@ function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
   // nested up to this depth; deeper ones wait for an exec to end.
   let depth = 0;
 
-  const host = (exec?: number): ProcessHost => {
-    const self: ProcessHost = {
-      write: (fd, data) => post({ type: 'output', fd, data, ...(exec !== undefined ? { exec } : {}) }, [data.buffer]),
-      serve,
-      extraImports: (memory, run) => spawnImports({ anchor, root, programs, parent: self, parentRun: run, depth: 0 }, memory),
-    };
-    return self;
-  };
+  const host = (exec?: number): ProcessHost => ({
+    write: (fd, data) => post({ type: 'output', fd, data, ...(exec !== undefined ? { exec } : {}) }, [data.buffer]),
+    serve,
+    extraImports: containerImports(container, message.launch.memoryBytes),
+  });
 
   function serve(): void {
     if (depth >= MAX_SERVE_DEPTH) return;
@@ -137,10 +171,18 @@ function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
   }
 
   const { launch } = message;
-  const { trapped, ...exit } = runProcess(
-    { module: launch.module, args: launch.args, env: launch.env, cwd: launch.cwd, fs: anchor.fs, links: root.links, onChange, onOomKill, control, stdin: message.interactive ? { kind: 'ring', channel: 0 } : { kind: 'empty' }, ...(message.tty ? { terminal: TERMINAL_STDIO } : {}), memoryBytes: launch.memoryBytes },
-    host(),
-  );
+  const template: Omit<ProcessRun, 'fs' | 'links'> = { module: launch.module, args: launch.args, env: launch.env, cwd: launch.cwd, control, stdin: { kind: 'empty' }, memoryBytes: launch.memoryBytes };
+  const main: Omit<ProcessRun, 'fs'> = { ...template, links: root.links, onChange, onOomKill, stdin: message.interactive ? { kind: 'ring', channel: 0 } : { kind: 'empty' }, ...(message.tty ? { terminal: TERMINAL_STDIO } : {}) };
+  let result: RunResult;
+  if (ready && ready.key === processKey(main)) {
+    ready.binding.run = { ...main, fs: ready.binding.run.fs };
+    ready.binding.host = host();
+    result = ready.start();
+  } else {
+    ready?.free();
+    result = runProcess({ ...main, fs: anchor.fs }, host());
+  }
+  const { trapped, ...exit } = result;
   let delta = null;
   try {
     delta = root.changed ? readDelta(anchor.fs, root) : { written: [], removed: [] };
@@ -155,6 +197,7 @@ function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
   if (sound && !root.changed && message.rootKey !== undefined) {
     keepRoot(message.rootKey, container);
     keptRoot = message.rootKey;
+    prepareSpare(keptRoot, container, template);
   } else {
     try {
       anchor.free();

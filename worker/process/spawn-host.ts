@@ -20,16 +20,15 @@ import {
 } from '../../engine/wasi/spawn-abi.ts';
 import { kindAt, readFile, writeFile, type LoadedRoot } from './memfs-root.ts';
 import type { ProgramCache } from './program-cache.ts';
-import { runProcess, type ProcessHost, type ProcessRun, type StdinSource } from './wasi-process.ts';
+import { runProcess, type ProcessBinding, type ProcessHost, type ProcessRun, type StdinSource } from './wasi-process.ts';
 import { inheritedTerminalFds } from './terminal-fds.ts';
 
 export interface SpawnContext {
   anchor: WASI;
   root: LoadedRoot;
   programs: ProgramCache;
-  /** The caller's process: its stdio is what a child inherits. */
-  parent: ProcessHost;
-  parentRun: ProcessRun;
+  /** The caller's process (read at each spawn): its stdio is what a child inherits. */
+  caller: ProcessBinding;
   depth: number;
 }
 
@@ -46,7 +45,7 @@ function appendFile(anchor: WASI, root: LoadedRoot, link: string, data: Uint8Arr
 
 /** A child killed at the memory limit: signal 9 to its caller, and the container learns of it (Docker's OOMKilled). */
 function oomKilled(ctx: SpawnContext): number {
-  ctx.parentRun.onOomKill?.();
+  ctx.caller.run.onOomKill?.();
   return spawnSignaled(SPAWN_SIGNAL_KILL);
 }
 
@@ -71,11 +70,12 @@ export function spawnImports(ctx: SpawnContext, memory: () => WebAssembly.Memory
     }
     if (!module) return oomKilled(ctx);
 
+    const { run: parentRun, host: parent } = ctx.caller;
     const route = (io: SpawnStdio, inheritFd: 1 | 2): ((data: Uint8Array) => void) => {
-      if (io.kind === 'inherit') return (data) => ctx.parent.write(inheritFd, data);
+      if (io.kind === 'inherit') return (data) => parent.write(inheritFd, data);
       if (io.kind === 'file') {
         return (data) => {
-          ctx.parentRun.onChange?.();
+          parentRun.onChange?.();
           appendFile(ctx.anchor, ctx.root, io.path, data);
         };
       }
@@ -83,19 +83,19 @@ export function spawnImports(ctx: SpawnContext, memory: () => WebAssembly.Memory
     };
     const toStdout = route(request.stdout, 1);
     const toStderr = route(request.stderr, 2);
-    let stdin: StdinSource = ctx.parentRun.stdin;
+    let stdin: StdinSource = parentRun.stdin;
     if (request.stdin.kind === 'file') {
       if (kindAt(ctx.anchor, ctx.root, request.stdin.path) !== 'file') return spawnFailed(SpawnError.NotFound);
       stdin = { kind: 'bytes', data: readFile(ctx.anchor.fs, ctx.root.links.resolve(request.stdin.path)!), at: 0 };
     }
     const env = Object.entries(spawnEnvRecord(request)).map(([k, v]) => `${k}=${v}`);
     const toFile = (io: SpawnStdio): boolean => io.kind === 'file' || (io.kind === 'stdout' && request.stdout.kind === 'file');
-    const terminal = ctx.parentRun.terminal && inheritedTerminalFds(ctx.parentRun.terminal, { stdin: request.stdin.kind === 'file', stdout: toFile(request.stdout), stderr: toFile(request.stderr) });
-    const childRun: ProcessRun = { ...ctx.parentRun, module, args: request.argv, env, cwd: request.cwd, fs: ctx.anchor.fs, stdin, terminal };
+    const terminal = parentRun.terminal && inheritedTerminalFds(parentRun.terminal, { stdin: request.stdin.kind === 'file', stdout: toFile(request.stdout), stderr: toFile(request.stderr) });
+    const childRun: ProcessRun = { ...parentRun, module, args: request.argv, env, cwd: request.cwd, fs: ctx.anchor.fs, stdin, terminal };
     const child: ProcessHost = {
       write: (fd, data) => (fd === 1 ? toStdout(data) : toStderr(data)),
-      serve: ctx.parent.serve,
-      extraImports: (mem) => spawnImports({ ...ctx, parent: child, parentRun: childRun, depth: ctx.depth + 1 }, mem),
+      serve: parent.serve,
+      extraImports: (mem, caller) => spawnImports({ ...ctx, caller, depth: ctx.depth + 1 }, mem),
     };
     const exit = runProcess(childRun, child);
     if (exit.oomKilled) return oomKilled(ctx);

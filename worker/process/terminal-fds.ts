@@ -23,15 +23,15 @@ const NO_TERMINAL: ReadonlySet<number> = new Set();
 
 type Preview1 = Record<string, (...a: number[]) => number>;
 
-/** Make fd_fdstat_get tell fds 0-2 apart: those in `terminal` are a terminal, the others a pipe. */
-export function reportStdioKinds(preview1: Preview1, view: () => DataView, terminal: ReadonlySet<number> = NO_TERMINAL): void {
+/** Make fd_fdstat_get tell fds 0-2 apart: those in `terminal()` (asked at each call) are a terminal, the others a pipe. */
+export function reportStdioKinds(preview1: Preview1, view: () => DataView, terminal: () => ReadonlySet<number> | undefined): void {
   const fdstat = preview1.fd_fdstat_get;
   preview1.fd_fdstat_get = (fd, out) => {
     if (fd > 2) return fdstat(fd, out);
     // struct fdstat: u8 filetype, u16 flags at 2, u64 rights_base at 8, u64 rights_inheriting at 16.
     const dv = view();
     for (let i = 0; i < 24; i++) dv.setUint8(out + i, 0);
-    dv.setUint8(out, terminal.has(fd) ? FILETYPE_CHARACTER_DEVICE : FILETYPE_UNKNOWN);
+    dv.setUint8(out, (terminal() ?? NO_TERMINAL).has(fd) ? FILETYPE_CHARACTER_DEVICE : FILETYPE_UNKNOWN);
     dv.setBigUint64(out + 8, STREAM_RIGHTS, true);
     return ERRNO_SUCCESS;
   };

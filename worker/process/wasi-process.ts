@@ -33,8 +33,8 @@ export interface ProcessHost {
   write(fd: 1 | 2, data: Uint8Array): void;
   /** Serve requests waiting in the control block (called whenever the process blocks or calls out). */
   serve(): void;
-  /** Extra import modules (the spawn ABI). */
-  extraImports?: (memory: () => WebAssembly.Memory, run: ProcessRun) => WebAssembly.Imports;
+  /** Extra import modules (the spawn ABI); they read the process's run and host from `caller` when called. */
+  extraImports?: (memory: () => WebAssembly.Memory, caller: ProcessBinding) => WebAssembly.Imports;
 }
 
 export type StdinSource = { kind: 'ring'; channel: number } | { kind: 'empty' } | { kind: 'bytes'; data: Uint8Array; at: number };
@@ -58,6 +58,31 @@ export interface ProcessRun {
   onChange?: () => void;
   /** Called when a program this process started (or one of theirs) is killed at the memory limit. */
   onOomKill?: () => void;
+}
+
+/**
+ * What a process's imports answer for: the run and the host they serve. Prepared ahead
+ * (`prepareProcess`), a process is made for one run and bound at its start to another of the same
+ * program, arguments, environment, directory and memory limit (`sameProgram`) - its stdin,
+ * terminal, control block and output are that run's.
+ */
+export interface ProcessBinding {
+  run: ProcessRun;
+  host: ProcessHost;
+}
+
+/** A process whose instance is made and bound to @wasmer/wasi, its `_start` not yet called. */
+export interface PreparedProcess {
+  readonly binding: ProcessBinding;
+  readonly key: string;
+  start(): RunResult;
+  /** Give back @wasmer/wasi's state of a process that will not start. */
+  free(): void;
+}
+
+/** What a process is made of before it runs: runs with equal keys can use one prepared process. */
+export function processKey(run: Pick<ProcessRun, 'args' | 'env' | 'cwd' | 'memoryBytes'>): string {
+  return JSON.stringify([run.args, run.env, run.cwd, run.memoryBytes ?? 0]);
 }
 
 function envRecord(env: string[]): Record<string, string> {
@@ -88,17 +113,28 @@ function waitDoorbell(control: ControlViews, host: ProcessHost, ms: number): voi
 export type RunResult = ProcessExit & { trapped?: boolean };
 
 export function runProcess(run: ProcessRun, host: ProcessHost): RunResult {
+  const prepared = prepareProcess({ run, host });
+  return 'start' in prepared ? prepared.start() : prepared;
+}
+
+/**
+ * Make the process of `binding.run` up to its first instruction: @wasmer/wasi's state (arguments,
+ * environment, the MemFS), the imports with this file's calls over them, the instance. What the
+ * calls need of the run at call time - stdin, terminal, control block, output - they read from
+ * `binding` then, so it may be bound to another run of the same key before `start`.
+ */
+export function prepareProcess(binding: ProcessBinding): PreparedProcess | RunResult {
+  const { run } = binding;
   const wasi = new WASI({ args: run.args, env: envRecord(run.env), fs: run.fs, preopens: { '/': '/' } });
   const imports = wasi.getImports(run.module) as Record<string, Record<string, (...a: never[]) => unknown>>;
   const p = imports.wasi_snapshot_preview1 as Record<string, (...a: number[]) => number>;
   let instance: WebAssembly.Instance | undefined;
   const memory = () => instance!.exports.memory as WebAssembly.Memory;
   const view = () => new DataView(memory().buffer);
-  const pending = () => Atomics.load(run.control.words, REQUEST) === 1 && host.serve();
-  reportStdioKinds(p, view, run.terminal);
+  const pending = () => Atomics.load(binding.run.control.words, REQUEST) === 1 && binding.host.serve();
+  reportStdioKinds(p, view, () => binding.run.terminal);
   wrapGuestLinks(p, memory, run.links);
-  if (run.onChange) watchChanges(p, run.onChange);
-
+  watchChanges(p, () => binding.run.onChange?.());
   const gather = (iovs: number, count: number): Uint8Array[] => {
     const dv = view();
     const parts: Uint8Array[] = [];
@@ -124,7 +160,7 @@ export function runProcess(run: ProcessRun, host: ProcessHost): RunResult {
         out.set(part, at);
         at += part.length;
       }
-      host.write(fd, out);
+      binding.host.write(fd, out);
     }
     view().setUint32(nwritten, total, true);
     return ERRNO_SUCCESS;
@@ -137,13 +173,14 @@ export function runProcess(run: ProcessRun, host: ProcessHost): RunResult {
     const parts = gather(iovs, count);
     const want = parts.reduce((n, part) => n + part.length, 0);
     let data: Uint8Array;
+    const { run } = binding;
     const stdin = run.stdin;
     if (stdin.kind === 'empty') data = new Uint8Array(0);
     else if (stdin.kind === 'bytes') {
       data = stdin.data.subarray(stdin.at, stdin.at + want);
       stdin.at += data.length;
     } else {
-      while (!stdinReady(run.control, stdin.channel)) waitDoorbell(run.control, host, 1000);
+      while (!stdinReady(run.control, stdin.channel)) waitDoorbell(run.control, binding.host, 1000);
       data = ringRead(run.control, want, stdin.channel);
       if (run.terminal?.has(0)) data = afterInterrupts(data);
     }
@@ -161,6 +198,7 @@ export function runProcess(run: ProcessRun, host: ProcessHost): RunResult {
 
   p.poll_oneoff = (inPtr, outPtr, nsubs, neventsPtr) => {
     if (nsubs === 0) return ERRNO_INVAL;
+    const { run, host } = binding;
     const start = performance.now();
     const subs: Array<{ userdata: bigint; tag: number; deadline?: number; fd?: number }> = [];
     let dv = view();
@@ -207,30 +245,51 @@ export function runProcess(run: ProcessRun, host: ProcessHost): RunResult {
     pending();
     return ERRNO_SUCCESS;
   };
-  if (!p.fd_write || !p.fd_read) return { exitCode: 126, oomKilled: false, error: 'not a WASI command module' };
-
-  const all: WebAssembly.Imports = { ...imports, ...(host.extraImports?.(memory, run) ?? {}) };
+  const free = () => {
+    try {
+      wasi.free();
+    } catch {
+      // Already given back.
+    }
+  };
+  if (!p.fd_write || !p.fd_read) {
+    free();
+    return { exitCode: 126, oomKilled: false, error: 'not a WASI command module' };
+  }
+  const all: WebAssembly.Imports = { ...imports, ...(binding.host.extraImports?.(memory, binding) ?? {}) };
   try {
     instance = new WebAssembly.Instance(run.module, all);
   } catch (e) {
+    free();
     const memoryError = e instanceof RangeError;
     if (memoryError && run.memoryBytes !== undefined) return { exitCode: 137, oomKilled: true };
     return { exitCode: 126, oomKilled: false, error: `cannot start ${run.args[0]}: ${(e as Error).message}` };
   }
   const entry = instance.exports._start;
-  if (typeof entry !== 'function') return { exitCode: 126, oomKilled: false, error: `${run.args[0]}: not a WASI command (no _start)` };
-  wasi.instantiate(instance);
-  try {
-    (entry as () => void)();
-    return { exitCode: 0, oomKilled: false };
-  } catch (e) {
-    if (e instanceof ProcExit) return { exitCode: e.code & 0xff, oomKilled: false };
-    if (memoryLimitHit(instance)) return { exitCode: 137, oomKilled: true };
-    host.write(2, new TextEncoder().encode(`${run.args[0]}: ${trapMessage(e)}\n`));
-    return { exitCode: EXIT_TRAP, oomKilled: false, trapped: true };
-  } finally {
-    wasi.free();
+  if (typeof entry !== 'function') {
+    free();
+    return { exitCode: 126, oomKilled: false, error: `${run.args[0]}: not a WASI command (no _start)` };
   }
+  wasi.instantiate(instance);
+  const started = instance;
+  return {
+    binding,
+    key: processKey(run),
+    free,
+    start: (): RunResult => {
+      try {
+        (entry as () => void)();
+        return { exitCode: 0, oomKilled: false };
+      } catch (e) {
+        if (e instanceof ProcExit) return { exitCode: e.code & 0xff, oomKilled: false };
+        if (memoryLimitHit(started)) return { exitCode: 137, oomKilled: true };
+        binding.host.write(2, new TextEncoder().encode(`${binding.run.args[0]}: ${trapMessage(e)}\n`));
+        return { exitCode: EXIT_TRAP, oomKilled: false, trapped: true };
+      } finally {
+        free();
+      }
+    },
+  };
 }
 
 function trapMessage(e: unknown): string {

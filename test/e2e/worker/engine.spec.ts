@@ -208,6 +208,40 @@ test.describe('browser engine', () => {
     expect(r.oom).toEqual([137, 137, true]);
   });
 
+  test('a command run again starts on the process made ready for it, with its own stdin, exec and output', async ({ page }) => {
+    // After a container ends, its Worker makes the same command's process ready for the next
+    // container of the image (process-worker.ts prepareSpare): the next one must still get its own
+    // stdin channel, its own exec requests and its own output.
+    await openPage(page);
+    const db = `t-spare-${Date.now()}`;
+    const r = await page.evaluate(async (db) => {
+      const engine = window.dockyard.engine(db);
+      await engine.pull('box');
+      const Cmd = ['sh', '-c', 'read x; echo got:$x; cat /etc/hostname'];
+      const first = await window.dockyard.dockerRun(db, { Image: 'box', Cmd, Hostname: 'one', HostConfig: { AutoRemove: true } });
+      const { Id } = await engine.createContainer({ Image: 'box', Cmd, Hostname: 'two', OpenStdin: true, AttachStdin: true, HostConfig: { AutoRemove: true } });
+      let out = '';
+      const stream = await engine.attachContainer(Id, { stdin: true, stdout: true, stderr: true, onOutput: (_fd: number, d: Uint8Array) => (out += window.dockyard.decode(d)) });
+      const exited = engine.waitContainer(Id, 'next-exit');
+      await engine.startContainer(Id);
+      // The main process waits in `read`: an exec is served meanwhile.
+      const exec = await engine.createExec(Id, { Cmd: ['echo', 'from-exec'], AttachStdout: true });
+      let execOut = '';
+      await engine.startExec(exec.Id, { stdout: true, onOutput: (_fd: number, d: Uint8Array) => (execOut += window.dockyard.decode(d)) });
+      for (let i = 0; i < 200 && (await engine.inspectExec(exec.Id)).Running; i++) await new Promise((r) => setTimeout(r, 20));
+      await stream.write(new TextEncoder().encode('typed\n'));
+      const exit = await exited;
+      await stream.detach();
+      const third = await window.dockyard.dockerRun(db, { Image: 'box', Cmd, Hostname: 'three', HostConfig: { AutoRemove: true } });
+      return { first: first.stdout, second: out, execOut, exit: exit.StatusCode, third: third.stdout };
+    }, db);
+    expect(r.first).toBe('got:\none\n');
+    expect(r.execOut).toBe('from-exec\n');
+    expect(r.second).toBe('got:typed\ntwo\n');
+    expect(r.exit).toBe(0);
+    expect(r.third).toBe('got:\nthree\n');
+  });
+
   test('interactive stdin through attach, exec and diff on a running container', async ({ page }) => {
     await openPage(page);
     const db = `t-it-${Date.now()}`;

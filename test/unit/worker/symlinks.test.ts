@@ -68,7 +68,7 @@ function container(entries: RootEntries = imageEntries()): Container {
       const host: ProcessHost = {
         write: (fd, data) => (fd === 1 ? out : err).push(data.slice()),
         serve: () => undefined,
-        extraImports: (memory, run) => spawnImports({ anchor, root, programs, parent: host, parentRun: run, depth: 0 }, memory),
+        extraImports: (memory, caller) => spawnImports({ anchor, root, programs, caller, depth: 0 }, memory),
       };
       const run: ProcessRun = { module: boxModule, args: ['sh', '-c', script], env: ['PATH=/bin', 'PWD=/', 'HOME=/root'], cwd: '/', fs: anchor.fs, links: root.links, control, stdin: { kind: 'empty' } };
       const exit = runProcess(run, host);
