@@ -207,7 +207,8 @@ export async function runAttached(cx: CommandContext, id: string, opts: Attached
   } finally {
     unsubscribe();
     stopStdin();
-    await stream.detach().catch(() => {});
+    // Cleanup: every output came before the exit, nobody waits for the detach.
+    void stream.detach().catch(() => {});
   }
 }
 
