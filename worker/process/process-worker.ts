@@ -79,6 +79,8 @@ function programCache(memoryBytes: number | undefined): ProgramCache {
  * learner does, what a script's loop does - then only starts it. Any other command frees it.
  */
 let spare: { rootKey: string; process: PreparedProcess } | undefined;
+/** The spare about to be made; a container that comes first cancels it (its own end makes the next). */
+let spareTimer: ReturnType<typeof setTimeout> | undefined;
 
 function dropSpare(): void {
   spare?.process.free();
@@ -93,7 +95,9 @@ function containerImports({ anchor, root }: ContainerRoot, memoryBytes: number |
 
 /** Prepare the spare for another run like `run` on the root kept under `rootKey`, once the exit has been posted. */
 function prepareSpare(rootKey: string, container: ContainerRoot, run: Omit<ProcessRun, 'fs' | 'links'>): void {
-  setTimeout(() => {
+  clearTimeout(spareTimer);
+  spareTimer = setTimeout(() => {
+    spareTimer = undefined;
     if (!isKept(rootKey) || spare) return;
     const prepared = prepareProcess({
       run: { ...run, fs: container.anchor.fs, links: container.root.links },
@@ -104,6 +108,7 @@ function prepareSpare(rootKey: string, container: ContainerRoot, run: Omit<Proce
 }
 
 function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
+  clearTimeout(spareTimer);
   const control = controlViews(message.control);
   const reuseKey = message.reuseRoot ? message.rootKey : undefined;
   // The spare lives on the kept root: it goes before that root does.
