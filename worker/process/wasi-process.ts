@@ -63,7 +63,7 @@ export interface ProcessRun {
 /**
  * What a process's imports answer for: the run and the host they serve. Prepared ahead
  * (`prepareProcess`), a process is made for one run and bound at its start to another of the same
- * program, arguments, environment, directory and memory limit (`sameProgram`) - its stdin,
+ * program, arguments, environment, directory and memory limit (`processKey`) - its stdin,
  * terminal, control block and output are that run's.
  */
 export interface ProcessBinding {
@@ -135,6 +135,7 @@ export function prepareProcess(binding: ProcessBinding): PreparedProcess | RunRe
   reportStdioKinds(p, view, () => binding.run.terminal);
   wrapGuestLinks(p, memory, run.links);
   watchChanges(p, () => binding.run.onChange?.());
+
   const gather = (iovs: number, count: number): Uint8Array[] => {
     const dv = view();
     const parts: Uint8Array[] = [];
