@@ -41,6 +41,9 @@ static int run_stream(FILE *in, int interactive)
             if (buf.len) prompt(var_get("PS2") ? var_get("PS2") : "> ");
             else primary_prompt();
         }
+        /* On a terminal, end of file is one read's answer (Ctrl-D): a program before us (cat) may
+         * have seen it on this same stream, and the next command line is still to come. */
+        if (interactive) clearerr(in);
         ssize_t n = getline(&line, &cap, in);
         if (n < 0) {
             if (interactive) fputc('\n', box_err);

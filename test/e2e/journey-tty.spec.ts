@@ -3,7 +3,8 @@ import { expectOutput, focusTerminal, openPlayground, run, screenText, typeLine,
 
 // `docker run -it box sh` as on a real terminal: -t gives the container a terminal (its stdio
 // report a character device, TERM=xterm), so box's sh prompts; the page's terminal echoes each
-// key once; Ctrl-C is the container's (a fresh prompt, the container keeps running); Ctrl-D ends it.
+// key once; Ctrl-C is the container's (a fresh prompt, the container keeps running); Ctrl-D is end
+// of file for one read (it ends `sort`, and sh itself at its prompt).
 
 async function engineReady(page: Page): Promise<void> {
   await expect(page.getByTestId('engine-indicator')).toHaveClass(/ready/, { timeout: 30_000 });
@@ -43,6 +44,21 @@ test('-it box sh prompts, echoes once, Ctrl-C gives a new prompt and Ctrl-D ends
   await page.keyboard.press('Enter');
   await expectOutput(page, /^after-interrupt$/m);
   expect(await screenText(page)).not.toMatch(/^never-run$/m);
+
+  // Ctrl-D under a terminal is end of file for one read: sort (reading the shell's own stdin
+  // stream) ends, and the shell that ran it reads its next command.
+  await page.keyboard.type('sort; echo sort-ended-$?');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('pear');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('apple');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Control+D');
+  await expectOutput(page, /^apple\npear\nsort-ended-0$/m);
+  // Arithmetic: the container's sh answers, not the page's own shell had the container ended.
+  await page.keyboard.type('echo sh-still-$((6*7))');
+  await page.keyboard.press('Enter');
+  await expectOutput(page, /^sh-still-42$/m);
 
   await page.keyboard.press('Control+D');
   await waitIdle(page);

@@ -143,7 +143,7 @@ describe('docker run -it through the real docker CLI, in a terminal (tmux)', () 
   });
 
   // Starting the service, pulling and two runs: minutes when the machine is busy.
-  it('box sh shows its prompt, runs what is typed, follows the window size, and exits with the shell', { timeout: 240_000 }, async () => {
+  it('box sh shows its prompt, runs what is typed, reads on after a Ctrl-D ends a program, follows the window size, and exits with the shell', { timeout: 240_000 }, async () => {
     svc = await startService(dir);
     const pulled = await svc.docker(['pull', 'box']);
     expect(pulled.code).toBe(0);
@@ -159,6 +159,11 @@ describe('docker run -it through the real docker CLI, in a terminal (tmux)', () 
     await waitLong(() => (/^\/ #$/m.test(screen()) ? true : undefined), () => `the prompt; the screen shows ${JSON.stringify(screen().trim())}`);
     tmux('send-keys', '-t', session, 'echo typed in a terminal', 'Enter');
     await waitLong(() => (/^typed in a terminal\s*$/m.test(screen()) ? true : undefined), () => `the echo; the screen shows ${JSON.stringify(screen().trim())}`);
+    // Ctrl-D is end of file for one read: sort ends, the shell goes on reading commands.
+    tmux('send-keys', '-t', session, 'sort; echo sort-ended-$?', 'Enter', 'pear', 'Enter', 'apple', 'Enter', 'C-d');
+    await waitLong(() => (/^apple\s*\npear\s*\nsort-ended-0\s*$/m.test(screen()) ? true : undefined), () => `sort's end; the screen shows ${JSON.stringify(screen().trim())}`);
+    tmux('send-keys', '-t', session, 'echo sh-still-$((6*7))', 'Enter');
+    await waitLong(() => (/^sh-still-42\s*$/m.test(screen()) ? true : undefined), () => `the shell after sort; the screen shows ${JSON.stringify(screen().trim())}`);
 
     const id = (await svc.docker(['inspect', '--format', '{{.Id}}', 'tty-sh'])).stdout.trim();
     const pid = Number(readFileSync(join(svc.dataRoot, 'containers', id, 'bundle', 'init.pid'), 'utf8'));

@@ -250,6 +250,10 @@ export class TerminalSession {
         if (fg.line) {
           fg.stdin.push(this.#encoder.encode(fg.line));
           fg.line = '';
+        } else if (fg.raw) {
+          // The container's terminal: Ctrl-D is end of file for one read (`cat` ends, the shell
+          // that ran it reads on), as the byte a pseudo-terminal turns into that.
+          fg.stdin.push(new Uint8Array([0x04]));
         } else {
           fg.stdin.close();
         }

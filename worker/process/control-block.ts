@@ -99,15 +99,37 @@ export function ringWrite(views: ControlViews, data: Uint8Array, channel = 0): n
 
 /** Reader side: bytes available now (may be 0). */
 export function ringRead(views: ControlViews, max: number, channel = 0): Uint8Array {
+  return readRing(views, max, channel, false);
+}
+
+/** The byte a terminal's Ctrl-D puts in the input (a pseudo-terminal's VEOF). */
+export const EOF_KEY = 0x04;
+
+/**
+ * Reader side, for a terminal: as ringRead, but a Ctrl-D byte ends the read before it, and one
+ * that comes first is taken and read as nothing - end of file for this one read, as a
+ * pseudo-terminal answers; the next read waits for more input.
+ */
+export function ringReadTerminal(views: ControlViews, max: number, channel = 0): Uint8Array {
+  return readRing(views, max, channel, true);
+}
+
+function readRing(views: ControlViews, max: number, channel: number, terminal: boolean): Uint8Array {
   const { words, ring: bytes } = views.channels[channel];
   const head = Atomics.load(words, HEAD);
   const tail = Atomics.load(words, TAIL);
-  const n = Math.min(head - tail, max);
+  const available = Math.min(head - tail, max);
+  let n = available;
+  if (terminal) {
+    n = 0;
+    while (n < available && bytes[(tail + n) % bytes.length] !== EOF_KEY) n++;
+  }
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = bytes[(tail + i) % bytes.length];
-  Atomics.store(words, TAIL, tail + n);
+  const taken = terminal && n === 0 && available > 0 ? 1 : n;
+  Atomics.store(words, TAIL, tail + taken);
   // The writer may be waiting for room.
-  if (n > 0) Atomics.notify(words, TAIL);
+  if (taken > 0) Atomics.notify(words, TAIL);
   return out;
 }
 

@@ -11,7 +11,7 @@
  *   137 + oomKilled when the memory limit's hook fired.
  */
 import { WASI } from '@wasmer/wasi';
-import { type ControlViews, DOORBELL, isShared, REQUEST, ringRead, stdinReady } from './control-block.ts';
+import { type ControlViews, DOORBELL, isShared, REQUEST, ringRead, ringReadTerminal, stdinReady } from './control-block.ts';
 import { memoryLimitHit } from '../../engine/wasi/memory-limit.ts';
 import { afterInterrupts, reportStdioKinds } from './terminal-fds.ts';
 import { wrapGuestLinks, type GuestLinks } from '../../engine/wasi/guest-links.ts';
@@ -182,8 +182,7 @@ export function prepareProcess(binding: ProcessBinding): PreparedProcess | RunRe
       stdin.at += data.length;
     } else {
       while (!stdinReady(run.control, stdin.channel)) waitDoorbell(run.control, binding.host, 1000);
-      data = ringRead(run.control, want, stdin.channel);
-      if (run.terminal?.has(0)) data = afterInterrupts(data);
+      data = run.terminal?.has(0) ? afterInterrupts(ringReadTerminal(run.control, want, stdin.channel)) : ringRead(run.control, want, stdin.channel);
     }
     let at = 0;
     for (const part of parts) {
