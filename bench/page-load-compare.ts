@@ -12,6 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { launchChromium, median, QUIET_BROWSER_WINDOW } from './support.ts';
+import { engineReadyAt, helloWorldPrintedAt, promptDrawnAt } from './page-marks.ts';
 
 const dirs = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const rounds = Number(process.env.ROUNDS ?? 8);
@@ -47,20 +48,8 @@ try {
       const context = await browser.newContext();
       const page = await context.newPage();
       await page.goto(servers[i].url);
-      await page.waitForFunction(() => performance.getEntriesByName('dockyard:terminal-interactive').length > 0, null, { timeout: 30_000 });
-      results[i].prompt.push(await page.evaluate(() => performance.getEntriesByName('dockyard:terminal-interactive')[0].startTime));
-      if (hello) {
-        await page.getByTestId('terminal-1').locator('textarea').focus();
-        await page.keyboard.type('docker run hello-world\n');
-        const printed = await page.waitForFunction(() => {
-          const el = document.querySelector('[data-testid="terminal-1"]') as (HTMLElement & { terminalText?(): string }) | null;
-          return el?.terminalText?.().includes('Hello from Dockyard!') ? performance.now() : 0;
-        }, null, { timeout: 60_000, polling: 'raf' });
-        results[i].then.push(await printed.jsonValue());
-      } else {
-        await page.waitForSelector('[data-testid="engine-indicator"]:not(.connecting)', { timeout: 30_000 });
-        results[i].then.push(await page.evaluate(() => performance.getEntriesByName('dockyard:engine-ready')[0]?.startTime ?? NaN));
-      }
+      results[i].prompt.push(await promptDrawnAt(page));
+      results[i].then.push(hello ? await helloWorldPrintedAt(page) : await engineReadyAt(page));
       await context.close();
     }
   }

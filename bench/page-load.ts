@@ -15,6 +15,7 @@
  *   DOCKYARD_BENCH_PORT=4199              (the preview server's port)
  */
 import { launchChromium, median, QUIET_BROWSER_WINDOW, serveSite } from './support.ts';
+import { engineReadyAt, helloWorldPrintedAt, promptDrawnAt } from './page-marks.ts';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -74,29 +75,20 @@ async function main(): Promise<void> {
       const context = await browser.newContext();
       const page = await context.newPage();
       await page.goto(url);
-      await page.waitForFunction(() => performance.getEntriesByName('dockyard:terminal-interactive').length > 0, null, { timeout: 30_000 });
-      interactive.push(await page.evaluate(() => performance.getEntriesByName('dockyard:terminal-interactive')[0].startTime));
+      interactive.push(await promptDrawnAt(page));
       const fetched = await page.evaluate(() => {
         const at = performance.getEntriesByName('dockyard:terminal-interactive')[0].startTime;
         return performance.getEntriesByType('resource').filter((r) => r.startTime < at).map((r) => new URL(r.name).pathname.slice(1));
       });
       for (const path of fetched) if (path.startsWith('assets/')) firstScreen.add(path);
-      // Ready, or given up (no engine in this build): the indicator leaves "starting".
-      await page.waitForSelector('[data-testid="engine-indicator"]:not(.connecting)', { timeout: 30_000 });
-      engineReady.push(await page.evaluate(() => performance.getEntriesByName('dockyard:engine-ready')[0]?.startTime ?? NaN));
+      engineReady.push(await engineReadyAt(page));
       await context.close();
 
       const fresh = await browser.newContext();
       const hp = await fresh.newPage();
       await hp.goto(url);
-      await hp.waitForFunction(() => performance.getEntriesByName('dockyard:terminal-interactive').length > 0, null, { timeout: 30_000 });
-      await hp.getByTestId('terminal-1').locator('textarea').focus();
-      await hp.keyboard.type('docker run hello-world\n');
-      const printed = await hp.waitForFunction(() => {
-        const el = document.querySelector('[data-testid="terminal-1"]') as (HTMLElement & { terminalText?(): string }) | null;
-        return el?.terminalText?.().includes('Hello from Dockyard!') ? performance.now() : 0;
-      }, null, { timeout: 60_000, polling: 'raf' });
-      helloWorld.push(await printed.jsonValue());
+      await promptDrawnAt(hp);
+      helloWorld.push(await helloWorldPrintedAt(hp));
       await fresh.close();
 
       const bare = await browser.newContext({ javaScriptEnabled: false });
