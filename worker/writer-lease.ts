@@ -20,7 +20,7 @@ const MAX_MS = 200;
 
 interface Lease {
   held: Promise<void>;
-  /** Set while this tab holds the lock: the tenure's number. */
+  /** The tenure's number, from the grant on; the tenure lasts while this is the current lease. */
   tenure: number | undefined;
   since: number;
   running: number;
@@ -111,10 +111,10 @@ export class WriterLease {
     lease.givenBack = true;
     clearTimeout(lease.idle);
     lease.closing = true;
-    // Operations from now on queue for the lock again; the tenure ends once the commits are done.
+    // The tenure ends here (exclusive() reads the current lease) and operations from now on queue
+    // for the lock again; the lock itself goes once the commits are done.
     if (this.#lease === lease) this.#lease = undefined;
     void Promise.allSettled(this.#commits.map((commit) => commit())).then(() => {
-      lease.tenure = undefined;
       lease.release();
       lease.end();
     });

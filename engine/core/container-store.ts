@@ -175,12 +175,12 @@ export class ContainerRecords {
   }
 
   async #write(): Promise<void> {
-    const ids = [...this.#dirty];
+    const dirty = [...this.#dirty];
     this.#dirty.clear();
+    const unstored = dirty.filter((id) => this.#unstored.delete(id));
     // Created and deleted before either was written: nothing to write.
-    for (const id of ids) if (this.#unstored.has(id) && this.#latest.get(id) === null && !this.#held.has(id)) this.#latest.delete(id);
-    const unstored = ids.filter((id) => this.#unstored.delete(id));
-    ids.splice(0, ids.length, ...ids.filter((id) => this.#latest.has(id)));
+    for (const id of unstored) if (this.#latest.get(id) === null && !this.#held.has(id)) this.#latest.delete(id);
+    const ids = dirty.filter((id) => this.#latest.has(id));
     if (ids.length === 0) return;
     const written = new Map(ids.map((id) => [id, this.#latest.get(id)!] as const));
     const ops: MetadataOp[] = ids.map((id) => {
@@ -233,7 +233,6 @@ export async function findContainer(core: Core, name: string): Promise<Container
   }
   throw noSuchContainer(name);
 }
-
 
 /**
  * Change a container record; returns the new record (undefined if it is gone). The change is
