@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 # attr: getfattr, how the kernel service reads overlayfs's opaque-directory markers.
 # gcc, libc6-dev: the kernel service compiles kernel-node/console-relay.c (-t); its tests compile static probes.
 # tmux: test/kernel/tty runs `docker run -it` in a real terminal.
-debs=(chromium runc attr clang lld wasi-libc libclang-rt-14-dev-wasm32 skopeo binaryen wabt fonts-nanum gcc libc6-dev tmux)
+# docker.io, busybox-static, docker-compose: the real Docker Engine (run inside a test's own network
+# namespace) and a second real API client, the reference for Docker's behaviour and messages.
+debs=(chromium runc attr clang lld wasi-libc libclang-rt-14-dev-wasm32 skopeo binaryen wabt fonts-nanum gcc libc6-dev tmux docker.io busybox-static docker-compose)
 missing=()
 for d in "${debs[@]}"; do
   dpkg -s "$d" >/dev/null 2>&1 || missing+=("$d")
