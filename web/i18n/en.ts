@@ -22,6 +22,8 @@ export const en = {
   'theme.dark': 'Dark theme',
   'views.label': 'Views',
   'views.resize': 'Resize terminal and views',
+  'views.fold': 'Fold the views into a strip (more room for the terminal)',
+  'views.unfold': 'Show the views',
   'view.workspace': 'Workspace',
   'view.images': 'Images',
   'view.containers': 'Containers',

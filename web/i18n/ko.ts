@@ -20,6 +20,8 @@ export const ko: Record<MessageKey, string> = {
   'theme.dark': '어두운 테마',
   'views.label': '보기',
   'views.resize': '터미널과 보기 영역 크기 조절',
+  'views.fold': '보기 영역 접기 (터미널을 넓게)',
+  'views.unfold': '보기 영역 펼치기',
   'view.workspace': '작업 공간',
   'view.images': '이미지',
   'view.containers': '컨테이너',
