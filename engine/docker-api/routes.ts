@@ -75,17 +75,16 @@ export const ROUTES: readonly Route[] = [
   route('DELETE', '/volumes/{name}', volumes.remove),
 ];
 
-/** The route for a method and an unversioned path, with its parameters percent-decoded. */
-export function findRoute(method: string, path: string): { route: Route; params: string[] } | { allowed: string[] } | undefined {
-  const allowed: string[] = [];
+/**
+ * The route for a method and an unversioned path, with its parameters percent-decoded. A path we do
+ * not serve with that method is unknown, whatever other methods it has: Docker's router answers
+ * both with 404 "page not found", and that is what its CLI users read.
+ */
+export function findRoute(method: string, path: string): { route: Route; params: string[] } | undefined {
   for (const r of ROUTES) {
+    if (r.method !== method) continue;
     const m = r.pattern.exec(path);
-    if (!m) continue;
-    if (r.method !== method) {
-      allowed.push(r.method);
-      continue;
-    }
-    return { route: r, params: m.slice(1).map((p) => decodeURIComponent(p)) };
+    if (m) return { route: r, params: m.slice(1).map((p) => decodeURIComponent(p)) };
   }
-  return allowed.length ? { allowed } : undefined;
+  return undefined;
 }

@@ -6,7 +6,6 @@
  */
 import type { Engine } from '../engine.ts';
 import { EngineError } from '../errors.ts';
-import { ERROR_HEADERS, errorBody } from './error-status.ts';
 import { Reply } from './replies.ts';
 import type { HandlerState } from './route-context.ts';
 import { findRoute } from './routes.ts';
@@ -66,12 +65,6 @@ export function createDockerApiHandler(engine: Engine, options: DockerApiOptions
         throw new EngineError('invalid-argument', `invalid escape in path ${JSON.stringify(request.path)}`);
       }
       if (!found) throw new EngineError('not-found', 'page not found');
-      if ('allowed' in found) {
-        const body = errorBody(`method ${request.method} not allowed on ${path}`);
-        reply.begin(405, { ...ERROR_HEADERS, Allow: found.allowed.join(', '), 'Content-Length': String(body.length) });
-        await reply.write(body);
-        return reply.end();
-      }
       await found.route.handler({ engine, request, reply, params: found.params, state });
     } catch (e) {
       if (reply) await reply.error(e).catch(() => {});
