@@ -81,7 +81,10 @@ export class LayerUnpacker {
       await rename(upper, dir);
     } catch (e) {
       if (e instanceof EngineError) throw e;
-      throw new EngineError('internal', `unpacking layer ${diffId}: ${(e as Error).message}`);
+      // A fault of this host (a mount, a rename), not of the layer: the operator's log gets the
+      // details, the user no path of the data root.
+      console.error(`unpacking layer ${diffId}:`, e);
+      throw new EngineError('internal', `failed to register layer ${diffId}: ${(e as NodeJS.ErrnoException).code ?? 'error'} (details in the kernel service's log)`);
     } finally {
       await rm(staging, { recursive: true, force: true });
     }

@@ -25,7 +25,8 @@ export async function opaqueDirs(upper: string): Promise<Set<string>> {
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stderr?: string };
     if (err.code === 'ENOENT') throw new EngineError('internal', 'getfattr is missing (Debian package "attr"): overlay opaque directories cannot be read');
-    throw new EngineError('internal', `reading overlay attributes of ${upper}: ${err.stderr?.trim() || err.message}`);
+    // The user reads this: the data root's path stays out of it.
+    throw new EngineError('internal', `reading overlay attributes: ${(err.stderr?.trim() || err.message).split(upper).join('<upper>')}`);
   }
   return parseOpaque(stdout, upper);
 }

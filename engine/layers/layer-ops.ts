@@ -1,6 +1,6 @@
 import { EngineError } from '../errors.ts';
 import type { TarEntry } from '../tar/tar-entry.ts';
-import { cleanEntryPath, cleanHardlinkTarget, joinPath, parentPath, parseWhiteout, resolveInRoot, splitPath } from './path-rules.ts';
+import { checkPathLength, cleanEntryPath, cleanHardlinkTarget, joinPath, MAX_LINK_TARGET_BYTES, parentPath, parseWhiteout, resolveInRoot, splitPath } from './path-rules.ts';
 
 /**
  * A layer as validated operations, the single meaning of a layer tar for both hosts: the
@@ -29,7 +29,13 @@ function invalidLayer(message: string): EngineError {
   return new EngineError('invalid-content', `invalid layer: ${message}`);
 }
 
-/** Validate and normalise tar entries into layer operations (HOSTILE 1, 3, 6, 10). */
+const utf8 = new TextEncoder();
+
+/**
+ * Validate and normalise tar entries into layer operations (HOSTILE 1, 3, 6, 10). Modes keep the
+ * permission bits (and a directory's sticky bit) only: no setuid or setgid reaches either host,
+ * as nothing in a container may gain from them and the disk must hold what the browser shows.
+ */
 export async function* layerOps(entries: AsyncIterable<TarEntry> | Iterable<TarEntry>): AsyncGenerator<LayerOp> {
   for await (const entry of entries) yield toOp(entry);
 }
@@ -45,11 +51,14 @@ export function toOp(entry: TarEntry): LayerOp {
   const time = entry.mtime === undefined || !Number.isFinite(entry.mtime) ? {} : { mtime: entry.mtime };
   switch (entry.type) {
     case 'dir':
-      return { op: 'mkdir', path, mode: (entry.mode ?? 0o755) & 0o7777, ...time };
+      return { op: 'mkdir', path, mode: (entry.mode ?? 0o755) & 0o1777, ...time };
     case 'file':
-      return { op: 'file', path, mode: (entry.mode ?? 0o644) & 0o7777, content: entry.content, ...time };
+      return { op: 'file', path, mode: (entry.mode ?? 0o644) & 0o777, content: entry.content, ...time };
     case 'symlink':
       if (entry.target === '' || entry.target.includes('\0')) throw invalidLayer(`symlink "${path}" has an invalid target`);
+      if (entry.target.length * 3 > MAX_LINK_TARGET_BYTES && utf8.encode(entry.target).length > MAX_LINK_TARGET_BYTES) {
+        throw invalidLayer(`symlink "${path}": target too long (more than ${MAX_LINK_TARGET_BYTES} bytes)`);
+      }
       return { op: 'symlink', path, target: entry.target, ...time };
     case 'hardlink':
       return { op: 'hardlink', path, target: cleanHardlinkTarget(entry.target, path), ...time };
@@ -95,7 +104,9 @@ export interface ApplyHooks {
  * - writes never follow the last component: a symlink or file in the way is unlinked and the new
  *   node created (duplicate paths: last wins); a directory in the way of a directory keeps its
  *   contents, anything else replacing a directory removes it;
- * - parents are resolved through symlinks inside the root and created (0755) where missing;
+ * - parents are resolved through symlinks inside the root and created (0755) where missing, for
+ *   every entry, whiteouts and opaque markers too (as containerd and Docker do); a parent that is
+ *   not a directory makes the layer invalid, and so does a path that resolves too long;
  * - whiteouts and opaque markers act on the lower layers only: what this same layer wrote, before
  *   or after the marker, stays (so opaque `a/` listed after `a/b/foo` keeps `a/b/foo`);
  * - entries keep their tar mtime (when the target has times): set once everything is in place,
@@ -108,7 +119,7 @@ export async function applyLayerOps(target: LayerTarget, ops: AsyncIterable<Laye
   const written = new Set<string>();
   const holdsWritten = new Set<string>(['']);
   const readlink = async (p: string) => ((await target.lstat(p)) === 'symlink' ? target.readlink(p) : undefined);
-  const resolve = (p: string) => resolveInRoot(p, false, readlink);
+  const resolve = async (p: string) => checkPathLength(await resolveInRoot(p, false, readlink), `"${p}" resolves to`);
 
   const times = new Map<string, number>();
   const markWritten = (p: string) => {
@@ -152,6 +163,7 @@ export async function applyLayerOps(target: LayerTarget, ops: AsyncIterable<Laye
     switch (op.op) {
       case 'whiteout':
         if (real === '') throw invalidLayer('a whiteout cannot remove the root');
+        await ensureParents(real);
         await removeLower(real);
         continue;
       case 'opaque': {
@@ -184,7 +196,12 @@ export async function applyLayerOps(target: LayerTarget, ops: AsyncIterable<Laye
           if (linkTo === real) break;
         }
         await ensureParents(real);
-        if ((await target.lstat(real)) !== undefined) await remove(real);
+        if ((await target.lstat(real)) !== undefined) {
+          await remove(real);
+          // Replacing a directory removed what a hardlink into it named (`a` linked to `a/c`):
+          // nothing is left to link, as in Docker, which removes first and then fails to link.
+          if (op.op === 'hardlink' && (await target.lstat(linkTo)) === undefined) throw invalidLayer(`hardlink "${op.path}" points to "${op.target}", which this entry removed`);
+        }
         if (op.op === 'file') await target.writeFile(real, op.content, op.mode);
         else if (op.op === 'symlink') await target.symlink(real, op.target);
         else await target.link(real, linkTo);

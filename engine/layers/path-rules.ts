@@ -11,6 +11,11 @@ import { EngineError } from '../errors.ts';
  *   no legitimate layer writer produces one.
  * - Symlink targets are kept as written; they are resolved only "as if chrooted" (`resolveInRoot`):
  *   an absolute target starts at the layer root, and `..` at the root stays at the root.
+ * - Lengths are Linux's, counted in UTF-8 bytes, so a layer the browser takes is one a disk can
+ *   hold: a name component at most 255 bytes (NAME_MAX), a symlink target at most 4095 (PATH_MAX
+ *   less its NUL), and a whole path at most MAX_PATH_BYTES. Entry names, hardlink targets and
+ *   every path a symlink resolves to are checked; too long is an invalid layer, as the
+ *   ENAMETOOLONG Docker meets when it unpacks one.
  */
 
 export const WHITEOUT_PREFIX = '.wh.';
@@ -19,6 +24,15 @@ export const OPAQUE_WHITEOUT = '.wh..wh..opq';
 const WHITEOUT_META_PREFIX = '.wh..wh.';
 /** Linux's limit on symlinks followed while resolving one path (ELOOP). */
 export const MAX_SYMLINK_HOPS = 40;
+/** NAME_MAX: the longest file name component, in bytes. */
+export const MAX_NAME_BYTES = 255;
+/** PATH_MAX less its NUL: the longest symlink target Linux stores. */
+export const MAX_LINK_TARGET_BYTES = 4095;
+/**
+ * The longest path inside a layer. The Linux host opens `<its directory>/<path>` and the kernel
+ * refuses more than PATH_MAX (4096) bytes in all, so 512 are left for that directory's own path.
+ */
+export const MAX_PATH_BYTES = 4096 - 512;
 
 function invalidLayer(message: string): EngineError {
   return new EngineError('invalid-content', `invalid layer: ${message}`);
@@ -26,6 +40,21 @@ function invalidLayer(message: string): EngineError {
 
 function shown(name: string): string {
   return JSON.stringify(name.length > 120 ? name.slice(0, 120) + '...' : name);
+}
+
+const utf8 = new TextEncoder();
+
+/** A clean path no disk would refuse for its length (see the decisions above); 'invalid-content' otherwise. */
+export function checkPathLength(clean: string, what = 'entry name'): string {
+  // Most paths are short: the byte count is needed only where UTF-8 could reach a limit.
+  if (clean.length * 3 <= MAX_NAME_BYTES) return clean;
+  if (utf8.encode(clean).length > MAX_PATH_BYTES) throw invalidLayer(`${what} ${shown(clean)}: file name too long (more than ${MAX_PATH_BYTES} bytes)`);
+  for (const part of splitPath(clean)) {
+    if (part.length * 3 > MAX_NAME_BYTES && utf8.encode(part).length > MAX_NAME_BYTES) {
+      throw invalidLayer(`${what} ${shown(clean)}: file name too long (a component of more than ${MAX_NAME_BYTES} bytes)`);
+    }
+  }
+  return clean;
 }
 
 /** Components of a clean relative path ('' is the root and has none). */
@@ -60,7 +89,7 @@ export function cleanEntryPath(name: string): string {
       out.pop();
     } else out.push(part);
   }
-  return out.join('/');
+  return checkPathLength(out.join('/'));
 }
 
 /** A hardlink's target names another entry of the layer: the same rules, and never the root. */

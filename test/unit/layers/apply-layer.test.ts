@@ -182,3 +182,46 @@ describe('HOSTILE 10, 11 and all-or-nothing', () => {
     await refused(await stack([file('a', 'x')]), [file('a/b')], /"a" is not a directory/);
   });
 });
+
+describe('one rule for both hosts: parents, lengths, modes (as the disk and Docker have them)', () => {
+  it('a whiteout beneath a regular file is an invalid layer, as Docker fails to unpack it', async () => {
+    await refused(await stack([file('a', 'x')]), [file('a/.wh.b')], /cannot create "a\/b": "a" is not a directory/);
+  });
+
+  it('an opaque marker beneath a regular file is an invalid layer', async () => {
+    await refused(await stack([file('a', 'x')]), [file('a/d/.wh..wh..opq')], /"a" is not a directory/);
+  });
+
+  it('a whiteout makes its missing parents, as containerd and Docker do', async () => {
+    expect(listing(await stack([file('keep', 'k')], [file('x/y/.wh.z')]))).toEqual({ keep: 'file:k', x: 'dir', 'x/y': 'dir' });
+  });
+
+  it('a name component of 255 bytes is taken, 256 is refused; bytes, not characters, count', async () => {
+    const ok = await stack([file('n'.repeat(255), 'a'), file(`d/${'é'.repeat(127)}x`, 'b')]);
+    expect(Object.keys(listing(ok)).sort()).toEqual(['d', `d/${'é'.repeat(127)}x`, 'n'.repeat(255)]);
+    await refused(new FileTree(), [file('n'.repeat(256))], /file name too long \(a component of more than 255 bytes\)/);
+    await refused(new FileTree(), [file(`d/${'é'.repeat(128)}`)], /file name too long/);
+    await refused(new FileTree(), [file(`.wh.${'w'.repeat(252)}`)], /file name too long/);
+  });
+
+  it('a path too long for a disk is refused, also when only a symlink makes it long', async () => {
+    const deep = Array.from({ length: 15 }, () => 'p'.repeat(250)).join('/');
+    await refused(new FileTree(), [file(deep)], /file name too long \(more than 3584 bytes\)/);
+    const half = Array.from({ length: 8 }, () => 'p'.repeat(250)).join('/');
+    await refused(await stack([dir(half), symlink('l', `/${half}`)]), [file(`l/${half}`)], /"l\/p+.*" resolves to .*file name too long/);
+  });
+
+  it('a symlink target over 4095 bytes is refused', async () => {
+    await refused(new FileTree(), [symlink('l', 't'.repeat(4096))], /target too long/);
+    expect(listing(await stack([symlink('l', 't'.repeat(4095))])).l).toBe(`-> ${'t'.repeat(4095)}`);
+  });
+
+  it('setuid and setgid never reach the tree; a directory keeps its sticky bit', async () => {
+    const tree = await stack([file('su', '', 0o4755), file('sg', '', 0o2711), dir('tmp', 0o1777), dir('g', 0o2775)]);
+    expect([tree.lstat('su')?.mode, tree.lstat('sg')?.mode, tree.lstat('tmp')?.mode, tree.lstat('g')?.mode]).toEqual([0o755, 0o711, 0o1777, 0o775]);
+  });
+
+  it('a hardlink that replaces the directory holding its own target is an invalid layer', async () => {
+    await refused(await stack([file('a/c', 'x')]), [hardlink('a', 'a/c')], /hardlink "a" points to "a\/c", which this entry removed/);
+  });
+});

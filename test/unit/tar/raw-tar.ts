@@ -49,10 +49,11 @@ export function rawData(data: Uint8Array | string): Uint8Array {
 export function paxData(records: Record<string, string>): Uint8Array {
   let text = '';
   for (const [k, v] of Object.entries(records)) {
-    const body = ` ${k}=${v}\n`;
-    let len = body.length + 1;
-    while (len !== body.length + String(len).length) len = body.length + String(len).length;
-    text += len + body;
+    // A record's length counts bytes, its own digits included.
+    const body = enc.encode(` ${k}=${v}\n`).length;
+    let len = body + 1;
+    while (len !== body + String(len).length) len = body + String(len).length;
+    text += `${len} ${k}=${v}\n`;
   }
   return enc.encode(text);
 }
