@@ -156,20 +156,54 @@ function ociImages(read: (p: string) => Uint8Array): ArchiveImage[] {
 }
 
 function dockerImages(read: (p: string) => Uint8Array): ArchiveImage[] {
-  let list: Array<{ Config: string; RepoTags?: string[] | null; Layers: string[] }>;
-  try {
-    list = JSON.parse(new TextDecoder().decode(read('manifest.json')));
-    if (!Array.isArray(list)) throw new Error('not a list');
-  } catch (e) {
-    if (e instanceof EngineError) throw e;
-    throw new EngineError('invalid-content', `invalid image archive: manifest.json: ${(e as Error).message}`);
-  }
-  return list.map((m) => ({
-    names: m.RepoTags ?? [],
+  return parseDockerManifest(read('manifest.json')).map((m) => ({
+    names: m.RepoTags,
     config: () => read(m.Config),
     layers: m.Layers.map((p) => () => {
       const bytes = read(p);
       return { bytes, mediaType: bytes[0] === 0x1f && bytes[1] === 0x8b ? MediaType.ociLayerGzip : MediaType.ociLayer };
     }),
   }));
+}
+
+interface DockerManifestItem {
+  Config: string;
+  RepoTags: string[];
+  Layers: string[];
+}
+
+/**
+ * Docker's `manifest.json`: a list of `{Config, RepoTags, Layers}`, checked field by field so a
+ * malformed one is a clear 'invalid-content' error naming what is wrong, never a TypeError. As in
+ * Docker, `RepoTags` and `Layers` may be absent or null (none); the layer count is then checked
+ * against the config's diff_ids.
+ */
+export function parseDockerManifest(bytes: Uint8Array): DockerManifestItem[] {
+  const bad = (what: string) => new EngineError('invalid-content', `invalid image archive: manifest.json: ${what}`);
+  let list: unknown;
+  try {
+    list = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (e) {
+    throw bad((e as Error).message);
+  }
+  if (!Array.isArray(list)) throw bad(`expected a list of images, got ${kindOf(list)}`);
+  return list.map((item: unknown, i): DockerManifestItem => {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) throw bad(`image ${i} is ${kindOf(item)}, not an object`);
+    const { Config, RepoTags, Layers } = item as Record<string, unknown>;
+    if (typeof Config !== 'string' || Config === '') throw bad(`image ${i} has no Config (the path of its config in the archive)`);
+    const strings = (value: unknown, field: string): string[] => {
+      if (value === undefined || value === null) return [];
+      if (!Array.isArray(value)) throw bad(`image ${i}: ${field} is ${kindOf(value)}, not a list`);
+      for (const v of value) if (typeof v !== 'string' || v === '') throw bad(`image ${i}: ${field} holds ${kindOf(v)}, not a name`);
+      return value as string[];
+    };
+    return { Config, RepoTags: strings(RepoTags, 'RepoTags'), Layers: strings(Layers, 'Layers') };
+  });
+}
+
+function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'string') return v === '' ? 'an empty string' : 'a string';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
