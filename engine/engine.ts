@@ -11,9 +11,9 @@
  * - Names and references are resolved as Docker does: a container by full ID, unique ID prefix or
  *   name; an image by reference (`box`, `box:1.0`, `name@sha256:...`), full ID or unique ID prefix.
  */
-import type { Digest, LogEntry } from './ports.ts';
+import type { Digest, LogEntry, RegistryAuth } from './ports.ts';
 
-export type { Digest };
+export type { Digest, RegistryAuth };
 
 // ---------- progress (pull, push, build, load) ----------
 
@@ -360,10 +360,13 @@ export interface Engine {
   events(listener: (event: EngineEvent) => void): Promise<() => void>;
 
   // images
-  /** `allTags`: every tag the registry lists for the repository (the reference has no tag then). */
-  pull(reference: string, options?: { onProgress?: ProgressListener; allTags?: boolean }): Promise<ImageInspect>;
-  /** `allTags`: every local tag of the repository (the reference has no tag then). */
-  push(reference: string, options?: { onProgress?: ProgressListener; allTags?: boolean }): Promise<{ Digest: Digest; Size: number }>;
+  /**
+   * `allTags`: every tag the registry lists for the repository (the reference has no tag then).
+   * `auth`: the credentials for the reference's registry, for this call only (X-Registry-Auth).
+   */
+  pull(reference: string, options?: { onProgress?: ProgressListener; allTags?: boolean; auth?: RegistryAuth }): Promise<ImageInspect>;
+  /** `allTags`: every local tag of the repository (the reference has no tag then). `auth`: as pull's. */
+  push(reference: string, options?: { onProgress?: ProgressListener; allTags?: boolean; auth?: RegistryAuth }): Promise<{ Digest: Digest; Size: number }>;
   build(options: BuildOptions): Promise<BuildResult>;
   listImages(options?: { all?: boolean }): Promise<ImageSummary[]>;
   inspectImage(reference: string): Promise<ImageInspect>;

@@ -167,6 +167,11 @@ export interface ProcessSpec {
   /** Linear memory cap in bytes; exceeding it ends the process with 137 and oomKilled. */
   memoryBytes?: number;
   mounts: Mount[];
+  /**
+   * The container's IPv4 addresses on its networks, in their order (engine/core/network-endpoints.ts):
+   * /etc/hosts gives each to the hostname (runtime-files.ts). Absent or empty: loopback only.
+   */
+  addresses?: string[];
 }
 
 export interface ProcessIO {
@@ -226,6 +231,18 @@ export interface FetchedManifest {
 }
 
 /**
+ * Credentials for one registry, as Docker's X-Registry-Auth header carries them (the docker CLI's
+ * entry for that registry in its config): sent only when the registry asks (a 401 challenge), as
+ * HTTP Basic or to its token service. Never stored by an engine.
+ */
+export interface RegistryAuth {
+  username: string;
+  password: string;
+  /** The registry the entry is for, as the CLI names it; informational. */
+  serveraddress?: string;
+}
+
+/**
  * The OCI distribution protocol, as a client. `registry` is a host[:port] or the playground's own
  * built-in registry; repositories are paths like "library/box".
  *
@@ -240,6 +257,12 @@ export interface RegistryClient {
   putBlob(registry: string, repository: string, claim: BlobClaim, data: Uint8Array): Promise<void>;
   putManifest(registry: string, repository: string, reference: string, manifest: FetchedManifest): Promise<void>;
   listTags(registry: string, repository: string): Promise<string[]>;
+  /**
+   * The same client for one pull or push that answers registries' challenges with `auth`; it
+   * shares no tokens with this one (they were given for other credentials). Absent: a client that
+   * takes no credentials (the built-in layouts), used as it is.
+   */
+  withAuth?(auth: RegistryAuth): RegistryClient;
 }
 
 /** Everything a host hands to the core. */

@@ -7,7 +7,6 @@ import type { HostPorts } from '../engine/ports.ts';
 import { DistributionClient } from '../engine/registry/distribution-client.ts';
 import { OciLayoutRegistry } from '../engine/registry/oci-layout-registry.ts';
 import { routeRegistries } from '../engine/registry/registry-router.ts';
-import { registryCredentials } from './registry-credentials.ts';
 import { StoreRegistry } from '../engine/registry/store-registry.ts';
 import { WasiRuntime } from './runtime/wasi-runtime.ts';
 import { IdbBlobStore } from './store/idb-blob-store.ts';
@@ -71,8 +70,8 @@ export async function openBrowserPorts(dbName = DB_NAME): Promise<BrowserPorts> 
     runtime,
     registry: routeRegistries(
       { builtin: new OciLayoutRegistry({ readFile: readStatic }), [PLAYGROUND_REGISTRY]: await openPlaygroundRegistry(dbName) },
-      // The connected kernel service's registry takes its token (web/Connect shares it with this worker).
-      new DistributionClient({ credentials: registryCredentials() }),
+      // Other registries (the connected kernel service's): credentials come with each pull and push.
+      new DistributionClient(),
     ),
     platform: {
       host: 'browser',

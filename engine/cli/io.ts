@@ -1,3 +1,5 @@
+import type { RegistryAuth } from '../engine.ts';
+
 /**
  * What the CLI needs from its host (the playground's terminal, a parity test, a Node script).
  * Only `stdout` and `stderr` are required; every other capability is optional and a command that
@@ -31,6 +33,11 @@ export interface CliIO {
   writeFile?(path: string, data: Uint8Array): Promise<void>;
   /** The files of a build context directory: relative "/"-separated path -> content. */
   buildContext?(dir: string): Promise<Record<string, Uint8Array>>;
+  /**
+   * The login for a registry (`docker.io` for references without one), as the docker CLI reads it
+   * from its config: sent with `pull`, `push` and the pull of `run`/`create` (X-Registry-Auth).
+   */
+  registryAuth?(registry: string): RegistryAuth | undefined;
   /** Clock for "2 seconds ago" (default Date.now); tests pin it. */
   now?(): number;
 }

@@ -4,11 +4,25 @@
  * fully qualified reference as the last line. A failure inside the stream prints its own message;
  * a failure before it reads as the daemon's answer.
  */
+import type { RegistryAuth } from '../engine.ts';
 import { namesTagOrDigest, parseReference, qualifiedName } from '../oci/reference.ts';
 import { EXIT_INTERRUPTED, interrupted } from './attach.ts';
 import { StatusError, type CommandContext, type CommandSpec } from './command.ts';
 import { progressDisplay } from './progress.ts';
 import { errorText } from './report.ts';
+
+/** The host's login for the registry of `name` (the docker CLI's `auths` entry), if it has one. */
+export function registryAuthFor(cx: CommandContext, name: string): RegistryAuth | undefined {
+  if (!cx.io.registryAuth) return undefined;
+  let domain: string | undefined;
+  try {
+    domain = parseReference(name).domain;
+  } catch {
+    return undefined; // the engine refuses the name in its own words
+  }
+  // docker's config names Docker Hub (and so the built-in registry) docker.io.
+  return cx.io.registryAuth(domain ?? 'docker.io');
+}
 
 /** Run a streaming engine call with progress on stdout (-q: nothing); Ctrl-C stops waiting. */
 export async function withProgress<T>(
@@ -54,7 +68,7 @@ export const pull: CommandSpec = {
     const allTags = flags.bool('all-tags');
     if (allTags && namesTagOrDigest(name)) throw new StatusError(1, "tag can't be used with --all-tags/-a");
     if (!quiet && !allTags && !namesTagOrDigest(name)) cx.out('Using default tag: latest\n');
-    const outcome = await withProgress(cx, quiet, (onProgress) => cx.engine.pull(name, { onProgress, allTags }));
+    const outcome = await withProgress(cx, quiet, (onProgress) => cx.engine.pull(name, { onProgress, allTags, auth: registryAuthFor(cx, name) }));
     if (outcome === 'interrupted') return EXIT_INTERRUPTED;
     // docker prints the repository alone after pulling all of its tags.
     cx.out(qualifiedName(allTags ? { ...ref, tag: undefined } : ref) + '\n');
@@ -78,7 +92,7 @@ export const push: CommandSpec = {
     const allTags = flags.bool('all-tags');
     if (allTags && namesTagOrDigest(name)) throw new StatusError(1, "tag can't be used with --all-tags/-a");
     if (!quiet && !allTags && !namesTagOrDigest(name)) cx.out('Using default tag: latest\n');
-    const outcome = await withProgress(cx, quiet, (onProgress) => cx.engine.push(name, { onProgress, allTags }));
+    const outcome = await withProgress(cx, quiet, (onProgress) => cx.engine.push(name, { onProgress, allTags, auth: registryAuthFor(cx, name) }));
     if (outcome === 'interrupted') return EXIT_INTERRUPTED;
     if (quiet) cx.out(name + '\n');
     return 0;

@@ -11,6 +11,7 @@ import { EXIT_INTERRUPTED, onInterrupt, outputSink, pumpStdin } from './attach.t
 import { StatusError, type CommandContext, type CommandSpec } from './command.ts';
 import type { FlagSpec, FlagValues } from './flags.ts';
 import { progressDisplay } from './progress.ts';
+import { registryAuthFor } from './pull.ts';
 import { errorText, reportText, runErrorStatus } from './report.ts';
 
 /** Flags that shape the container (shared by run and create). */
@@ -88,7 +89,7 @@ async function pullForCreate(cx: CommandContext, image: string, quiet: boolean):
     if (!quiet) cx.err(t);
   }, cx.io.isTTY === true);
   try {
-    await cx.engine.pull(image, { onProgress: display.listener });
+    await cx.engine.pull(image, { onProgress: display.listener, auth: registryAuthFor(cx, image) });
   } catch (e) {
     if (display.failure) throw new Error(display.failure);
     throw e;

@@ -1,14 +1,14 @@
-import type { ImageInspect, ProgressListener } from '../engine.ts';
+import type { ImageInspect, ProgressListener, RegistryAuth } from '../engine.ts';
 import { EngineError } from '../errors.ts';
 import { WASI_PLATFORM, type Descriptor, type ImageManifest } from '../oci/types.ts';
 import { DEFAULT_TAG, familiarRepository, namesTagOrDigest } from '../oci/reference.ts';
-import type { Digest, FetchedManifest } from '../ports.ts';
+import type { Digest, FetchedManifest, RegistryClient } from '../ports.ts';
 import type { Core } from './context.ts';
 import { checkDiffIdCount, parseConfig, parseImageDocument } from '../oci/validate.ts';
 import { lastTagTime, recordImage, tagKey } from './image-store.ts';
 import { inspectImage } from './image-views.ts';
 import { collect, ingestLayer } from './layer-ingest.ts';
-import { remoteFor, type Remote } from './remote.ts';
+import { registryClient, remoteFor, type Remote } from './remote.ts';
 import { truncateId } from './ids.ts';
 import type { ImageRecord } from './records.ts';
 
@@ -18,24 +18,25 @@ import type { ImageRecord } from './records.ts';
  * the image and its tag in one batch. Progress lines are Docker's. With `allTags` (`pull -a`, or
  * the API's empty `tag`), every tag the registry lists for the repository, in its order.
  */
-export async function pull(core: Core, name: string, options: { onProgress?: ProgressListener; allTags?: boolean } = {}): Promise<ImageInspect> {
+export async function pull(core: Core, name: string, options: { onProgress?: ProgressListener; allTags?: boolean; auth?: RegistryAuth } = {}): Promise<ImageInspect> {
   const onProgress = options.onProgress ?? (() => {});
+  const registry = registryClient(core, options.auth);
   if (!options.allTags) {
-    const one = await pullOne(core, name, onProgress);
+    const one = await pullOne(core, registry, name, onProgress);
     const shown = one.tag ?? one.repoDigest;
     onProgress({ status: one.changed ? `Status: Downloaded newer image for ${shown}` : `Status: Image is up to date for ${shown}` });
     return one.image;
   }
   if (namesTagOrDigest(name)) throw new EngineError('invalid-argument', "tag can't be used with --all-tags/-a");
   const remote = remoteFor(core, name);
-  const tags = await core.ports.registry.listTags(remote.registry, remote.repository);
+  const tags = await registry.listTags(remote.registry, remote.repository);
   if (tags.length === 0) throw new EngineError('not-found', `manifest unknown: no tags in repository ${remote.repository}`);
   const repo = familiarRepository(remote.ref);
   let changed = false;
   let last: ImageInspect | undefined;
   let latest: ImageInspect | undefined;
   for (const tag of tags) {
-    const one = await pullOne(core, `${repo}:${tag}`, onProgress);
+    const one = await pullOne(core, registry, `${repo}:${tag}`, onProgress);
     changed ||= one.changed;
     last = one.image;
     if (tag === DEFAULT_TAG) latest = one.image;
@@ -51,13 +52,12 @@ interface PulledOne {
   repoDigest: string;
 }
 
-async function pullOne(core: Core, name: string, onProgress: ProgressListener): Promise<PulledOne> {
+async function pullOne(core: Core, registry: RegistryClient, name: string, onProgress: ProgressListener): Promise<PulledOne> {
   const remote = remoteFor(core, name);
-  const { registry } = core.ports;
   const top = await registry.getManifest(remote.registry, remote.repository, remote.reference);
   // After the manifest, as Docker: a missing image is only the error, no "Pulling from" before it.
   onProgress({ status: `Pulling from ${remote.repository}`, id: remote.ref.digest ?? remote.ref.tag ?? 'latest' });
-  const manifest = await pickManifest(core, remote, top);
+  const manifest = await pickManifest(registry, remote, top);
   const configBytes = await collect(await registry.getBlob(remote.registry, remote.repository, manifest.config));
   const config = parseConfig(configBytes, manifest.config);
   checkDiffIdCount(manifest, config);
@@ -111,7 +111,7 @@ async function pullOne(core: Core, name: string, onProgress: ProgressListener): 
 }
 
 /** The image manifest to pull: the document itself, or the wasi/wasm entry of an index. */
-async function pickManifest(core: Core, remote: Remote, fetched: FetchedManifest): Promise<ImageManifest> {
+async function pickManifest(registry: RegistryClient, remote: Remote, fetched: FetchedManifest): Promise<ImageManifest> {
   const doc = parseImageDocument(fetched.bytes, { mediaType: fetched.mediaType || undefined });
   if (doc.kind === 'manifest') return doc.manifest;
   const entries = doc.index.manifests;
@@ -119,7 +119,7 @@ async function pickManifest(core: Core, remote: Remote, fetched: FetchedManifest
     entries.find((m: Descriptor) => m.platform?.os === WASI_PLATFORM.os && m.platform?.architecture === WASI_PLATFORM.architecture) ??
     (entries.length === 1 && !entries[0].platform ? entries[0] : undefined);
   if (!match) throw new EngineError('not-found', `no matching manifest for ${WASI_PLATFORM.os}/${WASI_PLATFORM.architecture} in the manifest list entries`);
-  const inner = await core.ports.registry.getManifest(remote.registry, remote.repository, match.digest);
+  const inner = await registry.getManifest(remote.registry, remote.repository, match.digest);
   const innerDoc = parseImageDocument(inner.bytes, { descriptor: match, mediaType: inner.mediaType || match.mediaType });
   if (innerDoc.kind !== 'manifest') throw new EngineError('invalid-content', 'invalid image index: an entry for wasi/wasm is itself an index');
   return innerDoc.manifest;

@@ -1,20 +1,20 @@
-import type { ProgressListener } from '../engine.ts';
+import type { ProgressListener, RegistryAuth } from '../engine.ts';
 import { EngineError } from '../errors.ts';
 import { DEFAULT_TAG, familiarRepository, namesTagOrDigest, parseReference } from '../oci/reference.ts';
-import type { Digest } from '../ports.ts';
+import type { Digest, RegistryClient } from '../ports.ts';
 import type { Core } from './context.ts';
 import { truncateId } from './ids.ts';
 import { imageManifest } from './image-manifest.ts';
 import { allTags, resolveImage, tagKey } from './image-store.ts';
 import type { ImageRecord } from './records.ts';
-import { remoteFor, type Remote } from './remote.ts';
+import { registryClient, remoteFor, type Remote } from './remote.ts';
 
 /**
  * `docker push NAME[:TAG]`: blobs the registry lacks, then the manifest under the tag; Docker's
  * progress lines. With `allTags` (`push -a`, or the API's empty `tag`), every local tag of the
  * repository, sorted; the result is the last one's.
  */
-export async function push(core: Core, name: string, options: { onProgress?: ProgressListener; allTags?: boolean } = {}): Promise<{ Digest: Digest; Size: number }> {
+export async function push(core: Core, name: string, options: { onProgress?: ProgressListener; allTags?: boolean; auth?: RegistryAuth } = {}): Promise<{ Digest: Digest; Size: number }> {
   const onProgress = options.onProgress ?? (() => {});
   const remote = remoteFor(core, name);
   if (remote.ref.digest) throw new EngineError('invalid-argument', 'cannot push a digest reference');
@@ -27,13 +27,13 @@ export async function push(core: Core, name: string, options: { onProgress?: Pro
   const qualified = (remote.ref.domain ? remote.ref.domain + '/' : 'docker.io/') + remote.repository;
   onProgress({ status: `The push refers to repository [${qualified}]` });
   let result: { Digest: Digest; Size: number } | undefined;
-  for (const tag of tags) result = await pushTag(core, remoteFor(core, `${repo}:${tag}`), onProgress);
+  const registry = registryClient(core, options.auth);
+  for (const tag of tags) result = await pushTag(core, registry, remoteFor(core, `${repo}:${tag}`), onProgress);
   return result!;
 }
 
-async function pushTag(core: Core, remote: Remote, onProgress: ProgressListener): Promise<{ Digest: Digest; Size: number }> {
+async function pushTag(core: Core, registry: RegistryClient, remote: Remote, onProgress: ProgressListener): Promise<{ Digest: Digest; Size: number }> {
   const { record } = await resolveImage(core, tagKey(remote.ref));
-  const { registry } = core.ports;
   const manifest = await imageManifest(core, record);
   const layers = [...manifest.layers].reverse(); // Docker lists the top layer first
   for (const l of layers) onProgress({ status: 'Preparing', progressDetail: {}, id: truncateId(l.digest) });

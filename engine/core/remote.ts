@@ -1,4 +1,5 @@
 import { parseReference, type Reference } from '../oci/reference.ts';
+import type { RegistryAuth, RegistryClient } from '../ports.ts';
 import type { Core } from './context.ts';
 
 /**
@@ -18,4 +19,10 @@ export function remoteFor(core: Core, name: string): Remote {
   const registry = ref.domain ?? core.options.builtinRegistry;
   const repository = ref.domain || ref.path.includes('/') ? ref.path : `library/${ref.path}`;
   return { ref, registry, repository, reference: ref.digest ?? ref.tag ?? 'latest' };
+}
+
+/** The registry client for one pull or push: with the caller's credentials when it gave some. */
+export function registryClient(core: Core, auth: RegistryAuth | undefined): RegistryClient {
+  const { registry } = core.ports;
+  return auth ? (registry.withAuth?.(auth) ?? registry) : registry;
 }

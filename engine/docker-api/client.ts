@@ -42,11 +42,12 @@ import type {
 } from '../engine.ts';
 import { EngineError } from '../errors.ts';
 import { DEFAULT_TAG, familiarName, familiarRepository, namesTagOrDigest, parseReference } from '../oci/reference.ts';
-import type { Digest, LogEntry } from '../ports.ts';
+import type { Digest, LogEntry, RegistryAuth } from '../ports.ts';
 import { writeTar } from '../tar/tar-writer.ts';
 import { errorCodeForStatus } from './error-status.ts';
 import { FrameDecoder } from './frames.ts';
 import { JsonLineDecoder } from './json-stream.ts';
+import { encodeRegistryAuth, REGISTRY_AUTH_HEADER } from './registry-auth.ts';
 import { ATTACH_WS_PROTOCOL, parseServerControl, TOKEN_HEADER, TOKEN_PROTOCOL_PREFIX } from './ws-protocol.ts';
 
 /** The part of the browser's WebSocket this client uses (the `ws` package's WebSocket fits too). */
@@ -359,10 +360,11 @@ export class DockerApiEngine implements Engine {
 
   // ---------- images ----------
 
-  async pull(reference: string, options: { onProgress?: ProgressListener; allTags?: boolean } = {}): Promise<ImageInspect> {
+  async pull(reference: string, options: { onProgress?: ProgressListener; allTags?: boolean; auth?: RegistryAuth } = {}): Promise<ImageInspect> {
     // As the docker CLI asks: the repository and its tag apart; no tag at all means every tag.
     const { repository, tag } = splitTag(reference, options.allTags);
-    const response = await this.#call('POST', '/images/create', { query: { fromImage: repository, ...(tag ? { tag } : {}) } });
+    const headers: Record<string, string> = options.auth ? { [REGISTRY_AUTH_HEADER]: encodeRegistryAuth(options.auth) } : {};
+    const response = await this.#call('POST', '/images/create', { query: { fromImage: repository, ...(tag ? { tag } : {}) }, headers });
     await this.#progress(response, (e) => options.onProgress?.(e));
     return this.inspectImage(options.allTags ? `${repository}:${DEFAULT_TAG}` : reference).catch((e: unknown) => {
       if (options.allTags && e instanceof EngineError && e.code === 'not-found') return this.#anyImageOf(repository);
@@ -376,10 +378,11 @@ export class DockerApiEngine implements Engine {
     return this.inspectImage(image.Id);
   }
 
-  async push(reference: string, options: { onProgress?: ProgressListener; allTags?: boolean } = {}): Promise<{ Digest: Digest; Size: number }> {
+  async push(reference: string, options: { onProgress?: ProgressListener; allTags?: boolean; auth?: RegistryAuth } = {}): Promise<{ Digest: Digest; Size: number }> {
     const { repository, tag } = splitTag(reference, options.allTags);
-    // docker sends registry credentials here; the built-in registries need none.
-    const response = await this.#call('POST', `/images/${seg(repository)}/push`, { query: tag ? { tag } : {}, headers: { 'X-Registry-Auth': 'e30=' } });
+    // As the docker CLI: a push always carries the header, `{}` without a login.
+    const headers = { [REGISTRY_AUTH_HEADER]: encodeRegistryAuth(options.auth) };
+    const response = await this.#call('POST', `/images/${seg(repository)}/push`, { query: tag ? { tag } : {}, headers });
     let result: { Digest: Digest; Size: number } | undefined;
     await this.#progress(response, (e) => {
       if (e.aux?.Digest) result = { Digest: e.aux.Digest as Digest, Size: e.aux.Size ?? 0 };

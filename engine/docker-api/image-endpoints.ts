@@ -4,6 +4,7 @@ import { EngineError } from '../errors.ts';
 import { namesTagOrDigest } from '../oci/reference.ts';
 import { buildContext, MAX_CONTEXT_BYTES } from './build-context.ts';
 import { boolParam, filtersParam, stringMapParam } from './query.ts';
+import { decodeRegistryAuth } from './registry-auth.ts';
 import { ProgressStream } from './replies.ts';
 import type { RouteContext } from './route-context.ts';
 
@@ -21,7 +22,10 @@ function meansAllTags(name: string, tag: string | null): boolean {
   return !tag && !namesTagOrDigest(name);
 }
 
-/** `POST /images/create?fromImage=&tag=` -> progress lines. `fromSrc` (import) is not supported. */
+/**
+ * `POST /images/create?fromImage=&tag=` -> progress lines, with X-Registry-Auth's credentials for
+ * the registry. `fromSrc` (import) is not supported.
+ */
 export async function pull({ engine, reply, request }: RouteContext): Promise<void> {
   const q = request.query;
   if (q.get('fromSrc')) throw new EngineError('invalid-argument', 'docker import is not supported by this engine');
@@ -30,7 +34,7 @@ export async function pull({ engine, reply, request }: RouteContext): Promise<vo
   const allTags = meansAllTags(fromImage, q.get('tag'));
   const progress = new ProgressStream(reply);
   try {
-    await engine.pull(pullReference(fromImage, q.get('tag')), { onProgress: progress.send, allTags });
+    await engine.pull(pullReference(fromImage, q.get('tag')), { onProgress: progress.send, allTags, auth: decodeRegistryAuth(request.headers['x-registry-auth']) });
   } catch (e) {
     return progress.fail(e);
   }
@@ -42,7 +46,8 @@ export async function push({ engine, reply, request, params }: RouteContext): Pr
   const allTags = meansAllTags(params[0], request.query.get('tag'));
   const progress = new ProgressStream(reply);
   try {
-    await engine.push(pullReference(params[0], request.query.get('tag')), { onProgress: progress.send, allTags });
+    const auth = decodeRegistryAuth(request.headers['x-registry-auth']);
+    await engine.push(pullReference(params[0], request.query.get('tag')), { onProgress: progress.send, allTags, auth });
   } catch (e) {
     return progress.fail(e);
   }

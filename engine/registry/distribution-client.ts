@@ -2,20 +2,16 @@ import { EngineError } from '../errors.ts';
 import { DigestVerifier, isDigest, sha256 } from '../oci/digest.ts';
 import { INDEX_MEDIA_TYPES, MANIFEST_MEDIA_TYPES } from '../oci/media-types.ts';
 import { MAX_DOCUMENT_SIZE } from '../oci/validate.ts';
-import type { BlobClaim, Digest, FetchedManifest, RegistryClient } from '../ports.ts';
+import type { BlobClaim, Digest, FetchedManifest, RegistryAuth, RegistryClient } from '../ports.ts';
 import { parseChallenge } from './www-authenticate.ts';
-
-export interface Credentials {
-  username: string;
-  password: string;
-}
 
 export interface DistributionClientOptions {
   /** The fetch to use (the platform's by default; tests pass a fake registry). */
   fetch?: typeof fetch;
   /** http for loopback registries (localhost, 127.0.0.1, [::1]), https otherwise, unless this says. */
   scheme?: (registry: string) => 'http' | 'https';
-  credentials?: (registry: string) => Credentials | undefined;
+  /** What to answer a registry's challenge with; per pull or push through `withAuth`. */
+  auth?: RegistryAuth;
   /** Blobs larger than this are uploaded in PATCH chunks of this size; smaller ones in one request. */
   chunkSize?: number;
 }
@@ -36,15 +32,19 @@ function isLoopback(registry: string): boolean {
 export class DistributionClient implements RegistryClient {
   readonly #fetch: typeof fetch;
   readonly #scheme: (registry: string) => 'http' | 'https';
-  readonly #credentials: (registry: string) => Credentials | undefined;
+  readonly #options: DistributionClientOptions;
   readonly #chunkSize: number;
   readonly #tokens = new Map<string, string>();
 
   constructor(options: DistributionClientOptions = {}) {
+    this.#options = options;
     this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#scheme = options.scheme ?? ((r) => (isLoopback(r) ? 'http' : 'https'));
-    this.#credentials = options.credentials ?? (() => undefined);
     this.#chunkSize = options.chunkSize ?? 8 * 1024 * 1024;
+  }
+
+  withAuth(auth: RegistryAuth): DistributionClient {
+    return new DistributionClient({ ...this.#options, auth });
   }
 
   #url(registry: string, path: string): string {
@@ -65,7 +65,7 @@ export class DistributionClient implements RegistryClient {
     if (response.status !== 401) return response;
     const challenge = parseChallenge(response.headers.get('WWW-Authenticate'));
     await response.body?.cancel();
-    const creds = this.#credentials(registry);
+    const creds = this.#options.auth;
     let auth: string | undefined;
     if (challenge?.scheme === 'bearer' && challenge.params.realm) auth = `Bearer ${await this.#token(registry, challenge.params, scope, creds)}`;
     else if (challenge?.scheme === 'basic' && creds) auth = `Basic ${btoa(`${creds.username}:${creds.password}`)}`;
@@ -76,7 +76,7 @@ export class DistributionClient implements RegistryClient {
     return response;
   }
 
-  async #token(registry: string, params: Record<string, string>, scope: string, creds?: Credentials): Promise<string> {
+  async #token(registry: string, params: Record<string, string>, scope: string, creds?: RegistryAuth): Promise<string> {
     const url = new URL(params.realm);
     if (params.service) url.searchParams.set('service', params.service);
     url.searchParams.set('scope', params.scope ?? scope);

@@ -1,5 +1,5 @@
 import { EngineError } from '../errors.ts';
-import type { BlobClaim, Digest, FetchedManifest, RegistryClient } from '../ports.ts';
+import type { BlobClaim, Digest, FetchedManifest, RegistryAuth, RegistryClient } from '../ports.ts';
 
 /**
  * One RegistryClient over several: the built-in layouts under their registry name, everything
@@ -19,5 +19,7 @@ export function routeRegistries(routes: Record<string, RegistryClient>, fallback
     putBlob: (r: string, repo: string, claim: BlobClaim, data: Uint8Array) => pick(r).putBlob(r, repo, claim, data),
     putManifest: (r: string, repo: string, ref: string, m: FetchedManifest) => pick(r).putManifest(r, repo, ref, m),
     listTags: (r: string, repo: string) => pick(r).listTags(r, repo),
+    withAuth: (auth: RegistryAuth) =>
+      routeRegistries(Object.fromEntries(Object.entries(routes).map(([name, client]) => [name, client.withAuth?.(auth) ?? client])), fallback?.withAuth?.(auth) ?? fallback),
   };
 }

@@ -76,8 +76,9 @@ export function corsHeaders(origin: string | undefined): Record<string, string> 
     Vary: 'Origin',
     'Access-Control-Allow-Methods': 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS',
     // Authorization: the playground's engine pushes to and pulls from /v2/ with the token as Basic
-    // password; Accept: its manifest media types are too long for a CORS-safelisted Accept.
-    'Access-Control-Allow-Headers': `Accept, Content-Type, ${TOKEN_HEADER}, Authorization, Range, Content-Range`,
+    // password; Accept: its manifest media types are too long for a CORS-safelisted Accept;
+    // X-Registry-Auth: a pull's or push's credentials for its registry, as the docker CLI sends them.
+    'Access-Control-Allow-Headers': `Accept, Content-Type, ${TOKEN_HEADER}, X-Registry-Auth, Authorization, Range, Content-Range`,
     'Access-Control-Expose-Headers': 'Api-Version, Docker-Content-Digest, Docker-Upload-UUID, Location, Range, WWW-Authenticate',
   };
 }

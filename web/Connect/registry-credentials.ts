@@ -1,13 +1,13 @@
 /**
- * The page's half of worker/registry-credentials.ts: while a kernel service is connected, the
- * engine worker may push to and pull from its registry (`docker push 127.0.0.1:PORT/name`) with
- * the service's token as the Basic password. Forgotten on disconnect.
+ * The page's registry logins, as the docker CLI's config holds them: while a kernel service is
+ * connected, its registry (`docker push 127.0.0.1:PORT/name`) takes the service's token as the
+ * Basic password. The terminal's CLI hands them to the engine with each pull and push (the Engine
+ * API's `auth`, Docker's X-Registry-Auth). Kept in memory only; forgotten on disconnect.
  */
-import { REGISTRY_CREDENTIALS_CHANNEL, type RegistryCredentialsMessage } from '../../worker/registry-credentials.ts';
+import type { RegistryAuth } from '../../engine/engine.ts';
 import type { KernelAddress } from './connect-link.ts';
 
-let channel: BroadcastChannel | null = null;
-let current: Extract<RegistryCredentialsMessage, { type: 'set' }> | null = null;
+let current: { registries: string[]; auth: RegistryAuth } | null = null;
 
 /** The registry names a service answers to: 127.0.0.1:PORT and localhost:PORT. */
 export function registryNames(address: KernelAddress): string[] {
@@ -16,22 +16,17 @@ export function registryNames(address: KernelAddress): string[] {
   return [...new Set([url.host, `127.0.0.1:${port}`, `localhost:${port}`])];
 }
 
-function open(): BroadcastChannel | null {
-  if (!channel && typeof BroadcastChannel !== 'undefined') {
-    channel = new BroadcastChannel(REGISTRY_CREDENTIALS_CHANNEL);
-    channel.onmessage = (event: MessageEvent<RegistryCredentialsMessage>) => {
-      if (event.data?.type === 'ask' && current) channel!.postMessage(current);
-    };
-  }
-  return channel;
-}
-
 export function shareRegistryCredentials(address: KernelAddress): void {
-  current = { type: 'set', registries: registryNames(address), username: 'dockyard', password: address.token };
-  open()?.postMessage(current);
+  const registries = registryNames(address);
+  current = { registries, auth: { username: 'dockyard', password: address.token, serveraddress: registries[0] } };
 }
 
 export function forgetRegistryCredentials(address: KernelAddress): void {
-  if (current) open()?.postMessage({ type: 'forget', registries: registryNames(address) } satisfies RegistryCredentialsMessage);
-  current = null;
+  const names = registryNames(address);
+  if (current?.registries.some((r) => names.includes(r))) current = null;
+}
+
+/** The login for `registry` (a host[:port] as a reference names it), if the page has one. */
+export function registryAuth(registry: string): RegistryAuth | undefined {
+  return current?.registries.includes(registry) ? { ...current.auth } : undefined;
 }

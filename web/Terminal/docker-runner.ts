@@ -1,5 +1,6 @@
 import type { Engine } from '../../engine/engine.ts';
 import type { CliIO } from '../../engine/cli/index.ts';
+import { registryAuth } from '../Connect/registry-credentials.ts';
 import type { CommandIO } from './host-shell.ts';
 
 /**
@@ -47,6 +48,7 @@ export async function runDockerCommand(argv: string[], io: CommandIO, context: D
     buildContext: context.buildContext,
     readFile: context.readFile,
     writeFile: context.writeFile,
+    registryAuth,
   };
   return cli.runDocker(context.engine, argv, cliIO);
 }

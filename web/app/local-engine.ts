@@ -1,16 +1,11 @@
 import type { EngineConnector } from './engine-session.svelte.ts';
 import type { Engine } from '../../engine/engine.ts';
 
-// The browser host is the only thing the page takes from worker/: its connect function, which
-// returns the Engine API (a comlink proxy of the engine in a Web Worker). A glob, not an import,
-// keeps the page buildable in checkouts where the host is absent; it is loaded lazily so the
-// terminal paints before the engine's code has arrived.
-const hosts = import.meta.glob<{ connectLocalEngine(): Engine | Promise<Engine> }>('/worker/connect.ts');
-
+// The browser host is the only thing the page takes from worker/: its public entry, whose connect
+// function returns the Engine API (a comlink proxy of the engine in a Web Worker). Loaded lazily
+// so the terminal paints before the engine's code has arrived.
 async function start(): Promise<Engine> {
-  const load = hosts['/worker/connect.ts'];
-  if (!load) throw new Error('The browser engine is not part of this build.');
-  return (await load()).connectLocalEngine();
+  return (await import('../../worker/connect.ts')).connectLocalEngine();
 }
 
 // Started by main.ts before the UI's code loads; the first connect() takes it over.

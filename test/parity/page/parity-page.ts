@@ -8,7 +8,7 @@
 import { runDocker } from '../../../engine/cli/index.ts';
 import type { Engine } from '../../../engine/engine.ts';
 import { connectLocalEngine } from '../../../worker/connect.ts';
-import { shareRegistryCredentials } from '../../../web/Connect/registry-credentials.ts';
+import { registryAuth, shareRegistryCredentials } from '../../../web/Connect/registry-credentials.ts';
 import type { DockerOptions, DockerResult } from '../docker-result.ts';
 
 const engines = new Map<string, Engine>();
@@ -42,6 +42,8 @@ async function docker(db: string, argv: string[], options: DockerOptions = {}): 
           },
         }),
     now: options.now === undefined ? undefined : () => options.now!,
+    // The playground's terminal hands the CLI the page's logins (web/Terminal/docker-runner.ts).
+    registryAuth,
     async buildContext(dir: string) {
       const files = options.contexts?.[dir];
       if (!files) throw new Error(`unable to prepare context: path "${dir}" not found`);
@@ -51,7 +53,7 @@ async function docker(db: string, argv: string[], options: DockerOptions = {}): 
   return { code, stdout, stderr };
 }
 
-// As the playground does once connected: the engine worker may use the kernel service's registry.
+// As the playground does once connected: the page's CLI logs in to the kernel service's registry.
 const shareKernel = (url: string, token: string) => shareRegistryCredentials({ url, token });
 
 Object.assign(window, { parity: { docker, engine: engineFor, shareKernel, isolated: crossOriginIsolated } });

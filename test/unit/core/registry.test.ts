@@ -72,13 +72,17 @@ describe('DistributionClient', () => {
 
   it('follows the bearer token flow with credentials and fails clearly without them', async () => {
     const reg = new FakeRegistry({ auth: { username: 'me', password: 'secret' } });
-    const client = new DistributionClient({ fetch: reg.fetch, credentials: () => ({ username: 'me', password: 'secret' }) });
+    const client = new DistributionClient({ fetch: reg.fetch }).withAuth({ username: 'me', password: 'secret' });
     const bytes = new TextEncoder().encode('private');
     await client.putBlob('localhost:5000', 'priv', { digest: sha256(bytes) }, bytes);
     expect(reg.blobs.has(sha256(bytes))).toBe(true);
     expect(reg.log.some((l) => l.startsWith('GET /token?service=fake&scope=repository%3Apriv%3Apull%2Cpush'))).toBe(true);
     const anonymous = new DistributionClient({ fetch: reg.fetch });
     expect(isEngineError(await rejection(anonymous.hasBlob('localhost:5000', 'priv', sha256(bytes))), 'unauthorized')).toBe(true);
+    // The token given for other credentials is not reused: a wrong login is refused.
+    const wrong = client.withAuth({ username: 'me', password: 'guess' });
+    expect(isEngineError(await rejection(wrong.hasBlob('localhost:5000', 'priv', sha256(bytes))), 'unauthorized')).toBe(true);
+    expect(await client.hasBlob('localhost:5000', 'priv', sha256(bytes))).toBe(true);
   });
 
   it("maps a missing manifest to not-found with the registry's message", async () => {
@@ -95,15 +99,18 @@ describe('DistributionClient', () => {
 });
 
 describe('push and pull through a registry', () => {
-  it("pushes a local image with Docker's progress and pulls it into another engine", async () => {
+  it("pushes a local image with Docker's progress and pulls it into another engine, with the caller's login", async () => {
     const reg = new FakeRegistry({ auth: { username: 'u', password: 'p' } });
-    const client = new DistributionClient({ fetch: reg.fetch, chunkSize: 64 * 1024, credentials: () => ({ username: 'u', password: 'p' }) });
+    const auth = { username: 'u', password: 'p' };
+    const client = new DistributionClient({ fetch: reg.fetch, chunkSize: 64 * 1024 });
     const a = makeHost({ layout, registry: client });
     hosts.push(a);
-    await a.engine.pull('box');
+    await a.engine.pull('box', { auth: { username: 'not', password: 'for the built-in registry' } });
     await a.engine.tag('box', 'localhost:5000/team/box:v1');
+    // The engine keeps no credentials: each call brings its own, as X-Registry-Auth does.
+    expect(isEngineError(await rejection(a.engine.push('localhost:5000/team/box:v1')), 'unauthorized')).toBe(true);
     const events: ProgressEvent[] = [];
-    const pushed = await a.engine.push('localhost:5000/team/box:v1', { onProgress: (e) => events.push(e) });
+    const pushed = await a.engine.push('localhost:5000/team/box:v1', { onProgress: (e) => events.push(e), auth });
     const lines = events.filter((e) => e.status).map((e) => (e.id ? `${e.id}: ${e.status}` : e.status));
     expect(lines[0]).toBe('The push refers to repository [localhost:5000/team/box]');
     expect(lines).toContain(`v1: digest: ${pushed.Digest} size: ${pushed.Size}`);
@@ -111,12 +118,13 @@ describe('push and pull through a registry', () => {
     expect(reg.log.some((l) => l.startsWith('PATCH'))).toBe(true);
     expect((await a.engine.inspectImage('localhost:5000/team/box:v1')).RepoDigests).toContain(`localhost:5000/team/box@${pushed.Digest}`);
     const again: ProgressEvent[] = [];
-    await a.engine.push('localhost:5000/team/box:v1', { onProgress: (e) => again.push(e) });
+    await a.engine.push('localhost:5000/team/box:v1', { onProgress: (e) => again.push(e), auth });
     expect(again.filter((e) => e.status === 'Layer already exists')).toHaveLength(1);
 
     const b = makeHost({ registry: client });
     hosts.push(b);
-    const pulled = await b.engine.pull('localhost:5000/team/box:v1');
+    expect(isEngineError(await rejection(b.engine.pull('localhost:5000/team/box:v1')), 'unauthorized')).toBe(true);
+    const pulled = await b.engine.pull('localhost:5000/team/box:v1', { auth });
     expect(pulled.Id).toBe((await a.engine.inspectImage('box')).Id);
     expect(pulled.RepoDigests).toEqual([`localhost:5000/team/box@${pushed.Digest}`]);
     expect((await run(b.engine, { Image: 'localhost:5000/team/box:v1', Cmd: ['echo', 'pulled'] })).stdout).toBe('pulled\n');
