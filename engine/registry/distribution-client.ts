@@ -3,6 +3,7 @@ import { DigestVerifier, isDigest, sha256 } from '../oci/digest.ts';
 import { INDEX_MEDIA_TYPES, MANIFEST_MEDIA_TYPES } from '../oci/media-types.ts';
 import { MAX_DOCUMENT_SIZE } from '../oci/validate.ts';
 import type { BlobClaim, Digest, FetchedManifest, RegistryAuth, RegistryClient } from '../ports.ts';
+import { nextLink } from './link-header.ts';
 import { parseChallenge } from './www-authenticate.ts';
 
 export interface DistributionClientOptions {
@@ -17,6 +18,9 @@ export interface DistributionClientOptions {
 }
 
 const ACCEPT = [...MANIFEST_MEDIA_TYPES, ...INDEX_MEDIA_TYPES].join(', ');
+
+/** Pages of one tag list a registry may send (at its usual 100 a page, 100 000 tags). */
+const MAX_TAG_PAGES = 1000;
 
 function isLoopback(registry: string): boolean {
   const host = registry.replace(/:\d+$/, '');
@@ -206,11 +210,32 @@ export class DistributionClient implements RegistryClient {
     if (response.status !== 201) return this.#fail(response, `manifest ${repository}:${reference}`);
   }
 
+  /** Every tag of a repository, following the registry's `Link: <...>; rel="next"` pages. */
   async listTags(registry: string, repository: string): Promise<string[]> {
-    const response = await this.#request(registry, `repository:${repository}:pull`, this.#url(registry, `/v2/${repository}/tags/list`));
-    if (!response.ok) return this.#fail(response, `tags of ${repository}`);
-    const body = (await response.json().catch(() => ({}))) as { tags?: unknown };
-    return Array.isArray(body.tags) ? body.tags.filter((t): t is string => typeof t === 'string') : [];
+    const tags: string[] = [];
+    let url = this.#url(registry, `/v2/${repository}/tags/list`);
+    const seen = new Set<string>();
+    for (;;) {
+      // A registry that links back to a page it sent, or pages without end, is not followed forever.
+      if (seen.has(url) || seen.size >= MAX_TAG_PAGES) throw new EngineError('invalid-content', `registry ${registry} pages the tags of ${repository} without end`);
+      seen.add(url);
+      const response = await this.#request(registry, `repository:${repository}:pull`, url);
+      if (!response.ok) return this.#fail(response, `tags of ${repository}`);
+      const link = nextLink(response.headers.get('Link'));
+      let body: { tags?: unknown };
+      try {
+        body = JSON.parse(new TextDecoder().decode(await readLimited(response, MAX_DOCUMENT_SIZE, `the tag list of ${repository}`))) as { tags?: unknown };
+      } catch (e) {
+        if (e instanceof EngineError) throw e;
+        throw new EngineError('invalid-content', `registry ${registry} sent a tag list of ${repository} that is not JSON`);
+      }
+      if (Array.isArray(body?.tags)) tags.push(...body.tags.filter((t): t is string => typeof t === 'string'));
+      if (link === undefined) return tags;
+      const next = new URL(link, url);
+      // The token for this registry goes with the request: never to another host.
+      if (next.origin !== new URL(url).origin) throw new EngineError('invalid-content', `registry ${registry} linked the next page of tags to another host`);
+      url = next.href;
+    }
   }
 }
 

@@ -28,6 +28,7 @@ export type RegistryErrorCode =
   | 'MANIFEST_UNKNOWN'
   | 'NAME_INVALID'
   | 'NAME_UNKNOWN'
+  | 'PAGINATION_NUMBER_INVALID'
   | 'SIZE_INVALID'
   | 'TAG_INVALID'
   | 'UNSUPPORTED';
@@ -191,12 +192,10 @@ export function createRegistryApiHandler(o: RegistryApiOptions): (request: ApiRe
     if ((m = /^\/v2\/(.+)\/tags\/list$/.exec(path))) {
       const repository = checkName(m[1]!);
       if (method !== 'GET') throw unsupported(method, path);
-      let tags = await reg.listTags(o.name, repository);
-      const last = req.query.get('last');
-      if (last !== null) tags = tags.filter((t) => t > last);
-      const n = req.query.get('n');
-      if (n !== null && /^\d{1,6}$/.test(n)) tags = tags.slice(0, Number(n));
-      return send(res, 200, {}, new TextEncoder().encode(JSON.stringify({ name: repository, tags })), 'application/json');
+      const page = tagsPage(await reg.listTags(o.name, repository), req.query.get('n'), req.query.get('last'));
+      // A next page exists: its URL in an RFC 8288 Link header, the one signal that more follow.
+      const link: Record<string, string> = page.next ? { Link: `</v2/${repository}/tags/list?n=${page.n}&last=${encodeURIComponent(page.next)}>; rel="next"` } : {};
+      return send(res, 200, link, new TextEncoder().encode(JSON.stringify({ name: repository, tags: page.tags })), 'application/json');
     }
     throw new RegistryError(404, 'UNSUPPORTED', `no registry route ${method} ${path.slice(0, 200)}`);
   }
@@ -285,6 +284,21 @@ async function bodyOf(req: ApiRequest, max: number, code: RegistryErrorCode, wha
     if (isEngineError(e, 'resource-exhausted')) throw new RegistryError(413, code, `${what} larger than ${max} bytes`);
     throw e;
   }
+}
+
+/**
+ * One page of `tags/list`, as the distribution spec pages it: tags in lexical order, those after
+ * `last`, at most `n` of them; `next` is the tag to continue after when more remain (with `n`
+ * only: without it every tag is in the one answer). `n=0` is an empty page with nothing after.
+ */
+export function tagsPage(all: readonly string[], n: string | null, last: string | null): { tags: string[]; n?: number; next?: string } {
+  let tags = [...all].sort();
+  if (last !== null && last !== '') tags = tags.filter((t) => t > last);
+  if (n === null || n === '') return { tags };
+  if (!/^\d+$/.test(n)) throw new RegistryError(400, 'PAGINATION_NUMBER_INVALID', `invalid number of results requested: ${JSON.stringify(n.slice(0, 20))}`);
+  const count = Number(n);
+  const page = tags.slice(0, count);
+  return { tags: page, n: count, ...(count > 0 && tags.length > count ? { next: page[page.length - 1] } : {}) };
 }
 
 async function send(res: ApiResponse, status: number, headers: Record<string, string>, body: Uint8Array | undefined, contentType: string, length = body?.length ?? 0): Promise<void> {

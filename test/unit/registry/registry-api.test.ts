@@ -4,6 +4,8 @@ import type { ApiRequest, ApiResponse } from '../../../engine/docker-api/transpo
 import { MemoryBlobStore, MemoryMetadataStore } from '../../../engine/memory/index.ts';
 import { sha256 } from '../../../engine/oci/digest.ts';
 import { MediaType } from '../../../engine/oci/media-types.ts';
+import { DistributionClient } from '../../../engine/registry/distribution-client.ts';
+import { nextLink } from '../../../engine/registry/link-header.ts';
 import { createRegistryApiHandler } from '../../../engine/registry/registry-api.ts';
 import { StoreRegistry } from '../../../engine/registry/store-registry.ts';
 
@@ -188,5 +190,109 @@ describe('registry API (/v2/)', () => {
       expect(r.status).toBe(400);
       expect(code(r)).toBe('TAG_INVALID');
     }
+  });
+});
+
+/** A registry holding one image under each of these tags of `app`. */
+async function tagged(tags: string[]) {
+  const r = registry();
+  const img = image();
+  await r.call('POST', `/v2/app/blobs/uploads/?digest=${sha256(img.config)}`, img.config);
+  await r.call('POST', `/v2/app/blobs/uploads/?digest=${sha256(img.layer)}`, img.layer);
+  for (const t of tags) expect((await r.call('PUT', `/v2/app/manifests/${t}`, img.manifest, { 'content-type': MediaType.ociManifest })).status).toBe(201);
+  return r;
+}
+
+describe('tags/list pagination (distribution spec: n, last, Link rel="next")', () => {
+  const TAGS = ['v3', '1.0', 'latest', 'v1', 'v2'];
+  const SORTED = ['1.0', 'latest', 'v1', 'v2', 'v3'];
+
+  it('pages of n in lexical order, each with a Link to the next, the last page without one', async () => {
+    const { call } = await tagged(TAGS);
+    const pages: string[][] = [];
+    const links: (string | undefined)[] = [];
+    let url: string | undefined = '/v2/app/tags/list?n=2';
+    while (url) {
+      const r = await call('GET', url);
+      expect(r.status).toBe(200);
+      pages.push((r.json() as { tags: string[] }).tags);
+      links.push(r.headers.Link);
+      url = nextLink(r.headers.Link ?? null);
+    }
+    expect(pages).toEqual([['1.0', 'latest'], ['v1', 'v2'], ['v3']]);
+    expect(links).toEqual(['</v2/app/tags/list?n=2&last=latest>; rel="next"', '</v2/app/tags/list?n=2&last=v2>; rel="next"', undefined]);
+  });
+
+  it('without n every tag comes at once, after last if given; n=0 is an empty page; n equal to the rest has no next', async () => {
+    const { call } = await tagged(TAGS);
+    const all = await call('GET', '/v2/app/tags/list');
+    expect(all.json()).toEqual({ name: 'app', tags: SORTED });
+    expect(all.headers.Link).toBeUndefined();
+    expect((await call('GET', '/v2/app/tags/list?last=v1')).json()).toEqual({ name: 'app', tags: ['v2', 'v3'] });
+    const none = await call('GET', '/v2/app/tags/list?n=0');
+    expect([none.json().tags, none.headers.Link]).toEqual([[], undefined]);
+    const rest = await call('GET', '/v2/app/tags/list?n=3&last=latest');
+    expect([rest.json().tags, rest.headers.Link]).toEqual([['v1', 'v2', 'v3'], undefined]);
+  });
+
+  it.each(['-1', 'ten', '1.5'])('n=%s is 400 PAGINATION_NUMBER_INVALID', async (n) => {
+    const { call } = await tagged(['1']);
+    const r = await call('GET', `/v2/app/tags/list?n=${n}`);
+    expect([r.status, code(r)]).toEqual([400, 'PAGINATION_NUMBER_INVALID']);
+  });
+});
+
+describe('DistributionClient.listTags follows Link pages', () => {
+  /** fetch onto the registry handler; `page` makes it page every answer, as registries may. */
+  async function client(tags: string[], rewrite: (url: URL, link?: string) => string | undefined = (_, l) => l, page = 2) {
+    const { call } = await tagged(tags);
+    const seen: string[] = [];
+    const fetch = (async (input: RequestInfo | URL) => {
+      const url = new URL(String(input));
+      if (url.pathname.endsWith('/tags/list') && !url.searchParams.has('n')) url.searchParams.set('n', String(page));
+      seen.push(url.pathname + url.search);
+      const r = await call('GET', url.pathname + url.search);
+      const headers = new Headers({ 'Content-Type': 'application/json' });
+      const link = rewrite(url, r.headers.Link);
+      if (link) headers.set('Link', link);
+      return new Response(r.text, { status: r.status, headers });
+    }) as typeof globalThis.fetch;
+    return { client: new DistributionClient({ fetch }), seen };
+  }
+
+  it('gathers every page (relative links resolved against the registry)', async () => {
+    const { client: c, seen } = await client(['v3', '1.0', 'latest', 'v1', 'v2']);
+    expect(await c.listTags('127.0.0.1:5000', 'app')).toEqual(['1.0', 'latest', 'v1', 'v2', 'v3']);
+    expect(seen).toEqual(['/v2/app/tags/list?n=2', '/v2/app/tags/list?n=2&last=latest', '/v2/app/tags/list?n=2&last=v2']);
+  });
+
+  it('an absolute link on the same registry is followed; one among other links too', async () => {
+    const { client: c } = await client(['a', 'b', 'c'], (_, l) => l && `<http://127.0.0.1:5000/x>; rel="prev", ${l.replace('</v2', '<http://127.0.0.1:5000/v2')}`);
+    expect(await c.listTags('127.0.0.1:5000', 'app')).toEqual(['a', 'b', 'c']);
+  });
+
+  it('a link to another host is refused: the token never leaves the registry', async () => {
+    const { client: c, seen } = await client(['a', 'b', 'c'], (_, l) => l && l.replace('</v2', '<http://evil.example/v2'));
+    await expect(c.listTags('127.0.0.1:5000', 'app')).rejects.toMatchObject({ code: 'invalid-content', message: 'registry 127.0.0.1:5000 linked the next page of tags to another host' });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('a registry linking back to a page it sent is not followed forever', async () => {
+    const { client: c } = await client(['a', 'b', 'c'], (url) => `<${url.pathname}${url.search}>; rel="next"`);
+    await expect(c.listTags('127.0.0.1:5000', 'app')).rejects.toMatchObject({ code: 'invalid-content', message: 'registry 127.0.0.1:5000 pages the tags of app without end' });
+  });
+});
+
+describe('nextLink (RFC 8288)', () => {
+  it.each([
+    ['</v2/a/tags/list?n=2&last=b>; rel="next"', '/v2/a/tags/list?n=2&last=b'],
+    ['<https://r.example/v2/a/tags/list?n=2&last=b>;rel=next', 'https://r.example/v2/a/tags/list?n=2&last=b'],
+    ['</first>; rel="prev", </second>; rel="next"', '/second'],
+    ['</x,y;z>; title="a"; rel="last next"', '/x,y;z'],
+    ['</only>; rel="prev"', undefined],
+    ['', undefined],
+    ['garbage', undefined],
+  ])('%s', (header, want) => {
+    expect(nextLink(header)).toBe(want);
   });
 });
