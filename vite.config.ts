@@ -20,7 +20,8 @@ export default defineConfig({
   worker: { format: 'es' },
   build: {
     target: 'es2022',
-    // The browser tests' page (test/browser/engine.html) is built beside the playground.
-    rollupOptions: { input: { main: 'index.html', 'engine-test': 'test/browser/engine.html' } },
+    // The playground only: test pages are built by their own configs (test/browser/vite.test-pages.config.ts,
+    // test/parity/vite.parity.config.ts), into folders of their own.
+    rollupOptions: { input: { main: 'index.html' } },
   },
 });

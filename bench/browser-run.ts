@@ -95,7 +95,7 @@ async function breakdown(page: Page): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const site = await serveSite(OUT, PORT);
+  const site = await serveSite(OUT, PORT, { testPages: true });
   try {
     const browser = await launchChromium();
     const context = await browser.newContext();

@@ -12,10 +12,14 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-/** Build the site into `outDir` (unless `--no-build`), serve it on `port`, resolve once it answers. */
-export async function serveSite(outDir: string, port: number): Promise<{ url: string; stop(): void }> {
-  if (!process.argv.includes('--no-build')) execSync(`npx vite build --outDir ${outDir} --emptyOutDir`, { stdio: 'ignore' });
-  const server = spawn('npx', ['vite', 'preview', '--outDir', outDir, '--port', String(port), '--strictPort', '--host', '127.0.0.1'], { stdio: 'ignore', detached: true });
+/**
+ * Build the site into `outDir` (unless `--no-build`), serve it on `port`, resolve once it answers.
+ * `testPages`: with the browser tests' page (test/browser/engine.html) beside the playground.
+ */
+export async function serveSite(outDir: string, port: number, options: { testPages?: boolean } = {}): Promise<{ url: string; stop(): void }> {
+  const config = options.testPages ? ['--config', 'test/browser/vite.test-pages.config.ts'] : [];
+  if (!process.argv.includes('--no-build')) execSync(`npx vite build ${config.join(' ')} --outDir ${outDir} --emptyOutDir`, { stdio: 'ignore' });
+  const server = spawn('npx', ['vite', 'preview', ...config, '--outDir', outDir, '--port', String(port), '--strictPort', '--host', '127.0.0.1'], { stdio: 'ignore', detached: true });
   const stop = () => {
     if (server.pid) process.kill(-server.pid);
   };
