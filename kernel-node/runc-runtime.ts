@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError } from '../engine/errors.ts';
 import type { Mount, ProcessIO, ProcessSpec, RunningProcess, Runtime } from '../engine/ports.ts';
+import { containerEnv } from '../engine/wasi/process-host.ts';
 import type { DataRoot } from './data-root.ts';
 import { overlayOptions } from './mounts.ts';
 import { bundleConfig, processSpec, RUNTIME_MEMORY_OVERHEAD } from './oci-spec.ts';
@@ -212,9 +213,7 @@ export class RuncRuntime implements Runtime {
 
   async start(snapshotKey: string, spec: ProcessSpec, io: ProcessIO): Promise<RunningProcess> {
     for (const m of spec.mounts) checkTarget(m);
-    // With -t Docker gives the process TERM=xterm unless the container sets its own (a later entry wins),
-    // as worker/runtime/wasi-runtime.ts does; box shows its prompt only with TERM set.
-    const env = spec.tty ? ['TERM=xterm', ...spec.env] : spec.env;
+    const env = containerEnv(spec);
     const runnerSpec = { args: spec.args, env, cwd: spec.cwd || '/', root: this.o.runtime.guestRoot, ...(spec.memoryBytes ? { memoryBytes: spec.memoryBytes } : {}) };
     const runnerArgs = [this.o.runtime.node, ...RUNNER_NODE_FLAGS, this.o.runtime.runner, JSON.stringify(runnerSpec)];
     const id = runcId(snapshotKey);

@@ -33,8 +33,9 @@ export type ProgramLookup = { path: string } | { exitCode: 126 | 127; error: str
 
 /**
  * Find the program as runc's exec does: a PATH entry that is a directory is skipped (execvp goes
- * on), but a path given by the user that names a directory cannot be run - 126, "is a directory"
- * (`docker run box /etc`). Nothing found is 127, worded as runc words it for a path or a name.
+ * on), but a path given by the user that names a directory cannot be run - 126, "permission
+ * denied" as Docker says it (`docker run box /etc`). Nothing found is 127, worded as Docker words
+ * it for a path (`stat /x: no such file or directory`) or a name (`executable file not found`).
  */
 export function lookupProgram(name: string, env: string[], cwd: string, kindOf: (path: string) => PathKind): ProgramLookup {
   if (name === '') return { exitCode: 127, error: 'exec: no command given' };
@@ -42,7 +43,20 @@ export function lookupProgram(name: string, env: string[], cwd: string, kindOf: 
   for (const path of programCandidates(name, env, cwd)) {
     const kind = kindOf(path);
     if (kind === 'file') return { path };
-    if (kind === 'dir' && isPath) return { exitCode: 126, error: `exec: "${name}": is a directory` };
+    if (kind === 'dir' && isPath) return { exitCode: 126, error: `exec: "${name}": permission denied` };
   }
-  return { exitCode: 127, error: isPath ? `exec: "${name}": no such file or directory` : `exec: "${name}": executable file not found in $PATH` };
+  return { exitCode: 127, error: isPath ? `exec: "${name}": stat ${name}: no such file or directory` : `exec: "${name}": executable file not found in $PATH` };
+}
+
+/** A file that is not a WebAssembly module (or one WebAssembly refuses): 126, as Docker says for a binary of another format. */
+export function notExecutable(name: string): { exitCode: 126; error: string } {
+  return { exitCode: 126, error: `exec: "${name}": exec format error` };
+}
+
+/**
+ * The line a container that could not start its program shows on stderr: what Docker's CLI prints
+ * for it (`docker run`), or what `docker exec` prints, around the same State.Error text.
+ */
+export function startFailureLine(error: string, how: 'run' | 'exec'): string {
+  return how === 'run' ? `docker: Error response from daemon: ${error}.\n` : `OCI runtime exec failed: exec failed: unable to start container process: ${error}: unknown\n`;
 }

@@ -4,9 +4,9 @@
  * WASI (preview1) cannot start another program. The shell in `box` runs its own applets inside
  * its module; for any other WASI module in the image (`RUN sqlite3 ...` goes through
  * `/bin/sh -c`) it calls this import, and the host runs that module on the same file system,
- * waits for it, and returns its status. Every runtime that runs Dockyard images (the browser's
- * container Worker, the kernel service's Node runtime, the test harnesses) provides it, decoding
- * requests with `decodeSpawnRequest` below so the rules exist once.
+ * waits for it, and returns its status. Both hosts (the browser's container Worker, the
+ * kernel service's Node runtime) provide it through the process host (process-host.ts), which
+ * decodes requests with `decodeSpawnRequest` below.
  *
  * Import (wasm32):  (import "dockyard" "spawn" (func (param i32 i32) (result i32)))
  *                   int32_t spawn(const char *request, uint32_t request_len)
@@ -46,8 +46,9 @@
  *                                                      128 + signal, as a POSIX shell does
  *
  * Anything without the tag means "this runtime has no spawn": box prints a clear message and
- * returns 126. The import is synchronous: the caller is blocked until the child ends. A host
- * should refuse more than SPAWN_MAX_DEPTH nested spawns with SpawnError.Limit.
+ * returns 126. The import is synchronous: the caller is blocked until the child ends. It is
+ * implemented once, for every host, in process-host.ts; a container's process may start a chain
+ * of SPAWN_MAX_DEPTH programs below it (`maySpawn`), the next is refused with SpawnError.Limit.
  */
 import { EngineError } from '../errors.ts';
 

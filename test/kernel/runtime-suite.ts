@@ -85,11 +85,11 @@ export function runtimeSuite(spare: boolean): void {
       const key = await prepared('errors');
       const missing = await fx.run(key, ['nope']);
       expect(missing.exit).toEqual({ exitCode: 127, oomKilled: false, error: 'exec: "nope": executable file not found in $PATH' });
-      expect((await fx.run(key, ['/bin/nope'])).exit.error).toBe('exec: "/bin/nope": no such file or directory');
+      expect((await fx.run(key, ['/bin/nope'])).exit.error).toBe('exec: "/bin/nope": stat /bin/nope: no such file or directory');
       const notWasm = await fx.run(key, ['/etc/keep']);
       expect(notWasm.exit.exitCode).toBe(126);
       expect(notWasm.exit.error).toContain('exec format error');
-      expect((await fx.run(key, ['/etc'])).exit).toMatchObject({ exitCode: 126, error: 'exec: "/etc": is a directory' });
+      expect((await fx.run(key, ['/etc'])).exit).toMatchObject({ exitCode: 126, error: 'exec: "/etc": permission denied' });
     });
 
     it('applies the layers with the engine rules on disk: whiteouts, opaque dirs, writes through lower symlinks', async () => {

@@ -7,13 +7,13 @@
  */
 import { init } from '@wasmer/wasi';
 import { controlViews, REQUEST, REQUEST_LEN, type ControlViews } from './control-block.ts';
-import { kindAt, readDelta } from './memfs-root.ts';
+import { readDelta } from './memfs-root.ts';
 import { isKept, keepRoot, takeRoot, type ContainerRoot } from './kept-root.ts';
-import { ProgramCache } from './program-cache.ts';
-import { lookupProgram } from '../../engine/wasi/program-path.ts';
+import { ProgramCache } from '../../engine/wasi/program-cache.ts';
+import { startFailureLine } from '../../engine/wasi/program-path.ts';
+import { loadProgram, prepareProgram, runProgram, type PreparedProgram, type ProgramExit, type ProgramRun } from '../../engine/wasi/process-host.ts';
 import type { FromProcess, ProcessRequest, ToProcess } from './process-protocol.ts';
-import { prepareProcess, processKey, runProcess, type PreparedProcess, type ProcessHost, type ProcessRun, type RunResult, type StdinSource } from './wasi-process.ts';
-import { spawnImports } from './spawn-host.ts';
+import { browserPorts, processKey, type ProcessBinding, type ProcessHost, type ProcessIo, type StdinSource } from './wasi-process.ts';
 import { TERMINAL_STDIO } from './terminal-fds.ts';
 import type { ProcessExit } from '../../engine/ports.ts';
 
@@ -78,7 +78,7 @@ function programCache(memoryBytes: number | undefined): ProgramCache {
  * the instance) costs more than running hello-world; a `run` of the same command again - what a
  * learner does, what a script's loop does - then only starts it. Any other command frees it.
  */
-let spare: { rootKey: string; process: PreparedProcess } | undefined;
+let spare: { rootKey: string; key: string; binding: ProcessBinding; process: PreparedProgram } | undefined;
 /** The spare about to be made; a container that comes first cancels it (its own end makes the next). */
 let spareTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -87,23 +87,18 @@ function dropSpare(): void {
   spare = undefined;
 }
 
-/** The spawn ABI of a container's processes (spawn-host.ts), for a ProcessHost. */
-function containerImports({ anchor, root }: ContainerRoot, memoryBytes: number | undefined): ProcessHost['extraImports'] {
-  const programs = programCache(memoryBytes);
-  return (memory, caller) => spawnImports({ anchor, root, programs, caller, depth: 0 }, memory);
-}
+/** The main process of a container: the program the runtime compiled, with its command line. */
+type MainRun = Omit<ProgramRun<ProcessBinding>, 'stdio' | 'depth'>;
 
 /** Prepare the spare for another run like `run` on the root kept under `rootKey`, once the exit has been posted. */
-function prepareSpare(rootKey: string, container: ContainerRoot, run: Omit<ProcessRun, 'fs' | 'links'>): void {
+function prepareSpare(rootKey: string, container: ContainerRoot, run: MainRun, control: ProcessIo['control']): void {
   clearTimeout(spareTimer);
   spareTimer = setTimeout(() => {
     spareTimer = undefined;
     if (!isKept(rootKey) || spare) return;
-    const prepared = prepareProcess({
-      run: { ...run, fs: container.anchor.fs, links: container.root.links },
-      host: { write: () => {}, serve: () => {}, extraImports: containerImports(container, run.memoryBytes) },
-    });
-    if ('start' in prepared) spare = { rootKey, process: prepared };
+    const binding: ProcessBinding = { run: { control, stdin: { kind: 'empty' } }, host: { write: () => {}, serve: () => {} } };
+    const prepared = prepareProgram(browserPorts(container), programCache(run.memoryBytes), { ...run, stdio: binding, depth: 0 });
+    if ('start' in prepared) spare = { rootKey, key: processKey(run), binding, process: prepared };
   }, 0);
 }
 
@@ -112,11 +107,12 @@ function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
   const control = controlViews(message.control);
   const reuseKey = message.reuseRoot ? message.rootKey : undefined;
   // The spare lives on the kept root: it goes before that root does.
-  const ready = reuseKey !== undefined && spare?.rootKey === reuseKey ? spare.process : undefined;
+  const ready = reuseKey !== undefined && spare?.rootKey === reuseKey ? spare : undefined;
   if (ready) spare = undefined;
   else dropSpare();
   const container = takeRoot(message.root, reuseKey);
   const { anchor, root } = container;
+  const ports = browserPorts(container);
   const onChange = () => {
     root.changed = true;
   };
@@ -135,7 +131,6 @@ function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
   const host = (exec?: number): ProcessHost => ({
     write: (fd, data) => post({ type: 'output', fd, data, ...(exec !== undefined ? { exec } : {}) }, [data.buffer]),
     serve,
-    extraImports: containerImports(container, message.launch.memoryBytes),
   });
 
   function serve(): void {
@@ -156,36 +151,31 @@ function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
     return exit;
   }
 
-  function runExecProcess(request: Extract<ProcessRequest, { kind: 'exec' }>): RunResult {
-    const found = lookupProgram(request.args[0], request.env, request.cwd, (p) => kindAt(anchor, root, p));
-    if (!('path' in found)) return { exitCode: found.exitCode, oomKilled: false, error: found.error };
-    const path = root.links.resolve(found.path);
-    if (!path) return { exitCode: 127, oomKilled: false, error: `exec: "${request.args[0]}": executable file not found in $PATH` };
-    let module: WebAssembly.Module | null;
-    try {
-      module = programs.load(anchor.fs, path);
-    } catch (e) {
-      return { exitCode: 126, oomKilled: false, error: `exec: "${request.args[0]}": cannot run: ${(e as Error).message}` };
+  function runExecProcess(request: Extract<ProcessRequest, { kind: 'exec' }>): ProgramExit {
+    const stdio: ProcessBinding = {
+      run: { onChange, onOomKill, control, stdin: request.stdin === undefined ? { kind: 'empty' } : { kind: 'ring', channel: request.stdin }, ...(request.tty ? { terminal: TERMINAL_STDIO } : {}) },
+      host: host(request.id),
+    };
+    const loaded = loadProgram(ports.files, programs, request.args[0] ?? '', request.env, request.cwd);
+    if (!('module' in loaded)) {
+      if (loaded.error !== undefined) ports.writeError(stdio, startFailureLine(loaded.error, 'exec'));
+      return loaded;
     }
-    if (!module) return { exitCode: 137, oomKilled: true };
-    const stdin: StdinSource = request.stdin === undefined ? { kind: 'empty' } : { kind: 'ring', channel: request.stdin };
-    return runProcess(
-      { module, args: request.args, env: request.env, cwd: request.cwd, fs: anchor.fs, links: root.links, onChange, onOomKill, control, stdin, ...(request.tty ? { terminal: TERMINAL_STDIO } : {}), memoryBytes: message.launch.memoryBytes },
-      host(request.id),
-    );
+    return runProgram(ports, programs, { module: loaded.module, args: request.args, env: request.env, stdio, depth: 0, memoryBytes: message.launch.memoryBytes });
   }
 
   const { launch } = message;
-  const template: Omit<ProcessRun, 'fs' | 'links'> = { module: launch.module, args: launch.args, env: launch.env, cwd: launch.cwd, control, stdin: { kind: 'empty' }, memoryBytes: launch.memoryBytes };
-  const main: Omit<ProcessRun, 'fs'> = { ...template, links: root.links, onChange, onOomKill, stdin: message.interactive ? { kind: 'ring', channel: 0 } : { kind: 'empty' }, ...(message.tty ? { terminal: TERMINAL_STDIO } : {}) };
-  let result: RunResult;
-  if (ready && ready.key === processKey(main)) {
-    ready.binding.run = { ...main, fs: ready.binding.run.fs };
-    ready.binding.host = host();
-    result = ready.start();
+  const template: MainRun = { module: launch.module, args: launch.args, env: launch.env, memoryBytes: launch.memoryBytes };
+  const stdin: StdinSource = message.interactive ? { kind: 'ring', channel: 0 } : { kind: 'empty' };
+  const main: ProcessBinding = { run: { onChange, onOomKill, control, stdin, ...(message.tty ? { terminal: TERMINAL_STDIO } : {}) }, host: host() };
+  let result: ProgramExit;
+  if (ready && ready.key === processKey(template)) {
+    ready.binding.run = main.run;
+    ready.binding.host = main.host;
+    result = ready.process.start();
   } else {
-    ready?.free();
-    result = runProcess({ ...main, fs: anchor.fs }, host());
+    ready?.process.free();
+    result = runProgram(ports, programs, { ...template, stdio: main, depth: 0 });
   }
   const { trapped, ...exit } = result;
   let delta = null;
@@ -202,7 +192,7 @@ function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
   if (sound && !root.changed && message.rootKey !== undefined) {
     keepRoot(message.rootKey, container);
     keptRoot = message.rootKey;
-    prepareSpare(keptRoot, container, template);
+    prepareSpare(keptRoot, container, template, control);
   } else {
     try {
       anchor.free();

@@ -1,59 +1,54 @@
 /**
- * Runs one WASI module to completion on a shared MemFS, inside a process Worker, with
- * @wasmer/wasi doing the WASI calls and this file taking over the ones a container needs live:
- * - fd_write to 1/2 streams out as written (wasmer buffers stdio until asked);
- * - fd_read of 0 blocks on a stdin channel of the control block (Atomics.wait) for `-i`: the
+ * The browser's adapter to the process host (engine/wasi/process-host.ts): a container's programs
+ * run on its MemFS inside the process Worker, with @wasmer/wasi doing the WASI calls. What this
+ * file supplies (engine/wasi/process-host-ports.ts):
+ * - files: the MemFS and its link table (memfs-root.ts, memfs-links.ts);
+ * - wasi: @wasmer/wasi, each process on a fresh handle of the container's MemFS;
+ * - transport: the calls a container needs live -
+ *   fd_write to 1/2 streams out as written (wasmer buffers stdio until asked);
+ *   fd_read of 0 blocks on a stdin channel of the control block (Atomics.wait) for `-i`: the
  *   main process reads channel 0, an `exec -i` the channel the runtime gave it;
- * - the path_* calls resolve symbolic links (engine/wasi/guest-links.ts over memfs-links.ts);
- * - poll_oneoff (sleep, select on stdin) waits on the doorbell, so a sleeping process still
+ *   poll_oneoff (sleep, select on stdin) waits on the doorbell, so a sleeping process still
  *   serves exec and snapshot requests and wakes for stdin;
- * - proc_exit ends the run with its status; a trap ends it with 134 (as SIGABRT would), or with
- *   137 + oomKilled when the memory limit's hook fired.
+ *   fd_fdstat_get tells a terminal from a pipe (terminal-fds.ts), and every call that may change
+ *   a file is seen (change-watch.ts);
+ * - childStdio: a spawned child's output to its caller's or appended to a file of the MemFS.
  */
 import { WASI } from '@wasmer/wasi';
 import { type ControlViews, DOORBELL, isShared, REQUEST, ringRead, ringReadTerminal, stdinReady } from './control-block.ts';
-import { memoryLimitHit } from '../../engine/wasi/memory-limit.ts';
-import { afterInterrupts, reportStdioKinds } from './terminal-fds.ts';
-import { wrapGuestLinks, type GuestLinks } from '../../engine/wasi/guest-links.ts';
-import type { ProcessExit } from '../../engine/ports.ts';
+import { afterInterrupts, inheritedTerminalFds, reportStdioKinds } from './terminal-fds.ts';
 import { watchChanges } from './change-watch.ts';
+import { kindAt, readFile, writeFile } from './memfs-root.ts';
+import type { ContainerRoot } from './kept-root.ts';
+import type { Preview1, ProcessHostPorts } from '../../engine/wasi/process-host-ports.ts';
+import type { SpawnStdio } from '../../engine/wasi/spawn-abi.ts';
 
 const ERRNO_SUCCESS = 0;
 const ERRNO_INVAL = 28;
 const EVENTTYPE_CLOCK = 0;
 const SUBCLOCKFLAG_ABSTIME = 1;
-export const EXIT_TRAP = 134;
 
 class ProcExit {
   constructor(readonly code: number) {}
 }
 
+/** Where a process's output goes and how it serves the runtime's requests while it blocks. */
 export interface ProcessHost {
   /** Stream output as written. */
   write(fd: 1 | 2, data: Uint8Array): void;
   /** Serve requests waiting in the control block (called whenever the process blocks or calls out). */
   serve(): void;
-  /** Extra import modules (the spawn ABI); they read the process's run and host from `caller` when called. */
-  extraImports?: (memory: () => WebAssembly.Memory, caller: ProcessBinding) => WebAssembly.Imports;
 }
 
 export type StdinSource = { kind: 'ring'; channel: number } | { kind: 'empty' } | { kind: 'bytes'; data: Uint8Array; at: number };
 
-export interface ProcessRun {
-  module: WebAssembly.Module;
-  args: string[];
-  env: string[];
-  cwd: string;
-  /** A fresh MemFS handle of the container's root (see memfs-root.ts). */
-  fs: WASI['fs'];
-  /** The container's symbolic links (memfs-links.ts): every path call resolves through them. */
-  links: GuestLinks;
+/** What one process reads and is told at run time: its stdin, terminal, control block and the container's hooks. */
+export interface ProcessIo {
   control: ControlViews;
   /** Where fd 0 reads from: a stdin channel of the control block (`-i`), fixed bytes (a spawn's `< file`), or nothing (/dev/null). */
   stdin: StdinSource;
   /** The fds that are a terminal (`docker run -t`, terminal-fds.ts); none when absent. */
   terminal?: ReadonlySet<number>;
-  memoryBytes?: number;
   /** Called before any call that may change the file system (change-watch.ts). */
   onChange?: () => void;
   /** Called when a program this process started (or one of theirs) is killed at the memory limit. */
@@ -61,37 +56,18 @@ export interface ProcessRun {
 }
 
 /**
- * What a process's imports answer for: the run and the host they serve. Prepared ahead
- * (`prepareProcess`), a process is made for one run and bound at its start to another of the same
- * program, arguments, environment, directory and memory limit (`processKey`) - its stdin,
- * terminal, control block and output are that run's.
+ * The browser's stdio handle of one process (the `S` of ProcessHostPorts): its io and host, read
+ * at each call. A process prepared ahead (process-worker.ts's spare) is bound to its real run by
+ * replacing both before it starts.
  */
 export interface ProcessBinding {
-  run: ProcessRun;
+  run: ProcessIo;
   host: ProcessHost;
 }
 
-/** A process whose instance is made and bound to @wasmer/wasi, its `_start` not yet called. */
-export interface PreparedProcess {
-  readonly binding: ProcessBinding;
-  readonly key: string;
-  start(): RunResult;
-  /** Give back @wasmer/wasi's state of a process that will not start. */
-  free(): void;
-}
-
 /** What a process is made of before it runs: runs with equal keys can use one prepared process. */
-export function processKey(run: Pick<ProcessRun, 'args' | 'env' | 'cwd' | 'memoryBytes'>): string {
-  return JSON.stringify([run.args, run.env, run.cwd, run.memoryBytes ?? 0]);
-}
-
-function envRecord(env: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const kv of env) {
-    const eq = kv.indexOf('=');
-    if (eq > 0) out[kv.slice(0, eq)] = kv.slice(eq + 1);
-  }
-  return out;
+export function processKey(run: { args: string[]; env: string[]; memoryBytes?: number }): string {
+  return JSON.stringify([run.args, run.env, run.memoryBytes ?? 0]);
 }
 
 /** Block until the doorbell moves or `ms` pass, serving requests meanwhile. */
@@ -109,31 +85,23 @@ function waitDoorbell(control: ControlViews, host: ProcessHost, ms: number): voi
   host.serve();
 }
 
-/** The exit of one process; `trapped` tells a trap from a program that chose status 134. */
-export type RunResult = ProcessExit & { trapped?: boolean };
-
-export function runProcess(run: ProcessRun, host: ProcessHost): RunResult {
-  const prepared = prepareProcess({ run, host });
-  return 'start' in prepared ? prepared.start() : prepared;
+/** Append to `link` (links followed; a dangling link's target is created, as open(O_CREAT) does). */
+function appendFile({ anchor, root }: ContainerRoot, link: string, data: Uint8Array): void {
+  const path = root.links.resolve(link);
+  if (path === undefined) return;
+  const old = kindAt(anchor, root, path) === 'file' ? readFile(anchor.fs, path) : new Uint8Array(0);
+  const next = new Uint8Array(old.length + data.length);
+  next.set(old);
+  next.set(data, old.length);
+  writeFile(anchor.fs, path, next);
 }
 
-/**
- * Make the process of `binding.run` up to its first instruction: @wasmer/wasi's state (arguments,
- * environment, the MemFS), the imports with this file's calls over them, the instance. What the
- * calls need of the run at call time - stdin, terminal, control block, output - they read from
- * `binding` then, so it may be bound to another run of the same key before `start`.
- */
-export function prepareProcess(binding: ProcessBinding): PreparedProcess | RunResult {
-  const { run } = binding;
-  const wasi = new WASI({ args: run.args, env: envRecord(run.env), fs: run.fs, preopens: { '/': '/' } });
-  const imports = wasi.getImports(run.module) as Record<string, Record<string, (...a: never[]) => unknown>>;
-  const p = imports.wasi_snapshot_preview1 as Record<string, (...a: number[]) => number>;
-  let instance: WebAssembly.Instance | undefined;
-  const memory = () => instance!.exports.memory as WebAssembly.Memory;
+/** The live calls of one process over its binding (see the file's comment). */
+function transport(p: Preview1, memory: () => WebAssembly.Memory, binding: ProcessBinding): void {
+  const calls = p as unknown as Record<string, (...a: number[]) => number>;
   const view = () => new DataView(memory().buffer);
   const pending = () => Atomics.load(binding.run.control.words, REQUEST) === 1 && binding.host.serve();
-  reportStdioKinds(p, view, () => binding.run.terminal);
-  wrapGuestLinks(p, memory, run.links);
+  reportStdioKinds(calls, view, () => binding.run.terminal);
   watchChanges(p, () => binding.run.onChange?.());
 
   const gather = (iovs: number, count: number): Uint8Array[] => {
@@ -147,8 +115,8 @@ export function prepareProcess(binding: ProcessBinding): PreparedProcess | RunRe
     return parts;
   };
 
-  const wasiWrite = p.fd_write;
-  p.fd_write = (fd, iovs, count, nwritten) => {
+  const wasiWrite = calls.fd_write;
+  calls.fd_write = (fd, iovs, count, nwritten) => {
     pending();
     if (fd !== 1 && fd !== 2) return wasiWrite(fd, iovs, count, nwritten);
     const parts = gather(iovs, count);
@@ -167,8 +135,8 @@ export function prepareProcess(binding: ProcessBinding): PreparedProcess | RunRe
     return ERRNO_SUCCESS;
   };
 
-  const wasiRead = p.fd_read;
-  p.fd_read = (fd, iovs, count, nread) => {
+  const wasiRead = calls.fd_read;
+  calls.fd_read = (fd, iovs, count, nread) => {
     pending();
     if (fd !== 0) return wasiRead(fd, iovs, count, nread);
     const parts = gather(iovs, count);
@@ -196,7 +164,7 @@ export function prepareProcess(binding: ProcessBinding): PreparedProcess | RunRe
     return ERRNO_SUCCESS;
   };
 
-  p.poll_oneoff = (inPtr, outPtr, nsubs, neventsPtr) => {
+  calls.poll_oneoff = (inPtr, outPtr, nsubs, neventsPtr) => {
     if (nsubs === 0) return ERRNO_INVAL;
     const { run, host } = binding;
     const start = performance.now();
@@ -238,61 +206,101 @@ export function prepareProcess(binding: ProcessBinding): PreparedProcess | RunRe
     }
   };
 
-  p.proc_exit = (code) => {
-    throw new ProcExit(code);
-  };
-  p.sched_yield = () => {
+  calls.sched_yield = () => {
     pending();
     return ERRNO_SUCCESS;
   };
-  const free = () => {
-    try {
-      wasi.free();
-    } catch {
-      // Already given back.
+}
+
+/** A spawned child's stdio: the caller's where inherited, a file of the MemFS where redirected. */
+function childStdio(container: ContainerRoot, caller: ProcessBinding, request: Parameters<ProcessHostPorts<ProcessBinding>['childStdio']>[1]): ProcessBinding | undefined {
+  const { anchor, root } = container;
+  const { run: parentRun, host: parent } = caller;
+  const route = (io: SpawnStdio, inheritFd: 1 | 2): ((data: Uint8Array) => void) => {
+    if (io.kind === 'inherit') return (data) => parent.write(inheritFd, data);
+    if (io.kind === 'file') {
+      return (data) => {
+        parentRun.onChange?.();
+        appendFile(container, io.path, data);
+      };
     }
+    return route(request.stdout, 1);
   };
-  if (!p.fd_write || !p.fd_read) {
-    free();
-    return { exitCode: 126, oomKilled: false, error: 'not a WASI command module' };
+  const toStdout = route(request.stdout, 1);
+  const toStderr = route(request.stderr, 2);
+  let stdin: StdinSource = parentRun.stdin;
+  if (request.stdin.kind === 'file') {
+    if (kindAt(anchor, root, request.stdin.path) !== 'file') return undefined;
+    stdin = { kind: 'bytes', data: readFile(anchor.fs, root.links.resolve(request.stdin.path)!), at: 0 };
   }
-  const all: WebAssembly.Imports = { ...imports, ...(binding.host.extraImports?.(memory, binding) ?? {}) };
-  try {
-    instance = new WebAssembly.Instance(run.module, all);
-  } catch (e) {
-    free();
-    const memoryError = e instanceof RangeError;
-    if (memoryError && run.memoryBytes !== undefined) return { exitCode: 137, oomKilled: true };
-    return { exitCode: 126, oomKilled: false, error: `cannot start ${run.args[0]}: ${(e as Error).message}` };
-  }
-  const entry = instance.exports._start;
-  if (typeof entry !== 'function') {
-    free();
-    return { exitCode: 126, oomKilled: false, error: `${run.args[0]}: not a WASI command (no _start)` };
-  }
-  wasi.instantiate(instance);
-  const started = instance;
+  const toFile = (io: SpawnStdio): boolean => io.kind === 'file' || (io.kind === 'stdout' && request.stdout.kind === 'file');
+  const terminal = parentRun.terminal && inheritedTerminalFds(parentRun.terminal, { stdin: request.stdin.kind === 'file', stdout: toFile(request.stdout), stderr: toFile(request.stderr) });
   return {
-    binding,
-    key: processKey(run),
-    free,
-    start: (): RunResult => {
-      try {
-        (entry as () => void)();
-        return { exitCode: 0, oomKilled: false };
-      } catch (e) {
-        if (e instanceof ProcExit) return { exitCode: e.code & 0xff, oomKilled: false };
-        if (memoryLimitHit(started)) return { exitCode: 137, oomKilled: true };
-        binding.host.write(2, new TextEncoder().encode(`${binding.run.args[0]}: ${trapMessage(e)}\n`));
-        return { exitCode: EXIT_TRAP, oomKilled: false, trapped: true };
-      } finally {
-        free();
-      }
-    },
+    run: { ...parentRun, stdin, terminal },
+    host: { write: (fd, data) => (fd === 1 ? toStdout(data) : toStderr(data)), serve: parent.serve },
   };
 }
 
-function trapMessage(e: unknown): string {
-  if (e instanceof Error) return e instanceof RangeError ? `stack overflow (${e.message})` : `wasm trap: ${e.message}`;
-  return String(e);
+/** The process host's ports for the processes of one container (its MemFS root). */
+export function browserPorts(container: ContainerRoot): ProcessHostPorts<ProcessBinding> {
+  const { anchor, root } = container;
+  const encoder = new TextEncoder();
+  return {
+    files: {
+      kindOf: (path) => kindAt(anchor, root, path),
+      read: (path) => {
+        const real = root.links.resolve(path);
+        if (real === undefined) throw new Error(`${path}: too many levels of symbolic links`);
+        return readFile(anchor.fs, real);
+      },
+      links: root.links,
+    },
+    wasi(args, env) {
+      // A MemFS handle given to a WASI is consumed (memfs-root.ts): each process takes a fresh one.
+      const wasi = new WASI({ args, env, fs: anchor.fs, preopens: { '/': '/' } });
+      // @wasmer/wasi cannot tell the WASI version of a module that imports none of it, and refuses
+      // it; such a module needs nothing of WASI (it can only return or trap).
+      let bare = false;
+      return {
+        imports(module) {
+          bare = !WebAssembly.Module.imports(module).some((i) => i.module.startsWith('wasi'));
+          if (bare) return { wasi_snapshot_preview1: {} };
+          const imports = wasi.getImports(module) as Record<string, Record<string, (...a: number[]) => unknown>>;
+          const preview1 = imports.wasi_snapshot_preview1;
+          if (preview1) {
+            preview1.proc_exit = (code: number) => {
+              throw new ProcExit(code);
+            };
+          }
+          return imports as WebAssembly.Imports;
+        },
+        instantiated: (instance) => {
+          if (!bare) wasi.instantiate(instance);
+        },
+        start(instance) {
+          try {
+            (instance.exports._start as () => void)();
+            return 0;
+          } catch (e) {
+            if (e instanceof ProcExit) return e.code;
+            throw e;
+          }
+        },
+        free() {
+          try {
+            wasi.free();
+          } catch {
+            // Already given back.
+          }
+        },
+      };
+    },
+    transport,
+    childStdio(caller, request) {
+      const stdio = childStdio(container, caller, request);
+      return stdio && { stdio, release: () => undefined };
+    },
+    writeError: (binding, text) => binding.host.write(2, encoder.encode(text)),
+    childOomKilled: (binding) => binding.run.onOomKill?.(),
+  };
 }

@@ -14,8 +14,9 @@ import { RunLocks } from './run-locks.ts';
 import { EngineError } from '../../engine/errors.ts';
 import { isRuntimeFile, RUNTIME_FILES_DIR, runtimeFiles } from '../../engine/core/runtime-files.ts';
 import type { Mount, ProcessExit, ProcessIO, ProcessSpec, Runtime, RunningProcess } from '../../engine/ports.ts';
-import { resolveGuestPath, spawnEnvRecord } from '../../engine/wasi/spawn-abi.ts';
-import { lookupProgram, type PathKind } from '../../engine/wasi/program-path.ts';
+import { resolveGuestPath } from '../../engine/wasi/spawn-abi.ts';
+import { notExecutable, startFailureLine, type PathKind } from '../../engine/wasi/program-path.ts';
+import { containerEnv, locateProgram } from '../../engine/wasi/process-host.ts';
 import { limitMemory } from '../../engine/wasi/memory-limit.ts';
 import {
   closeChannel,
@@ -89,6 +90,12 @@ function exitNow(exit: ProcessExit): RunningProcess {
   return { writeStdin: () => {}, closeStdin: () => {}, kill: () => {}, exited: Promise.resolve(exit) };
 }
 
+/** A program that cannot start: Docker's words on stderr as well as in State.Error. */
+function failedStart(exit: ProcessExit, io: ProcessIO): RunningProcess {
+  if (exit.error !== undefined) io.stderr(encoder.encode(startFailureLine(exit.error, 'run')));
+  return exitNow(exit);
+}
+
 export class WasiRuntime implements Runtime {
   readonly #live = new Map<string, Live>();
   readonly #modules = new Map<string, Promise<WebAssembly.Module | null>>();
@@ -114,9 +121,7 @@ export class WasiRuntime implements Runtime {
   }
 
   async start(key: string, spec: ProcessSpec, io: ProcessIO): Promise<RunningProcess> {
-    // With -t Docker gives the process TERM=xterm unless the container sets its own (a later entry wins).
-    const withTerm = spec.tty ? ['TERM=xterm', ...spec.env] : spec.env;
-    const env = Object.entries(spawnEnvRecord({ env: withTerm, cwd: spec.cwd })).map(([k, v]) => `${k}=${v}`);
+    const env = containerEnv(spec);
     const live = this.#live.get(key);
     if (live) return this.#exec(live, spec, env, io);
 
@@ -124,16 +129,26 @@ export class WasiRuntime implements Runtime {
     const { byPath, base } = indexRoot(entries);
     const extra: RootEntries = runtimeFiles(spec).map((f) => [f.path, { type: 'file', mode: f.mode, content: f.content }]);
 
-    const found = lookupProgram(spec.args[0] ?? '', env, spec.cwd, (p) => kindOf(resolveNode(byPath, p)));
-    if (!('path' in found)) return exitNow({ exitCode: found.exitCode, oomKilled: false, error: found.error });
-    const { path } = found;
-    const node = resolveNode(byPath, path);
-    if (node?.type !== 'file') return exitNow({ exitCode: 126, oomKilled: false, error: `exec: "${spec.args[0]}": permission denied` });
+    const name = spec.args[0] ?? '';
+    const found = locateProgram(
+      {
+        kindOf: (p) => kindOf(resolveNode(byPath, p)),
+        read: (p) => {
+          const node = resolveNode(byPath, p);
+          if (node?.type !== 'file') throw new Error(`${p}: not a file`);
+          return node.content;
+        },
+      },
+      name,
+      env,
+      spec.cwd,
+    );
+    if (!('path' in found)) return failedStart(found, io);
     let module: WebAssembly.Module | null;
     try {
-      module = await this.#compile(programKey(path), node.content, spec.memoryBytes);
-    } catch (e) {
-      return exitNow({ exitCode: 126, oomKilled: false, error: `exec: "${spec.args[0]}": exec format error (${(e as Error).message})` });
+      module = await this.#compile(programKey(found.path), found.bytes, spec.memoryBytes);
+    } catch {
+      return failedStart({ ...notExecutable(name), oomKilled: false }, io);
     }
     if (!module) return exitNow({ exitCode: 137, oomKilled: true });
 

@@ -1,11 +1,59 @@
-/** Runs box under both runtimes with the same files and hands back both results. */
-import { readFileSync } from 'node:fs';
+/**
+ * Runs programs on both hosts' real adapters to the process host (engine/wasi/process-host.ts),
+ * in Node, with the same files: the browser's (worker/process/wasi-process.ts: @wasmer/wasi on a
+ * MemFS with its link table) and the kernel's (kernel-node/wasi-runner-host.ts: node:wasi on a
+ * directory that stands for the container's rootfs, outside runc).
+ */
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { init, WASI } from '@wasmer/wasi';
 import { expect } from 'vitest';
-import { createNodeRuntime } from './runtimes/node-wasi.ts';
-import { createWasmerRuntime, initWasmer } from './runtimes/wasmer-wasi.ts';
-import type { FileSpec, RunOptions, RunResult, TestRuntime } from './runtimes/types.ts';
+import type { FsNode } from '../../../engine/ports.ts';
+import { ProgramCache } from '../../../engine/wasi/program-cache.ts';
+import { containerEnv, loadProgram, runProgram, type ProgramExit } from '../../../engine/wasi/process-host.ts';
+import { startFailureLine } from '../../../engine/wasi/program-path.ts';
+import { normalizeGuestPath } from '../../../engine/wasi/spawn-abi.ts';
+import { controlViews, createControlBlock } from '../../../worker/process/control-block.ts';
+import { loadRoot } from '../../../worker/process/memfs-root.ts';
+import type { RootEntries } from '../../../worker/process/process-protocol.ts';
+import { browserPorts, type ProcessBinding } from '../../../worker/process/wasi-process.ts';
+import { runGuest } from '../../../kernel-node/wasi-runner-host.ts';
 
 export const BOX = new Uint8Array(readFileSync(new URL('../../../images/box/box.wasm', import.meta.url)));
+
+/** A root as a test states it: files (text or bytes), directories, symbolic links. */
+export type FileSpec = Record<string, string | Uint8Array | { dir: true } | { link: string }>;
+
+export interface RunOptions {
+  stdin?: string;
+  env?: Record<string, string>;
+  /** The container's memory limit (--memory). */
+  memoryBytes?: number;
+  cwd?: string;
+}
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  status: number;
+  /** the program trapped (abort, unreachable): no exit status of its own */
+  trapped: boolean;
+  oomKilled: boolean;
+  /** why it could not start (State.Error) */
+  error?: string;
+}
+
+export interface TestHost {
+  readonly name: 'browser' | 'kernel';
+  run(argv: string[], options?: RunOptions): RunResult;
+  readFile(path: string): string | null;
+  dispose(): void;
+}
+
+export const DEFAULT_ENV: Record<string, string> = { PATH: '/bin:/usr/bin:/usr/local/bin', HOME: '/root' };
 
 export const BASE_FILES: FileSpec = {
   '/etc/hostname': 'box-test\n',
@@ -21,28 +69,175 @@ export const BASE_FILES: FileSpec = {
   '/data/table.csv': 'name,age,city\nana,31,lisbon\nbo,25,oslo\n',
 };
 
-export async function bothRuntimes(files: FileSpec = {}): Promise<TestRuntime[]> {
-  await initWasmer();
-  const all = { ...BASE_FILES, ...files };
-  return [createNodeRuntime(all, BOX), createWasmerRuntime(all, BOX)];
+// Every finished instance keeps its linear memory mapped until V8 collects it, and each memory that
+// grew holds many memory mappings: a few dozen runs exhaust vm.max_map_count (65530 here) and V8
+// aborts the process. A full collection after each host's use keeps the test process alive.
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
+
+const enc = new TextEncoder();
+const isDir = (v: FileSpec[string]): v is { dir: true } => typeof v === 'object' && 'dir' in v;
+const isLink = (v: FileSpec[string]): v is { link: string } => typeof v === 'object' && 'link' in v;
+
+function processEnv(options: RunOptions): string[] {
+  const env = Object.entries({ ...DEFAULT_ENV, ...options.env }).map(([k, v]) => `${k}=${v}`);
+  return containerEnv({ env, cwd: options.cwd ?? '/' });
 }
 
-export interface Expected { stdout?: string; stderr?: string; status?: number }
+function result(exit: ProgramExit, stdout: string, stderr: string): RunResult {
+  return { stdout, stderr, status: exit.exitCode, trapped: exit.trapped ?? false, oomKilled: exit.oomKilled, ...(exit.error !== undefined ? { error: exit.error } : {}) };
+}
 
-/** Runs argv on both runtimes and asserts each gives exactly the expected stdout, stderr, status. */
+/** The entries of a MemFS root for `files`: every parent directory before its children. */
+function rootEntries(files: FileSpec): RootEntries {
+  const nodes = new Map<string, FsNode>([['/', { type: 'dir', mode: 0o755 }]]);
+  for (const [raw, content] of Object.entries(files)) {
+    const path = normalizeGuestPath(raw);
+    for (let p = dirname(path); !nodes.has(p); p = dirname(p)) nodes.set(p, { type: 'dir', mode: 0o755 });
+    if (isDir(content)) nodes.set(path, { type: 'dir', mode: 0o755 });
+    else if (isLink(content)) nodes.set(path, { type: 'symlink', target: content.link });
+    else nodes.set(path, { type: 'file', mode: 0o755, content: typeof content === 'string' ? enc.encode(content) : content });
+  }
+  return [...nodes].sort(([a], [b]) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1));
+}
+
+/** worker/process's adapter, as a process Worker runs it (without the Worker). */
+export function browserHost(files: FileSpec): TestHost {
+  const anchor = new WASI({ args: [], env: {} });
+  const root = loadRoot(anchor, rootEntries(files));
+  const ports = browserPorts({ anchor, root });
+  const control = controlViews(new SharedArrayBuffer(createControlBlock().byteLength));
+  const caches = new Map<number | undefined, ProgramCache>();
+  return {
+    name: 'browser',
+    run(argv, options = {}) {
+      const out: Uint8Array[] = [];
+      const err: Uint8Array[] = [];
+      const stdio: ProcessBinding = {
+        run: { control, stdin: options.stdin === undefined ? { kind: 'empty' } : { kind: 'bytes', data: enc.encode(options.stdin), at: 0 } },
+        host: { write: (fd, data) => (fd === 1 ? out : err).push(data.slice()), serve: () => undefined },
+      };
+      let programs = caches.get(options.memoryBytes);
+      if (!programs) caches.set(options.memoryBytes, (programs = new ProgramCache(options.memoryBytes)));
+      const env = processEnv(options);
+      const loaded = loadProgram(ports.files, programs, argv[0] ?? '', env, options.cwd ?? '/');
+      let exit: ProgramExit;
+      if ('module' in loaded) exit = runProgram(ports, programs, { module: loaded.module, args: argv, env, stdio, depth: 0, ...(options.memoryBytes ? { memoryBytes: options.memoryBytes } : {}) });
+      else {
+        // As the browser's runtime does before it hands a program to a Worker (wasi-runtime.ts).
+        if (loaded.error !== undefined) err.push(enc.encode(startFailureLine(loaded.error, 'run')));
+        exit = loaded;
+      }
+      const text = (chunks: Uint8Array[]) => Buffer.concat(chunks).toString('utf8');
+      return result(exit, text(out), text(err));
+    },
+    readFile(path) {
+      try {
+        return Buffer.from(ports.files.read(path)).toString('utf8');
+      } catch {
+        return null;
+      }
+    },
+    dispose() {
+      try {
+        anchor.free();
+      } catch {
+        // Already given back.
+      }
+      collect();
+    },
+  };
+}
+
+/** kernel-node's adapter, as the runner inside runc runs it, on a temporary directory. */
+export function kernelHost(files: FileSpec): TestHost {
+  const rootDir = mkdtempSync(join(tmpdir(), 'guest-root-'));
+  const io = mkdtempSync(join(tmpdir(), 'guest-io-'));
+  const host = (guest: string): string => join(rootDir, normalizeGuestPath(guest));
+  for (const [path, content] of Object.entries(files)) {
+    const p = host(path);
+    if (isDir(content)) {
+      mkdirSync(p, { recursive: true });
+      continue;
+    }
+    mkdirSync(dirname(p), { recursive: true });
+    if (isLink(content)) symlinkSync(content.link, p);
+    else writeFileSync(p, content);
+  }
+  // Layer files carry the epoch as their mtime here, which is what a MemFS reports for every file.
+  const stamp = (p: string): void => {
+    utimesSync(p, 0, 0);
+    if (p !== rootDir) stamp(dirname(p));
+  };
+  for (const [path, content] of Object.entries(files)) if (!isLink(content)) stamp(host(path));
+  let runs = 0;
+  return {
+    name: 'kernel',
+    run(argv, options = {}) {
+      const n = runs++;
+      const inPath = join(io, `in-${n}`);
+      const outPath = join(io, `out-${n}`);
+      const errPath = join(io, `err-${n}`);
+      writeFileSync(inPath, options.stdin ?? '');
+      writeFileSync(outPath, '');
+      writeFileSync(errPath, '');
+      const fds = { stdin: openSync(inPath, 'r'), stdout: openSync(outPath, 'a'), stderr: openSync(errPath, 'a') };
+      let exit: ProgramExit;
+      try {
+        exit = runGuest({ args: argv, env: processEnv(options), cwd: options.cwd ?? '/', root: rootDir, ...(options.memoryBytes ? { memoryBytes: options.memoryBytes } : {}) }, fds);
+      } finally {
+        closeSync(fds.stdin);
+        closeSync(fds.stdout);
+        closeSync(fds.stderr);
+      }
+      return result(exit, readFileSync(outPath, 'utf8'), readFileSync(errPath, 'utf8'));
+    },
+    readFile(path) {
+      try {
+        return readFileSync(host(path), 'utf8');
+      } catch {
+        return null;
+      }
+    },
+    dispose() {
+      collect();
+      rmSync(rootDir, { recursive: true, force: true });
+      rmSync(io, { recursive: true, force: true });
+    },
+  };
+}
+
+let ready: Promise<void> | undefined;
+
+/** Both hosts over the same files (BASE_FILES and `files`). */
+export async function bothHosts(files: FileSpec = {}): Promise<TestHost[]> {
+  // @wasmer/wasi decodes its inlined runtime with Node's Buffer (the process Worker installs a shim).
+  ready ??= init();
+  await ready;
+  const all = { ...BASE_FILES, ...files };
+  return [kernelHost(all), browserHost(all)];
+}
+
+export interface Expected {
+  stdout?: string;
+  stderr?: string;
+  status?: number;
+}
+
+/** Runs argv on both hosts and asserts each gives exactly the expected stdout, stderr, status. */
 export async function expectRun(argv: string[], expected: Expected, options: RunOptions & { files?: FileSpec } = {}): Promise<RunResult[]> {
-  const rts = await bothRuntimes(options.files);
+  const hosts = await bothHosts(options.files);
   try {
-    const results = rts.map((rt) => ({ rt: rt.name, ...rt.run(argv, options) }));
+    const results = hosts.map((h) => ({ host: h.name, ...h.run(argv, options) }));
     const want = { stdout: expected.stdout ?? '', stderr: expected.stderr ?? '', status: expected.status ?? 0 };
-    for (const r of results) expect({ rt: r.rt, stdout: r.stdout, stderr: r.stderr, status: r.status }).toEqual({ rt: r.rt, ...want });
+    for (const r of results) expect({ host: r.host, stdout: r.stdout, stderr: r.stderr, status: r.status }).toEqual({ host: r.host, ...want });
     return results;
   } finally {
-    for (const rt of rts) rt.dispose();
+    for (const h of hosts) h.dispose();
   }
 }
 
-/** `sh -c SCRIPT` on both runtimes. */
+/** `sh -c SCRIPT` on both hosts. */
 export function expectSh(script: string, expected: Expected, options: RunOptions & { files?: FileSpec } = {}): Promise<RunResult[]> {
   return expectRun(['sh', '-c', script], expected, options);
 }

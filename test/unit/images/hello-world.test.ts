@@ -5,8 +5,8 @@ import { expectRun } from './harness.ts';
 const HELLO = new Uint8Array(readFileSync(new URL('../../../images/hello-world/hello.wasm', import.meta.url)));
 
 describe('hello-world', () => {
-  it('explains what just happened, identically on both runtimes', async () => {
-    const [r] = await expectRun(['/hello'], { stdout: expect.any(String) as unknown as string }, { module: HELLO });
+  it('explains what just happened, identically on both hosts', async () => {
+    const [r] = await expectRun(['/hello'], { stdout: expect.any(String) as unknown as string }, { files: { '/hello': HELLO } });
     expect(r.stdout).toMatch(/^\nHello from Dockyard!\n/);
     for (const step of ['client passed your command', 'pulled it', 'created a container', 'streamed everything it printed']) expect(r.stdout).toContain(step);
     expect(r.stdout).toContain('docker run -it box sh');

@@ -13,10 +13,10 @@ describe('sqlite3 (our shell around the SQLite amalgamation)', () => {
   });
   it('reads statements from stdin, each once complete; errors go to stderr', async () => {
     await expectRun(['/usr/bin/sqlite3'], { stdout: '3\nt\n', stderr: 'Error: no such column: nope\n', status: 1 }, {
-      module: SQLITE, files, stdin: 'CREATE TABLE t(x);\nINSERT INTO t\n  VALUES (1), (2), (3);\nSELECT count(*) FROM t;\nSELECT nope;\n.tables\n',
+      files, stdin: 'CREATE TABLE t(x);\nINSERT INTO t\n  VALUES (1), (2), (3);\nSELECT count(*) FROM t;\nSELECT nope;\n.tables\n',
     });
   });
   it('-header and .headers', async () => {
-    await expectRun(['/usr/bin/sqlite3', '-header', ':memory:', 'SELECT 1 AS one, 2 AS two'], { stdout: 'one|two\n1|2\n' }, { module: SQLITE, files });
+    await expectRun(['/usr/bin/sqlite3', '-header', ':memory:', 'SELECT 1 AS one, 2 AS two'], { stdout: 'one|two\n1|2\n' }, { files });
   });
 });

@@ -29,9 +29,9 @@ describe("a command that cannot run: Docker's status and words (both hosts)", ()
   const kinds = new Map<string, PathKind>([['/bin/sh', 'file'], ['/etc', 'dir'], ['/usr/bin/tools', 'dir'], ['/bin/tools', 'file']]);
   const kindOf = (p: string) => kinds.get(p);
 
-  it('a directory named by path is 126 "is a directory" (docker run box /etc)', () => {
-    expect(lookupProgram('/etc', [], '/', kindOf)).toEqual({ exitCode: 126, error: 'exec: "/etc": is a directory' });
-    expect(lookupProgram('../etc', [], '/root', kindOf)).toEqual({ exitCode: 126, error: 'exec: "../etc": is a directory' });
+  it('a directory named by path is 126 "permission denied", as Docker 20.10 says (docker run box /etc)', () => {
+    expect(lookupProgram('/etc', [], '/', kindOf)).toEqual({ exitCode: 126, error: 'exec: "/etc": permission denied' });
+    expect(lookupProgram('../etc', [], '/root', kindOf)).toEqual({ exitCode: 126, error: 'exec: "../etc": permission denied' });
   });
 
   it('a directory in a PATH entry is passed over, as execvp does', () => {
@@ -39,7 +39,7 @@ describe("a command that cannot run: Docker's status and words (both hosts)", ()
   });
 
   it('nothing there is 127, worded for a path or for a name', () => {
-    expect(lookupProgram('/nosuch', [], '/', kindOf)).toEqual({ exitCode: 127, error: 'exec: "/nosuch": no such file or directory' });
+    expect(lookupProgram('/nosuch', [], '/', kindOf)).toEqual({ exitCode: 127, error: 'exec: "/nosuch": stat /nosuch: no such file or directory' });
     expect(lookupProgram('nosuch', ['PATH=/bin'], '/', kindOf)).toEqual({ exitCode: 127, error: 'exec: "nosuch": executable file not found in $PATH' });
     expect(lookupProgram('', [], '/', kindOf)).toEqual({ exitCode: 127, error: 'exec: no command given' });
   });

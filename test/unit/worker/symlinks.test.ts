@@ -1,6 +1,6 @@
 /**
  * Symbolic links in the browser's containers: box run by the worker's own process code
- * (worker/process: runProcess, spawn host, MemFS root and link table) under @wasmer/wasi in Node,
+ * (worker/process: its adapter to the process host, MemFS root and link table) under @wasmer/wasi in Node,
  * on a root holding links as an image layer does. What a user of `docker run` / `docker diff`
  * would see: links made, listed, read through, followed in every component, and reported as links.
  */
@@ -10,10 +10,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { FsNode } from '../../../engine/ports.ts';
 import { controlViews, createControlBlock } from '../../../worker/process/control-block.ts';
 import { loadRoot, readDelta, type LoadedRoot } from '../../../worker/process/memfs-root.ts';
-import { ProgramCache } from '../../../worker/process/program-cache.ts';
+import { ProgramCache } from '../../../engine/wasi/program-cache.ts';
+import { runProgram } from '../../../engine/wasi/process-host.ts';
 import type { RootEntries } from '../../../worker/process/process-protocol.ts';
-import { spawnImports } from '../../../worker/process/spawn-host.ts';
-import { runProcess, type ProcessHost, type ProcessRun } from '../../../worker/process/wasi-process.ts';
+import { browserPorts, type ProcessBinding } from '../../../worker/process/wasi-process.ts';
 
 const BOX = new Uint8Array(readFileSync(new URL('../../../images/box/box.wasm', import.meta.url)));
 const enc = new TextEncoder();
@@ -65,13 +65,11 @@ function container(entries: RootEntries = imageEntries()): Container {
     sh(script) {
       const out: Uint8Array[] = [];
       const err: Uint8Array[] = [];
-      const host: ProcessHost = {
-        write: (fd, data) => (fd === 1 ? out : err).push(data.slice()),
-        serve: () => undefined,
-        extraImports: (memory, caller) => spawnImports({ anchor, root, programs, caller, depth: 0 }, memory),
+      const stdio: ProcessBinding = {
+        run: { control, stdin: { kind: 'empty' } },
+        host: { write: (fd, data) => (fd === 1 ? out : err).push(data.slice()), serve: () => undefined },
       };
-      const run: ProcessRun = { module: boxModule, args: ['sh', '-c', script], env: ['PATH=/bin', 'PWD=/', 'HOME=/root'], cwd: '/', fs: anchor.fs, links: root.links, control, stdin: { kind: 'empty' } };
-      const exit = runProcess(run, host);
+      const exit = runProgram(browserPorts({ anchor, root }), programs, { module: boxModule, args: ['sh', '-c', script], env: ['PATH=/bin', 'PWD=/', 'HOME=/root'], stdio, depth: 0 });
       const text = (chunks: Uint8Array[]) => Buffer.concat(chunks).toString('utf8');
       return { code: exit.exitCode, stdout: text(out), stderr: text(err) };
     },
