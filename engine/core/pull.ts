@@ -7,7 +7,7 @@ import type { Core } from './context.ts';
 import { checkDiffIdCount, parseConfig, parseImageDocument } from '../oci/validate.ts';
 import { lastTagTime, recordImage, tagKey } from './image-store.ts';
 import { inspectImage } from './image-views.ts';
-import { collect, ingestLayer } from './layer-ingest.ts';
+import { collect, ingestLayer, LayerStack } from './layer-ingest.ts';
 import { registryClient, remoteFor, type Remote } from './remote.ts';
 import { truncateId } from './ids.ts';
 import type { ImageRecord } from './records.ts';
@@ -68,10 +68,12 @@ async function pullOne(core: Core, registry: RegistryClient, name: string, onPro
 
   return core.pinned([imageId, ...diffIds], async () => {
     let downloaded = false;
+    const stack = new LayerStack(core);
     for (let i = 0; i < manifest.layers.length; i++) {
       const layer = manifest.layers[i];
       const id = truncateId(layer.digest);
       if (await core.ports.blobs.has(diffIds[i])) {
+        stack.existing(diffIds[i]);
         onProgress({ status: 'Already exists', progressDetail: {}, id });
         continue;
       }
@@ -83,7 +85,7 @@ async function pullOne(core: Core, registry: RegistryClient, name: string, onPro
       onProgress({ status: 'Download complete', progressDetail: {}, id });
       onProgress({ status: 'Extracting', progressDetail: { current: layer.size, total: layer.size }, id });
       try {
-        await ingestLayer(core, bytes, layer.mediaType, diffIds[i]);
+        await ingestLayer(core, bytes, layer.mediaType, diffIds[i], stack);
       } catch (e) {
         if (e instanceof EngineError && e.code === 'invalid-content' && /digest mismatch/.test(e.message)) {
           throw new EngineError('invalid-content', `failed to register layer: layer ${layer.digest} does not match the config's diff_id ${diffIds[i]}`);

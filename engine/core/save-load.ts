@@ -13,7 +13,7 @@ import type { Core } from './context.ts';
 import { parseConfig, parseImageDocument } from '../oci/validate.ts';
 import { imageManifest } from './image-manifest.ts';
 import { lastTagTime, recordImage, resolveImage, tagKey, tagsOf } from './image-store.ts';
-import { ingestLayer } from './layer-ingest.ts';
+import { ingestLayer, LayerStack } from './layer-ingest.ts';
 
 const REF_NAME = 'org.opencontainers.image.ref.name';
 const IMAGE_NAME = 'io.containerd.image.name';
@@ -90,10 +90,14 @@ export async function loadImages(core: Core, archive: Uint8Array, onProgress: Pr
     const id = sha256(configBytes);
     const diffIds = config.rootfs.diff_ids;
     await core.pinned([id, ...diffIds], async () => {
+      const stack = new LayerStack(core);
       for (let i = 0; i < image.layers.length; i++) {
-        if (await core.ports.blobs.has(diffIds[i])) continue;
+        if (await core.ports.blobs.has(diffIds[i])) {
+          stack.existing(diffIds[i]);
+          continue;
+        }
         const { bytes, mediaType } = image.layers[i]();
-        await ingestLayer(core, bytes, mediaType, diffIds[i]);
+        await ingestLayer(core, bytes, mediaType, diffIds[i], stack);
       }
       await core.ports.blobs.put({ digest: id, size: configBytes.length }, configBytes);
       const tags = image.names.map((n) => tagKey(parseReference(n)));
