@@ -106,7 +106,11 @@ export interface ApplyHooks {
  *   contents, anything else replacing a directory removes it;
  * - parents are resolved through symlinks inside the root and created (0755) where missing, for
  *   every entry, whiteouts and opaque markers too (as containerd and Docker do); a parent that is
- *   not a directory makes the layer invalid, and so does a path that resolves too long;
+ *   not a directory makes the layer invalid, and so does a path that resolves too long. That
+ *   parent may be a lower layer's file: containerd refuses such a layer, and so does Docker 20.10
+ *   on vfs ("open /a/b: not a directory"); Docker on overlay2 takes it (each layer unpacked alone,
+ *   its new directory hides the file). We apply onto the lower layers as containerd does, and
+ *   refuse it at pull and load (engine/core/layer-ingest.ts);
  * - whiteouts and opaque markers act on the lower layers only: what this same layer wrote, before
  *   or after the marker, stays (so opaque `a/` listed after `a/b/foo` keeps `a/b/foo`);
  * - entries keep their tar mtime (when the target has times): set once everything is in place,
