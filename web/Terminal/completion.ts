@@ -1,7 +1,17 @@
 /**
- * Tab completion for the host shell: command names first, docker's commands after `docker`, then
- * image names or container names where the docker command takes one, and workspace paths elsewhere.
+ * Tab completion for the host shell: command names first, docker's commands after `docker`, its
+ * flags after a `-`, then image names or container names where the docker command takes one, and
+ * workspace paths elsewhere. A flag's value is skipped over (`docker run --name web bo` completes
+ * the image, not a second argument).
  */
+
+/** One flag of a docker command, from engine/cli's flag specs. */
+export interface FlagInfo {
+  long: string;
+  short?: string;
+  /** It takes a value (`--name web`), so the next word is not an argument. */
+  value: boolean;
+}
 export interface CompletionSources {
   shellCommands: readonly string[];
   /** docker's top-level commands and its management groups with their subcommands (from engine/cli). */
@@ -13,6 +23,8 @@ export interface CompletionSources {
   containers(): string[];
   /** Names inside a workspace folder relative to the shell's cwd; folders end with "/". */
   files(dir: string): string[] | null;
+  /** The flags of `docker <path...>` (path: ["run"] or ["container", "run"]; [] for docker's own). */
+  dockerFlags?(path: readonly string[]): readonly FlagInfo[];
 }
 
 export interface Completion {
@@ -47,11 +59,40 @@ export function complete(before: string, sources: CompletionSources): Completion
   return { replace: current.length, text: common, candidates: common.length > current.length ? [] : matches };
 }
 
+/** The docker command's arguments so far (flags and their values left out), and its command path. */
+function dockerArgs(words: string[], sources: CompletionSources): { args: string[]; path: string[]; valueNext: boolean } {
+  const args: string[] = [];
+  let path: string[] = [];
+  let valueNext = false;
+  for (const w of words) {
+    if (valueNext) {
+      valueNext = false;
+      continue;
+    }
+    if (w.startsWith('-') && w.length > 1) {
+      valueNext = !w.includes('=') && takesValue(w, sources.dockerFlags?.(path) ?? []);
+      continue;
+    }
+    args.push(w);
+    if (args.length === 1) path = [w];
+    else if (args.length === 2 && sources.dockerGroups[args[0]]) path = [args[0], w];
+  }
+  return { args, path, valueNext };
+}
+
+function takesValue(word: string, flags: readonly FlagInfo[]): boolean {
+  if (word.startsWith('--')) return flags.some((f) => f.long === word.slice(2) && f.value);
+  // Combined short flags (-it, -dp): only the last may take the value that follows.
+  const last = word[word.length - 1];
+  return flags.some((f) => f.short === last && f.value);
+}
+
 function candidatesFor(previous: string[], current: string, sources: CompletionSources): string[] {
   if (previous.length === 0) return [...sources.shellCommands];
   if (previous[0] !== 'docker') return fileCandidates(current, sources);
-  if (current.startsWith('-')) return [];
-  const args = previous.slice(1).filter((w) => !w.startsWith('-'));
+  const { args, path, valueNext } = dockerArgs(previous.slice(1), sources);
+  if (valueNext) return []; // a flag's value: a name or a port only the learner knows
+  if (current.startsWith('-')) return ['--help', ...(sources.dockerFlags?.(path) ?? []).map((f) => `--${f.long}`)];
   if (args.length === 0) return [...sources.dockerCommands, ...Object.keys(sources.dockerGroups)];
   const [command, sub] = args;
   const group = sources.dockerGroups[command];

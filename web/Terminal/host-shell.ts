@@ -1,8 +1,11 @@
 import type { Workspace } from '../Workspace/workspace.svelte.ts';
 import { WorkspaceError } from '../Workspace/workspace.svelte.ts';
-import { baseName, displayPath, joinPath, resolvePath } from '../Workspace/workspace-paths.ts';
+import { baseName, displayPath, joinPath, parentOf, resolvePath } from '../Workspace/workspace-paths.ts';
+import { format, type MessageKey, type Params } from '../i18n/messages.ts';
 import { parseCommandLine, ShellSyntaxError, type SimpleCommand } from './shell-syntax.ts';
+import { expandWord, expandWords, type Expander } from './shell-expand.ts';
 import type { StdinSource } from './stdin-source.ts';
+import { wrapWords } from './text-width.ts';
 
 /** Where a command's output goes and how it is interrupted. */
 export interface CommandIO {
@@ -16,45 +19,47 @@ export interface CommandIO {
   isTerminal: boolean;
   /** Raw mode for `docker run -it` (engine/cli/io.ts): Ctrl-C then goes to the container as 0x03. */
   rawInput?(raw: boolean): void;
+  /** The terminal's width, for text the shell wraps itself (help). */
+  columns?: number;
 }
+
+/** The part of the workspace the shell reads and changes. */
+export type ShellFiles = Pick<Workspace, 'stat' | 'list' | 'read' | 'write' | 'mkdir' | 'remove' | 'rename'>;
 
 /** What the shell needs from the page around it. */
 export interface ShellHost {
-  workspace: Workspace;
+  workspace: ShellFiles;
   /** Run `docker <argv>` with `cwd` as the directory `docker build .` means. */
   docker(argv: string[], io: CommandIO, cwd: string): Promise<number>;
   edit(path: string): void;
   clear(): void;
   history(): readonly string[];
+  /** The page's own text in the learner's language (help, hints); English when absent. */
+  text?(key: MessageKey, params?: Params): string;
 }
 
-export const SHELL_COMMANDS: Record<string, string> = {
-  docker: 'run a docker command (docker --help lists them)',
-  ls: 'list files (ls -l for details)',
-  cd: 'change directory (cd .. goes up, cd alone goes home)',
-  pwd: 'print the current directory',
-  cat: 'print files',
-  echo: 'print text; echo text > file writes a file, >> appends',
-  mkdir: 'make a directory (-p: with its parents)',
-  rm: 'remove files (-r: folders too)',
-  mv: 'rename or move a file or folder',
-  touch: 'create an empty file',
-  edit: 'open a file in the editor',
-  clear: 'clear the screen (also Ctrl-L)',
-  history: 'list the commands typed so far',
-  help: 'this list',
-};
+/** The shell's commands, in the order `help` lists them (their descriptions are `shell.cmd.<name>`). */
+export const SHELL_COMMANDS = ['docker', 'ls', 'cd', 'pwd', 'cat', 'echo', 'mkdir', 'rm', 'mv', 'touch', 'edit', 'export', 'unset', 'sleep', 'true', 'clear', 'history', 'help'] as const;
+/** Names the shell runs that help mentions under another's line. */
+const QUIET_COMMANDS = ['false'];
+export const COMMAND_NAMES: readonly string[] = [...SHELL_COMMANDS, ...QUIET_COMMANDS];
 
 const BLUE = '\x1b[1;34m';
 const RESET = '\x1b[0m';
+/** The status sh gives a command ended by Ctrl-C (128 + SIGINT). */
+const INTERRUPTED = 130;
+const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * The host shell of one terminal tab: runs a command line over the workspace, handing `docker ...`
- * to engine/cli. Returns the exit status of the last command, as sh does.
+ * to engine/cli. Returns the exit status of the last command, as sh does; `$?` reads it.
  */
 export class HostShell {
   cwd = 'examples';
   status = 0;
+  /** Shell variables (all exported: there is no other program to hide them from). */
+  readonly vars = new Map<string, string>([['HOME', '~']]);
+  #previousDir: string | null = null;
 
   constructor(private readonly host: ShellHost) {
     if (host.workspace.stat(this.cwd)?.kind !== 'dir') this.cwd = '';
@@ -64,31 +69,90 @@ export class HostShell {
     return displayPath(this.cwd);
   }
 
+  #text(key: MessageKey, params?: Params): string {
+    return this.host.text ? this.host.text(key, params) : format('en', key, params);
+  }
+
   async run(line: string, io: CommandIO): Promise<number> {
     let commands: SimpleCommand[];
     try {
       commands = parseCommandLine(line);
     } catch (e) {
       if (!(e instanceof ShellSyntaxError)) throw e;
-      io.stderr(`sh: ${e.message}\n`);
+      io.stderr(`sh: ${this.#syntaxMessage(e.message)}\n`);
       return (this.status = 2);
     }
     for (const command of commands) {
       if (command.after === '&&' && this.status !== 0) continue;
       if (command.after === '||' && this.status === 0) continue;
       if (io.signal.aborted) break;
-      this.status = await this.#runOne(command, io);
+      const status = await this.#runOne(command, io);
+      this.status = io.signal.aborted ? INTERRUPTED : status;
     }
     return this.status;
   }
 
+  /** The grammar's refusals of pipes and jobs are hints in the learner's language. */
+  #syntaxMessage(message: string): string {
+    if (message.startsWith('pipes')) return this.#text('shell.pipes');
+    if (message.startsWith('background')) return this.#text('shell.background');
+    return message;
+  }
+
+  #expander(io: CommandIO): Expander {
+    return {
+      param: (name) => {
+        if (name === '?') return String(this.status);
+        if (name === '$') return '1';
+        if (name === '#') return '0';
+        if (name === '0') return 'sh';
+        if (name === 'PWD') return displayPath(this.cwd);
+        if (name === 'OLDPWD') return this.#previousDir === null ? undefined : displayPath(this.#previousDir);
+        return this.vars.get(name);
+      },
+      substitute: (line) => this.#substitute(line, io),
+    };
+  }
+
+  /** `$(line)`: run it in a subshell (its cd and variables stay inside) and give back what it printed. */
+  async #substitute(line: string, io: CommandIO): Promise<string> {
+    const saved = { cwd: this.cwd, previous: this.#previousDir, vars: new Map(this.vars) };
+    const chunks: string[] = [];
+    const decoder = new TextDecoder();
+    try {
+      await this.run(line, {
+        ...io,
+        isTerminal: false,
+        stdout: (chunk) => chunks.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true })),
+      });
+    } finally {
+      this.cwd = saved.cwd;
+      this.#previousDir = saved.previous;
+      this.vars.clear();
+      for (const [k, v] of saved.vars) this.vars.set(k, v);
+    }
+    return chunks.join('') + decoder.decode();
+  }
+
   async #runOne(command: SimpleCommand, io: CommandIO): Promise<number> {
-    if (!command.redirect) return this.#dispatch(command.argv, io);
+    const x = this.#expander(io);
+    if (command.words.length > 0 && command.assignments.length > 0) {
+      io.stderr(`sh: ${this.#text('shell.prefixAssignment', { name: command.assignments[0].name })}\n`);
+      return 1;
+    }
+    const before = this.status;
+    for (const a of command.assignments) this.vars.set(a.name, await expandWord(a.value, x));
+    const argv = await expandWords(command.words, x);
+    // A line of only assignments (or of words that expanded to nothing) has the status of its last
+    // command substitution, or 0.
+    if (argv.length === 0) return this.status !== before ? this.status : 0;
+    if (!command.redirect) return this.#dispatch(argv, io);
     // Collect stdout, then write it to the file in one go (as the shell's open(O_TRUNC) would).
-    const path = resolvePath(this.cwd, command.redirect.path);
+    const target = await expandWord(command.redirect.target, x);
+    const path = resolvePath(this.cwd, target);
     const chunks: Uint8Array[] = [];
     const encoder = new TextEncoder();
-    const status = await this.#dispatch(command.argv, {
+    const status = await this.#dispatch(argv, {
       ...io,
       isTerminal: false,
       stdout: (chunk) => chunks.push(typeof chunk === 'string' ? encoder.encode(chunk) : chunk.slice()),
@@ -111,7 +175,7 @@ export class HostShell {
         await this.host.workspace.write(path, bytes);
       }
     } catch (e) {
-      io.stderr(`sh: ${command.redirect.path}: ${reason(e)}\n`);
+      io.stderr(`sh: ${target}: ${reason(e)}\n`);
       return 1;
     }
     return status;
@@ -135,7 +199,7 @@ export class HostShell {
           return this.#ls(args, io);
         case 'cat': {
           let status = 0;
-          if (args.length === 0) io.stderr('cat: reading from the keyboard is not supported; name a file\n');
+          if (args.length === 0) io.stderr(`cat: ${this.#text('shell.catKeyboard')}\n`);
           for (const arg of args) {
             try {
               io.stdout(ws.read(resolvePath(this.cwd, arg)));
@@ -165,7 +229,18 @@ export class HostShell {
         case 'mv':
           return await this.#mv(args, io);
         case 'edit':
-          return this.#edit(args, io);
+          return await this.#edit(args, io);
+        case 'export':
+          return this.#export(args, io);
+        case 'unset':
+          for (const name of args) this.vars.delete(name);
+          return 0;
+        case 'true':
+          return 0;
+        case 'false':
+          return 1;
+        case 'sleep':
+          return await this.#sleep(args, io);
         case 'clear':
           this.host.clear();
           return 0;
@@ -176,7 +251,7 @@ export class HostShell {
           return 0;
         }
         default:
-          io.stderr(`sh: ${name}: command not found${name === 'sudo' ? '' : '. Type `help` for the commands of this shell.'}\n`);
+          io.stderr(`sh: ${name}: command not found${name === 'sudo' ? '' : `. ${this.#text('shell.notFoundHint')}`}\n`);
           return 127;
       }
     } catch (e) {
@@ -186,18 +261,36 @@ export class HostShell {
   }
 
   #help(io: CommandIO): number {
-    io.stdout('Commands of this shell (files live in your workspace, ~):\n\n');
-    const width = Math.max(...Object.keys(SHELL_COMMANDS).map((k) => k.length));
-    for (const [name, text] of Object.entries(SHELL_COMMANDS)) {
-      io.stdout(`  ${io.isTerminal ? BLUE : ''}${name.padEnd(width)}${io.isTerminal ? RESET : ''}  ${text}\n`);
+    const columns = io.columns ?? 80;
+    const paragraph = (key: MessageKey) => io.stdout(`${wrapWords(this.#text(key), columns)}\n`);
+    paragraph('shell.help.what');
+    paragraph('shell.help.does');
+    paragraph('shell.help.doesNot');
+    io.stdout(`\n${this.#text('shell.help.commands')}\n`);
+    const width = Math.max(...SHELL_COMMANDS.map((k) => k.length));
+    for (const name of SHELL_COMMANDS) {
+      io.stdout(`  ${io.isTerminal ? BLUE : ''}${name.padEnd(width)}${io.isTerminal ? RESET : ''}  ${this.#text(`shell.cmd.${name}`)}\n`);
     }
-    io.stdout('\nKeys: Up/Down history, Tab completes, Ctrl-C interrupts, Ctrl-D ends input, Ctrl-L clears,\n');
-    io.stdout('Escape then Tab leaves the terminal.\n');
-    io.stdout('Try: docker run hello-world\n');
+    io.stdout('\n');
+    paragraph('shell.help.keys');
+    paragraph('shell.help.try');
     return 0;
   }
 
   #cd(args: string[], io: CommandIO): number {
+    if (args[0] === '-') {
+      if (this.#previousDir === null) {
+        io.stderr('sh: cd: OLDPWD not set\n');
+        return 1;
+      }
+      [this.cwd, this.#previousDir] = [this.#previousDir, this.cwd];
+      io.stdout(`${displayPath(this.cwd)}\n`);
+      return 0;
+    }
+    return this.#changeDir(args, io);
+  }
+
+  #changeDir(args: string[], io: CommandIO): number {
     const target = resolvePath(this.cwd, args[0] ?? '~');
     const node = this.host.workspace.stat(target);
     if (!node) {
@@ -208,8 +301,49 @@ export class HostShell {
       io.stderr(`cd: ${args[0]}: Not a directory\n`);
       return 1;
     }
+    if (target !== this.cwd) this.#previousDir = this.cwd;
     this.cwd = target;
     return 0;
+  }
+
+  /** `export NAME=value`, `export NAME` (keeps its value), `export` alone lists them as sh does. */
+  #export(args: string[], io: CommandIO): number {
+    if (args.length === 0 || (args.length === 1 && args[0] === '-p')) {
+      for (const [name, value] of [...this.vars].sort(([a], [b]) => a.localeCompare(b))) {
+        io.stdout(`export ${name}='${value.replace(/'/g, "'\\''")}'\n`);
+      }
+      return 0;
+    }
+    let status = 0;
+    for (const arg of args) {
+      const eq = arg.indexOf('=');
+      const name = eq === -1 ? arg : arg.slice(0, eq);
+      if (!VARIABLE.test(name)) {
+        io.stderr(`sh: export: \`${arg}': not a valid identifier\n`);
+        status = 1;
+        continue;
+      }
+      if (eq !== -1) this.vars.set(name, arg.slice(eq + 1));
+      else if (!this.vars.has(name)) this.vars.set(name, '');
+    }
+    return status;
+  }
+
+  async #sleep(args: string[], io: CommandIO): Promise<number> {
+    const seconds = Number(args[0]?.replace(/s$/, ''));
+    if (args.length !== 1 || !Number.isFinite(seconds) || seconds < 0) {
+      io.stderr(args.length === 0 ? 'sleep: missing operand\n' : `sleep: invalid time interval '${args.join(' ')}'\n`);
+      return 1;
+    }
+    await new Promise<void>((resolve) => {
+      if (io.signal.aborted) return resolve();
+      const timer = setTimeout(resolve, seconds * 1000);
+      io.signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      }, { once: true });
+    });
+    return io.signal.aborted ? INTERRUPTED : 0;
   }
 
   #ls(args: string[], io: CommandIO): number {
@@ -263,19 +397,29 @@ export class HostShell {
     }
   }
 
-  #edit(args: string[], io: CommandIO): number {
+  /** Open a file in the editor; a name that is not there yet is created empty first (as an editor's save would). */
+  async #edit(args: string[], io: CommandIO): Promise<number> {
     if (args.length !== 1) {
       io.stderr('edit: usage: edit FILE\n');
       return 1;
     }
     const path = resolvePath(this.cwd, args[0]);
-    const node = this.host.workspace.stat(path);
-    if (node?.kind === 'dir') {
+    const ws = this.host.workspace;
+    const node = ws.stat(path);
+    if (node?.kind === 'dir' || path === '') {
       io.stderr(`edit: ${args[0]}: Is a directory\n`);
       return 1;
     }
+    if (!node) {
+      const parent = ws.stat(parentOf(path));
+      if (!parent || parent.kind !== 'dir') {
+        io.stderr(`edit: ${args[0]}: ${parent ? 'Not a directory' : 'No such file or directory'}\n`);
+        return 1;
+      }
+      await ws.write(path, '');
+    }
     this.host.edit(path);
-    io.stdout(`Opened ${displayPath(path)} in the editor.\n`);
+    io.stdout(`${this.#text(node ? 'shell.opened' : 'shell.created', { path: displayPath(path) })}\n`);
     return 0;
   }
 

@@ -8,6 +8,9 @@ export class LineEditor {
   #history: readonly string[] = [];
   #index = 0; // history position; == history.length means the line being typed
   #draft = '';
+  /** Ctrl-R's reverse search while it is on: what was typed to find, and whether nothing matches it. */
+  search: { query: string; failed: boolean } | null = null;
+  #beforeSearch = { buffer: '', cursor: 0 };
 
   /** Begin a new line with the history as it is now. */
   reset(history: readonly string[]): void {
@@ -16,6 +19,61 @@ export class LineEditor {
     this.#history = history;
     this.#index = history.length;
     this.#draft = '';
+    this.search = null;
+  }
+
+  /** Ctrl-R: start a reverse search through history, or (searching) go to the next older match. */
+  searchStart(): void {
+    if (!this.search) {
+      this.search = { query: '', failed: false };
+      this.#beforeSearch = { buffer: this.buffer, cursor: this.cursor };
+      return;
+    }
+    if (this.search.query) this.#find(this.#index - 1);
+  }
+
+  /** A character typed while searching: the newest line containing the query so far, from the current match back. */
+  searchType(text: string): void {
+    if (!this.search) return;
+    this.search.query += text;
+    this.#find(Math.min(this.#index, this.#history.length - 1));
+  }
+
+  searchBackspace(): void {
+    if (!this.search) return;
+    this.search.query = [...this.search.query].slice(0, -1).join('');
+    if (this.search.query) this.#find(this.#history.length - 1);
+    else this.search.failed = false;
+  }
+
+  /** Keep the line found and leave the search (Enter, Escape, or a key that edits or moves). */
+  searchAccept(): void {
+    this.search = null;
+  }
+
+  /** Ctrl-G: leave the search with the line as it was before it. */
+  searchCancel(): void {
+    if (!this.search) return;
+    this.search = null;
+    this.#index = this.#history.length;
+    this.buffer = this.#beforeSearch.buffer;
+    this.cursor = this.#beforeSearch.cursor;
+  }
+
+  #find(from: number): void {
+    const search = this.search!;
+    for (let i = from; i >= 0; i--) {
+      const at = this.#history[i].lastIndexOf(search.query);
+      if (at !== -1) {
+        if (this.#index === this.#history.length) this.#draft = this.#beforeSearch.buffer;
+        this.#index = i;
+        this.buffer = this.#history[i];
+        this.cursor = at;
+        search.failed = false;
+        return;
+      }
+    }
+    search.failed = true;
   }
 
   insert(text: string): void {

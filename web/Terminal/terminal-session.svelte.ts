@@ -2,14 +2,15 @@ import type { EngineSession } from '../app/engine-session.svelte.ts';
 import type { Workspace } from '../Workspace/workspace.svelte.ts';
 import { resolvePath } from '../Workspace/workspace-paths.ts';
 import type { CommandHistory } from './command-history.ts';
-import { complete, type CompletionSources } from './completion.ts';
+import { complete, type CompletionSources, type FlagInfo } from './completion.ts';
 import { loadCli, runDockerCommand } from './docker-runner.ts';
-import { HostShell, SHELL_COMMANDS, type CommandIO } from './host-shell.ts';
+import { COMMAND_NAMES, HostShell, type CommandIO } from './host-shell.ts';
 import { splitKeys, type Key } from './key-sequences.ts';
 import { LineEditor } from './line-editor.ts';
 import { StdinSource } from './stdin-source.ts';
-import { columnsOf } from './text-width.ts';
+import { columnsOf, wrapWords } from './text-width.ts';
 import { whenIdle } from '../lib/idle.ts';
+import { t } from '../i18n/locale.svelte.ts';
 
 /** The part of a terminal emulator a session writes to; xterm.js in the page, a fake in tests. */
 export interface Screen {
@@ -25,17 +26,25 @@ export interface TerminalContext {
   edit(path: string): void;
 }
 
-/** docker's command names for completion, from engine/cli once it has loaded. */
-let dockerVocabulary: { commands: string[]; groups: Record<string, string[]> } = { commands: [], groups: {} };
+/** docker's command names and flags for completion, from engine/cli once it has loaded. */
+let dockerVocabulary: { commands: string[]; groups: Record<string, string[]>; flags: Map<string, FlagInfo[]> } = { commands: [], groups: {}, flags: new Map() };
 // Loaded once the page is idle: the first paint and the first prompt do not wait for the CLI.
 whenIdle(() => {
   void loadCli().then((cli) => {
-    if (cli) {
-      dockerVocabulary = {
-        commands: Object.keys(cli.COMMANDS),
-        groups: Object.fromEntries(Object.entries(cli.GROUPS).map(([name, g]) => [name, Object.keys(g.commands)])),
-      };
+    if (!cli) return;
+    type Spec = { flags?: Array<{ name: string; short?: string; type: string; hidden?: boolean }> };
+    const flagsOf = (spec: Spec): FlagInfo[] =>
+      (spec.flags ?? []).filter((f) => !f.hidden).map((f) => ({ long: f.name, ...(f.short ? { short: f.short } : {}), value: f.type !== 'bool' }));
+    const flags = new Map<string, FlagInfo[]>();
+    for (const [name, spec] of Object.entries(cli.COMMANDS)) flags.set(name, flagsOf(spec));
+    for (const [group, g] of Object.entries(cli.GROUPS)) {
+      for (const [name, spec] of Object.entries(g.commands)) flags.set(`${group} ${name}`, flagsOf(spec));
     }
+    dockerVocabulary = {
+      commands: Object.keys(cli.COMMANDS),
+      groups: Object.fromEntries(Object.entries(cli.GROUPS).map(([name, g]) => [name, Object.keys(g.commands)])),
+      flags,
+    };
   });
 }, 2000);
 
@@ -62,7 +71,6 @@ interface Foreground {
  */
 export class TerminalSession {
   readonly id: number;
-  title = $state('');
   busy = $state(false);
   /** The running command line, shown in the tab. */
   running = $state('');
@@ -79,23 +87,28 @@ export class TerminalSession {
 
   constructor(id: number, private readonly context: TerminalContext, private readonly banner: boolean) {
     this.id = id;
-    this.title = `Terminal ${id}`;
     this.shell = new HostShell({
       workspace: context.workspace,
       docker: (argv, io, cwd) => this.#docker(argv, io, cwd),
       edit: (path) => context.edit(path),
       clear: () => this.#clear(),
       history: () => context.history.lines,
+      text: t,
     });
+  }
+
+  /** The tab's name, in the page's language. */
+  get title(): string {
+    return t('shell.tab', { n: this.id });
   }
 
   attach(screen: Screen): void {
     this.#screen = screen;
     for (const chunk of this.#pending.splice(0)) screen.write(chunk);
     if (this.banner) {
-      this.#write(`${BLUE}Dockyard${RESET} - Docker in your browser. Containers here are WebAssembly programs;\n`);
-      this.#write(`images and layers are kept in this browser. Type ${GREEN}help${RESET} for the shell, or try:\n\n`);
-      this.#write(`  docker run hello-world\n\n`);
+      // Wrapped at the terminal's width by words, so a narrow window does not cut one in half.
+      const text = t('shell.banner', { name: `${BLUE}Dockyard${RESET}`, help: `${GREEN}help${RESET}` });
+      this.#write(`${wrapWords(text, screen.cols)}\n\n  docker run hello-world\n\n`);
     }
     this.#newPrompt();
     for (const data of this.#early.splice(0)) this.input(data);
@@ -132,6 +145,7 @@ export class TerminalSession {
 
   #key(key: Key): void {
     const e = this.#editor;
+    if (e.search && this.#searchKey(key)) return;
     switch (key.kind) {
       case 'text': e.insert(key.text); break;
       case 'enter': void this.#submit(); return;
@@ -169,6 +183,9 @@ export class TerminalSession {
             this.#clear();
             this.#redraw();
             return;
+          case 'r':
+            e.searchStart();
+            break;
           default:
             return;
         }
@@ -177,6 +194,29 @@ export class TerminalSession {
         return;
     }
     this.#redraw();
+  }
+
+  /**
+   * A key while Ctrl-R searches, as readline takes it: text and Backspace edit the query, Ctrl-R finds
+   * the next older match, Ctrl-G gives the line back as it was; any other key keeps the line found
+   * and then does what it does (Enter runs it). Returns true when the key was the search's alone.
+   */
+  #searchKey(key: Key): boolean {
+    const e = this.#editor;
+    if (key.kind === 'text') e.searchType(key.text);
+    else if (key.kind === 'backspace') e.searchBackspace();
+    else if (key.kind === 'ctrl' && key.letter === 'r') e.searchStart();
+    else if (key.kind === 'ctrl' && key.letter === 'g') e.searchCancel();
+    else if (key.kind === 'unknown' && key.seq === '\x1b') e.searchAccept();
+    else {
+      if (key.kind === 'ctrl' && key.letter === 'c') e.searchCancel();
+      else e.searchAccept();
+      // The prompt goes back to the shell's before the key acts (Enter must not print the search line).
+      this.#redraw();
+      return false;
+    }
+    this.#redraw();
+    return true;
   }
 
   async #submit(): Promise<void> {
@@ -201,6 +241,7 @@ export class TerminalSession {
       signal: fg.controller.signal,
       isTerminal: true,
       rawInput: (raw) => (fg.raw = raw),
+      columns: this.#screen?.cols ?? 80,
     };
     try {
       await Promise.race([this.shell.run(line, io), abandoned]);
@@ -241,8 +282,7 @@ export class TerminalSession {
         } else {
           // The interrupt was sent and the container ignored it, as a process with PID 1 and no
           // handler does on Linux. Give the prompt back; the container keeps running.
-          this.#write(`^C\n${DIM}(still running: a container's main process ignores the interrupt, as PID 1 does.`);
-          this.#write(` See it with docker ps, end it with docker stop NAME.)${RESET}\n`);
+          this.#write(`^C\n${DIM}${wrapWords(t('shell.stillRunning'), this.#screen?.cols ?? 80)}${RESET}\n`);
           fg.abandoned = true;
           fg.abandon();
         }
@@ -282,9 +322,10 @@ export class TerminalSession {
     const ws = this.context.workspace;
     const engine = this.context.engine;
     const sources: CompletionSources = {
-      shellCommands: Object.keys(SHELL_COMMANDS),
+      shellCommands: COMMAND_NAMES,
       dockerCommands: dockerVocabulary.commands,
       dockerGroups: dockerVocabulary.groups,
+      dockerFlags: (path) => dockerVocabulary.flags.get(path.join(' ')) ?? [],
       images: () => engine.images.flatMap((i) => [...i.RepoTags.filter((t) => t !== '<none>:<none>'), ...i.RepoTags.map((t) => t.replace(/:latest$/, ''))]),
       containers: () => engine.containers.flatMap((c) => c.Names.map((n) => n.replace(/^\//, ''))),
       files: (dir) => {
@@ -335,6 +376,8 @@ export class TerminalSession {
   // ---- drawing ----
 
   #promptText(): string {
+    const search = this.#editor.search;
+    if (search) return `(${search.failed ? 'failed ' : ''}reverse-i-search)\`${search.query}': `;
     return `${GREEN}learner@dockyard${RESET}:${BLUE}${this.shell.prompt}${RESET}$ `;
   }
 

@@ -26,3 +26,26 @@ function isWide(code: number): boolean {
     (code >= 0x20000 && code <= 0x3fffd)
   );
 }
+
+/**
+ * Break text into lines of at most `columns` at spaces (a word longer than a line is left to the
+ * terminal's own wrapping), so the page's own paragraphs reflow with the terminal instead of wrapping mid-word.
+ * Escape sequences inside take no room.
+ */
+export function wrapWords(text: string, columns: number): string {
+  const lines: string[] = [];
+  let line = '';
+  let width = 0;
+  for (const word of text.split(' ')) {
+    const w = columnsOf(word);
+    if (line && width + 1 + w > columns) {
+      lines.push(line);
+      line = '';
+      width = 0;
+    }
+    line += (line ? ' ' : '') + word;
+    width += (width ? 1 : 0) + w;
+  }
+  lines.push(line);
+  return lines.join('\n');
+}

@@ -3,9 +3,11 @@
  * catalog must have exactly these keys (ko.ts is typed against this one, a unit test checks it).
  */
 import { enViews } from './en-views.ts';
+import { enShell } from './en-shell.ts';
 
 export const en = {
   ...enViews,
+  ...enShell,
   'app.tagline': 'Docker in your browser',
   'app.home': 'Dockyard home',
   'engine.browser': 'Browser engine',

@@ -1,9 +1,11 @@
 import type { MessageKey } from './en.ts';
 import { koViews } from './ko-views.ts';
+import { koShell } from './ko-shell.ts';
 
 /** 한국어 카탈로그. 키는 en.ts와 같아야 합니다(타입과 단위 테스트가 확인합니다). */
 export const ko: Record<MessageKey, string> = {
   ...koViews,
+  ...koShell,
   'app.tagline': '브라우저에서 돌아가는 Docker',
   'app.home': 'Dockyard 처음 화면',
   'engine.browser': '브라우저 엔진',

@@ -8,6 +8,10 @@ const sources: CompletionSources = {
   images: () => ['box:latest', 'box', 'busybox-like:1'],
   containers: () => ['ticker', 'tender_turing'],
   files: (dir) => (dir === '.' ? ['examples/', 'README.md'] : dir === 'examples/' ? ['greeter/', 'layers/'] : null),
+  dockerFlags: (path) =>
+    path.join(' ') === 'run' || path.join(' ') === 'container run'
+      ? [{ long: 'detach', short: 'd', value: false }, { long: 'interactive', short: 'i', value: false }, { long: 'name', value: true }, { long: 'publish', short: 'p', value: true }, { long: 'tty', short: 't', value: false }]
+      : path.join(' ') === 'logs' ? [{ long: 'follow', short: 'f', value: false }] : [],
 };
 
 describe('tab completion', () => {
@@ -35,7 +39,20 @@ describe('tab completion', () => {
     expect(complete('docker build R', sources)).toEqual({ replace: 0, text: '', candidates: [] }); // build takes folders
   });
 
-  it('offers nothing for flags', () => {
-    expect(complete('docker run --na', sources)).toEqual({ replace: 0, text: '', candidates: [] });
+  it("completes a docker command's flags, and lists them after a lone -", () => {
+    expect(complete('docker run --na', sources)).toEqual({ replace: 4, text: '--name ', candidates: [] });
+    expect(complete('docker container run --de', sources)).toMatchObject({ text: '--detach ' });
+    expect(complete('docker logs -', sources)).toEqual({ replace: 1, text: '--', candidates: [] });
+    expect(complete('docker logs --', sources)).toEqual({ replace: 2, text: '--', candidates: ['--follow', '--help'] });
+    expect(complete('docker run --', sources).candidates).toEqual(['--detach', '--help', '--interactive', '--name', '--publish', '--tty']);
+  });
+
+  it("skips a flag's value: the image after --name web, nothing for the value itself", () => {
+    expect(complete('docker run -d --name web bo', sources)).toMatchObject({ text: 'box' });
+    expect(complete('docker run -dp 8080:80 bo', sources)).toMatchObject({ text: 'box' });
+    expect(complete('docker run --name=web -it bo', sources)).toMatchObject({ text: 'box' });
+    expect(complete('docker run --name ', sources)).toEqual({ replace: 0, text: '', candidates: [] });
+    // After the image, run's arguments are the container's command: no image names.
+    expect(complete('docker run -it box s', sources)).toEqual({ replace: 0, text: '', candidates: [] });
   });
 });

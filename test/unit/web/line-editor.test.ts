@@ -59,4 +59,68 @@ describe('keys from the terminal emulator', () => {
   it('keeps Korean text as text', () => {
     expect(splitKeys('echo 안녕')).toEqual([{ kind: 'text', text: 'echo 안녕' }]);
   });
+
+  describe('Ctrl-R reverse search', () => {
+    const history = ['docker run hello-world', 'docker ps -a', 'ls', 'docker run -it box sh', 'docker ps'];
+
+    it('finds the newest line containing what is typed, the cursor on the match', () => {
+      const e = new LineEditor();
+      e.reset(history);
+      e.searchStart();
+      expect(e.search).toEqual({ query: '', failed: false });
+      e.searchType('r');
+      e.searchType('un');
+      expect(e.buffer).toBe('docker run -it box sh');
+      expect(e.cursor).toBe('docker '.length);
+    });
+
+    it('Ctrl-R again goes to older matches; past the oldest it fails and keeps the last match', () => {
+      const e = new LineEditor();
+      e.reset(history);
+      e.searchStart();
+      e.searchType('run');
+      e.searchStart();
+      expect(e.buffer).toBe('docker run hello-world');
+      e.searchStart();
+      expect(e.search?.failed).toBe(true);
+      expect(e.buffer).toBe('docker run hello-world');
+    });
+
+    it('a query that matches nothing fails; Backspace searches again from the newest', () => {
+      const e = new LineEditor();
+      e.reset(history);
+      e.searchStart();
+      e.searchType('ps -a');
+      expect(e.buffer).toBe('docker ps -a');
+      e.searchType('z');
+      expect(e.search).toEqual({ query: 'ps -az', failed: true });
+      e.searchBackspace();
+      e.searchBackspace();
+      e.searchBackspace();
+      expect(e.search).toEqual({ query: 'ps ', failed: false });
+      expect(e.buffer).toBe('docker ps -a');
+    });
+
+    it('accepting keeps the line and Up goes on from it; Ctrl-G gives back the line typed before', () => {
+      const e = new LineEditor();
+      e.reset(history);
+      e.insert('half');
+      e.searchStart();
+      e.searchType('hello');
+      e.searchAccept();
+      expect(e.search).toBeNull();
+      expect(e.buffer).toBe('docker run hello-world');
+      e.historyDown();
+      expect(e.buffer).toBe('docker ps -a');
+
+      e.reset(history);
+      e.insert('half');
+      e.searchStart();
+      e.searchType('box');
+      e.searchCancel();
+      expect(e.buffer).toBe('half');
+      e.historyUp();
+      expect(e.buffer).toBe('docker ps');
+    });
+  });
 });
