@@ -82,7 +82,7 @@ export interface PruneReport {
 
 /** Engine events, as `docker events` shows them (Type container|image|volume, Action create|start|die|...). */
 export interface EngineEvent {
-  Type: 'container' | 'image' | 'volume';
+  Type: 'container' | 'image' | 'volume' | 'network';
   Action: string;
   Actor: { ID: string; Attributes: Record<string, string> };
   time: number;
@@ -193,11 +193,81 @@ export interface ContainerCreate {
   AttachStderr?: boolean;
   Labels?: Record<string, string>;
   Hostname?: string;
+  /** "80/tcp" -> {}: ports the container listens on (added to the image's EXPOSE). */
+  ExposedPorts?: Record<string, object>;
   HostConfig?: {
     Binds?: string[]; // "volume:/path[:ro]"; host paths are refused
     Memory?: number;
     AutoRemove?: boolean;
+    /** "default" (= bridge), "bridge", "none" or a user-defined network's name or ID; "host" is refused. */
+    NetworkMode?: string;
+    PortBindings?: PortMap;
+    /** `-P`: every exposed port gets a free host port from the ephemeral range. */
+    PublishAllPorts?: boolean;
   };
+  /** Per network (name or ID, the one of NetworkMode first): the aliases it is known by there. */
+  NetworkingConfig?: { EndpointsConfig?: Record<string, EndpointConfig> };
+}
+
+/** What a create or `network connect` asks of one endpoint. */
+export interface EndpointConfig {
+  Aliases?: string[];
+}
+
+/** One published port: HostIp "" (every address) or a loopback address, HostPort "" (pick one) or a number. */
+export interface PortBinding {
+  HostIp: string;
+  HostPort: string;
+}
+
+/** "80/tcp" -> its bindings; null: exposed, not published (as Docker's NetworkSettings.Ports). */
+export type PortMap = Record<string, PortBinding[] | null>;
+
+/** A container's endpoint on one network, as `docker inspect` shows it (Docker's EndpointSettings). */
+export interface EndpointSettings {
+  IPAMConfig: Record<string, string> | null;
+  Links: null;
+  Aliases: string[] | null;
+  MacAddress: string;
+  DriverOpts: null;
+  NetworkID: string;
+  EndpointID: string;
+  Gateway: string;
+  IPAddress: string;
+  IPPrefixLen: number;
+  IPv6Gateway: string;
+  GlobalIPv6Address: string;
+  GlobalIPv6PrefixLen: number;
+  DNSNames: string[] | null;
+}
+
+export interface NetworkSettings {
+  Bridge: string;
+  SandboxID: string;
+  SandboxKey: string;
+  HairpinMode: boolean;
+  LinkLocalIPv6Address: string;
+  LinkLocalIPv6PrefixLen: number;
+  Ports: PortMap;
+  SecondaryIPAddresses: null;
+  SecondaryIPv6Addresses: null;
+  EndpointID: string;
+  Gateway: string;
+  GlobalIPv6Address: string;
+  GlobalIPv6PrefixLen: number;
+  IPAddress: string;
+  IPPrefixLen: number;
+  IPv6Gateway: string;
+  MacAddress: string;
+  Networks: Record<string, EndpointSettings>;
+}
+
+/** A published port as `GET /containers/json` lists it. */
+export interface PortSummary {
+  IP?: string;
+  PrivatePort: number;
+  PublicPort?: number;
+  Type: string;
 }
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
@@ -222,9 +292,11 @@ export interface ContainerSummary {
   Created: number; // unix seconds
   State: ContainerStatus;
   Status: string; // "Up 3 seconds", "Exited (0) 2 minutes ago", "Created"
-  Ports: unknown[];
+  Ports: PortSummary[];
   Labels: Record<string, string>;
   Mounts: MountPoint[];
+  HostConfig: { NetworkMode: string };
+  NetworkSettings: { Networks: Record<string, EndpointSettings> };
   /** Only when listed with `size` (`docker ps -s`): bytes the writable layer added or changed. */
   SizeRw?: number;
   /** Only when listed with `size`: the whole merged file system. */
@@ -268,8 +340,9 @@ export interface ContainerInspect {
     AttachStdout: boolean;
     AttachStderr: boolean;
   };
-  HostConfig: { Binds: string[] | null; Memory: number; AutoRemove: boolean };
+  HostConfig: { Binds: string[] | null; Memory: number; AutoRemove: boolean; NetworkMode: string; PortBindings: PortMap; PublishAllPorts: boolean };
   Mounts: MountPoint[];
+  NetworkSettings: NetworkSettings;
 }
 
 export interface AttachOptions {
@@ -347,6 +420,47 @@ export interface Volume {
   CreatedAt: string;
 }
 
+// ---------- networks ----------
+
+export interface NetworkContainer {
+  Name: string;
+  EndpointID: string;
+  MacAddress: string;
+  IPv4Address: string; // "172.18.0.2/16"
+  IPv6Address: string;
+}
+
+/** A network as `docker network inspect` shows it (Docker's NetworkResource). */
+export interface NetworkInspect {
+  Name: string;
+  Id: string;
+  Created: string;
+  Scope: 'local';
+  Driver: 'bridge' | 'null';
+  EnableIPv6: boolean;
+  IPAM: { Driver: 'default'; Options: Record<string, string> | null; Config: Array<{ Subnet: string; Gateway?: string }> };
+  Internal: boolean;
+  Attachable: boolean;
+  Ingress: boolean;
+  ConfigFrom: { Network: string };
+  ConfigOnly: boolean;
+  /** Containers with a live endpoint (running), by container ID. */
+  Containers: Record<string, NetworkContainer>;
+  Options: Record<string, string>;
+  Labels: Record<string, string>;
+}
+
+/** `POST /networks/create`: only the bridge driver; one IPv4 subnet at most. */
+export interface NetworkCreate {
+  Name: string;
+  Driver?: string;
+  Internal?: boolean;
+  Attachable?: boolean;
+  Labels?: Record<string, string>;
+  Options?: Record<string, string>;
+  IPAM?: { Driver?: string; Config?: Array<{ Subnet?: string; Gateway?: string; IPRange?: string }> };
+}
+
 // ---------- the API ----------
 
 export interface Engine {
@@ -409,4 +523,14 @@ export interface Engine {
   listVolumes(): Promise<{ Volumes: Volume[]; Warnings: string[] }>;
   inspectVolume(name: string): Promise<Volume>;
   removeVolume(name: string, options?: { force?: boolean }): Promise<void>;
+
+  // networks
+  createNetwork(options: NetworkCreate): Promise<{ Id: string; Warning: string }>;
+  /** Filters as the Engine API's: driver, id, label, name, scope, type (builtin|custom), dangling. */
+  listNetworks(options?: { filters?: Record<string, string[]> }): Promise<NetworkInspect[]>;
+  inspectNetwork(name: string): Promise<NetworkInspect>;
+  removeNetwork(name: string): Promise<void>;
+  connectNetwork(network: string, container: string, options?: EndpointConfig): Promise<void>;
+  disconnectNetwork(network: string, container: string, options?: { force?: boolean }): Promise<void>;
+  pruneNetworks(): Promise<{ NetworksDeleted: string[] }>;
 }

@@ -43,7 +43,7 @@ export interface BlobStore {
  * The buckets of engine metadata; values are plain JSON-serialisable records owned by the core.
  * 'registry' holds a writable registry's manifests, tags and blob links (engine/registry/store-registry.ts).
  */
-export type Bucket = 'images' | 'tags' | 'containers' | 'volumes' | 'build-cache' | 'execs' | 'settings' | 'registry';
+export type Bucket = 'images' | 'tags' | 'containers' | 'volumes' | 'networks' | 'build-cache' | 'execs' | 'settings' | 'registry';
 
 export type MetadataOp =
   | { op: 'put'; bucket: Bucket; key: string; value: unknown }

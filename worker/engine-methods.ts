@@ -2,10 +2,10 @@
  * The Engine API's method names (for the comlink wrappers on both sides) and the cross-tab writer
  * lock: two tabs share one IndexedDB, and the core's own locks only serialise one tab, so every
  * operation that checks then writes engine records runs under one Web Lock per database (held as
- * a lease, writer-lease.ts).
+ * a lease, store/writer-lease.ts).
  */
 import type { Engine } from '../engine/engine.ts';
-import { WriterLease } from './writer-lease.ts';
+import { WriterLease } from './store/writer-lease.ts';
 
 export const ENGINE_METHODS = [
   'ping', 'version', 'info', 'diskUsage', 'prune', 'events',
@@ -14,12 +14,14 @@ export const ENGINE_METHODS = [
   'listContainers', 'inspectContainer', 'logs', 'changes', 'commit', 'resizeContainer',
   'createExec', 'startExec', 'inspectExec', 'resizeExec',
   'createVolume', 'listVolumes', 'inspectVolume', 'removeVolume',
+  'createNetwork', 'listNetworks', 'inspectNetwork', 'removeNetwork', 'connectNetwork', 'disconnectNetwork', 'pruneNetworks',
 ] as const satisfies ReadonlyArray<keyof Engine>;
 
 /** Operations that check then write records or blobs; the long-running parts of a container are not among them. */
 const WRITERS = new Set<keyof Engine>([
   'prune', 'pull', 'build', 'tag', 'removeImage', 'loadImages', 'createContainer', 'startContainer', 'removeContainer', 'commit',
   'createExec', 'createVolume', 'removeVolume',
+  'createNetwork', 'removeNetwork', 'connectNetwork', 'disconnectNetwork', 'pruneNetworks',
 ]);
 
 export function writerLease(dbName: string): WriterLease {

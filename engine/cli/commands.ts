@@ -8,9 +8,11 @@ import type { CommandSpec, GroupSpec } from './command.ts';
 import { commit, diff } from './container-changes.ts';
 import { exec } from './exec.ts';
 import { history, imagePrune, images, rmi, tag } from './images.ts';
-import { containerInspect, imageInspect, inspect, volumeInspect } from './inspect.ts';
+import { containerInspect, imageInspect, inspect, networkInspect, volumeInspect } from './inspect.ts';
 import { containerPrune, kill, rm, start, stop, wait } from './lifecycle.ts';
 import { logs } from './logs.ts';
+import { networkConnect, networkCreate, networkDisconnect, networkLs, networkPrune, networkRm } from './network.ts';
+import { port } from './port.ts';
 import { ps } from './ps.ts';
 import { pull, push } from './pull.ts';
 import { create, run } from './run.ts';
@@ -30,6 +32,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   kill,
   load,
   logs,
+  port,
   ps,
   pull,
   push,
@@ -49,12 +52,25 @@ const LIST_ALIASES = { list: 'ls', remove: 'rm' };
 export const GROUPS: Record<string, GroupSpec> = {
   container: {
     short: 'Manage containers',
-    commands: { commit, create, diff, exec, inspect: containerInspect, kill, logs, ls: ps, prune: containerPrune, rm, run, start, stop, wait },
+    commands: { commit, create, diff, exec, inspect: containerInspect, kill, logs, ls: ps, port, prune: containerPrune, rm, run, start, stop, wait },
     alternates: { ...LIST_ALIASES, ps: 'ls' },
   },
   image: {
     short: 'Manage images',
     commands: { build, history, inspect: imageInspect, load, ls: images, prune: imagePrune, pull, push, rm: rmi, save, tag },
+    alternates: LIST_ALIASES,
+  },
+  network: {
+    short: 'Manage networks',
+    commands: {
+      connect: networkConnect,
+      create: networkCreate,
+      disconnect: networkDisconnect,
+      inspect: networkInspect,
+      ls: networkLs,
+      prune: networkPrune,
+      rm: networkRm,
+    },
     alternates: LIST_ALIASES,
   },
   system: {

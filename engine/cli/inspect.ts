@@ -13,10 +13,11 @@ import { errorText } from './report.ts';
 
 type Getter = (engine: Engine, name: string) => Promise<unknown>;
 
-const getters: Record<'container' | 'image' | 'volume', Getter> = {
+const getters: Record<'container' | 'image' | 'volume' | 'network', Getter> = {
   container: (e, n) => e.inspectContainer(n),
   image: (e, n) => e.inspectImage(n),
   volume: (e, n) => e.inspectVolume(n),
+  network: (e, n) => e.inspectNetwork(n),
 };
 
 const FORMAT_FLAG = {
@@ -79,7 +80,7 @@ export const inspect: CommandSpec = {
   run(cx, flags, args) {
     const type = flags.string('type');
     if (type && !(type in getters)) throw new StatusError(1, `"${type}" is not a valid value for --type`);
-    const kinds = (type ? [type] : ['container', 'image', 'volume']) as Array<keyof typeof getters>;
+    const kinds = (type ? [type] : ['container', 'image', 'volume', 'network']) as Array<keyof typeof getters>;
     return inspectAll(cx, flags, args, async (name) => {
       for (const kind of kinds) {
         try {
@@ -106,3 +107,4 @@ function typedInspect(kind: keyof typeof getters, use: string, short: string): C
 export const containerInspect = typedInspect('container', '[OPTIONS] CONTAINER [CONTAINER...]', 'Display detailed information on one or more containers');
 export const imageInspect = typedInspect('image', '[OPTIONS] IMAGE [IMAGE...]', 'Display detailed information on one or more images');
 export const volumeInspect = typedInspect('volume', '[OPTIONS] VOLUME [VOLUME...]', 'Display detailed information on one or more volumes');
+export const networkInspect = typedInspect('network', '[OPTIONS] NETWORK [NETWORK...]', 'Display detailed information on one or more networks');

@@ -7,6 +7,7 @@ import type { ContainerSummary } from '../engine.ts';
 import { StatusError, type CommandSpec } from './command.ts';
 import { renderList, type ListFormat } from './format.ts';
 import { ellipsis, goTimeString, humanSizeWithPrecision, timeAgo, truncateId } from './units.ts';
+import { portsColumn } from '../core/port-bindings.ts';
 
 const FORMAT_USAGE =
   "Format output using a custom template:\n'table':            Print output in table format with column headers (default)\n'table TEMPLATE':   Print output in table format using the given Go template\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates";
@@ -52,7 +53,7 @@ export function containerRow(c: ContainerSummary, trunc: boolean, now: number): 
     Command: goQuote(trunc ? ellipsis(c.Command, 20) : c.Command),
     CreatedAt: goTimeString(c.Created),
     RunningFor: timeAgo(c.Created, now),
-    Ports: '',
+    Ports: portsColumn(c.Ports ?? []),
     State: c.State,
     Status: c.Status,
     Size: sizeText(c),
@@ -63,7 +64,9 @@ export function containerRow(c: ContainerSummary, trunc: boolean, now: number): 
       .join(','),
     Mounts: (c.Mounts ?? []).map((m) => (trunc ? ellipsis(m.Name || m.Source, 15) : m.Name || m.Source)).join(','),
     LocalVolumes: String((c.Mounts ?? []).filter((m) => m.Driver === 'local').length),
-    Networks: '',
+    Networks: Object.keys(c.NetworkSettings?.Networks ?? {})
+      .sort()
+      .join(','),
   };
 }
 
@@ -85,13 +88,15 @@ function matches(c: ContainerSummary, filters: string[]): boolean {
                 ? value.includes('=')
                   ? c.Labels?.[value.slice(0, value.indexOf('='))] === value.slice(value.indexOf('=') + 1)
                   : value in (c.Labels ?? {})
-                : true;
+                : key === 'network'
+                  ? Object.entries(c.NetworkSettings?.Networks ?? {}).some(([name, e]) => name === value || (value.length > 0 && e.NetworkID.startsWith(value)))
+                  : true;
     if (!ok) return false;
   }
   return true;
 }
 
-const FILTER_KEYS = ['status', 'name', 'id', 'ancestor', 'label'];
+const FILTER_KEYS = ['status', 'name', 'id', 'ancestor', 'label', 'network'];
 
 export const ps: CommandSpec = {
   use: '[OPTIONS]',

@@ -13,16 +13,25 @@ import type { FlagSpec, FlagValues } from './flags.ts';
 import { progressDisplay } from './progress.ts';
 import { registryAuthFor } from './pull.ts';
 import { errorText, reportText, runErrorStatus } from './report.ts';
+import { ALIASES_ON_DEFAULT } from '../core/network-endpoints.ts';
+import { mergePortMaps, parsePublish } from '../core/port-bindings.ts';
 
 /** Flags that shape the container (shared by run and create). */
 export const CONTAINER_FLAGS: FlagSpec[] = [
   { name: 'entrypoint', type: 'string', usage: 'Overwrite the default ENTRYPOINT of the image' },
   { name: 'env', short: 'e', type: 'list', usage: 'Set environment variables' },
+  { name: 'expose', type: 'list', usage: 'Expose a port or a range of ports' },
   { name: 'hostname', short: 'h', type: 'string', usage: 'Container host name' },
   { name: 'interactive', short: 'i', type: 'bool', usage: 'Keep STDIN open even if not attached' },
   { name: 'label', short: 'l', type: 'list', usage: 'Set meta data on a container' },
   { name: 'memory', short: 'm', type: 'bytes', usage: 'Memory limit' },
   { name: 'name', type: 'string', usage: 'Assign a name to the container' },
+  { name: 'network', type: 'string', usage: 'Connect a container to a network' },
+  { name: 'net', type: 'string', usage: 'Connect a container to a network', hidden: true },
+  { name: 'network-alias', type: 'list', usage: 'Add network-scoped alias for the container' },
+  { name: 'net-alias', type: 'list', usage: 'Add network-scoped alias for the container', hidden: true },
+  { name: 'publish', short: 'p', type: 'list', usage: "Publish a container's port(s) to the host" },
+  { name: 'publish-all', short: 'P', type: 'bool', usage: 'Publish all exposed ports to random ports' },
   { name: 'pull', type: 'string', usage: 'Pull image before running ("always", "missing", "never")', default: 'missing' },
   { name: 'quiet', short: 'q', type: 'bool', usage: 'Suppress the pull output' },
   { name: 'rm', type: 'bool', usage: 'Automatically remove the container and its associated anonymous volumes when it exits' },
@@ -74,6 +83,7 @@ function buildRequest(flags: FlagValues, args: string[], detach: boolean): Conta
   if (flags.list('volume').length) hostConfig.Binds = flags.list('volume');
   if (flags.has('memory')) hostConfig.Memory = flags.int('memory');
   if (flags.bool('rm')) hostConfig.AutoRemove = true;
+  networkRequest(flags, create, hostConfig);
   if (Object.keys(hostConfig).length) create.HostConfig = hostConfig;
   let reference: Reference | undefined;
   try {
@@ -82,6 +92,42 @@ function buildRequest(flags: FlagValues, args: string[], detach: boolean): Conta
     // An image ID or something the engine will refuse in its own words.
   }
   return { create, reference, pull: flags.string('pull'), quiet: flags.bool('quiet') };
+}
+
+/** A mistake in a flag, found before anything is asked of the engine: docker's CLI words, exit 125. */
+class FlagProblem extends Error {}
+
+/** `--network`, `--network-alias`, `-p`, `-P`, `--expose` as the docker CLI sends them. */
+function networkRequest(flags: FlagValues, create: ContainerCreate, hostConfig: NonNullable<ContainerCreate['HostConfig']>): void {
+  const network = flags.string('network') || flags.string('net');
+  const aliases = [...flags.list('network-alias'), ...flags.list('net-alias')];
+  if (aliases.length && ['', 'default', 'bridge', 'none'].includes(network)) throw new FlagProblem(ALIASES_ON_DEFAULT);
+  if (network) hostConfig.NetworkMode = network;
+  if (aliases.length) create.NetworkingConfig = { EndpointsConfig: { [network]: { Aliases: aliases } } };
+  let bindings;
+  const exposed: Record<string, object> = {};
+  try {
+    bindings = mergePortMaps(flags.list('publish').map(parsePublish));
+    for (const spec of flags.list('expose')) {
+      if (spec.includes(':')) throw new Error(`invalid range format for --expose: ${spec}`);
+      for (const key of Object.keys(parsePublish(spec))) exposed[key] = {};
+    }
+  } catch (e) {
+    throw new FlagProblem(e instanceof Error ? e.message : String(e));
+  }
+  for (const key of Object.keys(bindings)) exposed[key] = {};
+  if (Object.keys(bindings).length) hostConfig.PortBindings = bindings;
+  if (Object.keys(exposed).length) create.ExposedPorts = exposed;
+  if (flags.bool('publish-all')) hostConfig.PublishAllPorts = true;
+}
+
+function requestOrStatus(command: string, build: () => ContainerRequest): ContainerRequest {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof FlagProblem) throw new StatusError(125, reportText(command, e.message, true).trimEnd());
+    throw e;
+  }
 }
 
 async function pullForCreate(cx: CommandContext, image: string, quiet: boolean): Promise<void> {
@@ -129,7 +175,7 @@ export const run: CommandSpec = {
   top: 1,
   async run(cx, flags, args) {
     const detach = flags.bool('detach');
-    const req = buildRequest(flags, args, detach);
+    const req = requestOrStatus('run', () => buildRequest(flags, args, detach));
     const pullProblem = checkPullOption(req.pull);
     if (pullProblem) throw new StatusError(125, reportText('run', pullProblem, true).trimEnd());
     if (!detach && req.create.Tty && req.create.AttachStdin && !cx.io.isTTY) throw new StatusError(1, 'the input device is not a TTY');
@@ -221,7 +267,7 @@ export const create: CommandSpec = {
   interspersed: false,
   args: { min: 1 },
   async run(cx, flags, args) {
-    const req = buildRequest(flags, args, true);
+    const req = requestOrStatus('create', () => buildRequest(flags, args, true));
     // A created container is attached later by `start -a`: keep the streams requested.
     req.create.AttachStdin = flags.bool('interactive');
     req.create.AttachStdout = true;

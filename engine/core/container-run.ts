@@ -8,6 +8,7 @@ import type { Core } from './context.ts';
 import { deleteContainerData } from './containers.ts';
 import { missingBlob } from './image-store.ts';
 import { copyUpVolumes } from './volume-copy.ts';
+import { startNetworking } from './network-endpoints.ts';
 import type { ContainerRecord } from './records.ts';
 
 type Listener = { stdout: boolean; stderr: boolean; onOutput: AttachOptions['onOutput'] };
@@ -73,6 +74,9 @@ export class ContainerRunner {
     const missing = await missingBlob(core, c.layers);
     if (missing) throw new EngineError('not-found', `layer ${missing} of container ${c.Id.slice(0, 12)} is missing`);
     await core.ports.snapshots.prepare(c.Id, c.layers);
+    // Addresses and host ports are taken before the process starts: a port another container
+    // holds refuses the start and leaves this one as it was (Docker's "port is already allocated").
+    const network = await startNetworking(core, c.Id);
     const io = {
       stdout: (data: Uint8Array) => this.#output(c.Id, 1, data),
       stderr: (data: Uint8Array) => this.#output(c.Id, 2, data),
@@ -86,6 +90,7 @@ export class ContainerRunner {
       openStdin: c.Config.OpenStdin,
       ...(c.HostConfig.Memory > 0 ? { memoryBytes: c.HostConfig.Memory } : {}),
       mounts: c.Mounts.map((m) => ({ volume: m.Name, target: m.Destination, readOnly: !m.RW })),
+      addresses: network.addresses,
     };
     let process: RunningProcess;
     // From here until the exit is recorded this engine alone writes the record: it stays in memory.
@@ -99,6 +104,7 @@ export class ContainerRunner {
         r.State = { ...r.State, Status: 'exited', Running: false, ExitCode: 128, Error: message, FinishedAt: rfc3339Nano(core.now()) };
       });
       core.containers.release(c.Id);
+      network.done();
       throw e instanceof EngineError ? e : new EngineError('internal', message);
     }
     session.process = process;
@@ -107,6 +113,7 @@ export class ContainerRunner {
     await updateContainer(core, c.Id, (r) => {
       r.State = { ...r.State, Status: 'running', Running: true, Paused: false, OOMKilled: false, Dead: false, Pid: pid, ExitCode: 0, Error: '', StartedAt: rfc3339Nano(core.now()) };
     });
+    network.done();
     core.events.emit('container', 'start', c.Id, { image: c.Config.Image, name: c.Name.slice(1) });
     for (const chunk of session.stdinQueue.splice(0)) process.writeStdin(chunk);
     if (session.stdinClosed) process.closeStdin();

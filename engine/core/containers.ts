@@ -12,6 +12,8 @@ import { randomId } from './ids.ts';
 import { deleteUnusedBlobs, imageToRun, missingBlob } from './image-store.ts';
 import type { ContainerRecord } from './records.ts';
 import { deleteVolume, ensureVolume, mountpoint } from './volumes.ts';
+import { createNetworking, hostNetworkConfig, networkSettingsView, summaryNetworking } from './network-endpoints.ts';
+import { allNetworks, builtinNetworks, type Network } from './networks.ts';
 
 /** `docker create`, `ps`, `inspect`: container records. (Running them: container-run.ts.) */
 
@@ -21,6 +23,7 @@ export async function createContainer(core: Core, options: ContainerCreate): Pro
     const [image, names] = await Promise.all([imageToRun(core, options.Image), core.containers.names()]);
     const merged = mergeConfig(image.config.config, options);
     const { Path, Args } = commandLine(merged);
+    const networking = await createNetworking(core, options, merged.ExposedPorts);
     const binds = (options.HostConfig?.Binds ?? []).map(parseBind);
     const memory = options.HostConfig?.Memory ?? 0;
     if (!Number.isSafeInteger(memory) || memory < 0) throw new EngineError('invalid-argument', `invalid memory limit: ${memory}`);
@@ -78,10 +81,17 @@ export async function createContainer(core: Core, options: ContainerCreate): Pro
         User: merged.User,
         Labels: merged.Labels,
         Volumes: Object.keys(merged.Volumes).length ? merged.Volumes : undefined,
-        ...(merged.ExposedPorts ? { ExposedPorts: merged.ExposedPorts } : {}),
+        ...(Object.keys(networking.exposed).length ? { ExposedPorts: networking.exposed } : {}),
         ...(merged.StopSignal ? { StopSignal: merged.StopSignal } : {}),
       },
-      HostConfig: { Binds: options.HostConfig?.Binds ? [...options.HostConfig.Binds] : null, Memory: memory, AutoRemove: options.HostConfig?.AutoRemove ?? false },
+      HostConfig: {
+        Binds: options.HostConfig?.Binds ? [...options.HostConfig.Binds] : null,
+        Memory: memory,
+        AutoRemove: options.HostConfig?.AutoRemove ?? false,
+        NetworkMode: networking.networkMode,
+        PortBindings: networking.portBindings,
+        PublishAllPorts: networking.publishAll,
+      },
       Mounts: mounts,
       State: {
         Status: 'created',
@@ -97,6 +107,7 @@ export async function createContainer(core: Core, options: ContainerCreate): Pro
         FinishedAt: ZERO_TIME,
       },
       anonymousVolumes: anonymous,
+      net: networking.net,
     };
     // The writable layer exists from create on (as Docker's), so `diff` works before the first start.
     await core.pinned(record.layers, async () => {
@@ -124,6 +135,7 @@ function mountOf(volume: string, target: string, rw: boolean): MountPoint {
 
 export async function inspectContainer(core: Core, name: string): Promise<ContainerInspect> {
   const c = await findContainer(core, name);
+  const networks = await networksOf(core, [c]);
   const driver = core.ports.platform.host === 'linux' ? 'overlay2' : 'memfs';
   return {
     Id: c.Id,
@@ -138,12 +150,21 @@ export async function inspectContainer(core: Core, name: string): Promise<Contai
     Platform: 'wasi',
     GraphDriver: { Name: driver, Data: (await core.ports.snapshots.describe?.(c.Id).catch(() => undefined)) ?? null },
     Config: structuredClone(c.Config),
-    HostConfig: structuredClone(c.HostConfig),
+    HostConfig: { ...structuredClone(c.HostConfig), ...hostNetworkConfig(c) },
     Mounts: c.Mounts.map((m) => ({ ...m })),
+    NetworkSettings: networkSettingsView(c, networks),
   };
 }
 
-export function summary(core: Core, c: ContainerRecord): ContainerSummary {
+/** The networks these containers are on: the store is read only when one is on a user-defined network. */
+async function networksOf(core: Core, records: readonly ContainerRecord[]): Promise<Network[]> {
+  const builtin = builtinNetworks(core);
+  const known = new Set(builtin.map((n) => n.Id));
+  const needStore = records.some((c) => (c.net?.endpoints ?? []).some((e) => !known.has(e.NetworkID)));
+  return needStore ? allNetworks(core) : builtin;
+}
+
+export function summary(core: Core, c: ContainerRecord, networks: readonly Network[] = builtinNetworks(core)): ContainerSummary {
   return {
     Id: c.Id,
     Names: [c.Name],
@@ -153,9 +174,9 @@ export function summary(core: Core, c: ContainerRecord): ContainerSummary {
     Created: unixSeconds(parseTime(c.Created) ?? 0),
     State: c.State.Status,
     Status: statusText(c.State, core.now()),
-    Ports: [],
     Labels: { ...(c.Config.Labels ?? {}) },
     Mounts: c.Mounts.map((m) => ({ ...m })),
+    ...summaryNetworking(c, networks),
   };
 }
 
@@ -164,9 +185,10 @@ export async function listContainers(core: Core, options: { all?: boolean; size?
   const listed = (await containerRecords(core))
     .filter((c) => options.all || c.State.Running)
     .sort((a, b) => (a.Created < b.Created ? 1 : a.Created > b.Created ? -1 : a.Id < b.Id ? -1 : 1));
-  if (!options.size) return listed.map((c) => summary(core, c));
+  const networks = await networksOf(core, listed);
+  if (!options.size) return listed.map((c) => summary(core, c, networks));
   const out: ContainerSummary[] = [];
-  for (const c of listed) out.push({ ...summary(core, c), ...(await containerSize(core, c)) });
+  for (const c of listed) out.push({ ...summary(core, c, networks), ...(await containerSize(core, c)) });
   return out;
 }
 

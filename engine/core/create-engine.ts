@@ -17,6 +17,8 @@ import { loadImages, saveImages } from './save-load.ts';
 import { build } from './builder.ts';
 import { diskUsage, info, prune, version } from './system.ts';
 import { createVolume, inspectVolume, listVolumes, removeVolume } from './volumes.ts';
+import { connectContainer, disconnectContainer } from './network-endpoints.ts';
+import { createNetwork, inspectNetwork, listNetworks, pruneNetworks, removeNetwork } from './networks.ts';
 
 export type { EngineOptions } from './context.ts';
 
@@ -74,6 +76,14 @@ export function createEngine(ports: HostPorts, options: EngineOptions = {}): Eng
     listVolumes: () => listVolumes(core),
     inspectVolume: (name) => inspectVolume(core, name),
     removeVolume: (name, o) => removeVolume(core, name, o),
+
+    createNetwork: (o) => createNetwork(core, o),
+    listNetworks: (o) => listNetworks(core, o),
+    inspectNetwork: (name) => inspectNetwork(core, name),
+    removeNetwork: (name) => removeNetwork(core, name),
+    connectNetwork: (network, container, o) => connectContainer(core, network, container, o),
+    disconnectNetwork: (network, container) => disconnectContainer(core, network, container),
+    pruneNetworks: () => pruneNetworks(core),
   };
   return guard(engine, ready);
 }

@@ -30,12 +30,57 @@ export interface ContainerRecord {
   /** The image layers the container's snapshot stands on: kept alive even if the image is removed. */
   layers: Digest[];
   Config: ContainerInspect['Config'];
-  HostConfig: ContainerInspect['HostConfig'];
+  /** The network fields are absent in records written before networks existed (hostNetworkConfig). */
+  HostConfig: Omit<ContainerInspect['HostConfig'], NetworkHostFields> & Partial<Pick<ContainerInspect['HostConfig'], NetworkHostFields>>;
   Mounts: MountPoint[];
   State: ContainerState;
   /** Anonymous volumes this container created: removed with it by `rm -v`. */
   anonymousVolumes: string[];
+  /**
+   * Its networks and what it holds on them (network-endpoints.ts). Records written before
+   * networks existed have none and no HostConfig.NetworkMode/PortBindings: read as the default
+   * bridge with nothing published.
+   */
+  net?: ContainerNetRecord;
 }
+
+/** One network a container is on. The address is held while the container runs. */
+export interface EndpointRecord {
+  NetworkID: string;
+  Aliases: string[];
+  /** Set at each start (a new endpoint each time, as Docker's); '' before the first. */
+  EndpointID: string;
+  /** Dotted IPv4 while running; '' when not running or on `none`. */
+  IPAddress: string;
+}
+
+export interface ContainerNetRecord {
+  /** In the order they were joined: the first is the one NetworkMode names. */
+  endpoints: EndpointRecord[];
+  /** The host ports held while running ("80/tcp" -> bindings with HostIp and HostPort filled in). */
+  ports: Record<string, Array<{ HostIp: string; HostPort: string }>>;
+  /** The network sandbox's ID, set at the first start. */
+  sandboxId: string;
+}
+
+/** 'networks', keyed by ID: user-defined networks (bridge and none are built in, never stored). */
+export interface NetworkRecord {
+  Id: string;
+  Name: string;
+  Created: string;
+  Subnet: string;
+  /** The subnet's gateway address (containers on an --internal network get no gateway). */
+  Gateway: string;
+  /** Whether the user gave the subnet (Docker then shows no gateway in IPAM.Config unless given too). */
+  userSubnet: boolean;
+  userGateway: boolean;
+  Internal: boolean;
+  Attachable: boolean;
+  Labels: Record<string, string>;
+  Options: Record<string, string>;
+}
+
+type NetworkHostFields = 'NetworkMode' | 'PortBindings' | 'PublishAllPorts';
 
 /** 'volumes', keyed by name. */
 export interface VolumeRecord {

@@ -26,11 +26,12 @@ export function isRuntimeFile(path: string): boolean {
 }
 
 /**
- * /etc/hosts as Docker writes it for a container without a network (`--network none`): WASI
- * preview1 has no sockets, so that is the network every container here has.
+ * /etc/hosts as Docker writes it: loopback and the IPv6 names, then the hostname on each of the
+ * container's addresses (none on `--network none`), in the order of its networks.
  */
-export function hostsFile(): string {
-  return '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n';
+export function hostsFile(hostname = '', addresses: readonly string[] = []): string {
+  const base = '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n';
+  return base + addresses.map((a) => `${a}\t${hostname}\n`).join('');
 }
 
 /**
@@ -38,7 +39,7 @@ export function hostsFile(): string {
  * picked): every one except those a mount of the container's own covers - Docker leaves a
  * user's mount at /etc/hostname or /etc/hosts alone.
  */
-export function runtimeFiles(spec: { hostname: string; mounts: readonly Mount[] }): RuntimeFile[] {
-  const contents: Record<string, string> = { '/etc/hostname': `${spec.hostname}\n`, '/etc/hosts': hostsFile() };
+export function runtimeFiles(spec: { hostname: string; mounts: readonly Mount[]; addresses?: readonly string[] }): RuntimeFile[] {
+  const contents: Record<string, string> = { '/etc/hostname': `${spec.hostname}\n`, '/etc/hosts': hostsFile(spec.hostname, spec.addresses) };
   return RUNTIME_FILE_PATHS.filter((p) => !spec.mounts.some((m) => m.target === p)).map((path) => ({ path, content: encoder.encode(contents[path]), mode: 0o644 }));
 }

@@ -4,8 +4,9 @@
  * and the refusals of HOSTILE-INPUTS 22: nothing a create or exec asks for may reach the host
  * (privileged, capabilities, host namespaces, devices, host mounts).
  */
-import type { ContainerCreate, ExecCreate } from '../engine.ts';
+import type { ContainerCreate, EndpointConfig, ExecCreate, NetworkCreate, PortMap } from '../engine.ts';
 import { EngineError } from '../errors.ts';
+import { HOST_NETWORK_REFUSED } from '../core/network-endpoints.ts';
 import type { ApiRequest } from './transport.ts';
 
 /** JSON bodies are small; a larger one is refused before it is parsed. */
@@ -95,6 +96,7 @@ function refuseHostAccess(host: Json): void {
     const v = host[field];
     if (Array.isArray(v) ? v.length > 0 : v !== undefined && v !== null) throw refused(field);
   }
+  if (optString(host, 'NetworkMode', 'HostConfig.NetworkMode') === 'host') throw new EngineError('invalid-argument', HOST_NETWORK_REFUSED);
   for (const field of ['PidMode', 'NetworkMode', 'IpcMode', 'UTSMode', 'UsernsMode', 'CgroupnsMode']) {
     const v = optString(host, field, `HostConfig.${field}`);
     if (v !== undefined && HOST_NAMESPACE.test(v)) throw refused(`${field} "${v}"`);
@@ -151,12 +153,116 @@ export function containerCreate(body: Json, name: string | undefined): Container
     const v = optBool(body, field);
     if (v !== undefined) create[field] = v;
   }
+  const exposed = optObject(body, 'ExposedPorts');
+  if (exposed) create.ExposedPorts = Object.fromEntries(Object.keys(exposed).map((k) => [k, {}]));
   const hostConfig: NonNullable<ContainerCreate['HostConfig']> = {};
   if (binds.length) hostConfig.Binds = binds;
   if (memory) hostConfig.Memory = memory;
   if (autoRemove !== undefined) hostConfig.AutoRemove = autoRemove;
+  const networkMode = optString(host, 'NetworkMode', 'HostConfig.NetworkMode');
+  if (networkMode) hostConfig.NetworkMode = networkMode;
+  const bindings = portBindings(host);
+  if (bindings) hostConfig.PortBindings = bindings;
+  if (optBool(host, 'PublishAllPorts', 'HostConfig.PublishAllPorts')) hostConfig.PublishAllPorts = true;
+  if (optStrings(host, 'Links', 'HostConfig.Links')?.length) throw new EngineError('invalid-argument', 'links (--link) are not supported by this engine: containers on a user-defined network find each other by name');
   if (Object.keys(hostConfig).length) create.HostConfig = hostConfig;
+  const endpoints = optObject(optObject(body, 'NetworkingConfig') ?? {}, 'EndpointsConfig', 'NetworkingConfig.EndpointsConfig');
+  if (endpoints) {
+    const out: Record<string, EndpointConfig> = {};
+    for (const [network, config] of Object.entries(endpoints)) out[network] = endpointConfig(config, `NetworkingConfig.EndpointsConfig.${network}`);
+    create.NetworkingConfig = { EndpointsConfig: out };
+  }
   return create;
+}
+
+/** HostConfig.PortBindings: "80/tcp" -> [{HostIp, HostPort}] (values checked by the core). */
+function portBindings(host: Json): PortMap | undefined {
+  const map = optObject(host, 'PortBindings', 'HostConfig.PortBindings');
+  if (!map) return undefined;
+  const out: PortMap = {};
+  for (const [key, list] of Object.entries(map)) {
+    if (list === null) continue;
+    if (!Array.isArray(list)) throw bad(`HostConfig.PortBindings.${key}`, 'an array');
+    out[key] = list.map((b: unknown, i) => {
+      const path = `HostConfig.PortBindings.${key}[${i}]`;
+      if (typeof b !== 'object' || b === null || Array.isArray(b)) throw bad(path, 'an object');
+      return { HostIp: optString(b as Json, 'HostIp', `${path}.HostIp`) ?? '', HostPort: optString(b as Json, 'HostPort', `${path}.HostPort`) ?? '' };
+    });
+  }
+  return out;
+}
+
+/** One endpoint's settings of a create or connect: aliases; a static address, MAC or links are refused, not ignored. */
+function endpointConfig(value: unknown, path: string): EndpointConfig {
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw bad(path, 'an object');
+  const config = value as Json;
+  const ipam = optObject(config, 'IPAMConfig', `${path}.IPAMConfig`);
+  if (ipam && (optString(ipam, 'IPv4Address') || optString(ipam, 'IPv6Address'))) {
+    throw new EngineError('invalid-argument', 'static addresses (--ip, --ip6) are not supported by this engine: each container gets the next free address of its network');
+  }
+  if (optString(config, 'MacAddress', `${path}.MacAddress`)) throw new EngineError('invalid-argument', 'a fixed MAC address (--mac-address) is not supported by this engine');
+  if (optStrings(config, 'Links', `${path}.Links`)?.length) throw new EngineError('invalid-argument', 'links (--link) are not supported by this engine: containers on a user-defined network find each other by name');
+  const aliases = optStrings(config, 'Aliases', `${path}.Aliases`);
+  return aliases?.length ? { Aliases: aliases } : {};
+}
+
+/** `POST /networks/create`: the bridge driver's fields; what this engine cannot give is refused. */
+export function networkCreate(body: Json): NetworkCreate {
+  const name = optString(body, 'Name');
+  if (!name) throw new EngineError('invalid-argument', 'network name must not be empty');
+  if (optBool(body, 'EnableIPv6')) {
+    throw new EngineError('forbidden', 'could not find an available, non-overlapping IPv6 address pool among the defaults to assign to the network');
+  }
+  if (optBool(body, 'Ingress')) throw new EngineError('unavailable', 'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.');
+  if (optBool(body, 'ConfigOnly') || optString(optObject(body, 'ConfigFrom') ?? {}, 'Network', 'ConfigFrom.Network')) {
+    throw new EngineError('invalid-argument', 'config-only networks (--config-only, --config-from) are not supported by this engine');
+  }
+  const out: NetworkCreate = { Name: name };
+  const driver = optString(body, 'Driver');
+  if (driver) out.Driver = driver;
+  const internal = optBool(body, 'Internal');
+  if (internal) out.Internal = true;
+  const attachable = optBool(body, 'Attachable');
+  if (attachable) out.Attachable = true;
+  const labels = optStringMap(body, 'Labels');
+  if (labels) out.Labels = labels;
+  const options = optStringMap(body, 'Options');
+  if (options) out.Options = options;
+  const ipam = optObject(body, 'IPAM');
+  if (ipam) {
+    out.IPAM = {};
+    const ipamDriver = optString(ipam, 'Driver', 'IPAM.Driver');
+    if (ipamDriver) out.IPAM.Driver = ipamDriver;
+    const configs = ipam.Config;
+    if (configs !== undefined && configs !== null) {
+      if (!Array.isArray(configs)) throw bad('IPAM.Config', 'an array');
+      out.IPAM.Config = configs.map((c: unknown, i) => {
+        if (typeof c !== 'object' || c === null || Array.isArray(c)) throw bad(`IPAM.Config[${i}]`, 'an object');
+        const entry: { Subnet?: string; Gateway?: string; IPRange?: string } = {};
+        for (const field of ['Subnet', 'Gateway', 'IPRange'] as const) {
+          const v = optString(c as Json, field, `IPAM.Config[${i}].${field}`);
+          if (v) entry[field] = v;
+        }
+        return entry;
+      });
+    }
+  }
+  return out;
+}
+
+/** `POST /networks/{id}/connect` body. */
+export function networkConnect(body: Json): { container: string; config: EndpointConfig } {
+  const container = optString(body, 'Container');
+  if (!container) throw new EngineError('invalid-argument', 'no container given to connect');
+  return { container, config: endpointConfig(body.EndpointConfig, 'EndpointConfig') };
+}
+
+/** `POST /networks/{id}/disconnect` body. */
+export function networkDisconnect(body: Json): { container: string; force: boolean } {
+  const container = optString(body, 'Container');
+  if (!container) throw new EngineError('invalid-argument', 'no container given to disconnect');
+  return { container, force: optBool(body, 'Force') ?? false };
 }
 
 /** `POST /containers/{id}/exec` body -> Engine.createExec's options. */

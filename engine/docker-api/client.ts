@@ -22,6 +22,7 @@ import type {
   ContainerInspect,
   ContainerSummary,
   DiskUsage,
+  EndpointConfig,
   Engine,
   EngineEvent,
   ExecCreate,
@@ -31,6 +32,8 @@ import type {
   ImageSummary,
   LayerView,
   LogsOptions,
+  NetworkCreate,
+  NetworkInspect,
   ProgressEvent,
   ProgressListener,
   PruneReport,
@@ -612,5 +615,35 @@ export class DockerApiEngine implements Engine {
 
   removeVolume(name: string, options: { force?: boolean } = {}): Promise<void> {
     return this.#empty('DELETE', `/volumes/${seg(name)}`, { query: { force: bool(options.force) } });
+  }
+
+  // ---------- networks ----------
+
+  createNetwork(options: NetworkCreate): Promise<{ Id: string; Warning: string }> {
+    return this.#json('POST', '/networks/create', { json: options });
+  }
+
+  listNetworks(options: { filters?: Record<string, string[]> } = {}): Promise<NetworkInspect[]> {
+    return this.#json('GET', '/networks', { query: { filters: options.filters ? JSON.stringify(options.filters) : undefined } });
+  }
+
+  inspectNetwork(name: string): Promise<NetworkInspect> {
+    return this.#json('GET', `/networks/${seg(name)}`);
+  }
+
+  removeNetwork(name: string): Promise<void> {
+    return this.#empty('DELETE', `/networks/${seg(name)}`);
+  }
+
+  connectNetwork(network: string, container: string, options: EndpointConfig = {}): Promise<void> {
+    return this.#empty('POST', `/networks/${seg(network)}/connect`, { json: { Container: container, EndpointConfig: options } });
+  }
+
+  disconnectNetwork(network: string, container: string, options: { force?: boolean } = {}): Promise<void> {
+    return this.#empty('POST', `/networks/${seg(network)}/disconnect`, { json: { Container: container, Force: options.force ?? false } });
+  }
+
+  pruneNetworks(): Promise<{ NetworksDeleted: string[] }> {
+    return this.#json('POST', '/networks/prune');
   }
 }

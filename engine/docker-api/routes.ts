@@ -7,6 +7,7 @@ import * as attachEp from './attach-endpoints.ts';
 import * as containers from './container-endpoints.ts';
 import * as execs from './exec-endpoints.ts';
 import * as images from './image-endpoints.ts';
+import * as networks from './network-endpoints.ts';
 import type { RouteHandler } from './route-context.ts';
 import * as system from './system-endpoints.ts';
 import * as volumes from './volume-endpoints.ts';
@@ -73,6 +74,14 @@ export const ROUTES: readonly Route[] = [
   route('POST', '/volumes/create', volumes.create),
   route('GET', '/volumes/{name}', volumes.inspect),
   route('DELETE', '/volumes/{name}', volumes.remove),
+
+  route('GET', '/networks', networks.list),
+  route('POST', '/networks/create', networks.create),
+  route('POST', '/networks/prune', networks.prune),
+  route('POST', '/networks/{name}/connect', networks.connect),
+  route('POST', '/networks/{name}/disconnect', networks.disconnect),
+  route('GET', '/networks/{name}', networks.inspect),
+  route('DELETE', '/networks/{name}', networks.remove),
 ];
 
 /**

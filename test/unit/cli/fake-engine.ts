@@ -35,6 +35,8 @@ export function summary(over: Partial<ContainerSummary> = {}): ContainerSummary 
     Ports: [],
     Labels: {},
     Mounts: [],
+    HostConfig: { NetworkMode: 'default' },
+    NetworkSettings: { Networks: {} },
     ...over,
   };
 }
@@ -68,8 +70,13 @@ export function containerInspect(over: Partial<ContainerInspect> = {}): Containe
     Platform: 'wasi',
     GraphDriver: { Name: 'overlay2', Data: { LowerDir: '/l2:/l1', UpperDir: '/c/upper', WorkDir: '/c/work' } },
     Config: { Hostname: 'a1', Image: 'box', Tty: false, OpenStdin: false, StdinOnce: false, AttachStdin: false, AttachStdout: true, AttachStderr: true, Env: ['PATH=/bin'], Cmd: ['sh'], Labels: { team: 'x' } },
-    HostConfig: { Binds: null, Memory: 0, AutoRemove: false },
+    HostConfig: { Binds: null, Memory: 0, AutoRemove: false, NetworkMode: 'default', PortBindings: {}, PublishAllPorts: false },
     Mounts: [],
+    NetworkSettings: {
+      Bridge: '', SandboxID: '', SandboxKey: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, Ports: {},
+      SecondaryIPAddresses: null, SecondaryIPv6Addresses: null, EndpointID: '', Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0,
+      IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', MacAddress: '', Networks: {},
+    },
     ...over,
   };
 }
@@ -156,6 +163,15 @@ export function fakeEngine(over: Partial<Engine> = {}): Engine & { calls: Call[]
       throw notFound(`get ${n}: no such volume`);
     },
     removeVolume: async () => {},
+    createNetwork: async () => ({ Id: 'n'.repeat(64), Warning: '' }),
+    listNetworks: async () => [],
+    inspectNetwork: async (n) => {
+      throw notFound(`network ${n} not found`);
+    },
+    removeNetwork: async () => {},
+    connectNetwork: async () => {},
+    disconnectNetwork: async () => {},
+    pruneNetworks: async () => ({ NetworksDeleted: [] }),
   };
   const attached: AttachOptions[] = [];
   const engine = { calls } as Engine & { calls: Call[] };

@@ -8,7 +8,7 @@ describe('docker with no arguments and --help', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^\nUsage:  docker \[OPTIONS\] COMMAND\n\nA self-sufficient runtime for containers\n\nCommon Commands:\n  run         Create and run a new container from an image\n  exec        Execute a command in a running container\n  ps          List containers\n/);
-    expect(r.stderr).toContain('\nManagement Commands:\n  container   Manage containers\n  image       Manage images\n  system      Manage Docker\n  volume      Manage volumes\n');
+    expect(r.stderr).toContain('\nManagement Commands:\n  container   Manage containers\n  image       Manage images\n  network     Manage networks\n  system      Manage Docker\n  volume      Manage volumes\n');
     expect(r.stderr).toContain("\n\nRun 'docker COMMAND --help' for more information on a command.\n");
     expect(r.stderr.endsWith('https://docs.docker.com/go/guides/\n')).toBe(true);
   });
@@ -61,7 +61,7 @@ describe('command help', () => {
   it('wraps long usages at the terminal width as pflag does', async () => {
     const r = await docker(fakeEngine(), 'docker run --help', { columns: 80 });
     expect(r.stdout).toContain(
-      '      --rm                  Automatically remove the container and its\n                            associated anonymous volumes when it exits\n',
+      '      --rm                   Automatically remove the container and its\n                             associated anonymous volumes when it exits\n',
     );
   });
 
