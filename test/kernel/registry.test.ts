@@ -102,6 +102,23 @@ describe('the OCI registry on the kernel service', () => {
     expect(await docker(['run', '--rm', ref, 'echo', 'pulled back'])).toBe('pulled back\n');
   });
 
+  it('tags/list pages with n, last and Link over the service\'s HTTP; skopeo list-tags reads them all', async () => {
+    await docker(['pull', 'box']);
+    for (const t of ['c', 'a', 'b']) {
+      await docker(['tag', 'box', `${registry()}/pages:${t}`]);
+      await docker(['push', `${registry()}/pages:${t}`]);
+    }
+    const first = await v2('GET', '/v2/pages/tags/list?n=2');
+    expect(first.headers.get('link')).toBe('</v2/pages/tags/list?n=2&last=b>; rel="next"');
+    expect(await first.json()).toEqual({ name: 'pages', tags: ['a', 'b'] });
+    const next = await v2('GET', '/v2/pages/tags/list?n=2&last=b');
+    expect(next.headers.get('link')).toBeNull();
+    expect(await next.json()).toEqual({ name: 'pages', tags: ['c'] });
+    const listed = await skopeo(['list-tags', '--tls-verify=false', '--creds', `x:${svc.token}`, `docker://${registry()}/pages`]);
+    expect(listed.stderr).toBe('');
+    expect(JSON.parse(listed.stdout)).toEqual({ Repository: `${registry()}/pages`, Tags: ['a', 'b', 'c'] });
+  });
+
   it('refuses a blob with a wrong digest and a manifest naming a missing blob (HOSTILE 13)', async () => {
     const bytes = new TextEncoder().encode('not what the digest says');
     const claimed = sha256(new TextEncoder().encode('something else'));
