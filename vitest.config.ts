@@ -10,6 +10,8 @@ export default defineConfig({
       { test: { name: 'images', include: ['test/images/**/*.test.ts'], environment: 'node', testTimeout: 900_000 } },
       // Kernel and parity suites drive real runc, overlayfs and mounts: one file at a time.
       { test: { name: 'kernel', include: ['test/kernel/**/*.test.ts'], environment: 'node', fileParallelism: false, testTimeout: 60_000, hookTimeout: 120_000 } },
+      // The real Docker Engine beside the kernel service, the same docker command lines on both.
+      { test: { name: 'oracle', include: ['test/oracle/**/*.test.ts'], environment: 'node', fileParallelism: false, testTimeout: 120_000, hookTimeout: 300_000, globalSetup: ['test/oracle/global-setup.ts'] } },
       { test: { name: 'parity', include: ['test/parity/**/*.test.ts'], environment: 'node', fileParallelism: false, testTimeout: 120_000, hookTimeout: 180_000, globalSetup: ['test/parity/global-setup.ts'] } },
       // Port conformance suites against the browser host's IndexedDB adapters, in Debian's Chromium.
       {

@@ -195,6 +195,8 @@ export interface ContainerCreate {
   Hostname?: string;
   /** "80/tcp" -> {}: ports the container listens on (added to the image's EXPOSE). */
   ExposedPorts?: Record<string, object>;
+  /** "/path" -> {}: anonymous volumes (`-v /path`), added to the image's VOLUME entries. */
+  Volumes?: Record<string, object>;
   HostConfig?: {
     Binds?: string[]; // "volume:/path[:ro]"; host paths are refused
     Memory?: number;
@@ -470,8 +472,11 @@ export interface Engine {
   info(): Promise<SystemInfo>;
   diskUsage(): Promise<DiskUsage>;
   prune(options?: { all?: boolean; volumes?: boolean }): Promise<PruneReport>;
-  /** Subscribe to events; returns a function that unsubscribes. */
-  events(listener: (event: EngineEvent) => void): Promise<() => void>;
+  /**
+   * Subscribe to events; returns a function that unsubscribes. `since` (unix seconds): the events
+   * the engine kept from then on (its last 256) come first, then live ones.
+   */
+  events(listener: (event: EngineEvent) => void, options?: { since?: number }): Promise<() => void>;
 
   // images
   /**

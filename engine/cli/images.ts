@@ -11,6 +11,7 @@ import { confirm } from './prompt.ts';
 import { FORMAT_USAGE } from './ps.ts';
 import { errorText } from './report.ts';
 import { ellipsis, goTimeString, humanSize, humanSizeWithPrecision, rfc3339, timeAgo, truncateId } from './units.ts';
+import { referenceMatches } from '../core/reference-match.ts';
 
 const IMAGES_FORMAT: ListFormat = {
   table: 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}',
@@ -36,12 +37,6 @@ export function splitTag(ref: string): [string, string] {
   return [ref, ''];
 }
 
-/** Glob match as Go's path.Match for `docker images PATTERN` (`*` and `?` within a component). */
-function globMatch(pattern: string, text: string): boolean {
-  const re = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + '$');
-  return re.test(text);
-}
-
 interface ImageRow {
   image: ImageSummary;
   repository: string;
@@ -62,11 +57,7 @@ function imageRows(images: ImageSummary[], filter: string | undefined): ImageRow
     }
     for (const ref of tags) {
       const [repository, tag] = splitTag(ref);
-      if (filter) {
-        const [fRepo, fTag] = splitTag(filter);
-        if (!globMatch(fRepo, repository)) continue;
-        if (fTag && !globMatch(fTag, tag)) continue;
-      }
+      if (filter && !referenceMatches(filter, ref)) continue;
       const digest = digests.find((d) => d.split('@')[0] === repository)?.split('@')[1] ?? '<none>';
       rows.push({ image, repository, tag, digest });
     }

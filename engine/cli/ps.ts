@@ -120,7 +120,7 @@ export const ps: CommandSpec = {
       const eq = f.indexOf('=');
       if (eq < 0) throw new StatusError(1, `bad format of filter (expected name=value)`);
       const key = f.slice(0, eq);
-      if (!FILTER_KEYS.includes(key)) throw new StatusError(1, `Error response from daemon: invalid filter '${key}'`);
+      if (!FILTER_KEYS.includes(key)) throw new StatusError(1, `Error response from daemon: Invalid filter '${key}'`);
     }
     let last = flags.int('last');
     if (flags.bool('latest')) last = 1;

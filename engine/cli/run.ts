@@ -80,7 +80,10 @@ function buildRequest(flags: FlagValues, args: string[], detach: boolean): Conta
   if (flags.has('hostname')) create.Hostname = flags.string('hostname');
   if (Object.keys(labels).length) create.Labels = labels;
   const hostConfig: NonNullable<ContainerCreate['HostConfig']> = {};
-  if (flags.list('volume').length) hostConfig.Binds = flags.list('volume');
+  // As docker's CLI: `-v /path` (no source) is an anonymous volume in Config.Volumes, the rest are binds.
+  const [anonymous, binds] = partition(flags.list('volume'), (v) => !v.includes(':'));
+  if (anonymous.length) create.Volumes = Object.fromEntries(anonymous.map((v) => [v, {}]));
+  if (binds.length) hostConfig.Binds = binds;
   if (flags.has('memory')) hostConfig.Memory = flags.int('memory');
   if (flags.bool('rm')) hostConfig.AutoRemove = true;
   networkRequest(flags, create, hostConfig);
@@ -280,3 +283,7 @@ export const create: CommandSpec = {
     return 0;
   },
 };
+
+function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((i) => !test(i))];
+}

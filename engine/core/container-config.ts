@@ -9,6 +9,7 @@ import type { Mount } from '../ports.ts';
  *   unless Cmd is also given; no Entrypoint: the image's, with Cmd from the request or the image.
  * - Env: the request's entries first, then the image's whose key the request did not set.
  * - WorkingDir, User: the request's, else the image's. Labels: the image's, overridden by key.
+ * - Volumes: the image's and the request's (`-v /path`), each an anonymous volume unless bound.
  */
 export interface MergedConfig {
   Entrypoint: string[] | null;
@@ -41,7 +42,7 @@ export function mergeConfig(image: ContainerConfig | undefined, create: Containe
     WorkingDir: create.WorkingDir || img.WorkingDir || '',
     User: img.User ?? '',
     Labels: { ...(img.Labels ?? {}), ...(create.Labels ?? {}) },
-    Volumes: { ...(img.Volumes ?? {}) },
+    Volumes: { ...(img.Volumes ?? {}), ...(create.Volumes ?? {}) },
     ...(img.StopSignal ? { StopSignal: img.StopSignal } : {}),
     ...(img.ExposedPorts ? { ExposedPorts: { ...img.ExposedPorts } } : {}),
   };

@@ -10,6 +10,7 @@ import { missingBlob } from './image-store.ts';
 import { copyUpVolumes } from './volume-copy.ts';
 import { startNetworking } from './network-endpoints.ts';
 import type { ContainerRecord } from './records.ts';
+import { processEnv } from './container-env.ts';
 
 type Listener = { stdout: boolean; stderr: boolean; onOutput: AttachOptions['onOutput'] };
 
@@ -83,7 +84,7 @@ export class ContainerRunner {
     };
     const spec = {
       args: [c.Path, ...c.Args],
-      env: c.Config.Env ?? [],
+      env: await processEnv(core, c),
       cwd: c.Config.WorkingDir || '/',
       hostname: c.Config.Hostname,
       tty: c.Config.Tty,
@@ -191,6 +192,7 @@ export class ContainerRunner {
     const session = this.#session(c.Id);
     const listener: Listener = { stdout: options.stdout ?? true, stderr: options.stderr ?? true, onOutput: options.onOutput };
     session.listeners.add(listener);
+    this.core.events.emit('container', 'attach', c.Id, { image: c.Config.Image, name: c.Name.slice(1) });
     const useStdin = options.stdin ?? false;
     return {
       write: async (data) => {

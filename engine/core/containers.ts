@@ -49,7 +49,15 @@ export async function createContainer(core: Core, options: ContainerCreate): Pro
       await ensureVolume(core, b.volume);
       mounts.push(mountOf(b.volume, b.target, !b.readOnly));
     }
-    // The image's VOLUME entries not covered by a bind become anonymous volumes (named by 64 hex).
+    if (merged.WorkingDir && !merged.WorkingDir.startsWith('/')) {
+      throw new EngineError('invalid-argument', `the working directory '${merged.WorkingDir}' is invalid, it needs to be an absolute path`);
+    }
+    for (const target of Object.keys(options.Volumes ?? {})) {
+      if (!target.startsWith('/')) {
+        throw new EngineError('invalid-argument', `invalid volume specification: '${target}': invalid mount config for type "volume": invalid mount path: '${target}' mount path must be absolute`);
+      }
+    }
+    // The VOLUME entries of the image and `-v /path` not covered by a bind become anonymous volumes (named by 64 hex).
     for (const target of Object.keys(merged.Volumes).map(normalizeTarget).sort()) {
       if (targets.has(target)) continue;
       targets.add(target);

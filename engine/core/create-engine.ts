@@ -39,7 +39,7 @@ export function createEngine(ports: HostPorts, options: EngineOptions = {}): Eng
     info: () => info(core, runner),
     diskUsage: () => diskUsage(core),
     prune: (o) => prune(core, runner, o),
-    events: async (listener) => core.events.subscribe(listener),
+    events: async (listener, options) => core.events.subscribe(listener, options),
 
     pull: (reference, o) => pull(core, reference, o),
     push: (reference, o) => push(core, reference, o),

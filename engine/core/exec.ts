@@ -1,7 +1,7 @@
 import type { AttachOptions, AttachStream, ExecCreate, ExecInspect } from '../engine.ts';
 import { EngineError } from '../errors.ts';
 import type { RunningProcess } from '../ports.ts';
-import { mergeEnv } from './container-config.ts';
+import { processEnv } from './container-env.ts';
 import { findContainer } from './container-store.ts';
 import type { ContainerRunner } from './container-run.ts';
 import type { Core } from './context.ts';
@@ -65,7 +65,7 @@ export class ExecRunner {
       c.Id,
       {
         args: exec.Cmd,
-        env: mergeEnv(c.Config.Env ?? [], exec.Env),
+        env: await processEnv(core, c, exec.Env),
         cwd: exec.WorkingDir || c.Config.WorkingDir || '/',
         hostname: c.Config.Hostname,
         tty: exec.Tty,

@@ -145,6 +145,8 @@ export function containerCreate(body: Json, name: string | undefined): Container
   if (env) create.Env = env;
   const labels = optStringMap(body, 'Labels');
   if (labels) create.Labels = labels;
+  const volumes = optObject(body, 'Volumes');
+  if (volumes && Object.keys(volumes).length) create.Volumes = Object.fromEntries(Object.keys(volumes).map((v) => [v, {}]));
   for (const field of ['WorkingDir', 'Hostname'] as const) {
     const v = optString(body, field);
     if (v) create[field] = v;

@@ -342,9 +342,10 @@ export class DockerApiEngine implements Engine {
   }
 
   /** Resolves once the server has subscribed (its head has arrived). */
-  async events(listener: (event: EngineEvent) => void): Promise<() => void> {
+  async events(listener: (event: EngineEvent) => void, options: { since?: number } = {}): Promise<() => void> {
     const abort = new AbortController();
-    const response = await this.#call('GET', '/events', { signal: abort.signal });
+    const query = options.since === undefined ? {} : { since: options.since.toFixed(9) };
+    const response = await this.#call('GET', '/events', { signal: abort.signal, query });
     const lines = new JsonLineDecoder();
     let chain = Promise.resolve();
     const deliver = (event: EngineEvent) => {

@@ -16,7 +16,15 @@ export async function create({ engine, reply, request }: RouteContext): Promise<
   await reply.json(201, await engine.createContainer(options));
 }
 
+/** Docker's `ps` filter keys: any other is Docker's "Invalid filter"; those we cannot answer yet are refused, never ignored. */
+const PS_FILTERS = new Set(['ancestor', 'before', 'expose', 'exited', 'health', 'id', 'isolation', 'is-task', 'label', 'name', 'network', 'publish', 'since', 'status', 'volume']);
+const PS_FILTERS_NOT_HERE = new Set(['before', 'since', 'health', 'isolation', 'is-task', 'volume']);
+
 function containerFilter(filters: Map<string, string[]>): (c: ContainerSummary) => boolean {
+  for (const key of filters.keys()) {
+    if (!PS_FILTERS.has(key)) throw new EngineError('invalid-argument', `Invalid filter '${key}'`);
+    if (PS_FILTERS_NOT_HERE.has(key)) throw new EngineError('invalid-argument', `the filter '${key}' is not supported by this engine yet`);
+  }
   const accepts = (name: string, test: (value: string) => boolean) => {
     const wanted = filters.get(name);
     return !wanted || wanted.length === 0 || wanted.some(test);
@@ -36,10 +44,10 @@ function containerFilter(filters: Map<string, string[]>): (c: ContainerSummary) 
 export async function list({ engine, reply, request }: RouteContext): Promise<void> {
   const filters = filtersParam(request.query);
   let all = boolParam(request.query, 'all');
-  // a status filter other than running implies all, as Docker's
-  if ((filters.get('status') ?? []).some((s) => s !== 'running') || filters.has('exited')) all = true;
-  let out = (await engine.listContainers({ all, size: boolParam(request.query, 'size') })).filter(containerFilter(filters));
   const limit = intParam(request.query, 'limit');
+  // A status filter other than running implies all, as Docker's; so does a limit (`ps -n N`, `-l`: "includes all states").
+  if ((filters.get('status') ?? []).some((s) => s !== 'running') || filters.has('exited') || (limit ?? 0) > 0) all = true;
+  let out = (await engine.listContainers({ all, size: boolParam(request.query, 'size') })).filter(containerFilter(filters));
   if (limit !== undefined && limit > 0) out = out.slice(0, limit);
   await reply.json(200, out);
 }

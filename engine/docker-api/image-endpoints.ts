@@ -1,5 +1,6 @@
 /** Image endpoints: pull, push, build, list, inspect, history, tag, remove, save, load, layers. */
 import type { ImageSummary } from '../engine.ts';
+import { referenceMatches } from '../core/reference-match.ts';
 import { EngineError } from '../errors.ts';
 import { namesTagOrDigest } from '../oci/reference.ts';
 import { buildContext, MAX_CONTEXT_BYTES } from './build-context.ts';
@@ -97,12 +98,21 @@ function imageFilter(filters: Map<string, string[]>): (i: ImageSummary) => boole
       const eq = l.indexOf('=');
       return eq < 0 ? l in i.Labels : i.Labels[l.slice(0, eq)] === l.slice(eq + 1);
     }) &&
-    (references.length === 0 || references.some((r) => i.RepoTags.some((t) => t === r || t.split(':')[0] === r)));
+    (references.length === 0 || i.RepoTags.length + i.RepoDigests.length > 0);
+}
+
+/** Docker's `reference=` filter keeps an image with the tags and digests that match, and only those. */
+function matchingReferences(filters: Map<string, string[]>): (i: ImageSummary) => ImageSummary {
+  const patterns = filters.get('reference') ?? [];
+  if (patterns.length === 0) return (i) => i;
+  const keep = (ref: string) => patterns.some((p) => referenceMatches(p, ref));
+  return (i) => ({ ...i, RepoTags: i.RepoTags.filter(keep), RepoDigests: i.RepoDigests.filter(keep) });
 }
 
 export async function list({ engine, reply, request }: RouteContext): Promise<void> {
+  const filters = filtersParam(request.query);
   const images = await engine.listImages({ all: boolParam(request.query, 'all') });
-  await reply.json(200, images.filter(imageFilter(filtersParam(request.query))));
+  await reply.json(200, images.map(matchingReferences(filters)).filter(imageFilter(filters)));
 }
 
 export async function inspect({ engine, reply, params }: RouteContext): Promise<void> {

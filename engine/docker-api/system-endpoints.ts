@@ -1,7 +1,8 @@
 /** `_ping`, `version`, `info`, `system df`, `events`, and prune (our extension: one call, the engine's rule). */
 import type { EngineEvent } from '../engine.ts';
+import { EngineError } from '../errors.ts';
 import { jsonLine } from './json-stream.ts';
-import { boolParam, filtersParam, intParam } from './query.ts';
+import { boolParam, filtersParam } from './query.ts';
 import type { RouteContext } from './route-context.ts';
 
 const encoder = new TextEncoder();
@@ -57,22 +58,29 @@ function matches(event: EngineEvent, filters: Map<string, string[]>): boolean {
 }
 
 /**
- * `GET /events`: live events from the moment of the call (the head goes out once the subscription
- * is in place, so a client that saw it misses nothing after). `since` is not replayed; `until`
- * (unix seconds) ends the stream then; otherwise it ends when the client leaves.
+ * `GET /events`: with `since` or `until` (unix seconds as the CLI sends them, `1700000000.5`), the
+ * events the engine kept between them first, as Docker's daemon (all it kept, for `until` alone);
+ * then live events from the moment of the call (the head goes out once the subscription is in
+ * place, so a client that saw it misses nothing after), until `until` - at once if that has passed
+ * - or until the client leaves.
  */
 export async function events({ engine, reply, request }: RouteContext): Promise<void> {
   const filters = filtersParam(request.query);
-  const until = intParam(request.query, 'until');
-  let chain = Promise.resolve();
+  const since = timestampParam(request.query, 'since');
+  const until = timestampParam(request.query, 'until');
+  // Kept events are handed over while subscribing, before the head is out: they wait for it.
+  let headSent = () => {};
+  let chain = new Promise<void>((resolve) => (headSent = resolve));
   let finish = () => {};
   const done = new Promise<void>((resolve) => (finish = resolve));
+  const history = since !== undefined || until !== undefined ? { since: since ?? 0 } : {};
   const off = await engine.events((event) => {
-    if (!matches(event, filters)) return;
+    if (!matches(event, filters) || (until !== undefined && event.timeNano / 1e9 > until)) return;
     const line = jsonLine({ ...event, scope: 'local' });
     chain = chain.then(() => reply.write(line)).catch(() => {});
-  });
+  }, history);
   reply.begin(200, { 'Content-Type': 'application/json' });
+  headSent();
   let timer: ReturnType<typeof setTimeout> | undefined;
   if (until !== undefined) timer = setTimeout(finish, Math.max(0, until * 1000 - Date.now()));
   if (request.signal?.aborted) finish();
@@ -82,4 +90,12 @@ export async function events({ engine, reply, request }: RouteContext): Promise<
   off();
   await chain;
   reply.end();
+}
+
+/** Docker's timestamp parameter: unix seconds with an optional fraction. */
+function timestampParam(query: URLSearchParams, name: string): number | undefined {
+  const v = query.get(name);
+  if (v === null || v === '') return undefined;
+  if (!/^-?\d+(\.\d{1,9})?$/.test(v)) throw new EngineError('invalid-argument', `invalid value for ${name}: ${JSON.stringify(v)} is not a unix timestamp`);
+  return Number(v);
 }

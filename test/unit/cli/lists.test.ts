@@ -66,7 +66,7 @@ describe('docker ps', () => {
     expect((await docker(engine, 'docker ps -aq --filter name=happy')).stdout).toBe(ID_A.slice(0, 12) + '\n');
     const bad = await docker(engine, 'docker ps -f colour=red');
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toBe("Error response from daemon: invalid filter 'colour'\n");
+    expect(bad.stderr).toBe("Error response from daemon: Invalid filter 'colour'\n");
   });
 
   it('docker container ls and container ps are docker ps', async () => {

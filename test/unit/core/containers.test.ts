@@ -447,13 +447,14 @@ describe('system', () => {
     expect(await h.blobs.list()).toEqual([]);
   });
 
-  it('emits create, start, die, destroy events', async () => {
+  it('emits create, attach, start, die, destroy events', async () => {
     const h = await boxHost();
     const events: string[] = [];
     const stop = await h.engine.events((e) => e.Type === 'container' && events.push(e.Action));
     const r = await run(h.engine, { Image: 'box', Cmd: ['true'] });
     await h.engine.removeContainer(r.id);
     stop();
-    expect(events).toEqual(['create', 'start', 'die', 'destroy']);
+    // As Docker's: `run` attaches before it starts.
+    expect(events).toEqual(['create', 'attach', 'start', 'die', 'destroy']);
   });
 });

@@ -384,14 +384,22 @@ describe('volumes, system and events', () => {
     expect(version.Components[0].Details).toMatchObject({ Arch: 'wasm', Experimental: 'false' });
   });
 
-  it('streams events from the moment its head arrives, filtered, until `until`', async () => {
+  it('streams events from `since` on, filtered, until `until`', async () => {
+    const since = (Date.now() / 1000).toFixed(3);
     const until = Math.floor(Date.now() / 1000) + 2;
-    const events = httpHeadFirst(port, 'GET', `/events?until=${until}&filters=${encodeURIComponent(JSON.stringify({ type: ['volume'] }))}`);
+    const volumes = encodeURIComponent(JSON.stringify({ type: ['volume'] }));
+    const events = httpHeadFirst(port, 'GET', `/events?since=${since}&until=${until}&filters=${volumes}`);
     const head = await events;
     expect(head.status).toBe(200);
     await http(port, 'POST', '/volumes/create', { body: JSON.stringify({ Name: 'evvol' }) });
     await http(port, 'POST', '/containers/create', { body: JSON.stringify({ Image: 'box' }) });
     const lines = (await head.body).trim().split('\n').map((l) => JSON.parse(l) as { Type: string; Action: string; Actor: { ID: string } });
     expect(lines.map((e) => [e.Type, e.Action, e.Actor.ID])).toEqual([['volume', 'create', 'evvol']]);
+    // `until` in the past: what the engine kept up to then, and the stream ends (docker events --until).
+    const past = await http(port, 'GET', `/events?until=${(Date.now() / 1000).toFixed(3)}&filters=${volumes}`);
+    const kept = past.text.trim().split('\n').map((l) => (JSON.parse(l) as { Actor: { ID: string } }).Actor.ID);
+    expect(kept).toContain('evvol');
+    const bad = await http(port, 'GET', '/events?since=yesterday');
+    expect([bad.status, bad.json()]).toEqual([400, { message: 'invalid value for since: "yesterday" is not a unix timestamp' }]);
   });
 });

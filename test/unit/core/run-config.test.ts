@@ -1,0 +1,84 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../../../engine/engine.ts';
+import { homeOf, replaceOrAppend } from '../../../engine/core/container-env.ts';
+import { referenceMatches } from '../../../engine/core/reference-match.ts';
+import { layoutWithBox } from './support/shipped.ts';
+import { makeHost, type TestHost } from './support/test-host.ts';
+import { run } from './support/run.ts';
+import type { Layout } from './support/oci-fixtures.ts';
+
+const hosts: TestHost[] = [];
+let layout: Layout;
+beforeAll(async () => {
+  layout = await layoutWithBox();
+});
+afterEach(() => hosts.splice(0).forEach((h) => h.dispose()));
+
+async function boxHost(): Promise<TestHost> {
+  const h = makeHost({ layout, clock: 'real' });
+  hosts.push(h);
+  await h.engine.pull('box');
+  return h;
+}
+
+describe("a container's environment, as Docker's daemon and runc make it", () => {
+  it('PATH, HOSTNAME, the container Env over them, HOME from /etc/passwd', async () => {
+    const h = await boxHost();
+    const plain = await run(h.engine, { Image: 'box', Cmd: ['env'] });
+    const lines = plain.stdout.split('\n').filter((l) => !l.startsWith('PWD='));
+    expect(lines).toEqual(['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', `HOSTNAME=${plain.id.slice(0, 12)}`, 'HOME=/root', '']);
+    const own = await run(h.engine, { Image: 'box', Cmd: ['env'], Hostname: 'web', Env: ['HOME=/srv', 'A=1'] });
+    expect(own.stdout).toContain('HOSTNAME=web\nHOME=/srv\nA=1\n');
+    expect(own.stdout.match(/^HOME=/gm)).toHaveLength(1);
+  });
+
+  it('Go ReplaceOrAppendEnvValues and the passwd rule', () => {
+    expect(replaceOrAppend(['PATH=/x', 'HOSTNAME=h'], ['A=1', 'PATH=/y'])).toEqual(['PATH=/y', 'HOSTNAME=h', 'A=1']);
+    const passwd = 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n';
+    expect(homeOf(passwd, '')).toBe('/root');
+    expect(homeOf(passwd, 'nobody')).toBe('/home');
+    expect(homeOf(passwd, '65534:65534')).toBe('/home');
+    expect(homeOf(passwd, 'nosuch')).toBe('/');
+    expect(homeOf(undefined, '')).toBe('/');
+  });
+
+  it('a relative working directory is refused in Docker\'s words; -v /path is an anonymous volume', async () => {
+    const h = await boxHost();
+    await expect(h.engine.createContainer({ Image: 'box', WorkingDir: 'rel' })).rejects.toThrow("the working directory 'rel' is invalid, it needs to be an absolute path");
+    const { Id } = await h.engine.createContainer({ Image: 'box', Volumes: { '/data': {} } });
+    const c = await h.engine.inspectContainer(Id);
+    expect(c.Mounts).toHaveLength(1);
+    expect(c.Mounts[0]).toMatchObject({ Type: 'volume', Destination: '/data', RW: true });
+    expect(c.Mounts[0].Name).toMatch(/^[0-9a-f]{64}$/);
+    await expect(h.engine.createContainer({ Image: 'box', Volumes: { data: {} } })).rejects.toThrow(/mount path must be absolute/);
+  });
+});
+
+describe('events', () => {
+  it('keeps the recent past for a subscriber that asks since a time, attach included', async () => {
+    const h = await boxHost();
+    const since = Date.now() / 1000 - 1;
+    await run(h.engine, { Image: 'box', Cmd: ['true'], name: 'evented' });
+    const seen: EngineEvent[] = [];
+    const off = await h.engine.events((e) => seen.push(e), { since });
+    off();
+    expect(seen.filter((e) => e.Type === 'container').map((e) => e.Action)).toEqual(['create', 'attach', 'start', 'die']);
+    const later: EngineEvent[] = [];
+    (await h.engine.events((e) => later.push(e), { since: Date.now() / 1000 + 60 }))();
+    expect(later).toEqual([]);
+  });
+});
+
+describe('docker images PATTERN', () => {
+  it("matches the familiar reference, then the name, with path.Match's globs", () => {
+    expect(referenceMatches('box', 'box:latest')).toBe(true);
+    expect(referenceMatches('box:1.0', 'box:latest')).toBe(false);
+    expect(referenceMatches('b*', 'box:1.0')).toBe(true);
+    expect(referenceMatches('*:1.0', 'box:1.0')).toBe(true);
+    expect(referenceMatches('*', 'localhost:5000/box:1.0')).toBe(false);
+    expect(referenceMatches('localhost:5000/*', 'localhost:5000/box:1.0')).toBe(true);
+    expect(referenceMatches('bo[a-x]', 'box:1.0')).toBe(true);
+    expect(referenceMatches('bo[^x]', 'box:1.0')).toBe(false);
+    expect(referenceMatches('[', 'box:1.0')).toBe(false);
+  });
+});
