@@ -104,6 +104,7 @@ export interface ApplyHooks {
  * - writes never follow the last component: a symlink or file in the way is unlinked and the new
  *   node created (duplicate paths: last wins); a directory in the way of a directory keeps its
  *   contents, anything else replacing a directory removes it;
+ * - an entry for the root directory itself is ignored (any other kind there is invalid);
  * - parents are resolved through symlinks inside the root and created (0755) where missing, for
  *   every entry, whiteouts and opaque markers too (as containerd and Docker do); a parent that is
  *   not a directory makes the layer invalid, and so does a path that resolves too long. That
@@ -183,6 +184,10 @@ export async function applyLayerOps(target: LayerTarget, ops: AsyncIterable<Laye
         continue;
       }
       case 'mkdir': {
+        // The root's own entry (`./`) changes nothing, as in containerd ("resolved to root") and
+        // Docker (a container's `/` is 0755 whatever the layer says): each host's root directory
+        // is its own, and an overlay shows the top directory's mode, never a lower layer's.
+        if (real === '') continue;
         await ensureParents(real);
         const kind = await target.lstat(real);
         if (kind !== undefined && kind !== 'dir') await remove(real);

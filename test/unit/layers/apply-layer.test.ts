@@ -225,3 +225,10 @@ describe('one rule for both hosts: parents, lengths, modes (as the disk and Dock
     await refused(await stack([file('a/c', 'x')]), [hardlink('a', 'a/c')], /hardlink "a" points to "a\/c", which this entry removed/);
   });
 });
+
+describe('the root entry', () => {
+  it('a layer\'s ./ entry changes nothing: the root stays 0755, as in Docker and containerd', async () => {
+    const tree = await stack([dir('.', 0o700), file('x', 'x')], [dir('/', 0o777)]);
+    expect([tree.root.mode, listing(tree)]).toEqual([0o755, { x: 'file:x' }]);
+  });
+});

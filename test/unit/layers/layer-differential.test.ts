@@ -1,60 +1,20 @@
 // The browser's in-memory applier and the Linux host's disk writer share the rules
 // (engine/layers/layer-ops.ts) but not the targets: thousands of generated layers, valid and
 // hostile, applied by both must give the same tree or the same error.
-import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isEngineError } from '../../../engine/errors.ts';
 import { applyLayer } from '../../../engine/layers/apply-layer.ts';
 import { FileTree } from '../../../engine/layers/file-tree.ts';
 import { applyLayerOps, layerOps } from '../../../engine/layers/layer-ops.ts';
 import { readTar } from '../../../engine/tar/tar-reader.ts';
 import { diskLayerTarget } from '../../../kernel-node/disk-layer-target.ts';
 import { genCase } from './layer-generator.ts';
+import { listDisk, listTree, outcomeOf, type Outcome } from './tree-listing.ts';
 
 const CASES = 1500;
 const SEED = 0x5eed14;
-
-type Outcome = { ok: true } | { ok: false; code: string; message: string };
-
-/** Everything a user could tell apart, one line per node (times aside: the browser keeps none). */
-type Listing = string[];
-
-function describeTree(tree: FileTree): Listing {
-  const out = [`/ dir ${tree.root.mode.toString(8)}`];
-  for (const [p, n] of tree.walk()) {
-    if (n.type === 'file') out.push(`/${p} file ${n.mode.toString(8)} ${n.content.length} ${Buffer.from(n.content).toString('hex')}`);
-    else if (n.type === 'symlink') out.push(`/${p} symlink -> ${n.target}`);
-    else out.push(`/${p} dir ${n.mode.toString(8)}`);
-  }
-  return out.sort();
-}
-
-async function describeDisk(root: string): Promise<Listing> {
-  const out = [`/ dir ${((await lstat(root)).mode & 0o7777).toString(8)}`];
-  const visit = async (dir: string, prefix: string) => {
-    for (const name of await readdir(dir)) {
-      const full = join(dir, name);
-      const p = `${prefix}/${name}`;
-      const st = await lstat(full);
-      if (st.isSymbolicLink()) out.push(`${p} symlink -> ${await readlink(full)}`);
-      else if (st.isDirectory()) {
-        out.push(`${p} dir ${(st.mode & 0o7777).toString(8)}`);
-        await visit(full, p);
-      } else if (st.isFile()) out.push(`${p} file ${(st.mode & 0o7777).toString(8)} ${st.size} ${(await readFile(full)).toString('hex')}`);
-      else out.push(`${p} other`);
-    }
-  };
-  await visit(root, '');
-  return out.sort();
-}
-
-function outcomeOf(e: unknown): Outcome {
-  // Anything but an EngineError is a bug of ours reaching the user as `internal`: keep it visible.
-  if (!isEngineError(e)) return { ok: false, code: 'not an EngineError', message: String((e as Error)?.stack ?? e) };
-  return { ok: false, code: e.code, message: e.message };
-}
 
 let work: string;
 beforeAll(async () => {
@@ -91,7 +51,7 @@ describe('the in-memory applier and the disk writer agree', () => {
       const context = `case ${i} (seed ${SEED + i}):\n${describe()}`;
       expect(disk, context).toEqual(memory);
       if (memory.ok) {
-        expect(await describeDisk(dir), context).toEqual(describeTree(tree));
+        expect(await listDisk(dir), context).toEqual(listTree(tree));
         tally.ok++;
       } else {
         tally.refused++;

@@ -55,6 +55,7 @@ function pathName(r: Rand, hostile: boolean, leaf = false): string {
   const parts = Array.from({ length: depth }, () => component(r, hostile));
   if (leaf && !(hostile && chance(r, 0.3))) parts[depth - 1] = pick(r, LEAVES);
   let name = parts.join('/');
+  if (chance(r, 0.03)) return pick(r, ['.', './', '/', '']); // the root itself
   if (hostile && chance(r, 0.08)) name = '/' + name;
   if (chance(r, 0.1)) name = './' + name;
   // A whole path over the limits: 15 components of 250 bytes (3764) or 17 (4266).
