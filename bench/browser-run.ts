@@ -23,7 +23,7 @@ const RUNS = Number(process.env.RUNS ?? 20);
 const BUILD_RUNS = Number(process.env.BUILD_RUNS ?? 10);
 const base = `http://127.0.0.1:${PORT}`;
 const DB = 'bench';
-/** Longer than the writer lease's idle time (worker/writer-lease.ts), as between typed commands. */
+/** Longer than the writer lease's idle time (worker/store/coordination-timing.ts), as between typed commands. */
 const TYPED_PAUSE_MS = 300;
 
 const DOCKERFILE = [

@@ -46,7 +46,8 @@ export interface BlobStore {
 export type Bucket = 'images' | 'tags' | 'containers' | 'volumes' | 'networks' | 'build-cache' | 'execs' | 'settings' | 'registry';
 
 export type MetadataOp =
-  | { op: 'put'; bucket: Bucket; key: string; value: unknown }
+  /** `created`: the key is new, made by this engine (a random ID): no store holds it yet. */
+  | { op: 'put'; bucket: Bucket; key: string; value: unknown; created?: boolean }
   | { op: 'delete'; bucket: Bucket; key: string };
 
 /**
@@ -54,14 +55,24 @@ export type MetadataOp =
  *
  * Contract:
  * - `batch` is atomic: after a crash either every op of the batch is visible or none is. The promise
- *   resolves only once the batch is durable (IndexedDB: the transaction has completed).
+ *   resolves only once the batch is durable (IndexedDB: the transaction has completed), and with
+ *   it every batch made before it.
+ * - `batch` with `behind`: the caller does not need the batch durable yet (a container's state
+ *   change), so the store may commit it after the promise resolves, with later batches. A crash
+ *   may then lose it; the store keeps the earlier whole state. A batch without `behind` (an empty
+ *   one too) commits every batch before it.
+ * - Reads see this engine's own writes: once `batch` resolved, `get` and `list` answer with it,
+ *   committed or not.
+ * - `list` with `mayLag`: the caller takes a list that may miss other engines' changes made since
+ *   the store last read them (never this engine's own); a store shared by several engines may
+ *   then answer from memory.
  * - `get` of a missing key returns undefined; `list` returns entries sorted by key.
  * - Values come back as equal copies, never the caller's objects.
  */
 export interface MetadataStore {
   get<T>(bucket: Bucket, key: string): Promise<T | undefined>;
-  list<T>(bucket: Bucket): Promise<Array<[string, T]>>;
-  batch(ops: MetadataOp[]): Promise<void>;
+  list<T>(bucket: Bucket, options?: { mayLag?: boolean }): Promise<Array<[string, T]>>;
+  batch(ops: MetadataOp[], options?: { behind?: boolean }): Promise<void>;
 }
 
 /** One entry of a container's log, as Docker keeps them (json-file driver). */

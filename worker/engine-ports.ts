@@ -15,6 +15,8 @@ import { IdbMetadataStore } from './store/idb-metadata-store.ts';
 import { IdbSnapshotter } from './store/idb-snapshotter.ts';
 import { IdbVolumeStore } from './store/idb-volume-store.ts';
 import { DB_NAME, openDockyardDb } from './store/schema.ts';
+import { tabMetadata } from './store/tab-metadata.ts';
+import type { Tenure } from './store/tenure.ts';
 
 /** Where the site serves the built-in registry's layouts (see registry-plugin.ts). */
 export function builtinRegistryUrl(path: string): string {
@@ -50,20 +52,26 @@ export interface BrowserPorts extends HostPorts {
   runtime: WasiRuntime;
 }
 
-export async function openBrowserPorts(dbName = DB_NAME): Promise<BrowserPorts> {
+/**
+ * `tenure`: the engine worker's writer lease. With it the stores coordinate with other tabs (their
+ * metadata written behind and read per tenure: store/tab-metadata.ts; a snapshot prepared fresh in
+ * the tenure known empty: store/idb-snapshotter.ts); without, every read and write goes to IndexedDB.
+ */
+export async function openBrowserPorts(dbName = DB_NAME, tenure?: Tenure): Promise<BrowserPorts> {
   const db = await openDockyardDb(dbName);
   const blobs = new IdbBlobStore(db, dbName);
   // A tab killed mid-pull left chunks behind: remove them before anything reads the store.
   await blobs.sweepStaging();
   const volumes = new IdbVolumeStore(db);
   const snapshots = new IdbSnapshotter(db, blobs, volumes);
+  snapshots.tenure = tenure;
   const runtime = new WasiRuntime(snapshots, undefined, new RunLocks(dbName));
   snapshots.live = (key) => runtime.liveDelta(key);
   runtime.pool.warm();
   const nav = self.navigator as Navigator & { deviceMemory?: number };
   return {
     blobs,
-    metadata: new IdbMetadataStore(db),
+    metadata: tenure ? tabMetadata(new IdbMetadataStore(db), tenure) : new IdbMetadataStore(db),
     logs: new IdbLogStore(db),
     snapshots,
     volumes,

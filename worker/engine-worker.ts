@@ -17,11 +17,7 @@ installEngineErrorTransfer();
 
 const dbName = self.name.startsWith('dockyard-engine:') ? self.name.slice('dockyard-engine:'.length) || undefined : undefined;
 const lease = writerLease(dbName ?? 'dockyard');
-const engine: Promise<Engine> = openBrowserPorts(dbName).then((ports) => {
-  const exclusive = () => lease.exclusive();
-  ports.snapshots.exclusive = exclusive;
-  return withWriterLock(createEngine(ports, { exclusive, beforeTenureEnds: (commit) => lease.beforeEnd(commit) }), lease);
-});
+const engine: Promise<Engine> = openBrowserPorts(dbName, lease).then((ports) => withWriterLock(createEngine(ports), lease));
 
 const methods = new Set<string>(ENGINE_METHODS);
 

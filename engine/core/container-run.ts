@@ -94,8 +94,9 @@ export class ContainerRunner {
       addresses: network.addresses,
     };
     let process: RunningProcess;
-    // From here until the exit is recorded this engine alone writes the record: it stays in memory.
-    core.containers.hold(c);
+    // From here until the exit is recorded this engine alone writes the record: it stays in memory,
+    // as startNetworking left it (its addresses and ports), not as read before.
+    core.containers.hold((await core.containers.get(c.Id)) ?? c);
     try {
       await copyUpVolumes(core.ports, c.Id, spec.mounts);
       process = await core.ports.runtime.start(c.Id, spec, io);

@@ -5,76 +5,45 @@ import type { ContainerRecord } from './records.ts';
 
 /** Container records: how a name, ID or prefix finds one, and read-modify-write under the lock. */
 
-/** How long a state change waits in memory before it is written (the store may lag this much behind). */
-const WRITE_BEHIND_MS = 10;
-
 /**
  * The 'containers' bucket as this engine sees it: the MetadataStore plus this engine's own
- * writes that have not committed yet.
+ * changes whose write the store has not taken yet.
  *
  * A container's state changes on the path of every `run` (created -> running -> exited ->
- * removed). Waiting for a transaction at each step cost more than the whole run, so only the
- * record of `create` is written before the call returns (another tab, a reload or a crash must
- * find the container and its name); later changes are written behind: visible to this engine at
- * once, committed soon after in one batch, and a change overtaken before it was written (the
- * running state of a `--rm` container that already ended and was removed) is never written.
- * A killed tab therefore loses at most its last state changes: the store still holds an earlier,
- * whole record (a batch is atomic), and recovery marks a container left "running" as exited.
- *
- * A `--rm` container (AutoRemove) created while the host says no other engine writes, by a host
- * that commits this engine's changes before that ends (`committedBeforeTenureEnds`), is written
- * behind too: no other engine can look for its name or start it before the commit, and if the tab
- * dies first the container is gone - what `--rm` promises anyway (Docker removes such containers
- * when its daemon restarts). A short `run --rm` so writes nothing: its record is deleted before it
- * was ever stored.
+ * removed); the core does not wait for the store at those steps. `putLater`/`deleteLater` send
+ * the change as a `behind` batch (the store may commit it later: the browser's write-behind,
+ * worker/store/write-behind-metadata.ts) and return at once; reads here see it from then on.
+ * Changes are sent in the order they were made. Only `create` of a container that outlives its
+ * process (no --rm), `put` and `flush` wait until the store has committed: another engine, a
+ * reload or a crash must find the container and its name. A --rm container's create is sent
+ * behind: if the host dies first, the container is gone - what --rm promises anyway (Docker
+ * removes such containers when its daemon restarts).
  *
  * While a container's process lives in this engine (`hold` .. `release`) its record is kept here
  * and read from memory: no other engine writes it then.
- *
- * A record `put` (a new container) while the host says no other engine can write (`exclusive`,
- * context.ts) is read from memory too until that changes: `run` reads it again at attach and at
- * start, right after create. Another engine changes a container only by an operation it cannot
- * run then (start, rm, rename) or by running the container - which starts with such an
- * operation. A record that was only read is not kept: it may be one another engine runs, whose
- * state that engine writes behind at any time.
  */
 export class ContainerRecords {
-  /** This engine's latest version of records it wrote (null: deleted), while dirty, in flight or held. */
+  /** This engine's latest version of records it changed (null: deleted), until the store took it, or held. */
   readonly #latest = new Map<string, ContainerRecord | null>();
-  readonly #dirty = new Set<string>();
+  /** Changes sent and not yet taken by the store, per record. */
+  readonly #sending = new Map<string, number>();
   readonly #held = new Map<string, number>();
-  readonly #inFlight = new Set<string>();
-  /** Records created behind and not (yet) in any batch: deleting one needs no write. */
-  readonly #unstored = new Set<string>();
-  /** Records committed by `put` while exclusive, with the value of `exclusive` then. */
-  readonly #fresh = new Map<string, { record: ContainerRecord; while: number }>();
-  /** Every container's name by ID, as read in the exclusive tenure `while`, kept up to date by this engine's writes. */
-  #names: { byId: Map<string, string>; while: number } | undefined;
-  #flushing: Promise<void> = Promise.resolve();
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Records whose last send failed: sent again with the next change. */
+  readonly #unsent = new Set<string>();
+  #sent: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly metadata: MetadataStore,
-    private readonly exclusive: () => number | undefined = () => undefined,
-    private readonly committedBeforeTenureEnds = false,
-  ) {}
+  constructor(private readonly metadata: MetadataStore) {}
 
   async get(id: string): Promise<ContainerRecord | undefined> {
     if (this.#latest.has(id)) return copy(this.#latest.get(id));
-    const fresh = this.#fresh.get(id);
-    if (fresh) {
-      if (fresh.while === this.exclusive()) return copy(fresh.record);
-      this.#fresh.delete(id);
-    }
     return this.metadata.get<ContainerRecord>('containers', id);
   }
 
-  async list(): Promise<ContainerRecord[]> {
-    // The overlay is taken with the read: what is in flight now is either in what the read sees
-    // or still here, and both are the same version. What changed here during the read (a process
-    // that exited meanwhile) is newer than both.
+  async list(options?: { mayLag?: boolean }): Promise<ContainerRecord[]> {
+    // The overlay is taken with the read: what is being sent now is either in what the read sees
+    // or still here, and both are the same version. What changed here during the read is newer.
     const before = new Map(this.#latest);
-    const records = new Map(await this.metadata.list<ContainerRecord>('containers'));
+    const records = new Map(await this.metadata.list<ContainerRecord>('containers', options));
     const overlay = new Map([...before, ...this.#latest]);
     for (const [id, r] of overlay) {
       if (r) records.set(id, structuredClone(r));
@@ -84,48 +53,31 @@ export class ContainerRecords {
   }
 
   /**
-   * Names in use (name -> ID), for create's check. Within one exclusive tenure no other engine
-   * makes or renames a container, so the names read once stay whole; one may be stale the other
-   * way (another engine's --rm container removed meanwhile): a caller that would refuse a name
-   * asks again with `fresh`.
+   * Names in use (name -> ID), for create's check. The store may answer from what it read before
+   * (`mayLag`): another engine's container removed meanwhile (a --rm one ending) may still be
+   * there, so a caller that would refuse a name asks again with `fresh`.
    */
   async names(fresh = false): Promise<Map<string, string>> {
-    const held = this.exclusive();
-    if (!fresh && held !== undefined && this.#names?.while === held) return new Map([...this.#names.byId].map(([id, name]) => [name, id]));
-    const records = await this.list();
-    const byId = new Map(records.map((r) => [r.Id, r.Name]));
-    if (held !== undefined && held === this.exclusive()) this.#names = { byId, while: held };
-    return new Map(records.map((r) => [r.Name, r.Id]));
+    return new Map((await this.list({ mayLag: !fresh })).map((r) => [r.Name, r.Id]));
   }
 
-  /** Write now: resolves once the record is committed (with every change queued before it). */
-  async put(record: ContainerRecord): Promise<void> {
-    const value = structuredClone(record);
-    const held = this.exclusive();
-    this.#set(record.Id, value);
-    await this.flush();
-    // Exclusive from before the write until after it: no other engine has written the record since.
-    if (held === undefined || held !== this.exclusive() || this.#latest.has(record.Id)) return;
-    for (const [id, f] of this.#fresh) if (f.while !== held) this.#fresh.delete(id);
-    this.#fresh.set(record.Id, { record: value, while: held });
+  /** Write now: resolves once the record is committed (with every change made before it). */
+  put(record: ContainerRecord): Promise<void> {
+    return this.#send(record.Id, structuredClone(record), false);
   }
 
-  /** A new container's record: committed before this resolves, unless it may be written behind (above). */
-  async create(record: ContainerRecord): Promise<void> {
-    if (!(this.committedBeforeTenureEnds && record.HostConfig.AutoRemove && this.exclusive() !== undefined)) return this.put(record);
-    this.putLater(record);
-    this.#unstored.add(record.Id);
+  /** A new container's record: committed before this resolves, unless it is a --rm container's (above). */
+  create(record: ContainerRecord): Promise<void> {
+    return this.#send(record.Id, structuredClone(record), record.HostConfig.AutoRemove === true, true);
   }
 
-  /** Write behind: this engine sees the change at once; the store gets it with the next batch. */
+  /** Write behind: this engine sees the change at once; the store takes it in its own time. */
   putLater(record: ContainerRecord): void {
-    this.#set(record.Id, structuredClone(record));
-    this.#schedule();
+    this.#send(record.Id, structuredClone(record), true).catch(() => {});
   }
 
   deleteLater(id: string): void {
-    this.#set(id, null);
-    this.#schedule();
+    this.#send(id, null, true).catch(() => {});
   }
 
   /** Keep the record (as just read) in memory while this engine runs the container's process. */
@@ -142,67 +94,48 @@ export class ContainerRecords {
       return;
     }
     this.#held.delete(id);
-    if (!this.#dirty.has(id) && !this.#inFlight.has(id)) this.#latest.delete(id);
+    if (!this.#sending.has(id) && !this.#unsent.has(id)) this.#latest.delete(id);
   }
 
   /** Commit every change made so far. */
   flush(): Promise<void> {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    const next = this.#flushing.then(() => this.#write());
-    this.#flushing = next.catch(() => {});
-    return next;
-  }
-
-  #set(id: string, record: ContainerRecord | null): void {
-    if (record) this.#names?.byId.set(id, record.Name);
-    else this.#names?.byId.delete(id);
-    this.#fresh.delete(id);
-    this.#latest.set(id, record);
-    this.#dirty.add(id);
+    return this.#send(undefined, null, false);
   }
 
   /**
-   * WRITE_BEHIND_MS later, so the changes of a short run (running, exited, removed) go out as one
-   * batch - or with the next `create`'s write - instead of a transaction each.
+   * Send one change (or, for `flush`, none) after every change before it; a failed send is
+   * retried with the next one, and only its own caller hears why.
    */
-  #schedule(): void {
-    if (this.#timer !== undefined) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.flush().catch(() => {});
-    }, WRITE_BEHIND_MS);
-  }
-
-  async #write(): Promise<void> {
-    const dirty = [...this.#dirty];
-    this.#dirty.clear();
-    const unstored = dirty.filter((id) => this.#unstored.delete(id));
-    // Created and deleted before either was written: nothing to write.
-    for (const id of unstored) if (this.#latest.get(id) === null && !this.#held.has(id)) this.#latest.delete(id);
-    const ids = dirty.filter((id) => this.#latest.has(id));
-    if (ids.length === 0) return;
-    const written = new Map(ids.map((id) => [id, this.#latest.get(id)!] as const));
-    const ops: MetadataOp[] = ids.map((id) => {
-      const value = written.get(id);
-      return value ? { op: 'put', bucket: 'containers', key: id, value } : { op: 'delete', bucket: 'containers', key: id };
+  #send(id: string | undefined, record: ContainerRecord | null, behind: boolean, created = false): Promise<void> {
+    if (id !== undefined) {
+      this.#latest.set(id, record);
+      this.#unsent.delete(id);
+      this.#sending.set(id, (this.#sending.get(id) ?? 0) + 1);
+    }
+    const retried = [...this.#unsent].filter((r) => r !== id);
+    const sent = this.#sent.then(() => {
+      for (const r of retried) this.#unsent.delete(r);
+      const ops: MetadataOp[] = [...retried, ...(id === undefined ? [] : [id])].filter((r) => this.#latest.has(r)).map((r) => op(r, this.#latest.get(r)!, r === id && created));
+      return this.metadata.batch(ops, behind ? { behind } : undefined).catch((e: unknown) => {
+        for (const r of retried) if (!this.#sending.has(r)) this.#unsent.add(r);
+        if (id !== undefined && this.#latest.get(id) === record) this.#unsent.add(id);
+        throw e;
+      });
     });
-    for (const id of ids) this.#inFlight.add(id);
-    try {
-      await this.metadata.batch(ops);
-    } catch (e) {
-      // Not committed: the changes stay queued for the next batch (the caller of put hears why).
-      for (const id of ids) if (!this.#dirty.has(id) && this.#latest.get(id) === written.get(id)) this.#dirty.add(id);
-      for (const id of unstored) if (written.has(id)) this.#unstored.add(id);
-      throw e;
-    } finally {
-      for (const id of ids) this.#inFlight.delete(id);
-    }
-    for (const [id, value] of written) {
-      if (this.#dirty.has(id) || this.#latest.get(id) !== value || this.#held.has(id)) continue;
-      this.#latest.delete(id);
-    }
+    this.#sent = sent.catch(() => {});
+    return sent.finally(() => {
+      if (id === undefined) return;
+      const n = (this.#sending.get(id) ?? 1) - 1;
+      if (n > 0) this.#sending.set(id, n);
+      else this.#sending.delete(id);
+      if (n <= 0 && !this.#held.has(id) && !this.#unsent.has(id) && this.#latest.get(id) === record) this.#latest.delete(id);
+    });
   }
+}
+
+function op(id: string, record: ContainerRecord | null, created: boolean): MetadataOp {
+  if (!record) return { op: 'delete', bucket: 'containers', key: id };
+  return { op: 'put', bucket: 'containers', key: id, value: record, ...(created ? { created } : {}) };
 }
 
 function copy(value: ContainerRecord | null | undefined): ContainerRecord | undefined {

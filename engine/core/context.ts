@@ -3,7 +3,6 @@ import type { Digest } from '../ports.ts';
 import { ContainerRecords } from './container-store.ts';
 import { EventBus } from './events.ts';
 import { Mutex } from './mutex.ts';
-import { TenureCachedMetadata } from './tenure-cache.ts';
 
 /** Options of `createEngine`; every one has a default. */
 export interface EngineOptions {
@@ -24,23 +23,9 @@ export interface EngineOptions {
    * same image ID on both hosts (parity). Default: the Unix epoch, as the layer tars' mtimes.
    */
   buildEpoch?: string;
-  /**
-   * The host's word that no other engine writes the stores: a value that stays the same (and
-   * defined) only while no other engine over the same stores can run an operation that changes
-   * records (the browser: this tab holds the cross-tab writer lock, worker/writer-lease.ts).
-   * Records this engine wrote while it held are then read from memory (container-store.ts).
-   * Default: always undefined - other engines may write at any time, every read goes to the store.
-   */
-  exclusive?: () => number | undefined;
-  /**
-   * With `exclusive`: the host takes the commit of this engine's written-behind records and awaits
-   * it before each tenure ends, before another engine may write. A host that does lets `--rm`
-   * containers be created without waiting for the store (container-store.ts).
-   */
-  beforeTenureEnds?: (commit: () => Promise<void>) => void;
 }
 
-export type ResolvedOptions = Required<Omit<EngineOptions, 'beforeTenureEnds'>>;
+export type ResolvedOptions = Required<EngineOptions>;
 
 /** What every part of the core shares: the host's ports, the clock, the event bus and the locks. */
 export class Core {
@@ -64,14 +49,10 @@ export class Core {
       id: options.id ?? 'DOCKYARD',
       stopTimeoutSeconds: options.stopTimeoutSeconds ?? 10,
       buildEpoch: options.buildEpoch ?? '1970-01-01T00:00:00Z',
-      exclusive: options.exclusive ?? (() => undefined),
     };
-    // Tags change only under the hosts' writer exclusion: within one tenure this engine's reads of
-    // them stand. The other ports are the host's own object, read through (a host may swap one).
-    this.ports = Object.create(ports, { metadata: { value: new TenureCachedMetadata(ports.metadata, this.options.exclusive, ['tags']), enumerable: true } }) as HostPorts;
+    this.ports = ports;
     this.events = new EventBus(() => this.now());
-    this.containers = new ContainerRecords(ports.metadata, this.options.exclusive, options.beforeTenureEnds !== undefined);
-    options.beforeTenureEnds?.(() => this.containers.flush());
+    this.containers = new ContainerRecords(ports.metadata);
   }
 
   now(): number {

@@ -9,6 +9,7 @@ import { IdbBlobStore } from '../../worker/store/idb-blob-store.ts';
 import { IdbLogStore } from '../../worker/store/idb-log-store.ts';
 import { IdbMetadataStore } from '../../worker/store/idb-metadata-store.ts';
 import { openDockyardDb } from '../../worker/store/schema.ts';
+import { tabMetadata } from '../../worker/store/tab-metadata.ts';
 
 let n = 0;
 const fresh = () => `conformance-${Date.now()}-${n++}`;
@@ -33,6 +34,20 @@ metadataStoreSuite(
   },
   // A second connection on the same database, as another tab or a reload would open.
   { reopen: async (store) => new IdbMetadataStore(await openDockyardDb(metadataNames.get(store)!)) },
+);
+
+// The engine worker's metadata: write-behind and tenure caches over IndexedDB, as if this tab held
+// the writer lease throughout (the caches are then on); a second plain connection is another tab.
+const layeredNames = new WeakMap<object, string>();
+metadataStoreSuite(
+  "IndexedDB, with the engine worker's tab layers",
+  async () => {
+    const name = fresh();
+    const store = tabMetadata(new IdbMetadataStore(await openDockyardDb(name)), { current: () => 1, beforeEnd: () => {} });
+    layeredNames.set(store, name);
+    return store;
+  },
+  { reopen: async (store) => new IdbMetadataStore(await openDockyardDb(layeredNames.get(store)!)) },
 );
 
 logStoreSuite('IndexedDB', async () => new IdbLogStore(await openDockyardDb(fresh())));

@@ -4,7 +4,9 @@
  *   metadataStoreSuite('disk', async () => openDiskMetadata(await freshDir()), { reopen });
  *
  * `make` returns an empty store. `reopen`, when given, opens a second handle on the same storage
- * (a new tab, a restarted service) so the suite can prove that a resolved batch is durable.
+ * (a new tab, a restarted service) so the suite can prove that a resolved batch is durable. The
+ * engine worker's layers over IndexedDB (worker/store/tab-metadata.ts: write-behind, tenure
+ * caches) run it too: the core sees one contract, whichever store is under it.
  */
 import { describe, it, expect } from 'vitest';
 import type { MetadataStore } from '../../engine/ports.ts';
@@ -117,8 +119,43 @@ export function metadataStoreSuite(name: string, make: () => Promise<MetadataSto
       expect(all.map(([, v]) => v)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     });
 
+    it("reads see this engine's own writes: behind batches at once, in get, list and a list that may lag", async () => {
+      const store = await make();
+      await store.batch([{ op: 'put', bucket: 'containers', key: 'c', value: { s: 'created' }, created: true }], { behind: true });
+      await store.batch([{ op: 'put', bucket: 'containers', key: 'c', value: { s: 'exited' } }], { behind: true });
+      expect(await store.get('containers', 'c')).toEqual({ s: 'exited' });
+      expect(await store.list('containers')).toEqual([['c', { s: 'exited' }]]);
+      expect(await store.list('containers', { mayLag: true })).toEqual([['c', { s: 'exited' }]]);
+      await store.batch([{ op: 'delete', bucket: 'containers', key: 'c' }], { behind: true });
+      expect(await store.get('containers', 'c')).toBeUndefined();
+      expect(await store.list('containers', { mayLag: true })).toEqual([]);
+    });
+
+    it('refuses a behind batch it could not commit, and keeps nothing of it', async () => {
+      const store = await make();
+      const cyclic: Record<string, unknown> = {};
+      cyclic.self = cyclic;
+      expect(await rejects(store.batch([{ op: 'put', bucket: 'containers', key: 'bad', value: cyclic }], { behind: true }))).toBe(true);
+      expect(await rejects(store.batch([{ op: 'put', bucket: 'containers', key: '', value: 1 }], { behind: true }))).toBe(true);
+      await store.batch([{ op: 'put', bucket: 'containers', key: 'good', value: 1 }]);
+      expect(await store.list('containers')).toEqual([['good', 1]]);
+    });
+
     if (options.reopen) {
       const reopen = options.reopen;
+      it('a durable batch, an empty one too, commits every behind batch before it', async () => {
+        const store = await make();
+        await store.batch([{ op: 'put', bucket: 'containers', key: 'c', value: { s: 'running' } }], { behind: true });
+        await store.batch([]);
+        await store.batch([{ op: 'put', bucket: 'containers', key: 'd', value: { s: 'exited' } }], { behind: true });
+        await store.batch([{ op: 'put', bucket: 'tags', key: 't', value: 'sha256:' + 'c'.repeat(64) }]);
+        const again = await reopen(store);
+        expect(await again.list('containers')).toEqual([
+          ['c', { s: 'running' }],
+          ['d', { s: 'exited' }],
+        ]);
+      });
+
       it('a resolved batch is durable: a second handle sees it', async () => {
         const store = await make();
         await store.batch([

@@ -5,6 +5,7 @@ import { diffTrees } from '../../engine/layers/layer-diff.ts';
 import { mergeLayers } from '../../engine/layers/merged-view.ts';
 import { applyChanges } from '../../engine/core/snapshot-layer.ts';
 import { readTreeDir } from '../../engine/core/volume-copy.ts';
+import type { Tenure } from './tenure.ts';
 import type { RootDelta, RootEntries } from '../process/process-protocol.ts';
 import type { ContainerRoot, ContainerRoots } from '../runtime/wasi-runtime.ts';
 import { storageError } from './idb-errors.ts';
@@ -69,8 +70,8 @@ export class IdbSnapshotter implements Snapshotter, ContainerRoots {
    */
   readonly #unwritten = new Map<string, number>();
   live: LiveDelta = async () => undefined;
-  /** The host's writer tenure (worker/writer-lease.ts); undefined while another engine may write. */
-  exclusive: () => number | undefined = () => undefined;
+  /** This tab's writer tenure (writer-lease.ts); none: another engine may write at any time. */
+  tenure: Tenure | undefined;
 
   constructor(
     readonly db: Db,
@@ -80,13 +81,13 @@ export class IdbSnapshotter implements Snapshotter, ContainerRoots {
 
   async prepare(key: string, layers: Digest[], options: { fresh?: boolean } = {}): Promise<void> {
     this.#prepared.set(key, [...layers]);
-    const tenure = this.exclusive();
+    const tenure = this.tenure?.current();
     if (options.fresh && tenure !== undefined) this.#unwritten.set(key, tenure);
   }
 
   #knownEmpty(key: string): boolean {
     const tenure = this.#unwritten.get(key);
-    return tenure !== undefined && tenure === this.exclusive();
+    return tenure !== undefined && tenure === this.tenure?.current();
   }
 
   async #put(record: SnapshotRecord): Promise<void> {

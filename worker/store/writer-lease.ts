@@ -3,20 +3,19 @@
  * core's own locks serialise one engine only, so operations that check then write run while this
  * tab holds a Web Lock. Taking it is a round trip to the browser process on every call; a `run` is
  * create then start, a build many steps. So the lock is taken by the first writer operation and
- * kept while this tab's writers follow each other, given back once none ran for IDLE_MS. Within
- * the tab, writers may then overlap: the core serialises its own check-then-write cycles, as it
- * does for the concurrent requests of the kernel service.
+ * kept while this tab's writers follow each other, given back once none ran for LEASE_IDLE_MS.
+ * Within the tab, writers may then overlap: the core serialises its own check-then-write cycles,
+ * as it does for the concurrent requests of the kernel service.
  *
- * Fairness: a lease older than MAX_MS takes no new operations; they wait until it is given back
- * and queue for the lock again, behind any other tab already waiting.
+ * Fairness: a lease older than LEASE_MAX_MS takes no new operations; they wait until it is given
+ * back and queue for the lock again, behind any other tab already waiting.
  *
- * Each time the lock is granted begins a new tenure (`exclusive`): while one lasts, no other tab
- * runs a writer operation, so records this tab wrote in it are still as it wrote them (the core
- * reads them from memory: engine/core/container-store.ts). Before the lock goes to anyone else the
- * commits registered with `beforeEnd` run (records the core wrote behind in the tenure).
+ * Each time the lock is granted begins a new tenure (the Tenure contract, tenure.ts): the store
+ * layers read what no other tab can change meanwhile from memory (tenure-cache.ts) and commit
+ * what they wrote behind before the lock goes to anyone else (`beforeEnd`).
  */
-const IDLE_MS = 20;
-const MAX_MS = 200;
+import { LEASE_IDLE_MS, LEASE_MAX_MS } from './coordination-timing.ts';
+import type { Tenure } from './tenure.ts';
 
 interface Lease {
   held: Promise<void>;
@@ -32,7 +31,7 @@ interface Lease {
   givenBack: boolean;
 }
 
-export class WriterLease {
+export class WriterLease implements Tenure {
   #lease: Lease | undefined;
   #tenures = 0;
   readonly #commits: Array<() => Promise<void>> = [];
@@ -45,7 +44,7 @@ export class WriterLease {
   }
 
   /** The current tenure while this tab holds the lock, else undefined. */
-  exclusive(): number | undefined {
+  current(): number | undefined {
     return this.#lease?.tenure;
   }
 
@@ -53,7 +52,7 @@ export class WriterLease {
     for (;;) {
       const lease = (this.#lease ??= this.#take());
       await lease.held;
-      if (!lease.closing && performance.now() - lease.since > MAX_MS) {
+      if (!lease.closing && performance.now() - lease.since > LEASE_MAX_MS) {
         lease.closing = true;
         if (lease.running === 0) this.#giveBack(lease);
       }
@@ -69,7 +68,7 @@ export class WriterLease {
         lease.running--;
         if (lease.running === 0) {
           if (lease.closing) this.#giveBack(lease);
-          else lease.idle = setTimeout(() => this.#giveBack(lease), IDLE_MS);
+          else lease.idle = setTimeout(() => this.#giveBack(lease), LEASE_IDLE_MS);
         }
       }
     }
@@ -111,7 +110,7 @@ export class WriterLease {
     lease.givenBack = true;
     clearTimeout(lease.idle);
     lease.closing = true;
-    // The tenure ends here (exclusive() reads the current lease) and operations from now on queue
+    // The tenure ends here (current() reads the current lease) and operations from now on queue
     // for the lock again; the lock itself goes once the commits are done.
     if (this.#lease === lease) this.#lease = undefined;
     void Promise.allSettled(this.#commits.map((commit) => commit())).then(() => {
