@@ -38,7 +38,8 @@ function containerFilter(filters: Map<string, string[]>): (c: ContainerSummary) 
     accepts('label', (v) => {
       const eq = v.indexOf('=');
       return eq < 0 ? v in c.Labels : c.Labels[v.slice(0, eq)] === v.slice(eq + 1);
-    });
+    }) &&
+    accepts('network', (v) => Object.entries(c.NetworkSettings?.Networks ?? {}).some(([name, e]) => name === v || (v !== '' && e.NetworkID.startsWith(v))));
 }
 
 export async function list({ engine, reply, request }: RouteContext): Promise<void> {
