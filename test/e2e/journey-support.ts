@@ -40,7 +40,8 @@ export async function typeLine(page: Page, line: string, tab = 1): Promise<void>
 }
 
 export async function focusTerminal(page: Page, tab = 1): Promise<void> {
-  await page.getByRole('tab', { name: `Terminal ${tab}` }).click();
+  // By id, not by name: the tab is "터미널 1" in Korean.
+  await page.locator(`#term-tab-${tab}`).click();
   await page.getByTestId(`terminal-${tab}`).locator('textarea').focus();
 }
 
@@ -59,4 +60,15 @@ export async function run(page: Page, line: string, tab = 1, timeout = 30_000): 
 export async function runFresh(page: Page, line: string, tab = 1, timeout = 30_000): Promise<void> {
   await run(page, 'clear', tab);
   await run(page, line, tab, timeout);
+}
+
+/** The tab's size in cells, as xterm.js has fitted it (TerminalView exposes `terminalSize`). */
+export async function terminalSize(page: Page, tab = 1): Promise<{ cols: number; rows: number }> {
+  return page.getByTestId(`terminal-${tab}`).evaluate((el) => (el as HTMLElement & { terminalSize(): { cols: number; rows: number } }).terminalSize());
+}
+
+/** The rows of the tab's screen as drawn (not joined), to see where a line wrapped. */
+export async function screenRows(page: Page, tab = 1): Promise<string[]> {
+  const rows = await page.getByTestId(`terminal-${tab}`).locator('.xterm-rows > div').allTextContents();
+  return rows.map((r) => r.replace(/\u00a0/g, ' ')); // the DOM renderer draws spaces as no-break spaces
 }

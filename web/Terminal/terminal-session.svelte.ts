@@ -83,6 +83,8 @@ export class TerminalSession {
   #early: string[] = [];
   #foreground: Foreground | null = null;
   #cursorRow = 0; // rows between the start of the prompt and the cursor, for redraws
+  /** Only the welcome text and the first prompt are on screen: a new width may draw them again. */
+  #pristine = false;
   #encoder = new TextEncoder();
 
   constructor(id: number, private readonly context: TerminalContext, private readonly banner: boolean) {
@@ -105,13 +107,31 @@ export class TerminalSession {
   attach(screen: Screen): void {
     this.#screen = screen;
     for (const chunk of this.#pending.splice(0)) screen.write(chunk);
+    this.#welcome();
+    this.#pristine = this.banner;
+    for (const data of this.#early.splice(0)) this.input(data);
+  }
+
+  /**
+   * The welcome text, wrapped at the terminal's width by words (a narrow window must not cut one in
+   * half), then the prompt.
+   */
+  #welcome(): void {
     if (this.banner) {
-      // Wrapped at the terminal's width by words, so a narrow window does not cut one in half.
       const text = t('shell.banner', { name: `${BLUE}Dockyard${RESET}`, help: `${GREEN}help${RESET}` });
-      this.#write(`${wrapWords(text, screen.cols)}\n\n  docker run hello-world\n\n`);
+      this.#write(`${wrapWords(text, this.#screen?.cols ?? 80)}\n\n  docker run hello-world\n\n`);
     }
     this.#newPrompt();
-    for (const data of this.#early.splice(0)) this.input(data);
+  }
+
+  /**
+   * The terminal's width changed (the window, the layout settling after the first paint): the
+   * welcome text is drawn again for it while nothing else has happened on the screen.
+   */
+  resized(): void {
+    if (!this.#pristine || !this.#screen) return;
+    this.#screen.clear();
+    this.#welcome();
   }
 
   detach(): void {
@@ -122,6 +142,7 @@ export class TerminalSession {
   /** Type a command as if the learner had (the tutorial's "run this" buttons use it). */
   type(line: string): void {
     if (this.#foreground) return;
+    this.#pristine = false;
     this.#editor.insert(line);
     this.#redraw();
   }
@@ -132,6 +153,7 @@ export class TerminalSession {
       this.#early.push(data);
       return;
     }
+    this.#pristine = false;
     const keys = splitKeys(data);
     for (let i = 0; i < keys.length; i++) {
       // An Enter starts a command; the rest of a paste goes to it, as keys typed ahead do.

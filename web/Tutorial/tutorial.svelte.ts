@@ -106,6 +106,11 @@ export class Tutorial {
     return this.doneCount(lesson) === lesson.steps.length;
   }
 
+  /** Some step of some lesson is done: the learner has begun ("Continue" rather than "Start"). */
+  get started(): boolean {
+    return Object.values(this.#progress.done).some((steps) => steps.length > 0);
+  }
+
   /** The first lesson with a step still to do, for "continue". */
   get resumeLesson(): Lesson | undefined {
     return this.lessons.find((l) => !this.lessonDone(l));

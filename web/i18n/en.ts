@@ -64,6 +64,7 @@ export const en = {
   'tutorial.figurePending': '{subject}: run the command to measure it',
   'tutorial.allDone': 'You have finished every lesson.',
   'tutorial.resume': 'Continue: {title}',
+  'tutorial.start': 'Start with lesson 1: {title}',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -62,4 +62,5 @@ export const ko: Record<MessageKey, string> = {
   'tutorial.figurePending': '{subject}: 명령을 실행하면 측정됩니다',
   'tutorial.allDone': '모든 레슨을 마쳤습니다.',
   'tutorial.resume': '이어서 하기: {title}',
+  'tutorial.start': '1강부터 시작하기: {title}',
 };

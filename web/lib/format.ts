@@ -3,7 +3,7 @@
  * so a number in a view is the number the terminal prints for the same thing.
  */
 import { humanSizeWithPrecision, timeAgo as dockerTimeAgo, truncateId } from '../../engine/cli/units.ts';
-import { locale } from '../i18n/locale.svelte.ts';
+import { locale, t } from '../i18n/locale.svelte.ts';
 
 /** Sizes as `docker images` prints them ("1.23MB", "512B"). */
 export function formatBytes(bytes: number): string {
@@ -26,6 +26,18 @@ export function timeAgo(unixSeconds: number, now = Date.now()): string {
     if (seconds < size * limit) return say.format(-Math.max(1, Math.floor(seconds / size)), unit);
   }
   return say.format(-Math.floor(seconds / 31557600), 'year');
+}
+
+/** The exact time for a hover over a relative one: date and time in the page's language. */
+export function exactTime(unixSeconds: number): string {
+  return new Intl.DateTimeFormat(locale.lang, { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(unixSeconds * 1000));
+}
+
+/** A container's State ("running", "exited") in the page's language; Docker's Status stays as it prints it. */
+export function stateLabel(state: string): string {
+  const known = ['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'] as const;
+  const s = known.find((k) => k === state);
+  return s ? t(`state.${s}`) : state;
 }
 
 /** The 12 hex digits Docker shows for an image or container ID. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CATALOGS, format, LANGS } from '../../../web/i18n/messages.ts';
 import { en } from '../../../web/i18n/en.ts';
 import { enViews } from '../../../web/i18n/en-views.ts';
+import { enShell } from '../../../web/i18n/en-shell.ts';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -20,6 +21,13 @@ describe('message catalogs', () => {
     const untranslated = Object.keys(enViews).filter((key) => !/[가-힣]/.test(CATALOGS.ko[key as keyof typeof en]));
     // Only symbols and a time placeholder may read the same in both languages.
     expect(untranslated).toEqual([]);
+  });
+
+  it("the terminal's own text (welcome, tab name, help, hints) is Korean in Korean", () => {
+    const untranslated = Object.keys(enShell).filter((key) => !/[가-힣]/.test(CATALOGS.ko[key as keyof typeof en]));
+    expect(untranslated).toEqual([]);
+    expect(format('ko', 'shell.tab', { n: 2 })).toBe('터미널 2');
+    expect(format('ko', 'state.exited')).toBe('종료됨');
   });
 
   it('a count reads in the singular for one and in the plural otherwise', () => {
