@@ -11,6 +11,7 @@
  *   process ignores them (docker stop then kills it after the grace period).
  */
 import { RunLocks } from './run-locks.ts';
+import { RUN_LOCK_DELAY_MS } from '../store/coordination-timing.ts';
 import { EngineError } from '../../engine/errors.ts';
 import { isRuntimeFile, RUNTIME_FILES_DIR, runtimeFiles } from '../../engine/core/runtime-files.ts';
 import type { Mount, ProcessExit, ProcessIO, ProcessSpec, Runtime, RunningProcess } from '../../engine/ports.ts';
@@ -58,8 +59,6 @@ export interface ContainerRoots {
 }
 
 const LIVE_REQUEST_TIMEOUT_MS = 2000;
-/** Below the core's write-behind delay (engine/core/container-store.ts WRITE_BEHIND_MS). */
-const RUN_LOCK_DELAY_MS = 2;
 const KILL_SNAPSHOT_TIMEOUT_MS = 100;
 const encoder = new TextEncoder();
 
@@ -209,8 +208,8 @@ export class WasiRuntime implements Runtime {
       interactive: spec.openStdin && shared,
       tty: spec.tty,
     });
-    // Only another tab's recovery looks at the lock, and only once the store says running (the core
-    // writes that state behind, ~10 ms after start). A Web Lock request costs this thread ~0.4 ms:
+    // Only another tab's recovery looks at the lock, and only once the store says running (written
+    // behind, WRITE_BEHIND_MS after start). A Web Lock request costs this thread ~0.4 ms:
     // a process that has ended by RUN_LOCK_DELAY_MS (hello-world does) never asks for one.
     setTimeout(() => {
       if (!ended) this.runLocks?.hold(key, exited);
