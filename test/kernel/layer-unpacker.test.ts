@@ -16,7 +16,7 @@ import { genCase } from '../unit/layers/layer-generator.ts';
 import { listDisk, listTree, outcomeOf, type Outcome } from '../unit/layers/tree-listing.ts';
 import { tempDir } from './harness.ts';
 
-const CASES = 1000;
+const CASES = 500;
 const SEED = 0x0e71a7;
 const dir = tempDir('dockyard-unpack-');
 

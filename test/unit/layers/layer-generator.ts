@@ -55,7 +55,7 @@ function pathName(r: Rand, hostile: boolean, leaf = false): string {
   const parts = Array.from({ length: depth }, () => component(r, hostile));
   if (leaf && !(hostile && chance(r, 0.3))) parts[depth - 1] = pick(r, LEAVES);
   let name = parts.join('/');
-  if (chance(r, 0.03)) return pick(r, ['.', './', '/', '']); // the root itself
+  if (!leaf && chance(r, 0.03)) return pick(r, ['.', './', '/', '']); // the root itself
   if (hostile && chance(r, 0.08)) name = '/' + name;
   if (chance(r, 0.1)) name = './' + name;
   // A whole path over the limits: 15 components of 250 bytes (3764) or 17 (4266).
@@ -76,21 +76,40 @@ function linkTarget(r: Rand, hostile: boolean): string {
   return pick(r, ['', 'a/../..', '/', LONG[2]]);
 }
 
-/** A layer's entries: mostly valid, some hostile (`hostile` is the share of hostile choices). */
-export function genEntries(r: Rand, hostile: boolean): GenEntry[] {
+/** The whiteout of what an earlier entry (or layer) wrote, or the opaque marker of its directory. */
+function markerFor(r: Rand, entry: GenEntry, hostile: boolean): string {
+  const clean = entry.name.split('/').filter((p) => p !== '' && p !== '.');
+  if (clean.length === 0) return '.wh..wh..opq';
+  if ((entry.typeflag === '5' || hostile) && chance(r, 0.3)) return [...clean, '.wh..wh..opq'].join('/');
+  return [...clean.slice(0, -1), `.wh.${clean[clean.length - 1]}`].join('/');
+}
+
+/**
+ * A layer's entries: mostly valid, some hostile. `below` are the entries of the layers under it:
+ * names to whiteout, make opaque, replace, write beneath, or hardlink to across layers.
+ */
+export function genEntries(r: Rand, hostile: boolean, below: GenEntry[] = []): GenEntry[] {
   const n = 1 + Math.floor(r() * 10);
   const out: GenEntry[] = [];
   for (let i = 0; i < n; i++) {
     const style = pick(r, ['ustar', 'ustar', 'pax', 'gnu'] as const);
-    // Reuse an earlier name now and then: duplicates, and a file replaced by a directory.
+    const known = [...below, ...out];
+    if (known.length > 0 && chance(r, 0.12)) {
+      out.push({ typeflag: '0', name: markerFor(r, pick(r, known), hostile), mode: 0o644, content: '', style });
+      continue;
+    }
+    // Reuse an earlier name now and then: duplicates, a file replaced by a directory, a lower
+    // layer's symlink or file written through or beneath.
     const x = r();
-    const name = out.length > 0 && chance(r, 0.15) ? pick(r, out).name : pathName(r, hostile, x < 0.4 || x >= 0.62);
+    const reuse = known.length > 0 && chance(r, 0.2) ? pick(r, known) : undefined;
+    const beneath = reuse !== undefined && (reuse.typeflag === '5' || reuse.typeflag === '2' || hostile) && chance(r, 0.4);
+    const name = reuse === undefined ? pathName(r, hostile, x < 0.4 || x >= 0.62) : beneath ? `${reuse.name}/${pick(r, LEAVES)}` : reuse.name;
     if (x < 0.4) out.push({ typeflag: '0', name, mode: pick(r, FILE_MODES), content: pick(r, ['', 'x', 'hello\n', 'é'.repeat(300)]), style });
     else if (x < 0.62) out.push({ typeflag: '5', name, mode: pick(r, DIR_MODES), style });
     else if (x < 0.8) out.push({ typeflag: '2', name, link: linkTarget(r, hostile), mode: 0o777, style });
     else if (x < 0.93) {
       // Mostly to a file named earlier (valid), else anywhere (often missing, a directory, out of the root).
-      const files = out.filter((o) => o.typeflag === '0');
+      const files = known.filter((o) => o.typeflag === '0' && !o.name.split('/').some((p) => p.startsWith('.wh.')));
       const target = files.length > 0 && chance(r, 0.85) ? pick(r, files).name : out.length > 0 && chance(r, 0.5) ? pick(r, out).name : linkTarget(r, hostile);
       out.push({ typeflag: '1', name, link: target, mode: 0o644, style });
     } else out.push({ typeflag: hostile ? pick(r, ['3', '6', 'Z']) : '6', name, mode: 0o644, style });
@@ -132,7 +151,8 @@ export function genCase(seed: number): { layers: Uint8Array[]; describe: () => s
   const r = random(seed);
   const count = 1 + Math.floor(r() * 3);
   const hostile = chance(r, 0.5);
-  const specs = Array.from({ length: count }, () => genEntries(r, hostile));
+  const specs: GenEntry[][] = [];
+  for (let i = 0; i < count; i++) specs.push(genEntries(r, hostile, specs.flat()));
   const last = specs[count - 1];
   const mutate = hostile && chance(r, 0.04) ? { kind: pick(r, ['checksum', 'truncate'] as const), at: Math.floor(r() * last.length) } : undefined;
   const layers = specs.map((s, i) => encodeLayer(s, i === count - 1 ? mutate : undefined));
