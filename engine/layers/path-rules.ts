@@ -44,17 +44,28 @@ function shown(name: string): string {
 
 const utf8 = new TextEncoder();
 
-/** A clean path no disk would refuse for its length (see the decisions above); 'invalid-content' otherwise. */
-export function checkPathLength(clean: string, what = 'entry name'): string {
-  // Most paths are short: the byte count is needed only where UTF-8 could reach a limit.
-  if (clean.length * 3 <= MAX_NAME_BYTES) return clean;
-  if (utf8.encode(clean).length > MAX_PATH_BYTES) throw invalidLayer(`${what} ${shown(clean)}: file name too long (more than ${MAX_PATH_BYTES} bytes)`);
-  for (const part of splitPath(clean)) {
-    if (part.length * 3 > MAX_NAME_BYTES && utf8.encode(part).length > MAX_NAME_BYTES) {
-      throw invalidLayer(`${what} ${shown(clean)}: file name too long (a component of more than ${MAX_NAME_BYTES} bytes)`);
-    }
-  }
+/** More than `max` bytes of UTF-8; most strings are short enough to need no encoding to tell. */
+function overBytes(text: string, max: number): boolean {
+  return text.length * 3 > max && utf8.encode(text).length > max;
+}
+
+/**
+ * A clean path no disk would refuse for its length (see the decisions above); 'invalid-content'
+ * otherwise. `via`: the entry name it was resolved from, when a symlink made it (for the message).
+ */
+export function checkPathLength(clean: string, via?: string): string {
+  if (!overBytes(clean, MAX_NAME_BYTES)) return clean;
+  const what = via === undefined ? `entry name ${shown(clean)}` : `${shown(via)} resolves to ${shown(clean)}, whose`;
+  if (overBytes(clean, MAX_PATH_BYTES)) throw invalidLayer(`${what}: file name too long (more than ${MAX_PATH_BYTES} bytes)`);
+  if (splitPath(clean).some((part) => overBytes(part, MAX_NAME_BYTES))) throw invalidLayer(`${what}: file name too long (a component of more than ${MAX_NAME_BYTES} bytes)`);
   return clean;
+}
+
+/** A symlink's target as Linux stores one: not empty, no NUL, at most MAX_LINK_TARGET_BYTES. */
+export function checkLinkTarget(target: string, entry: string): string {
+  if (target === '' || target.includes('\0')) throw invalidLayer(`symlink ${shown(entry)} has an invalid target`);
+  if (overBytes(target, MAX_LINK_TARGET_BYTES)) throw invalidLayer(`symlink ${shown(entry)}: target too long (more than ${MAX_LINK_TARGET_BYTES} bytes)`);
+  return target;
 }
 
 /** Components of a clean relative path ('' is the root and has none). */
