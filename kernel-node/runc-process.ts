@@ -128,6 +128,9 @@ export class Process implements RunningProcess {
       // As Docker's OOMKilled: any process of the container killed for memory, the exit status stays the container's own.
       else if (this.#childOomKilled) exit.oomKilled = true;
     } else if (this.#report.error) {
+      // The program could not start: what the runner said of it is the container's output (in
+      // Docker's words, engine/wasi/program-path.ts startFailureLine), as the browser shows it.
+      for (const [stream, data] of this.#held.splice(0)) (stream === 1 ? this.#io.stdout : this.#io.stderr)(data);
       exit = { exitCode: this.#report.code ?? 126, oomKilled: false, error: this.#report.error };
     } else {
       const runcLog = Buffer.concat(this.#held.filter(([s]) => s === 2).map(([, d]) => d)).toString().trim();

@@ -214,10 +214,10 @@ export class RuncRuntime implements Runtime {
   async start(snapshotKey: string, spec: ProcessSpec, io: ProcessIO): Promise<RunningProcess> {
     for (const m of spec.mounts) checkTarget(m);
     const env = containerEnv(spec);
-    const runnerSpec = { args: spec.args, env, cwd: spec.cwd || '/', root: this.o.runtime.guestRoot, ...(spec.memoryBytes ? { memoryBytes: spec.memoryBytes } : {}) };
-    const runnerArgs = [this.o.runtime.node, ...RUNNER_NODE_FLAGS, this.o.runtime.runner, JSON.stringify(runnerSpec)];
     const id = runcId(snapshotKey);
     const tracked = this.#running.get(snapshotKey);
+    const runnerSpec = { args: spec.args, env, cwd: spec.cwd || '/', root: this.o.runtime.guestRoot, ...(spec.memoryBytes ? { memoryBytes: spec.memoryBytes } : {}), ...(tracked ? { exec: true } : {}) };
+    const runnerArgs = [this.o.runtime.node, ...RUNNER_NODE_FLAGS, this.o.runtime.runner, JSON.stringify(runnerSpec)];
     // Its last run was in a spare: the overlay of it must be gone before runc mounts its own.
     if (!tracked) await this.#clearing.get(snapshotKey);
     let root: ContainerRoot | undefined;

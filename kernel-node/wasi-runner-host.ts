@@ -35,6 +35,8 @@ export interface RunnerSpec {
   root: string;
   /** The linear memory cap (the port's memoryBytes), written into the module's memory limits. */
   memoryBytes?: number;
+  /** A `docker exec` into the running container (not its PID 1). */
+  exec?: boolean;
 }
 
 /** What the runner tells the service on its status channel (runc-process.ts reads it). */
@@ -117,12 +119,12 @@ export function prepareGuest(spec: RunnerSpec, stdio: FdStdio, report: (message:
   const loaded = loadProgram(ports.files, programs, name, env, spec.cwd || '/');
   const failed = (exit: ProgramExit): ProgramExit => {
     if (exit.error === undefined) return exit;
-    ports.writeError(stdio, startFailureLine(exit.error, 'run'));
+    ports.writeError(stdio, startFailureLine(exit.error, spec.exec ? 'exec' : 'run'));
     report({ code: exit.exitCode, error: exit.error });
     return exit;
   };
   if (!('module' in loaded)) return failed(loaded);
-  const prepared = prepareProgram(ports, programs, { module: loaded.module, args: spec.args, env, stdio, depth: 0, ...(spec.memoryBytes ? { memoryBytes: spec.memoryBytes } : {}) });
+  const prepared = prepareProgram(ports, programs, { module: loaded.module, args: spec.args, env, stdio, depth: 0, init: !spec.exec, ...(spec.memoryBytes ? { memoryBytes: spec.memoryBytes } : {}) });
   return 'start' in prepared ? prepared : failed(prepared);
 }
 

@@ -26,9 +26,12 @@
  * - `transport` wraps the preview1 imports in place after the process host's own wrappers (the
  *   links), so what it delegates to already sees the guest's links. It may replace any call.
  *
+ * - `signals`: where signals for the container's processes come from (signal-abi.ts); the
+ *   process host decides which process gets each and what it does, and tells the transport when a
+ *   blocking call must return EINTR (ProcessSignals).
+ *
  * Growing: sockets (issue 15) join as another member here - a `sockets` transport the process host
- * builds the guest's socket imports over - and signals as a `signals` member (pending signals
- * of a process and a wake-up for blocking calls). Hosts without them leave them out.
+ * builds the guest's socket imports over. Hosts without a member leave it out.
  */
 import type { GuestLinks } from './guest-links.ts';
 import type { PathKind } from './program-path.ts';
@@ -45,6 +48,30 @@ export interface ProcessFiles {
   read(path: string): Uint8Array;
   /** The root's symbolic links: every path call of a guest is resolved through them. */
   links: GuestLinks;
+}
+
+/** Signals that arrived for a container, as masks (signal-abi.ts signalBit). */
+export interface ArrivedSignals {
+  /** For PID 1: `docker kill`, `docker stop`. */
+  init: number;
+  /** For the foreground chain of the terminal: its interrupt key. */
+  foreground: number;
+}
+
+/** Where a host's signals come from: asked whenever a process could act on one. */
+export interface SignalSource<S> {
+  /** The signals that arrived since the last call (taken), seen from the process with `stdio`. */
+  take(stdio: S): ArrivedSignals;
+}
+
+/** What the transport asks of the process host about signals, from inside a blocking call. */
+export interface ProcessSignals {
+  /**
+   * True when the process has a signal to take: a blocking fd_read or poll_oneoff returns
+   * ERRNO_INTR now. Throws (an error the process host catches) when a signal's default action
+   * ends the process.
+   */
+  interrupted(): boolean;
 }
 
 /** One process's state in the host's WASI runtime. */
@@ -64,7 +91,9 @@ export interface ProcessHostPorts<S> {
   /** The host's WASI constructor: a process with `args`, `env` and stdio `stdio`. */
   wasi(args: string[], env: Record<string, string>, stdio: S): HostWasi;
   /** The host's stdio/control transport over a process's preview1 imports (changed in place). */
-  transport?(preview1: Preview1, memory: () => WebAssembly.Memory, stdio: S): void;
+  transport?(preview1: Preview1, memory: () => WebAssembly.Memory, stdio: S, signals: ProcessSignals): void;
+  /** Where signals come from; a host without them leaves it out (its programs never see one). */
+  signals?: SignalSource<S>;
   /**
    * The stdio of a child the process with `caller` spawns: inherited where `request` says so,
    * otherwise the files it names (stdout/stderr appended to, created if missing). undefined when

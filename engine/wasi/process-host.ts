@@ -11,7 +11,8 @@ import { wrapGuestLinks } from './guest-links.ts';
 import { memoryLimitHit } from './memory-limit.ts';
 import { lookupProgram, notExecutable } from './program-path.ts';
 import type { ProgramCache } from './program-cache.ts';
-import type { Preview1, ProcessFiles, ProcessHostPorts } from './process-host-ports.ts';
+import type { Preview1, ProcessFiles, ProcessHostPorts, ProcessSignals } from './process-host-ports.ts';
+import { SIGNAL_IMPORT_NAME, SIGNAL_OP_IS_INIT, SIGNAL_OP_TAKE, signalBit, signalsOf, terminatesByDefault } from './signal-abi.ts';
 import {
   decodeSpawnRequest,
   isWasmModule,
@@ -33,8 +34,11 @@ export const EXIT_TRAP = 134;
 /** Killed (the memory limit, SIGKILL): 128 + 9. */
 export const EXIT_KILLED = 137;
 
-/** How a program ended; `trapped` tells a trap from a program that chose status 134. */
-export type ProgramExit = ProcessExit & { trapped?: boolean };
+/**
+ * How a program ended; `trapped` tells a trap from a program that chose status 134, `signaled` a
+ * program ended by a signal's default action (its status is 128 + that signal).
+ */
+export type ProgramExit = ProcessExit & { trapped?: boolean; signaled?: number };
 
 /** One program to run: its module, command line, environment and where in the spawn chain it is. */
 export interface ProgramRun<S> {
@@ -47,6 +51,8 @@ export interface ProgramRun<S> {
   depth: number;
   /** The container's memory limit: the module was compiled under it (memory-limit.ts). */
   memoryBytes?: number;
+  /** The container's first process, its PID 1 (signal-abi.ts): not an exec, not a spawned child. */
+  init?: boolean;
 }
 
 /** A process made up to its first instruction. */
@@ -72,6 +78,16 @@ export function maySpawn(depth: number): boolean {
 export function containerEnv(spec: { env: string[]; cwd: string; tty?: boolean }): string[] {
   const env = spec.tty ? ['TERM=xterm', ...spec.env] : spec.env;
   return Object.entries(spawnEnvRecord({ env, cwd: spec.cwd || '/' })).map(([k, v]) => `${k}=${v}`);
+}
+
+/**
+ * A WASI program under -t has no ioctl to ask its terminal's size: it gets COLUMNS and LINES from the
+ * console size the container started with (put before the container's own env, which wins). A
+ * process on a real pty (runc) asks the pty instead, and gets no such variables, as with Docker.
+ */
+export function consoleEnv(spec: { tty?: boolean; consoleSize?: { rows: number; cols: number } }): string[] {
+  if (!spec.tty || !spec.consoleSize) return [];
+  return [`COLUMNS=${spec.consoleSize.cols}`, `LINES=${spec.consoleSize.rows}`];
 }
 
 function envRecord(env: string[]): Record<string, string> {
@@ -111,6 +127,79 @@ export function loadProgram(files: ProcessFiles, programs: ProgramCache, name: s
   return module ? { module } : { exitCode: EXIT_KILLED, oomKilled: true };
 }
 
+/** A process ended by a signal's default action, thrown from inside one of its WASI calls. */
+class SignalKill {
+  constructor(readonly signal: number) {}
+}
+
+/** A process as signals see it: where it is in its chain and what is pending for it (a mask). */
+interface SignalRecord {
+  depth: number;
+  init: boolean;
+  /** It imports dockyard.signal, so it acts on signals itself. */
+  handles: boolean;
+  pending: number;
+}
+
+/**
+ * The processes running on this thread now, outermost first: a spawned child runs inside its
+ * caller's dockyard.spawn call and an exec inside a blocked call of the main process, so the
+ * thread's stack of calls is this stack of processes. A host runs one container per thread.
+ */
+const running: SignalRecord[] = [];
+
+/** Take what arrived from the host and hand each signal to the processes it is for (signal-abi.ts). */
+function collectSignals<S>(ports: ProcessHostPorts<S>, stdio: S): void {
+  if (!ports.signals) return;
+  const arrived = ports.signals.take(stdio);
+  if (arrived.init) {
+    const init = running.find((r) => r.init);
+    if (init) init.pending |= arrived.init;
+  }
+  if (arrived.foreground) {
+    for (let i = running.length - 1; i >= 0; i--) {
+      running[i].pending |= arrived.foreground;
+      if (running[i].depth === 0) break;
+    }
+  }
+}
+
+/** A process's side of signals: the import it calls, and what its blocking calls ask. */
+function processSignals<S>(ports: ProcessHostPorts<S>, record: SignalRecord, stdio: S): ProcessSignals & { call(op: number): number } {
+  return {
+    interrupted() {
+      collectSignals(ports, stdio);
+      if (record.pending === 0) return false;
+      if (record.handles) return true;
+      // Default actions for a program that cannot handle signals: PID 1 ignores them.
+      const fatal = record.init ? undefined : signalsOf(record.pending).find(terminatesByDefault);
+      record.pending = 0;
+      if (fatal !== undefined) throw new SignalKill(fatal);
+      return false;
+    },
+    call(op) {
+      if (op === SIGNAL_OP_IS_INIT) return record.init ? 1 : 0;
+      if (op !== SIGNAL_OP_TAKE) return -1;
+      collectSignals(ports, stdio);
+      const [first] = signalsOf(record.pending);
+      if (first === undefined) return 0;
+      record.pending &= ~signalBit(first);
+      return first;
+    },
+  };
+}
+
+/** A program that cannot handle signals and is not PID 1 meets its default actions at every WASI call. */
+function checkAtEveryCall(preview1: Preview1, signals: ProcessSignals): void {
+  for (const [name, inner] of Object.entries(preview1)) {
+    if (typeof inner !== 'function') continue;
+    preview1[name] = ((...args: never[]) => {
+      signals.interrupted();
+      return inner(...args);
+    }) as Preview1[string];
+  }
+}
+
 function trapMessage(e: unknown): string {
   if (e instanceof Error) return e instanceof RangeError ? `stack overflow (${e.message})` : `wasm trap: ${e.message}`;
   return String(e);
@@ -143,9 +232,14 @@ export function prepareProgram<S>(ports: ProcessHostPorts<S>, programs: ProgramC
   if (!preview1) return cannot('exec format error (not a WASI command module)');
   let instance: WebAssembly.Instance | undefined;
   const memory = () => instance!.exports.memory as WebAssembly.Memory;
+  const handles = WebAssembly.Module.imports(run.module).some((i) => i.module === SPAWN_IMPORT_MODULE && i.name === SIGNAL_IMPORT_NAME);
+  const record: SignalRecord = { depth: run.depth, init: run.init ?? false, handles, pending: 0 };
+  const signals = processSignals(ports, record, run.stdio);
   wrapGuestLinks(preview1, memory, ports.files.links);
-  ports.transport?.(preview1, memory, run.stdio);
-  const all: WebAssembly.Imports = { ...imports, [SPAWN_IMPORT_MODULE]: { [SPAWN_IMPORT_NAME]: spawnCall(ports, programs, run, memory) } };
+  ports.transport?.(preview1, memory, run.stdio, signals);
+  if (ports.signals && !handles && !record.init) checkAtEveryCall(preview1, signals);
+  const dockyard = { [SPAWN_IMPORT_NAME]: spawnCall(ports, programs, run, memory), [SIGNAL_IMPORT_NAME]: (op: number) => signals.call(op) };
+  const all: WebAssembly.Imports = { ...imports, [SPAWN_IMPORT_MODULE]: dockyard };
   const missing = WebAssembly.Module.imports(run.module).filter((i) => !(i.module in all) || !(i.name in (all[i.module] as object)));
   if (missing.length > 0) return cannot(`exec format error (needs imports this runtime lacks: ${missing.map((i) => `${i.module}.${i.name}`).join(', ')})`);
   try {
@@ -164,14 +258,17 @@ export function prepareProgram<S>(ports: ProcessHostPorts<S>, programs: ProgramC
   return {
     free: () => wasi.free(),
     start: (): ProgramExit => {
+      running.push(record);
       try {
         return { exitCode: wasi.start(started) & 0xff, oomKilled: false };
       } catch (e) {
+        if (e instanceof SignalKill) return { exitCode: 128 + e.signal, oomKilled: false, signaled: e.signal };
         if (ports.fatal?.(e)) throw e;
         if (memoryLimitHit(started)) return { exitCode: EXIT_KILLED, oomKilled: true };
         ports.writeError(run.stdio, `${name}: ${trapMessage(e)}\n`);
         return { exitCode: EXIT_TRAP, oomKilled: false, trapped: true };
       } finally {
+        running.splice(running.lastIndexOf(record), 1);
         wasi.free();
       }
     },
@@ -213,6 +310,7 @@ function spawnCall<S>(ports: ProcessHostPorts<S>, programs: ProgramCache, caller
     }
     if (exit.oomKilled) return killed();
     if (exit.trapped) return spawnSignaled(SPAWN_SIGNAL_TRAP);
+    if (exit.signaled !== undefined) return spawnSignaled(exit.signaled);
     if (exit.error !== undefined && exit.exitCode >= 126) return spawnFailed(SpawnError.NotExecutable);
     return spawnExited(exit.exitCode);
   };

@@ -1,5 +1,6 @@
 /**
- * dockyard.spawn - the one host import Dockyard adds to WASI.
+ * dockyard.spawn - the host import that starts another program (its sibling dockyard.signal, how
+ * a program learns of signals, is in signal-abi.ts).
  *
  * WASI (preview1) cannot start another program. The shell in `box` runs its own applets inside
  * its module; for any other WASI module in the image (`RUN sqlite3 ...` goes through

@@ -23,7 +23,7 @@ export async function appletList(boxWasm: Uint8Array): Promise<string[]> {
     view.setUint32(nwritten, n, true);
     return 0;
   };
-  const instance = await WebAssembly.instantiate(module, { ...imports, dockyard: { spawn: () => -1 } });
+  const instance = await WebAssembly.instantiate(module, { ...imports, dockyard: { spawn: () => -1, signal: () => 0 } });
   const status = wasi.start(instance);
   if (status !== 0) throw new Error(`box --list exited with ${status}`);
   return out.join('').split(/\s+/).filter(Boolean).sort();

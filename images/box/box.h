@@ -114,6 +114,21 @@ long long box_parse_size(const char *s);
 void box_human_size(char *out, size_t outsz, unsigned long long bytes);
 int box_parse_long(const char *s, long *out);
 
+/* Signals (signals.c, over the dockyard.signal host import). */
+#define BOX_NSIG 32
+enum { BOX_SIG_DEFAULT = 0, BOX_SIG_IGNORE = 1, BOX_SIG_TRAP = 2 };
+extern int box_sigdisp[BOX_NSIG];   /* set by sh's trap */
+extern unsigned box_traps_pending;  /* bit n: signal n arrived and has a trap to run */
+extern int box_interactive;         /* the shell reads commands from a terminal */
+extern int box_interrupted;         /* a signal that stops the command running now; 0 none */
+extern unsigned box_signals_taken;  /* how many signals box_signals has taken, ever */
+/* Takes the pending signals and acts on each (see signals.c); may end the process. Returns the
+ * signal that interrupts the running command (an applet then returns 128 + it), or 0. */
+int box_signals(void);
+int box_is_init(void);
+int box_signal_number(const char *name); /* "TERM", "SIGTERM", "15"; 0 for EXIT; -1 unknown */
+const char *box_signal_name(int sig);
+
 /* The shell, entered by the sh applet. */
 int sh_main(int argc, char **argv);
 

@@ -34,6 +34,8 @@ int box_run_applet(const struct applet *a, int argc, char **argv)
     optind = 0; /* musl: 0 fully re-initialises getopt, including a half-read option cluster */
     opterr = 0;
     int st = a->fn(argc, argv);
+    /* A signal stopped it (signals.c): it ends as a process killed by that signal would. */
+    if (box_interrupted && a->fn != sh_main) st = 128 + box_interrupted;
     fflush(box_out);
     fflush(box_err);
     clearerr(box_out);

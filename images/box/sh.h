@@ -80,7 +80,9 @@ void free_argv(char **v, int n);
 long long arith_eval(const char *expr, int *err);
 
 /* ---- execution ---- */
-enum { CTL_NONE, CTL_BREAK, CTL_CONTINUE, CTL_RETURN, CTL_EXIT };
+/* CTL_INTR: a signal interrupted an interactive shell's command line - everything unwinds to its
+ * prompt, through nested shells, subshells and substitutions (which clear the others). */
+enum { CTL_NONE, CTL_BREAK, CTL_CONTINUE, CTL_RETURN, CTL_EXIT, CTL_INTR };
 extern int sh_ctl, sh_ctl_count;
 extern int sh_status;      /* $? */
 extern int sh_subst_ran;   /* a command substitution ran since the flag was cleared */
@@ -96,5 +98,11 @@ int sh_find_in_path(const char *name, char *out, size_t outsz);
 int sh_run_builtin(int argc, char **argv, int *handled);
 int sh_is_builtin(const char *name);
 int sh_spawn(const char *path, int argc, char **argv);
+/* Ends a nested construct's control flow, except an interrupt, which goes on to the prompt. */
+void sh_ctl_clear(void);
+/* Signals (signals.c): takes pending ones, runs their traps, sets CTL_INTR for an interrupt. */
+void sh_poll_signals(void);
+extern char *sh_traps[BOX_NSIG]; /* trap commands; [0] is EXIT's */
+void sh_run_exit_trap(void);
 
 #endif

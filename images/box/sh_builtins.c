@@ -345,7 +345,54 @@ static int bi_umask(int argc, char **argv)
     return 0;
 }
 
-static int bi_trap(int argc, char **argv) { (void)argc; (void)argv; return 0; /* no signals in WASI */ }
+/* trap [ACTION SIGNAL...]: ACTION runs when the signal arrives (signals.c), '' ignores it, - (or a
+ * number first, as POSIX allows) restores the default; EXIT (0) runs when the shell ends. No
+ * operands: the traps set, as `trap -- 'CMD' NAME` lines. */
+static void print_quoted(const char *s)
+{
+    fputc('\'', stdout);
+    for (; *s; s++) {
+        if (*s == '\'') fputs("'\\''", stdout);
+        else fputc(*s, stdout);
+    }
+    fputc('\'', stdout);
+}
+
+static int bi_trap(int argc, char **argv)
+{
+    int i = 1;
+    if (i < argc && !strcmp(argv[i], "--")) i++;
+    if (i >= argc) {
+        for (int n = 0; n < BOX_NSIG; n++) {
+            if (!sh_traps[n]) continue;
+            fputs("trap -- ", stdout);
+            print_quoted(sh_traps[n]);
+            printf(" %s\n", n ? box_signal_name(n) : "EXIT");
+        }
+        return 0;
+    }
+    const char *action = argv[i];
+    int reset = !strcmp(action, "-");
+    if (action[0] >= '0' && action[0] <= '9' && box_signal_number(action) >= 0) reset = 1;
+    else i++;
+    if (i >= argc) {
+        fprintf(stderr, "sh: trap: usage: trap [ACTION SIGNAL...]\n");
+        return 2;
+    }
+    int st = 0;
+    for (; i < argc; i++) {
+        int n = box_signal_number(argv[i]);
+        if (n < 0 || n == 9 || n == 19) {
+            fprintf(stderr, "sh: trap: %s: invalid signal specification\n", argv[i]);
+            st = 1;
+            continue;
+        }
+        free(sh_traps[n]);
+        sh_traps[n] = reset ? NULL : xstrdup(action);
+        box_sigdisp[n] = reset ? BOX_SIG_DEFAULT : *action ? BOX_SIG_TRAP : BOX_SIG_IGNORE;
+    }
+    return st;
+}
 
 struct builtin { const char *name; int (*fn)(int, char **); };
 static int bi_break(int argc, char **argv) { return bi_loopctl(argc, argv, CTL_BREAK); }

@@ -420,7 +420,10 @@ int sh_exec(struct node *n)
     int st = 0;
     switch (n->type) {
     case N_SIMPLE:
+        sh_poll_signals();
+        if (sh_ctl) { st = sh_status; break; }
         st = checked(exec_simple(n));
+        sh_poll_signals();
         break;
     case N_SEQ:
         sh_exec(n->a);
@@ -528,7 +531,7 @@ int sh_exec(struct node *n)
         struct sh_state *saved = sh_state_save();
         st = sh_exec(n->a);
         if (sh_ctl == CTL_EXIT) st = sh_status;
-        sh_ctl = CTL_NONE;
+        sh_ctl_clear();
         sh_state_restore(saved);
         st = checked(st);
         break;
@@ -539,7 +542,7 @@ int sh_exec(struct node *n)
         break;
     }
     if (has_redirs) undo_redirs(&rs);
-    if (sh_ctl == CTL_EXIT || sh_ctl == CTL_RETURN) return sh_status;
+    if (sh_ctl == CTL_EXIT || sh_ctl == CTL_RETURN || sh_ctl == CTL_INTR) return sh_status;
     return sh_status = st;
 }
 
@@ -553,7 +556,7 @@ int sh_run_string(const char *src, const char *name)
         sh_exec(n);
         fflush(box_out);
         fflush(box_err);
-        if (sh_ctl == CTL_EXIT || sh_ctl == CTL_RETURN) break;
+        if (sh_ctl == CTL_EXIT || sh_ctl == CTL_RETURN || sh_ctl == CTL_INTR) break;
         if (sh_ctl == CTL_BREAK || sh_ctl == CTL_CONTINUE) sh_ctl = CTL_NONE;
     }
     if (r == PARSE_INCOMPLETE) {
@@ -575,7 +578,7 @@ char *sh_command_subst(const char *src)
     sh_run_string(src, NULL);
     sh_depth--;
     int st = sh_status;
-    sh_ctl = CTL_NONE;
+    sh_ctl_clear();
     fflush(w);
     fclose(w);
     box_out = saved_out;
@@ -610,8 +613,66 @@ int sh_run_script_file(const char *path, int argc, char **argv)
     sh_depth++;
     int st = sh_run_string(src, path);
     sh_depth--;
-    sh_ctl = CTL_NONE;
+    sh_ctl_clear();
     sh_state_restore(saved);
     free(src);
     return st;
+}
+
+/* ---- signals ---- */
+
+char *sh_traps[BOX_NSIG];
+static int in_trap;
+
+void sh_ctl_clear(void)
+{
+    if (sh_ctl != CTL_INTR) sh_ctl = CTL_NONE;
+}
+
+/* A trap's command runs as `eval` would, with $? kept for the command after it - unless it exits. */
+static int run_trap(const char *cmd)
+{
+    int saved_status = sh_status, saved_ctl = sh_ctl;
+    char *copy = xstrdup(cmd);
+    in_trap = 1;
+    sh_ctl = CTL_NONE;
+    sh_run_string(copy, "trap");
+    in_trap = 0;
+    free(copy);
+    if (sh_ctl == CTL_EXIT) return 1;
+    sh_ctl = saved_ctl;
+    sh_status = saved_status;
+    return 0;
+}
+
+void sh_poll_signals(void)
+{
+    if (in_trap) return;
+    box_signals();
+    while (box_traps_pending) {
+        int sig = __builtin_ctz(box_traps_pending);
+        box_traps_pending &= ~(1u << sig);
+        if (box_sigdisp[sig] == BOX_SIG_TRAP && sh_traps[sig] && run_trap(sh_traps[sig])) {
+            box_interrupted = 0;
+            return;
+        }
+    }
+    if (box_interrupted) {
+        if (box_sigdisp[box_interrupted] != BOX_SIG_TRAP && box_interactive) {
+            sh_ctl = CTL_INTR;
+            sh_status = 128 + box_interrupted;
+        }
+        box_interrupted = 0;
+    }
+}
+
+void sh_run_exit_trap(void)
+{
+    char *cmd = sh_traps[0];
+    if (!cmd) return;
+    sh_traps[0] = NULL;
+    int status = sh_status;
+    sh_ctl = CTL_NONE;
+    if (*cmd && !run_trap(cmd)) sh_status = status;
+    free(cmd);
 }

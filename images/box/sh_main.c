@@ -45,6 +45,17 @@ static int run_stream(FILE *in, int interactive)
          * have seen it on this same stream, and the next command line is still to come. */
         if (interactive) clearerr(in);
         ssize_t n = getline(&line, &cap, in);
+        if (n < 0 && ferror(in) && (errno == EINTR || box_signals() || box_traps_pending)) {
+            /* a signal woke the read: act on it, then read on (a fresh prompt) */
+            clearerr(in);
+            sh_poll_signals();
+            if (sh_ctl == CTL_EXIT) break;
+            sh_ctl = CTL_NONE;
+            buf.len = 0;
+            if (buf.s) buf.s[0] = 0;
+            if (interactive) fputc('\n', box_err);
+            continue;
+        }
         if (n < 0) {
             if (interactive) fputc('\n', box_err);
             if (buf.len) {
@@ -67,15 +78,23 @@ static int run_stream(FILE *in, int interactive)
         struct node *node;
         int r;
         size_t done = 0;
+        int interrupted = 0;
         while ((r = parser_next(p, &node)) == PARSE_OK) {
             done = parser_offset(p);
             sh_exec(node);
             fflush(box_out);
             fflush(box_err);
             if (sh_ctl == CTL_EXIT) break;
+            interrupted = sh_ctl == CTL_INTR;
             sh_ctl = CTL_NONE;
+            if (interrupted) break;
         }
         if (sh_ctl == CTL_EXIT) { parser_free(p); break; }
+        if (interrupted) {
+            /* the rest of the line is dropped, as a shell does on Ctrl-C */
+            if (interactive) fputc('\n', box_err);
+            r = PARSE_EOF;
+        }
         if (r == PARSE_INCOMPLETE) {
             /* keep the unparsed tail and read more lines */
             size_t rest = buf.len - done;
@@ -115,7 +134,7 @@ int sh_main(int argc, char **argv)
         vars_only_exported();
     }
     sh_depth++;
-    sh_ctl = CTL_NONE;
+    sh_ctl_clear();
     int interactive = -1, i = 1, st = 0;
     const char *cmd = NULL;
     int from_stdin = 0;
@@ -161,11 +180,18 @@ int sh_main(int argc, char **argv)
     } else {
         set_positional(argc - i, argv + i);
         if (interactive < 0) interactive = box_in == box_real_stdin() && box_isatty(0);
+        if (interactive) box_interactive = 1;
         st = run_stream(box_in, interactive);
     }
     if (sh_ctl == CTL_EXIT || sh_ctl == CTL_RETURN) st = sh_status;
+    if (sh_depth == 1 && sh_traps[0]) {
+        /* the outermost shell ends: its EXIT trap runs (its `exit N` decides the status) */
+        sh_status = st;
+        sh_run_exit_trap();
+        st = sh_status;
+    }
 out:
-    sh_ctl = CTL_NONE;
+    sh_ctl_clear();
     sh_depth--;
     fflush(box_out);
     fflush(box_err);

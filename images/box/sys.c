@@ -145,10 +145,24 @@ APPLET(sleep)
         total += v;
     }
     fflush(stdout);
-    struct timespec ts;
-    ts.tv_sec = (time_t)total;
-    ts.tv_nsec = (long)((total - (double)ts.tv_sec) * 1e9);
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+    /* A signal wakes it: one that stops the command ends the sleep, any other is taken and the
+     * sleep goes on for the time that is left. (wasi-libc's nanosleep reports every failure of
+     * poll_oneoff as ENOTSUP, so whether a signal woke it is asked of box_signals.) */
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double end = (double)now.tv_sec + (double)now.tv_nsec / 1e9 + total;
+    for (;;) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        double left = end - ((double)now.tv_sec + (double)now.tv_nsec / 1e9);
+        if (left <= 0) break;
+        struct timespec ts;
+        ts.tv_sec = (time_t)left;
+        ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
+        unsigned taken = box_signals_taken;
+        if (nanosleep(&ts, NULL) == 0) break;
+        if (box_signals()) return 128 + box_interrupted;
+        if (box_signals_taken == taken) break; /* it failed for another reason */
+    }
     return 0;
 }
 

@@ -226,7 +226,10 @@ int box_copy(FILE *in, FILE *out)
     }
     for (;;) {
         ssize_t r = read(fd, buf, sizeof buf);
-        if (r < 0 && errno == EINTR) continue;
+        if (r < 0 && errno == EINTR) {
+            if (box_signals()) return -1;
+            continue;
+        }
         if (r < 0) return -1;
         if (r == 0) return 0;
         if (fwrite(buf, 1, (size_t)r, out) != (size_t)r || fflush(out) == EOF) return -1;

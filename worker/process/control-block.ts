@@ -7,7 +7,8 @@
  * Layout (Int32 words, then bytes):
  *   DOORBELL   bumped and notified on every event, the one word the process waits on
  *   words 1-3  stdin channel 0's HEAD, TAIL, CLOSED (the main process's stdin)
- *   SIGNAL     pending signal number (2 SIGINT, 15 SIGTERM), 0 when none
+ *   SIGNAL     signals pending for PID 1 (docker kill, docker stop): a mask, bit n-1 for signal n
+ *   FOREGROUND signals pending for the terminal's foreground programs (its interrupt key), a mask
  *   REQUEST    1 while a request waits in the request area, 0 once the process took it
  *   REQUEST_LEN bytes of JSON in the request area
  * then channel 0's ring, the request area, and EXEC_STDIN_CHANNELS more channels (4 words + a
@@ -22,6 +23,7 @@ const MAIN_CHANNEL_WORD = 1;
 export const SIGNAL = 4;
 export const REQUEST = 5;
 export const REQUEST_LEN = 6;
+export const FOREGROUND_SIGNALS = 7;
 const HEADER_WORDS = 8;
 export const RING_BYTES = 64 * 1024;
 export const REQUEST_BYTES = 64 * 1024;
@@ -82,6 +84,17 @@ export function controlViews(sab: SharedArrayBuffer): ControlViews {
 export function ring(views: ControlViews): void {
   Atomics.add(views.words, DOORBELL, 1);
   Atomics.notify(views.words, DOORBELL);
+}
+
+/** Writer side: mark a signal (its mask bit, engine/wasi/signal-abi.ts) pending in SIGNAL or FOREGROUND_SIGNALS, and wake the process. */
+export function postSignal(views: ControlViews, word: typeof SIGNAL | typeof FOREGROUND_SIGNALS, bit: number): void {
+  Atomics.or(views.words, word, bit);
+  ring(views);
+}
+
+/** Reader side: the signals posted since the last call, taken. */
+export function takeSignals(views: ControlViews): { init: number; foreground: number } {
+  return { init: Atomics.exchange(views.words, SIGNAL, 0), foreground: Atomics.exchange(views.words, FOREGROUND_SIGNALS, 0) };
 }
 
 /** Writer side: copy as much of `data` as fits into the channel's ring; returns the bytes taken. */

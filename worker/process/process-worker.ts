@@ -165,7 +165,7 @@ function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
   }
 
   const { launch } = message;
-  const template: MainRun = { module: launch.module, args: launch.args, env: launch.env, memoryBytes: launch.memoryBytes };
+  const template: MainRun = { module: launch.module, args: launch.args, env: launch.env, memoryBytes: launch.memoryBytes, init: true };
   const stdin: StdinSource = message.interactive ? { kind: 'ring', channel: 0 } : { kind: 'empty' };
   const main: ProcessBinding = { run: { onChange, onOomKill, control, stdin, ...(message.tty ? { terminal: TERMINAL_STDIO } : {}) }, host: host() };
   let result: ProgramExit;

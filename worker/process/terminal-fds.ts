@@ -48,19 +48,3 @@ export function inheritedTerminalFds(parent: ReadonlySet<number>, redirected: { 
   if (redirected.stderr) fds.delete(2);
   return fds;
 }
-
-/**
- * Input read from a terminal, after its line discipline's interrupt key: a 0x03 (Ctrl-C, sent by
- * `docker run -it`) discards what was typed before it and would raise SIGINT in the reader. A WASI
- * program has no signal handlers, so the reader gets what an interrupted interactive shell acts on:
- * an empty line (it prompts again). Never longer than `data`.
- */
-export function afterInterrupts(data: Uint8Array): Uint8Array {
-  const at = data.lastIndexOf(0x03);
-  if (at === -1) return data;
-  const rest = data.subarray(at + 1);
-  const out = new Uint8Array(1 + rest.length);
-  out[0] = 0x0a;
-  out.set(rest, 1);
-  return out;
-}

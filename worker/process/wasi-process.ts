@@ -9,19 +9,21 @@
  *   fd_read of 0 blocks on a stdin channel of the control block (Atomics.wait) for `-i`: the
  *   main process reads channel 0, an `exec -i` the channel the runtime gave it;
  *   poll_oneoff (sleep, select on stdin) waits on the doorbell, so a sleeping process still
- *   serves exec and snapshot requests and wakes for stdin;
+ *   serves exec and snapshot requests and wakes for stdin; both return EINTR for a signal
+ *   (engine/wasi/signal-abi.ts), which comes through the control block too;
  *   fd_fdstat_get tells a terminal from a pipe (terminal-fds.ts), and every call that may change
  *   a file is seen (change-watch.ts);
  * - childStdio: a spawned child's output to its caller's or appended to a file of the MemFS.
  */
 import { WASI } from '@wasmer/wasi';
-import { type ControlViews, DOORBELL, isShared, REQUEST, ringRead, ringReadTerminal, stdinReady } from './control-block.ts';
-import { afterInterrupts, inheritedTerminalFds, reportStdioKinds } from './terminal-fds.ts';
+import { type ControlViews, DOORBELL, isShared, REQUEST, ringRead, ringReadTerminal, stdinReady, takeSignals } from './control-block.ts';
+import { inheritedTerminalFds, reportStdioKinds } from './terminal-fds.ts';
 import { watchChanges } from './change-watch.ts';
 import { kindAt, readFile, writeFile } from './memfs-root.ts';
 import type { ContainerRoot } from './kept-root.ts';
-import type { Preview1, ProcessHostPorts } from '../../engine/wasi/process-host-ports.ts';
+import type { Preview1, ProcessHostPorts, ProcessSignals } from '../../engine/wasi/process-host-ports.ts';
 import type { SpawnStdio } from '../../engine/wasi/spawn-abi.ts';
+import { ERRNO_INTR } from '../../engine/wasi/signal-abi.ts';
 
 const ERRNO_SUCCESS = 0;
 const ERRNO_INVAL = 28;
@@ -97,7 +99,7 @@ function appendFile({ anchor, root }: ContainerRoot, link: string, data: Uint8Ar
 }
 
 /** The live calls of one process over its binding (see the file's comment). */
-function transport(p: Preview1, memory: () => WebAssembly.Memory, binding: ProcessBinding): void {
+function transport(p: Preview1, memory: () => WebAssembly.Memory, binding: ProcessBinding, signals: ProcessSignals): void {
   const calls = p as unknown as Record<string, (...a: number[]) => number>;
   const view = () => new DataView(memory().buffer);
   const pending = () => Atomics.load(binding.run.control.words, REQUEST) === 1 && binding.host.serve();
@@ -149,8 +151,11 @@ function transport(p: Preview1, memory: () => WebAssembly.Memory, binding: Proce
       data = stdin.data.subarray(stdin.at, stdin.at + want);
       stdin.at += data.length;
     } else {
-      while (!stdinReady(run.control, stdin.channel)) waitDoorbell(run.control, binding.host, 1000);
-      data = run.terminal?.has(0) ? afterInterrupts(ringReadTerminal(run.control, want, stdin.channel)) : ringRead(run.control, want, stdin.channel);
+      while (!stdinReady(run.control, stdin.channel)) {
+        if (signals.interrupted()) return ERRNO_INTR;
+        waitDoorbell(run.control, binding.host, 1000);
+      }
+      data = run.terminal?.has(0) ? ringReadTerminal(run.control, want, stdin.channel) : ringRead(run.control, want, stdin.channel);
     }
     let at = 0;
     for (const part of parts) {
@@ -201,6 +206,7 @@ function transport(p: Preview1, memory: () => WebAssembly.Memory, binding: Proce
         dv.setUint32(neventsPtr, ready.length, true);
         return ERRNO_SUCCESS;
       }
+      if (signals.interrupted()) return ERRNO_INTR;
       const clocks = subs.filter((s) => s.deadline !== undefined).map((s) => s.deadline! - now);
       waitDoorbell(run.control, host, clocks.length > 0 ? Math.max(0, Math.min(...clocks)) : 1000);
     }
@@ -296,6 +302,7 @@ export function browserPorts(container: ContainerRoot): ProcessHostPorts<Process
       };
     },
     transport,
+    signals: { take: (binding) => takeSignals(binding.run.control) },
     childStdio(caller, request) {
       const stdio = childStdio(container, caller, request);
       return stdio && { stdio, release: () => undefined };

@@ -6,9 +6,11 @@
  *   its main process blocks (stdin, sleep) or calls out (write).
  * - Programs are compiled here, once per layer digest + path (+ memory limit), and handed to the
  *   Worker as a WebAssembly.Module: a second `run` of an image does not compile again.
- * - SIGKILL (stop timeout, kill) terminates the Worker: exit 137. SIGTERM and SIGINT are posted
- *   to the control block, but WASI has no signal handlers, so like a Linux PID 1 without one the
- *   process ignores them (docker stop then kills it after the grace period).
+ * - SIGKILL (stop timeout, kill) terminates the Worker: exit 137. Other signals are posted to the
+ *   control block for PID 1, and under -t the terminal's interrupt key (Ctrl-C) is SIGINT for the
+ *   foreground programs: the process host (engine/wasi/signal-abi.ts) hands them out - a program
+ *   that does not handle them and is PID 1 ignores them, as Docker's PID 1 does (docker stop then
+ *   kills it after the grace period).
  */
 import { RunLocks } from './run-locks.ts';
 import { RUN_LOCK_DELAY_MS } from '../store/coordination-timing.ts';
@@ -17,7 +19,8 @@ import { isRuntimeFile, RUNTIME_FILES_DIR, runtimeFiles } from '../../engine/cor
 import type { Mount, ProcessExit, ProcessIO, ProcessSpec, Runtime, RunningProcess } from '../../engine/ports.ts';
 import { resolveGuestPath } from '../../engine/wasi/spawn-abi.ts';
 import { notExecutable, startFailureLine, type PathKind } from '../../engine/wasi/program-path.ts';
-import { containerEnv, locateProgram } from '../../engine/wasi/process-host.ts';
+import { consoleEnv, containerEnv, locateProgram } from '../../engine/wasi/process-host.ts';
+import { SIGINT, SIGTERM, signalBit } from '../../engine/wasi/signal-abi.ts';
 import { limitMemory } from '../../engine/wasi/memory-limit.ts';
 import {
   closeChannel,
@@ -29,6 +32,8 @@ import {
   REQUEST_BYTES,
   REQUEST_LEN,
   resetChannel,
+  FOREGROUND_SIGNALS,
+  postSignal,
   ring,
   ringWrite,
   SIGNAL,
@@ -60,6 +65,8 @@ export interface ContainerRoots {
 
 const LIVE_REQUEST_TIMEOUT_MS = 2000;
 const KILL_SNAPSHOT_TIMEOUT_MS = 100;
+/** A terminal's interrupt key, Ctrl-C (VINTR). */
+const INTERRUPT_KEY = 0x03;
 const encoder = new TextEncoder();
 
 interface Live {
@@ -120,7 +127,7 @@ export class WasiRuntime implements Runtime {
   }
 
   async start(key: string, spec: ProcessSpec, io: ProcessIO): Promise<RunningProcess> {
-    const env = containerEnv(spec);
+    const env = containerEnv({ ...spec, env: [...consoleEnv(spec), ...spec.env] });
     const live = this.#live.get(key);
     if (live) return this.#exec(live, spec, env, io);
 
@@ -217,12 +224,11 @@ export class WasiRuntime implements Runtime {
 
     const stdin = new StdinWriter(control, 0);
     return {
-      writeStdin: (data) => shared && stdin.write(data),
+      writeStdin: (data) => shared && (spec.tty ? stdin.writeTerminal(data) : stdin.write(data)),
       closeStdin: () => shared && stdin.close(),
       kill: (signal) => {
         if (signal !== 'SIGKILL') {
-          Atomics.store(control.words, SIGNAL, signal === 'SIGINT' ? 2 : 15);
-          ring(control);
+          postSignal(control, SIGNAL, signalBit(signal === 'SIGINT' ? SIGINT : SIGTERM));
           return;
         }
         // Keep the writable layer if the process is in a call we serve; a busy loop loses it.
@@ -327,9 +333,9 @@ export class WasiRuntime implements Runtime {
       throw e;
     }
     return {
-      writeStdin: (data) => stdin?.write(data),
+      writeStdin: (data) => (spec.tty ? stdin?.writeTerminal(data) : stdin?.write(data)),
       closeStdin: () => stdin?.close(),
-      // WASI has no signals; under -t Ctrl-C arrives as 0x03 in stdin (terminal-fds.ts).
+      // Docker signals an exec only through its terminal (Ctrl-C under -t, writeTerminal).
       kill: () => {},
       exited,
     };
@@ -356,6 +362,21 @@ class StdinWriter {
     if (this.#closing || this.#stopped) return;
     this.#queue.push(data.slice());
     void this.#flush();
+  }
+
+  /**
+   * Input from a terminal (-t): this is its line discipline. The interrupt key (0x03, Ctrl-C) is
+   * not input but SIGINT for the foreground programs, and input typed before it that no one has
+   * read yet is dropped, as a tty flushes its queue on an interrupt.
+   */
+  writeTerminal(data: Uint8Array): void {
+    let from = 0;
+    for (let at = data.indexOf(INTERRUPT_KEY); at !== -1; at = data.indexOf(INTERRUPT_KEY, from)) {
+      this.#queue.length = 0;
+      from = at + 1;
+      if (!this.#closing && !this.#stopped) postSignal(this.control, FOREGROUND_SIGNALS, signalBit(SIGINT));
+    }
+    if (from < data.length) this.write(data.subarray(from));
   }
 
   close(): void {

@@ -26,7 +26,7 @@ function withoutSpawn(script: string): { status: number; stdout: string; stderr:
     const stdout = openSync(join(dir, 'out'), 'a');
     const stderr = openSync(join(dir, 'err'), 'a');
     const wasi = new WASI({ version: 'preview1', args: ['sh', '-c', script], env: { PATH: '/bin:/usr/local/bin', PWD: '/' }, preopens: { '/': join(dir, 'root') }, returnOnExit: true, stdout, stderr });
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(BOX), { wasi_snapshot_preview1: wasi.wasiImport, dockyard: { spawn: () => 0 } } as WebAssembly.Imports);
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(BOX), { wasi_snapshot_preview1: wasi.wasiImport, dockyard: { spawn: () => 0, signal: () => 0 } } as WebAssembly.Imports);
     const status = wasi.start(instance);
     closeSync(stdout);
     closeSync(stderr);

@@ -16,7 +16,9 @@ import { ProgramCache } from '../../../engine/wasi/program-cache.ts';
 import { containerEnv, loadProgram, runProgram, type ProgramExit } from '../../../engine/wasi/process-host.ts';
 import { startFailureLine } from '../../../engine/wasi/program-path.ts';
 import { normalizeGuestPath } from '../../../engine/wasi/spawn-abi.ts';
-import { controlViews, createControlBlock } from '../../../worker/process/control-block.ts';
+import { controlViews, createControlBlock, FOREGROUND_SIGNALS, postSignal, SIGNAL } from '../../../worker/process/control-block.ts';
+import { TERMINAL_STDIO } from '../../../worker/process/terminal-fds.ts';
+import { signalBit } from '../../../engine/wasi/signal-abi.ts';
 import { loadRoot } from '../../../worker/process/memfs-root.ts';
 import type { RootEntries } from '../../../worker/process/process-protocol.ts';
 import { browserPorts, type ProcessBinding } from '../../../worker/process/wasi-process.ts';
@@ -33,6 +35,13 @@ export interface RunOptions {
   /** The container's memory limit (--memory). */
   memoryBytes?: number;
   cwd?: string;
+  /** docker run -t: stdio is the terminal, TERM=xterm. */
+  tty?: boolean;
+  /**
+   * Signals to send to PID 1 (docker kill) or from the terminal (Ctrl-C) once the program has
+   * written `after` (to stdout or stderr) - then, or (`blocked`) when it next blocks (sleep, read).
+   */
+  signals?: Array<{ after: string; signal: number; to: 'init' | 'foreground'; blocked?: boolean }>;
 }
 
 export interface RunResult {
@@ -81,7 +90,7 @@ const isLink = (v: FileSpec[string]): v is { link: string } => typeof v === 'obj
 
 function processEnv(options: RunOptions): string[] {
   const env = Object.entries({ ...DEFAULT_ENV, ...options.env }).map(([k, v]) => `${k}=${v}`);
-  return containerEnv({ env, cwd: options.cwd ?? '/' });
+  return containerEnv({ env, cwd: options.cwd ?? '/', tty: options.tty ?? false });
 }
 
 function result(exit: ProgramExit, stdout: string, stderr: string): RunResult {
@@ -113,16 +122,31 @@ export function browserHost(files: FileSpec): TestHost {
     run(argv, options = {}) {
       const out: Uint8Array[] = [];
       const err: Uint8Array[] = [];
+      const waiting = [...(options.signals ?? [])];
+      let written = '';
+      // As the runtime posts them from the engine's thread (wasi-runtime.ts kill, writeTerminal).
+      const send = (blocked: boolean) => {
+        for (const s of waiting.filter((w) => written.includes(w.after) && (w.blocked ?? false) === blocked)) {
+          waiting.splice(waiting.indexOf(s), 1);
+          postSignal(control, s.to === 'init' ? SIGNAL : FOREGROUND_SIGNALS, signalBit(s.signal));
+        }
+      };
+      const write = (fd: 1 | 2, data: Uint8Array) => {
+        (fd === 1 ? out : err).push(data.slice());
+        written += Buffer.from(data).toString('utf8');
+        send(false);
+      };
       const stdio: ProcessBinding = {
-        run: { control, stdin: options.stdin === undefined ? { kind: 'empty' } : { kind: 'bytes', data: enc.encode(options.stdin), at: 0 } },
-        host: { write: (fd, data) => (fd === 1 ? out : err).push(data.slice()), serve: () => undefined },
+        run: { control, stdin: options.stdin === undefined ? { kind: 'empty' } : { kind: 'bytes', data: enc.encode(options.stdin), at: 0 }, ...(options.tty ? { terminal: TERMINAL_STDIO } : {}) },
+        // Called whenever the process blocks (wasi-process.ts waitDoorbell).
+        host: { write, serve: () => send(true) },
       };
       let programs = caches.get(options.memoryBytes);
       if (!programs) caches.set(options.memoryBytes, (programs = new ProgramCache(options.memoryBytes)));
       const env = processEnv(options);
       const loaded = loadProgram(ports.files, programs, argv[0] ?? '', env, options.cwd ?? '/');
       let exit: ProgramExit;
-      if ('module' in loaded) exit = runProgram(ports, programs, { module: loaded.module, args: argv, env, stdio, depth: 0, ...(options.memoryBytes ? { memoryBytes: options.memoryBytes } : {}) });
+      if ('module' in loaded) exit = runProgram(ports, programs, { module: loaded.module, args: argv, env, stdio, depth: 0, init: true, ...(options.memoryBytes ? { memoryBytes: options.memoryBytes } : {}) });
       else {
         // As the browser's runtime does before it hands a program to a Worker (wasi-runtime.ts).
         if (loaded.error !== undefined) err.push(enc.encode(startFailureLine(loaded.error, 'run')));
@@ -174,6 +198,7 @@ export function kernelHost(files: FileSpec): TestHost {
   return {
     name: 'kernel',
     run(argv, options = {}) {
+      if (options.signals || options.tty) throw new Error('the kernel host under test has no terminal and no signal source yet');
       const n = runs++;
       const inPath = join(io, `in-${n}`);
       const outPath = join(io, `out-${n}`);

@@ -74,7 +74,7 @@ w.fd_read = (fd, iovs, n, nread) => {
 let status;
 try {
   const module = new WebAssembly.Module(wasm);
-  instance = new WebAssembly.Instance(module, { ...imports, dockyard: { spawn: () => -1 } });
+  instance = new WebAssembly.Instance(module, { ...imports, dockyard: { spawn: () => -1, signal: () => 0 } });
   status = wasi.start(instance);
   parentPort.postMessage({ exit: status, oom: false });
 } catch (e) {
