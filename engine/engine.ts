@@ -201,6 +201,8 @@ export interface ContainerCreate {
     Binds?: string[]; // "volume:/path[:ro]"; host paths are refused
     Memory?: number;
     AutoRemove?: boolean;
+    /** [rows, columns] of the terminal a -t container starts on; the docker CLI sends its own. */
+    ConsoleSize?: [number, number];
     /** "default" (= bridge), "bridge", "none" or a user-defined network's name or ID; "host" is refused. */
     NetworkMode?: string;
     PortBindings?: PortMap;
@@ -232,6 +234,7 @@ export interface EndpointSettings {
   Aliases: string[] | null;
   MacAddress: string;
   DriverOpts: null;
+  GwPriority: number;
   NetworkID: string;
   EndpointID: string;
   Gateway: string;
@@ -246,11 +249,11 @@ export interface EndpointSettings {
 export interface NetworkSettings {
   Bridge: string;
   SandboxID: string;
-  SandboxKey: string;
   HairpinMode: boolean;
   LinkLocalIPv6Address: string;
   LinkLocalIPv6PrefixLen: number;
   Ports: PortMap;
+  SandboxKey: string;
   SecondaryIPAddresses: null;
   SecondaryIPv6Addresses: null;
   EndpointID: string;
@@ -342,7 +345,7 @@ export interface ContainerInspect {
     AttachStdout: boolean;
     AttachStderr: boolean;
   };
-  HostConfig: { Binds: string[] | null; Memory: number; AutoRemove: boolean; NetworkMode: string; PortBindings: PortMap; PublishAllPorts: boolean };
+  HostConfig: { Binds: string[] | null; Memory: number; AutoRemove: boolean; NetworkMode: string; PortBindings: PortMap; PublishAllPorts: boolean; ConsoleSize?: [number, number] };
   Mounts: MountPoint[];
   NetworkSettings: NetworkSettings;
 }

@@ -12,8 +12,8 @@ import { randomId } from './ids.ts';
 import { deleteUnusedBlobs, imageToRun, missingBlob } from './image-store.ts';
 import type { ContainerRecord } from './records.ts';
 import { deleteVolume, ensureVolume, mountpoint } from './volumes.ts';
-import { createNetworking, hostNetworkConfig, networkSettingsView, summaryNetworking } from './network-endpoints.ts';
-import { allNetworks, builtinNetworks, type Network } from './networks.ts';
+import { createNetworking, hostNetworkConfig, networksFor, networkSettingsView, summaryNetworking } from './network-endpoints.ts';
+import { builtinNetworks, type Network } from './networks.ts';
 
 /** `docker create`, `ps`, `inspect`: container records. (Running them: container-run.ts.) */
 
@@ -99,6 +99,7 @@ export async function createContainer(core: Core, options: ContainerCreate): Pro
         NetworkMode: networking.networkMode,
         PortBindings: networking.portBindings,
         PublishAllPorts: networking.publishAll,
+        ...(options.HostConfig?.ConsoleSize ? { ConsoleSize: [...options.HostConfig.ConsoleSize] as [number, number] } : {}),
       },
       Mounts: mounts,
       State: {
@@ -143,7 +144,7 @@ function mountOf(volume: string, target: string, rw: boolean): MountPoint {
 
 export async function inspectContainer(core: Core, name: string): Promise<ContainerInspect> {
   const c = await findContainer(core, name);
-  const networks = await networksOf(core, [c]);
+  const networks = await networksFor(core, [c]);
   const driver = core.ports.platform.host === 'linux' ? 'overlay2' : 'memfs';
   return {
     Id: c.Id,
@@ -164,13 +165,6 @@ export async function inspectContainer(core: Core, name: string): Promise<Contai
   };
 }
 
-/** The networks these containers are on: the store is read only when one is on a user-defined network. */
-async function networksOf(core: Core, records: readonly ContainerRecord[]): Promise<Network[]> {
-  const builtin = builtinNetworks(core);
-  const known = new Set(builtin.map((n) => n.Id));
-  const needStore = records.some((c) => (c.net?.endpoints ?? []).some((e) => !known.has(e.NetworkID)));
-  return needStore ? allNetworks(core) : builtin;
-}
 
 export function summary(core: Core, c: ContainerRecord, networks: readonly Network[] = builtinNetworks(core)): ContainerSummary {
   return {
@@ -193,7 +187,7 @@ export async function listContainers(core: Core, options: { all?: boolean; size?
   const listed = (await containerRecords(core))
     .filter((c) => options.all || c.State.Running)
     .sort((a, b) => (a.Created < b.Created ? 1 : a.Created > b.Created ? -1 : a.Id < b.Id ? -1 : 1));
-  const networks = await networksOf(core, listed);
+  const networks = await networksFor(core, listed);
   if (!options.size) return listed.map((c) => summary(core, c, networks));
   const out: ContainerSummary[] = [];
   for (const c of listed) out.push({ ...summary(core, c, networks), ...(await containerSize(core, c)) });

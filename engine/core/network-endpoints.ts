@@ -4,7 +4,7 @@ import { containerRecords, findContainer } from './container-store.ts';
 import type { Core } from './context.ts';
 import { randomId } from './ids.ts';
 import { allocateAddress, formatIPv4, macAddress, parseIPv4, parseSubnet } from './ipam.ts';
-import { allNetworks, DEFAULT_NETWORK, findNetwork, pickNetwork, type Network } from './networks.ts';
+import { allNetworks, builtinNetworks, DEFAULT_NETWORK, findNetwork, pickNetwork, type Network } from './networks.ts';
 import { allocatePorts, checkPortBindings, heldPorts, parsePortKey, portKey, portsView, portSummaries, type HeldPort } from './port-bindings.ts';
 import type { ContainerNetRecord, ContainerRecord, EndpointRecord } from './records.ts';
 
@@ -71,6 +71,14 @@ export async function createNetworking(core: Core, create: ContainerCreate, imag
   return { networkMode, portBindings, publishAll: host.PublishAllPorts === true, exposed, net: { endpoints, ports: {}, sandboxId: '' } };
 }
 
+/** The networks these containers are on: the store is read only when one is on a user-defined network. */
+export async function networksFor(core: Core, records: readonly ContainerRecord[]): Promise<Network[]> {
+  const builtin = builtinNetworks(core);
+  const known = new Set(builtin.map((n) => n.Id));
+  const needStore = records.some((c) => (c.net?.endpoints ?? []).some((e) => !known.has(e.NetworkID)));
+  return needStore ? allNetworks(core) : builtin;
+}
+
 /** Records written before networks existed: the default bridge, nothing published. */
 export function netOf(c: ContainerRecord): ContainerNetRecord {
   return c.net ?? { endpoints: [], ports: {}, sandboxId: '' };
@@ -131,7 +139,11 @@ export interface StartedNetwork {
  */
 export async function startNetworking(core: Core, id: string): Promise<StartedNetwork> {
   return core.containerLock.run(async () => {
-    const [c, records, networks] = await Promise.all([findContainer(core, id), containerRecords(core), allNetworks(core)]);
+    // On the path of every run: the store may answer from what it read in this tenure (no other
+    // engine writes while this one holds the writer lock), and the user networks are read only
+    // when the container is on one.
+    const [c, records] = await Promise.all([findContainer(core, id), core.containers.list({ mayLag: true })]);
+    const networks = await networksFor(core, [c]);
     const net = structuredClone(c.net ?? { endpoints: [{ NetworkID: networks[0].Id, Aliases: [], EndpointID: '', IPAddress: '' }], ports: {}, sandboxId: '' });
     const held = heldByOthers(core, records, c.Id);
     let bridged = false;
@@ -152,7 +164,8 @@ export async function startNetworking(core: Core, id: string): Promise<StartedNe
           }
         })()
       : {};
-    if (!net.sandboxId) net.sandboxId = randomId();
+    // One sandbox per container, named after it (Docker's is random; nothing a user sees depends on it).
+    net.sandboxId = c.Id;
     const record = { ...c, net };
     core.containers.putLater(record);
     let set = starting.get(core);
@@ -195,10 +208,10 @@ export async function disconnectContainer(core: Core, network: string, container
   await core.containers.flush();
 }
 
-const EMPTY_ENDPOINT: Omit<EndpointSettings, 'NetworkID' | 'Aliases' | 'IPAMConfig' | 'DNSNames'> = {
-  Links: null,
+const EMPTY_ENDPOINT: Omit<EndpointSettings, 'NetworkID' | 'Aliases' | 'IPAMConfig' | 'DNSNames' | 'Links'> = {
   MacAddress: '',
   DriverOpts: null,
+  GwPriority: 0,
   EndpointID: '',
   Gateway: '',
   IPAddress: '',
@@ -211,10 +224,13 @@ const EMPTY_ENDPOINT: Omit<EndpointSettings, 'NetworkID' | 'Aliases' | 'IPAMConf
 function endpointView(c: ContainerRecord, e: EndpointRecord, n: Network | undefined, live: boolean, sandbox: boolean): EndpointSettings {
   const user = n !== undefined && userDefined(n);
   const shortId = c.Id.slice(0, 12);
+  // In Docker's field order (EndpointSettings, API 1.48+).
   const base: EndpointSettings = {
-    ...EMPTY_ENDPOINT,
     IPAMConfig: user ? {} : null,
-    Aliases: user ? [...e.Aliases, ...(live || e.Aliases.length === 0 ? [shortId] : [])] : null,
+    Links: null,
+    // Docker lists the container's short ID among its aliases on a user network.
+    Aliases: user ? [...e.Aliases, shortId] : null,
+    ...EMPTY_ENDPOINT,
     NetworkID: sandbox && n ? n.Id : '',
     DNSNames: null,
   };
@@ -244,16 +260,18 @@ export function networkSettingsView(c: ContainerRecord, networks: readonly Netwo
     byName[n?.Name ?? e.NetworkID] = view;
     if (n?.Name === DEFAULT_NETWORK) bridge = view;
   }
+  // Networks is a map in Docker's answer: its JSON lists the names sorted.
+  const networksByName = Object.fromEntries(Object.keys(byName).sort().map((k) => [k, byName[k]]));
   const exposed = Object.keys(c.Config.ExposedPorts ?? {});
   const bridged = net.endpoints.some((e) => networks.find((x) => x.Id === e.NetworkID)?.Driver === 'bridge');
   return {
     Bridge: '',
     SandboxID: net.sandboxId,
-    SandboxKey: sandbox ? `/var/run/docker/netns/${net.sandboxId.slice(0, 12)}` : '',
     HairpinMode: false,
     LinkLocalIPv6Address: '',
     LinkLocalIPv6PrefixLen: 0,
     Ports: live && bridged ? portsView(exposed, net.ports) : {},
+    SandboxKey: sandbox ? `/var/run/docker/netns/${net.sandboxId.slice(0, 12)}` : '',
     SecondaryIPAddresses: null,
     SecondaryIPv6Addresses: null,
     EndpointID: bridge?.EndpointID ?? '',
@@ -264,7 +282,7 @@ export function networkSettingsView(c: ContainerRecord, networks: readonly Netwo
     IPPrefixLen: bridge?.IPPrefixLen ?? 0,
     IPv6Gateway: '',
     MacAddress: bridge?.MacAddress ?? '',
-    Networks: byName,
+    Networks: networksByName,
   };
 }
 

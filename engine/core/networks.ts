@@ -182,7 +182,8 @@ export async function pruneNetworks(core: Core): Promise<{ NetworksDeleted: stri
 export function networkView(n: Network, records: readonly ContainerRecord[]): NetworkInspect {
   const containers: NetworkInspect['Containers'] = {};
   const prefix = n.Subnet ? `/${parseSubnet(n.Subnet).prefix}` : '';
-  for (const c of activeOn(records, n.Id)) {
+  // A map by container ID in Docker's answer: its JSON lists the IDs sorted.
+  for (const c of activeOn(records, n.Id).sort((a, b) => (a.Id < b.Id ? -1 : 1))) {
     const e = c.net!.endpoints.find((x) => x.NetworkID === n.Id)!;
     const ip = e.IPAddress ? parseIPv4(e.IPAddress) : undefined;
     containers[c.Id] = {

@@ -59,7 +59,7 @@ export interface ContainerNetRecord {
   endpoints: EndpointRecord[];
   /** The host ports held while running ("80/tcp" -> bindings with HostIp and HostPort filled in). */
   ports: Record<string, Array<{ HostIp: string; HostPort: string }>>;
-  /** The network sandbox's ID, set at the first start. */
+  /** The network sandbox's ID (the container's own), set at the first start. */
   sandboxId: string;
 }
 

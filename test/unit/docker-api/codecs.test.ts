@@ -84,7 +84,7 @@ describe('request bodies', () => {
       Env: ['A=1'],
       Tty: true,
       OpenStdin: false,
-      HostConfig: { AutoRemove: true },
+      HostConfig: { AutoRemove: true, NetworkMode: 'default' },
     });
     expect(containerCreate({ Image: 'box', HostConfig: { Mounts: [{ Type: 'volume', Source: 'v', Target: '/d', ReadOnly: true }] } }, undefined)).toEqual({ Image: 'box', HostConfig: { Binds: ['v:/d:ro'] } });
   });
