@@ -185,6 +185,11 @@ function tokenize(line: string): Token[] {
   return tokens;
 }
 
+/** A word as written, expansions shown as `$NAME` / `$(...)`: for readers that run nothing (lesson checks). */
+export function wordText(word: Word): string {
+  return word.map((p) => (p.kind === 'text' ? p.text : p.kind === 'param' ? `\${${p.name}}` : `$(${p.line})`)).join('');
+}
+
 /** `NAME=value` as the first words of a command: the name, and the rest of the word as its value. */
 function assignment(word: Word): Assignment | null {
   const first = word[0];

@@ -8,7 +8,7 @@ import { COMMANDS, GROUPS, splitCommandLine } from '../../../engine/cli/index.ts
 import type { CommandSpec } from '../../../engine/cli/command.ts';
 import { parseFlags } from '../../../engine/cli/flags.ts';
 import { argsError } from '../../../engine/cli/help.ts';
-import { parseCommandLine } from '../../../web/Terminal/shell-syntax.ts';
+import { parseCommandLine, wordText } from '../../../web/Terminal/shell-syntax.ts';
 import { loadLessons, type LessonSet } from '../../../web/Tutorial/lessons.ts';
 
 export const LESSON_ROOT = new URL('../../../tutorial/lessons/', import.meta.url).pathname;
@@ -50,12 +50,13 @@ export function readCommandLine(line: string): DockerUse[] {
   const expanded = withFakeDigests(line);
   const uses: DockerUse[] = [];
   for (const command of parseCommandLine(expanded)) {
-    const [name] = command.argv;
+    const argv = command.words.map(wordText);
+    const [name] = argv;
     if (name !== 'docker') {
       if (!HOST_COMMANDS.includes(name)) throw new Error(`"${name}" is neither docker nor a host shell command`);
       continue;
     }
-    uses.push(readDocker(command.argv.slice(1)));
+    uses.push(readDocker(argv.slice(1)));
   }
   // The same words through engine/cli's own splitter, where the line is one docker command.
   if (uses.length === 1 && !/[;&|>]/.test(expanded)) {
