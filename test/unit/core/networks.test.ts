@@ -269,6 +269,37 @@ describe('published ports', () => {
     for (const id of [web, web2, pp, local]) await h.engine.removeContainer(id, { force: true });
   });
 
+  it('one host port asked twice by one container is refused as Docker does, and nothing is held after', async () => {
+    const h = await boxHost();
+    const { Id } = await h.engine.createContainer({
+      Image: 'box',
+      name: 'twice',
+      Cmd: ['sh', '-c', 'while true; do sleep 1; done'],
+      HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '', HostPort: '9200' }], '81/tcp': [{ HostIp: '', HostPort: '9200' }] } },
+    });
+    expect((await rejection(h.engine.startContainer(Id))).message).toMatch(/Bind for 0\.0\.0\.0:9200 failed: port is already allocated$/);
+    const next = await up(h.engine, { HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '', HostPort: '9200' }] } } });
+    expect(await ip(h.engine, next)).toBe('172.17.0.2');
+    await h.engine.removeContainer(next, { force: true });
+    await h.engine.removeContainer(Id, { force: true });
+  });
+
+  it('after a restart of the engine, containers it marked exited hold nothing', async () => {
+    const h = await boxHost();
+    const before = await up(h.engine, { HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '', HostPort: '8082' }] } } });
+    expect(await ip(h.engine, before)).toBe('172.17.0.2');
+    // The running state is written behind: wait until the store has it, as a restart would find it.
+    await eventually(async () => (await h.metadata.get<{ State: { Running: boolean } }>('containers', before))?.State.Running === true);
+    // A new engine over the same stores finds the record running and no process of its own: exited (recovery.ts).
+    const again = createEngine(h.ports);
+    expect((await again.inspectContainer(before)).State.Running).toBe(false);
+    expect((await again.inspectContainer(before)).NetworkSettings.IPAddress).toBe('');
+    const after = await up(again, { HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '', HostPort: '8082' }] } } });
+    expect(await ip(again, after)).toBe('172.17.0.2');
+    await again.removeContainer(after, { force: true });
+    await h.engine.killContainer(before).catch(() => {});
+  });
+
   it('a container that exits gives its ports and address back', async () => {
     const h = await boxHost();
     const { Id } = await h.engine.createContainer({ Image: 'box', Cmd: ['true'], HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '', HostPort: '8081' }] } } });
