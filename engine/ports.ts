@@ -174,6 +174,11 @@ export interface ProcessSpec {
   cwd: string;
   hostname: string;
   tty: boolean;
+  /**
+   * The terminal a -t process starts on (HostConfig.ConsoleSize). A WASI program has no ioctl to ask
+   * its size, so it gets COLUMNS and LINES (engine/wasi containerEnv); a pty is sized to it.
+   */
+  consoleSize?: { rows: number; cols: number };
   openStdin: boolean;
   /** Linear memory cap in bytes; exceeding it ends the process with 137 and oomKilled. */
   memoryBytes?: number;

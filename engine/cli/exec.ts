@@ -97,7 +97,7 @@ export const exec: CommandSpec = {
       return 0;
     }
     // As docker: the terminal's size right after the start (this CLI knows only its width).
-    if (tty && cx.io.columns) await cx.engine.resizeExec(execId, 24, cx.io.columns).catch(() => {});
+    if (tty && cx.io.columns) await cx.engine.resizeExec(execId, cx.io.rows ?? 24, cx.io.columns).catch(() => {});
     const stopStdin = interactive ? pumpStdin(cx, stream) : () => {};
     let interruptedByUser = false;
     // -it: the exec's terminal takes Ctrl-C (raw mode, 0x03 in its stdin), as `run -it` does;

@@ -18,8 +18,10 @@ export interface CliIO {
   stdin?: { read(signal?: AbortSignal): Promise<Uint8Array | null> };
   /** The user's terminal is a TTY (`-t` makes sense; `save` refuses to write binary to it). */
   isTTY?: boolean;
-  /** Terminal width for wrapping help text (default 80). */
+  /** Terminal width for wrapping help text (default 80), and a -t container's console width. */
   columns?: number;
+  /** Terminal height: a -t container's console height (default 24). */
+  rows?: number;
   /** Aborted on Ctrl-C: the CLI signals an attached container, or stops following/waiting. */
   signal?: AbortSignal;
   /**

@@ -149,6 +149,10 @@ async function pullForCreate(cx: CommandContext, image: string, quiet: boolean):
 /** create, pulling the image when it is missing (`--pull missing`) or always (`--pull always`). */
 async function createWithPull(cx: CommandContext, req: ContainerRequest): Promise<string> {
   const engine: Engine = cx.engine;
+  // As docker's CLI on a terminal: a -t container starts at the terminal's size (HostConfig.ConsoleSize).
+  if (req.create.Tty && cx.io.isTTY && cx.io.columns) {
+    req.create.HostConfig = { ...req.create.HostConfig, ConsoleSize: [cx.io.rows ?? 24, cx.io.columns] };
+  }
   if (req.pull === 'always') await pullForCreate(cx, req.create.Image, req.quiet);
   let created;
   try {
@@ -235,7 +239,7 @@ export async function runAttached(cx: CommandContext, id: string, opts: Attached
     await stream.detach().catch(() => {});
     return opts.onStartError(e);
   }
-  if (opts.tty && cx.io.columns) await cx.engine.resizeContainer(id, 24, cx.io.columns).catch(() => {});
+  if (opts.tty && cx.io.columns) await cx.engine.resizeContainer(id, cx.io.rows ?? 24, cx.io.columns).catch(() => {});
   const stopStdin = opts.stdin ? pumpStdin(cx, stream) : () => {};
   let interruptedByUser = false;
   // -it: Ctrl-C belongs to the container's terminal (raw mode), as with docker on a real terminal.

@@ -88,6 +88,7 @@ export class ContainerRunner {
       cwd: c.Config.WorkingDir || '/',
       hostname: c.Config.Hostname,
       tty: c.Config.Tty,
+      ...(c.Config.Tty && c.HostConfig.ConsoleSize ? { consoleSize: { rows: c.HostConfig.ConsoleSize[0], cols: c.HostConfig.ConsoleSize[1] } } : {}),
       openStdin: c.Config.OpenStdin,
       ...(c.HostConfig.Memory > 0 ? { memoryBytes: c.HostConfig.Memory } : {}),
       mounts: c.Mounts.map((m) => ({ volume: m.Name, target: m.Destination, readOnly: !m.RW })),

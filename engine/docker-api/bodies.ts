@@ -166,6 +166,11 @@ export function containerCreate(body: Json, name: string | undefined): Container
   const bindings = portBindings(host);
   if (bindings) hostConfig.PortBindings = bindings;
   if (optBool(host, 'PublishAllPorts', 'HostConfig.PublishAllPorts')) hostConfig.PublishAllPorts = true;
+  const consoleSize = host.ConsoleSize;
+  // [0, 0] (what docker sends without a terminal) is no size at all.
+  if (Array.isArray(consoleSize) && consoleSize.length === 2 && consoleSize.every((n) => Number.isInteger(n) && (n as number) > 0)) {
+    hostConfig.ConsoleSize = [consoleSize[0] as number, consoleSize[1] as number];
+  }
   if (optStrings(host, 'Links', 'HostConfig.Links')?.length) throw new EngineError('invalid-argument', 'links (--link) are not supported by this engine: containers on a user-defined network find each other by name');
   if (Object.keys(hostConfig).length) create.HostConfig = hostConfig;
   const endpoints = optObject(optObject(body, 'NetworkingConfig') ?? {}, 'EndpointsConfig', 'NetworkingConfig.EndpointsConfig');

@@ -21,6 +21,8 @@ export interface DockerContext {
   engine: Engine | null;
   engineError: string;
   columns: number;
+  /** The terminal's height: a -t container's console size with `columns`. */
+  rows: number;
   /** The build context for `docker build DIR`, DIR as the shell resolves it. */
   buildContext(dir: string): Promise<Record<string, Uint8Array>>;
   readFile(path: string): Promise<Uint8Array>;
@@ -43,6 +45,7 @@ export async function runDockerCommand(argv: string[], io: CommandIO, context: D
     stdin: io.stdin,
     isTTY: io.isTerminal,
     columns: context.columns,
+    rows: context.rows,
     signal: io.signal,
     rawInput: io.rawInput,
     buildContext: context.buildContext,

@@ -17,6 +17,7 @@ export interface Screen {
   write(data: string | Uint8Array): void;
   clear(): void;
   readonly cols: number;
+  readonly rows: number;
 }
 
 export interface TerminalContext {
@@ -389,6 +390,7 @@ export class TerminalSession {
       engine: session.ready ? session.engine : null,
       engineError: session.error,
       columns: this.#screen?.cols ?? 80,
+      rows: this.#screen?.rows ?? 24,
       buildContext: async (dir) => this.context.workspace.context(resolvePath(cwd, dir)),
       readFile: async (path) => this.context.workspace.read(resolvePath(cwd, path)),
       writeFile: (path, data) => this.context.workspace.write(resolvePath(cwd, path), data),
