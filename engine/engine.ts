@@ -161,11 +161,15 @@ export interface LayerView {
 export interface BuildOptions {
   /** The build context: path (relative, "/"-separated) -> content. */
   context: Record<string, Uint8Array>;
+  /** The context's symbolic links: path -> target, kept as links (as the docker CLI sends them). */
+  links?: Record<string, string>;
   dockerfile?: string; // path inside the context, default "Dockerfile"
   tags?: string[];
   buildArgs?: Record<string, string>;
   noCache?: boolean;
   labels?: Record<string, string>;
+  /** `--target`: build the stages up to and including the one of this name, no further. */
+  target?: string;
   quiet?: boolean;
   onProgress?: ProgressListener;
 }

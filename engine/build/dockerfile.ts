@@ -11,7 +11,7 @@ export { expandWord, expandWords } from './variable-expansion.ts';
  * Parses a Dockerfile and evaluates it as Docker would before building: build args applied,
  * variables expanded in the instructions Docker expands (never in RUN/CMD/ENTRYPOINT, which the
  * shell expands). `raw` holds the unexpanded parse. Every error is an EngineError with code
- * 'invalid-argument' and a message naming the line: "Dockerfile parse error on line 7: ...".
+ * 'invalid-argument' and a message naming the line: "dockerfile parse error on line 7: ...".
  */
 export function parseDockerfile(text: string, options: EvaluateOptions = {}): Dockerfile {
   const raw = parseDockerfileSyntax(text);

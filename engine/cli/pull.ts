@@ -5,6 +5,7 @@
  * a failure before it reads as the daemon's answer.
  */
 import type { RegistryAuth } from '../engine.ts';
+import { isEngineError } from '../errors.ts';
 import { namesTagOrDigest, parseReference, qualifiedName } from '../oci/reference.ts';
 import { EXIT_INTERRUPTED, interrupted } from './attach.ts';
 import { StatusError, type CommandContext, type CommandSpec } from './command.ts';
@@ -39,6 +40,8 @@ export async function withProgress<T>(
   try {
     outcome = await Promise.race([pending, interrupted(cx)]);
   } catch (e) {
+    // A build step that failed: docker prints the daemon's message as it is and exits with the step's status.
+    if (isEngineError(e) && typeof e.details?.exitCode === 'number') throw new StatusError(e.details.exitCode, display.failure ?? e.message);
     throw new StatusError(1, display.failure ?? errorText(e));
   }
   if (outcome === 'interrupted') return 'interrupted';

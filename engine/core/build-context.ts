@@ -1,10 +1,47 @@
 import { EngineError } from '../errors.ts';
 
 /**
- * The build context as Docker's legacy builder sees it: a file map filtered by `.dockerignore`,
- * and the sources a COPY/ADD names (globs `*`, `?`, `[...]`; a directory means its contents).
+ * The build context as Docker's legacy builder sees it: files and symbolic links filtered by
+ * `.dockerignore`, and the sources a COPY/ADD names (globs `*`, `?`, `[...]`; a directory means its
+ * contents). Links stay links when a directory is copied; a source named by a link is its target.
  */
-export type Context = Map<string, Uint8Array>;
+export type Context = Map<string, Uint8Array | ContextLink>;
+
+/** A symbolic link of the context, as the docker CLI sends it. */
+export interface ContextLink {
+  link: string;
+}
+
+export function isLink(entry: Uint8Array | ContextLink | undefined): entry is ContextLink {
+  return entry !== undefined && !(entry instanceof Uint8Array);
+}
+
+/**
+ * Where a context path leads once its links are followed (relative targets from the link's
+ * directory, absolute ones from the context's root, never above it); undefined for a loop.
+ */
+export function resolveContextPath(context: Context, path: string): string | undefined {
+  let at = path;
+  for (let hops = 0; hops <= 40; hops++) {
+    const entry = context.get(at);
+    if (!isLink(entry)) return at;
+    const base = entry.link.startsWith('/') ? '' : at.slice(0, Math.max(0, at.lastIndexOf('/')));
+    const parts: string[] = [];
+    for (const part of `${base}/${entry.link}`.split('/')) {
+      if (part === '..') parts.pop();
+      else if (part !== '' && part !== '.') parts.push(part);
+    }
+    at = parts.join('/');
+  }
+  return undefined;
+}
+
+/** A file of the context by path, links followed; undefined when there is no such file. */
+export function contextFile(context: Context, path: string): Uint8Array | undefined {
+  const resolved = resolveContextPath(context, cleanPath(path));
+  const entry = resolved === undefined ? undefined : context.get(resolved);
+  return isLink(entry) ? undefined : entry;
+}
 
 function cleanPath(p: string): string {
   const parts: string[] = [];
@@ -76,14 +113,15 @@ export function isIgnored(path: string, patterns: Pattern[]): boolean {
 }
 
 /** The context with `.dockerignore` applied (the Dockerfile and .dockerignore themselves stay readable). */
-export function loadContext(files: Record<string, Uint8Array>, dockerfile: string): Context {
+export function loadContext(files: Record<string, Uint8Array>, dockerfile: string, links: Record<string, string> = {}): Context {
   const context: Context = new Map();
-  for (const [path, content] of Object.entries(files)) {
+  const entries: Array<[string, Uint8Array | ContextLink]> = [...Object.entries(files), ...Object.entries(links).map(([p, link]): [string, ContextLink] => [p, { link }])];
+  for (const [path, content] of entries) {
     const clean = cleanPath(path);
     if (clean === '' || clean === '..' || clean.startsWith('../')) throw new EngineError('invalid-argument', `build context path ${JSON.stringify(path)} is outside the context`);
     context.set(clean, content);
   }
-  const ignoreFile = context.get('.dockerignore');
+  const ignoreFile = contextFile(context, '.dockerignore');
   if (!ignoreFile) return context;
   const patterns = parseDockerignore(new TextDecoder().decode(ignoreFile));
   const keep = new Set([cleanPath(dockerfile), '.dockerignore']);
@@ -134,10 +172,15 @@ export function copySources(context: Context, sources: string[], instruction: st
     }
     for (const m of matches) {
       named++;
-      if (context.has(m)) files.push({ from: m, rel: m.slice(m.lastIndexOf('/') + 1) });
+      // A source named by a link is what the link leads to (Docker follows it within the context).
+      const target = resolveContextPath(context, m);
+      if (target === undefined || (isLink(context.get(m)) && !context.has(target) && !dirs.has(target) && target !== '')) {
+        throw new EngineError('invalid-argument', `${instruction} failed: file not found in build context or excluded by .dockerignore: stat ${source}: file does not exist`);
+      }
+      if (context.has(target)) files.push({ from: target, rel: m.slice(m.lastIndexOf('/') + 1) });
       else {
         onlyFile = false;
-        const prefix = m === '' ? '' : m + '/';
+        const prefix = target === '' ? '' : target + '/';
         for (const p of [...context.keys()].sort()) if (p.startsWith(prefix)) files.push({ from: p, rel: p.slice(prefix.length) });
       }
     }

@@ -12,10 +12,10 @@ import { diffLayer, type DiffLayer } from '../layers/layer-diff.ts';
 import { appendLayer, buildImage, setConfig, uncompressedLayer, type Image } from '../oci/image-builder.ts';
 import { sha256 } from '../oci/digest.ts';
 import { canonicalJson } from '../oci/canonical-json.ts';
-import type { ContainerConfig } from '../oci/types.ts';
+import type { ContainerConfig, HealthConfig } from '../oci/types.ts';
 import type { Digest } from '../ports.ts';
 import { cacheKey, lookupCache, storeCache } from './build-cache.ts';
-import { copySources, type Context } from './build-context.ts';
+import { copySources, isLink, type Context } from './build-context.ts';
 import { applyToConfig, resolveWorkdir, type ConfigEditState } from './config-edit.ts';
 import type { Core } from './context.ts';
 import { EMPTY_LAYER } from './container-commit.ts';
@@ -55,6 +55,11 @@ export interface StepContext {
   say: (text: string) => void;
   out: ProgressListener;
   noCache: boolean;
+  /**
+   * Print the step's resulting ID (" ---> 1a2b3c4d5e6f"). Off for the ONBUILD triggers run under a
+   * FROM: Docker prints one ID for that whole step, after the last trigger.
+   */
+  printId?: boolean;
 }
 
 /** How Docker's legacy builder records a config-only step: `/bin/sh -c #(nop)  CMD ["sh"]`. */
@@ -77,7 +82,7 @@ function metadataComment(instruction: Instruction, config: ContainerConfig): str
     case 'ENTRYPOINT':
       return `ENTRYPOINT ${goQuoted(config.Entrypoint)}`;
     case 'EXPOSE':
-      return 'EXPOSE ' + Object.keys(config.ExposedPorts ?? {}).sort().join(' ');
+      return 'EXPOSE ' + instruction.ports.join(' ');
     case 'USER':
       return `USER ${instruction.user}`;
     case 'VOLUME':
@@ -89,10 +94,51 @@ function metadataComment(instruction: Instruction, config: ContainerConfig): str
     case 'MAINTAINER':
       return `MAINTAINER ${instruction.maintainer}`;
     case 'SHELL':
-      return `SHELL ${goQuoted(instruction.args)}`;
+      // Go's %v of the list: `SHELL [/bin/sh -c]`.
+      return `SHELL [${instruction.args.join(' ')}]`;
+    case 'HEALTHCHECK':
+      return `HEALTHCHECK ${goHealthConfig(config.Healthcheck!)}`;
+    case 'ONBUILD':
+      return `ONBUILD ${instruction.trigger}`;
     default:
       return instruction.original;
   }
+}
+
+/** Go's `%q` of Docker's *HealthConfig, as the legacy builder writes it into the history: `&{["CMD" "true"] "5s" "0s" "0s" "0s" '\x02'}`. */
+function goHealthConfig(h: HealthConfig): string {
+  const durations = [h.Interval, h.Timeout, h.StartPeriod, h.StartInterval].map((d) => JSON.stringify(goDuration(d ?? 0)));
+  return `&{${goQuoted(h.Test)} ${durations.join(' ')} ${goRune(h.Retries ?? 0)}}`;
+}
+
+/** Go's time.Duration.String(): "0s", "1.5s", "1m30s", "2h0m0s", "500ms". */
+export function goDuration(ns: number): string {
+  if (ns === 0) return '0s';
+  const sign = ns < 0 ? '-' : '';
+  ns = Math.abs(ns);
+  if (ns < 1e9) {
+    const [unit, size] = ns < 1e3 ? ['ns', 1] : ns < 1e6 ? ['µs', 1e3] : ['ms', 1e6];
+    return sign + trimFraction(ns / size) + unit;
+  }
+  const h = Math.floor(ns / 3.6e12);
+  const m = Math.floor((ns % 3.6e12) / 6e10);
+  const sec = trimFraction((ns % 6e10) / 1e9) + 's';
+  return sign + (h ? `${h}h${m}m${sec}` : m ? `${m}m${sec}` : sec);
+}
+
+function trimFraction(n: number): string {
+  return n.toFixed(9).replace(/\.?0+$/, '');
+}
+
+/** Go's `%q` of an int: a quoted rune. */
+function goRune(n: number): string {
+  if (n >= 0x20 && n < 0x7f && n !== 0x27 && n !== 0x5c) return `'${String.fromCharCode(n)}'`;
+  if (n === 0x27) return "'\\''";
+  if (n === 0x5c) return "'\\\\'";
+  const named: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' };
+  if (named[n]) return `'${named[n]}'`;
+  if (n < 0x100) return `'\\x${n.toString(16).padStart(2, '0')}'`;
+  return n < 0x10000 ? `'\\u${n.toString(16).padStart(4, '0')}'` : `'\\U${n.toString(16).padStart(8, '0')}'`;
 }
 
 export async function runStep(core: Core, stage: Stage, instruction: Instruction, ctx: StepContext): Promise<void> {
@@ -105,9 +151,6 @@ export async function runStep(core: Core, stage: Stage, instruction: Instruction
       return copyInstruction(core, stage, instruction, ctx, shell);
     case 'WORKDIR':
       return workdirInstruction(core, stage, instruction.path, ctx, shell);
-    case 'ONBUILD':
-    case 'HEALTHCHECK':
-      throw new EngineError('invalid-argument', `${instruction.kind} is not supported by this builder (line ${instruction.line})`);
     default:
       return metadataInstruction(core, stage, instruction, ctx, shell);
   }
@@ -124,7 +167,7 @@ async function fromCache(core: Core, stage: Stage, key: string, ctx: StepContext
   if (!sameLayers) stage.tree = undefined;
   stage.id = hit.imageId;
   ctx.say(' ---> Using cache\n');
-  ctx.say(` ---> ${truncateId(hit.imageId)}\n`);
+  if (ctx.printId !== false) ctx.say(` ---> ${truncateId(hit.imageId)}\n`);
   return true;
 }
 
@@ -138,7 +181,7 @@ async function finishStep(core: Core, stage: Stage, image: Image, key: string, l
   });
   stage.image = image;
   stage.id = built.id;
-  ctx.say(` ---> ${truncateId(built.id)}\n`);
+  if (ctx.printId !== false) ctx.say(` ---> ${truncateId(built.id)}\n`);
 }
 
 function stepEnv(stage: Stage): string[] {
@@ -148,13 +191,15 @@ function stepEnv(stage: Stage): string[] {
 async function metadataInstruction(core: Core, stage: Stage, instruction: Instruction, ctx: StepContext, shell: string[]): Promise<void> {
   if (instruction.kind === 'ARG') stage.args.see(instruction);
   const config = structuredClone(stage.image.config.config ?? {});
+  const previous = config.Healthcheck?.Test;
+  if (instruction.kind === 'HEALTHCHECK' && previous?.length && previous[0] !== 'NONE') ctx.say(`Note: overriding previous HEALTHCHECK: [${previous.join(' ')}]\n`);
   const edit = { ...stage.edit };
-  if (instruction.kind === 'SHELL') edit.shell = [...instruction.args];
-  else if (instruction.kind === 'ENV') {
+  if (instruction.kind === 'ENV') {
     stage.args.see(instruction);
     applyToConfig(config, instruction, edit);
   } else applyToConfig(config, instruction, edit);
-  const createdBy = nop(metadataComment(instruction, config), shell);
+  // Docker writes the step with the shell it leaves in the config (a SHELL step names its own).
+  const createdBy = nop(metadataComment(instruction, config), edit.shell ?? shell);
   const key = cacheKey(stage.id, createdBy, stepEnv(stage));
   stage.edit = edit;
   if (await fromCache(core, stage, key, ctx)) return;
@@ -223,7 +268,7 @@ async function copyInstruction(core: Core, stage: Stage, instruction: CopyInstru
   const archives: Array<{ dir: string; entries: TarEntry[]; digest: string }> = [];
   let plain = files;
   if (instruction.kind === 'ADD' && single) {
-    const bytes = source.get(files[0].from)!;
+    const bytes = source.get(files[0].from) as Uint8Array;
     const entries = await archiveEntries(bytes);
     if (entries) {
       archives.push({ dir: dest, entries, digest: sha256(bytes) });
@@ -234,7 +279,10 @@ async function copyInstruction(core: Core, stage: Stage, instruction: CopyInstru
     let path: string;
     if (single) path = destIsDir || tree.get(dest)?.type === 'dir' ? joinRel(dest, f.rel) : dest;
     else path = joinRel(dest, f.rel);
-    return { path, mode: mode ?? 0o644, content: source.get(f.from)! };
+    const entry = source.get(f.from)!;
+    // A link inside a copied directory is copied as the link (its target hashed as its content).
+    if (isLink(entry)) return { path, mode: 0o777, content: new TextEncoder().encode(entry.link), link: entry.link };
+    return { path, mode: mode ?? 0o644, content: entry };
   });
   const kind = single ? 'file' : named > 1 ? 'multi' : 'dir';
   const digest = archives.length ? sha256(new TextEncoder().encode(contentDigest(placed) + archives.map((a) => `${a.dir}:${a.digest}`).join(','))).slice(7) : contentDigest(placed);
@@ -250,7 +298,8 @@ async function copyInstruction(core: Core, stage: Stage, instruction: CopyInstru
       at = at ? `${at}/${part}` : part;
       if (upper.lstat(at)?.type !== 'dir') upper.mkdir(at, 0o755);
     }
-    upper.writeFile(f.path, f.content, f.mode);
+    if (f.link !== undefined) upper.symlink(f.path, f.link);
+    else upper.writeFile(f.path, f.content, f.mode);
   }
   for (const archive of archives) {
     // Applied as a layer would be: paths cleaned and confined to the root; whiteout names are not special here.
@@ -299,7 +348,10 @@ async function stageContext(core: Core, instruction: CopyInstruction, ctx: StepC
   else layers = (await resolveImage(core, (await pullIfMissing(core, instruction.from!, ctx.out)))).record.layers;
   const tree = await imageTree(core, layers);
   const files: Context = new Map();
-  for (const [path, node] of tree.walk()) if (node.type === 'file') files.set(path, node.content);
+  for (const [path, node] of tree.walk()) {
+    if (node.type === 'file') files.set(path, node.content);
+    else if (node.type === 'symlink') files.set(path, { link: node.target });
+  }
   return files;
 }
 
@@ -325,7 +377,11 @@ async function runInstruction(core: Core, stage: Stage, instruction: RunInstruct
     await core.pinned(layers, async () => {
       await core.ports.snapshots.prepare(snapshot, layers, { fresh: true });
       const decoder = { 1: new TextDecoder(), 2: new TextDecoder() };
-      const emit = (fd: 1 | 2, data: Uint8Array) => ctx.say(decoder[fd].decode(data, { stream: true }));
+      // As Docker's stream formatter: each write to stderr comes wrapped in ANSI bright red.
+      const emit = (fd: 1 | 2, data: Uint8Array) => {
+        const text = decoder[fd].decode(data, { stream: true });
+        if (text) ctx.say(fd === 2 ? `\x1b[91m${text}\x1b[0m` : text);
+      };
       const process = await core.ports.runtime.start(
         snapshot,
         { args: argv, env, cwd: config.WorkingDir || '/', hostname: short, tty: false, openStdin: false, mounts: [] },

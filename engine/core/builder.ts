@@ -1,12 +1,12 @@
 import type { BuildOptions, BuildResult, ProgressListener } from '../engine.ts';
 import { EngineError } from '../errors.ts';
 import { parseDockerfile, RunArgScope } from '../build/dockerfile.ts';
-import type { Dockerfile, FromInstruction } from '../build/dockerfile-types.ts';
+import type { Dockerfile, FromInstruction, Instruction } from '../build/dockerfile-types.ts';
 import { FileTree } from '../layers/file-tree.ts';
 import { buildImage, emptyImage, type Image } from '../oci/image-builder.ts';
 import { parseReference } from '../oci/reference.ts';
 import type { Digest } from '../ports.ts';
-import { loadContext } from './build-context.ts';
+import { contextFile, loadContext } from './build-context.ts';
 import { baseImage, runStep, type Stage } from './build-steps.ts';
 import type { Core } from './context.ts';
 import { truncateId } from './ids.ts';
@@ -31,16 +31,17 @@ export async function build(core: Core, options: BuildOptions): Promise<BuildRes
     if (!options.quiet) out({ stream: text });
   };
   const dockerfileName = options.dockerfile ?? 'Dockerfile';
-  const context = loadContext(options.context, dockerfileName);
-  const text = context.get(dockerfileName.replace(/^\.\//, ''));
+  const context = loadContext(options.context, dockerfileName, options.links);
+  const text = contextFile(context, dockerfileName);
   if (!text) throw new EngineError('invalid-argument', `Cannot locate specified Dockerfile: ${dockerfileName}`);
   const tags = (options.tags ?? []).map((t) => tagKey(parseReference(t)));
   const source = new TextDecoder().decode(text) + labelLine(options.labels);
 
   // First pass: learn the base images; pull what is missing; then evaluate with their ENV.
   const first = parseDockerfile(source, { buildArgs: options.buildArgs });
+  const stageCount = targetStages(first, options.target);
   const bases = new Map<string, Digest>();
-  for (const stage of first.stages) {
+  for (const stage of first.stages.slice(0, stageCount)) {
     const from = stage.from;
     if (from.baseStage !== undefined || from.image === 'scratch' || bases.has(from.image)) continue;
     bases.set(from.image, await baseImage(core, from.image, out));
@@ -51,22 +52,30 @@ export async function build(core: Core, options: BuildOptions): Promise<BuildRes
     envOf.set(name, env.map((e) => [e.slice(0, Math.max(0, e.indexOf('='))) || e, e.includes('=') ? e.slice(e.indexOf('=') + 1) : '']));
   }
   const dockerfile: Dockerfile = parseDockerfile(source, { buildArgs: options.buildArgs, baseEnv: (from) => envOf.get(from.image) });
-  const total = dockerfile.stages.reduce((n, s) => n + 1 + s.instructions.length, 0);
+  const stages = dockerfile.stages.slice(0, stageCount);
+  const total = stages.reduce((n, s) => n + 1 + s.instructions.length, 0);
   let step = 0;
   const results: Stage[] = [];
   let last: Stage | undefined;
   let parentOfLast: Digest | '' = '';
 
-  for (const stageDef of dockerfile.stages) {
+  for (const stageDef of stages) {
     step++;
     say(`Step ${step}/${total} : ${stageDef.from.original}\n`);
     const stage = await fromStage(core, stageDef.from, results, bases);
+    const stepContext = { context, results, say, out, noCache: options.noCache ?? false };
+    const triggers = onBuildTriggers(stage, stageDef.from, say, (text) => parseDockerfile(text, { buildArgs: options.buildArgs, baseEnv: (from) => envOf.get(from.image) }));
+    for (const instruction of triggers) {
+      const before = stage.id;
+      await runStep(core, stage, instruction, { ...stepContext, printId: false });
+      if (stage.id !== before) parentOfLast = before;
+    }
     if (stage.id) say(` ---> ${truncateId(stage.id)}\n`);
     for (const instruction of stageDef.instructions) {
       step++;
       say(`Step ${step}/${total} : ${instruction.original}\n`);
       const before = stage.id;
-      await runStep(core, stage, instruction, { context, results, say, out, noCache: options.noCache ?? false });
+      await runStep(core, stage, instruction, stepContext);
       if (stage.id !== before) parentOfLast = before;
     }
     results.push(stage);
@@ -95,6 +104,30 @@ export async function build(core: Core, options: BuildOptions): Promise<BuildRes
   core.events.emit('image', 'build', finalId);
   return { ImageId: finalId, Tags: tags, Warnings: [...dockerfile.warnings] };
 }
+/**
+ * The ONBUILD triggers of a stage's base image, parsed as the base's own instructions (expanded with
+ * its ENV and the build's args), printed as Docker's "# Executing N build triggers"; as Docker does,
+ * they are taken out of the stage's config first, so the image built here does not inherit them.
+ */
+function onBuildTriggers(stage: Stage, from: FromInstruction, say: (text: string) => void, parse: (text: string) => Dockerfile): Instruction[] {
+  const config = stage.image.config.config;
+  const triggers = config?.OnBuild ?? [];
+  if (from.baseStage !== undefined || triggers.length === 0) return [];
+  const rest = { ...config };
+  delete rest.OnBuild;
+  stage.image = { ...stage.image, config: { ...stage.image.config, config: rest } };
+  say(`# Executing ${triggers.length} build trigger${triggers.length === 1 ? '' : 's'}\n`);
+  return parse(`FROM ${from.image}\n${triggers.join('\n')}\n`).stages[0].instructions;
+}
+
+/** How many stages to build: all of them, or up to and including `--target` (names are case-insensitive). */
+function targetStages(dockerfile: Dockerfile, target: string | undefined): number {
+  if (!target) return dockerfile.stages.length;
+  const index = dockerfile.stages.findIndex((s) => s.from.name?.toLowerCase() === target.toLowerCase());
+  if (index < 0) throw new EngineError('invalid-argument', `failed to reach build target ${target} in Dockerfile`);
+  return index + 1;
+}
+
 function labelLine(labels: Record<string, string> | undefined): string {
   const entries = Object.entries(labels ?? {});
   if (entries.length === 0) return '';
@@ -114,7 +147,8 @@ function labelLine(labels: Record<string, string> | undefined): string {
   const id = bases.get(from.image)!;
   const { record, config } = await resolveImage(core, id);
   const image = await localImage(core, config, record.layers);
-  return { image, id, edit: {}, args: new RunArgScope(envNames(image)), created: config.created ?? core.options.buildEpoch };
+  const shell = config.config?.Shell;
+  return { image, id, edit: shell?.length ? { shell: [...shell] } : {}, args: new RunArgScope(envNames(image)), created: config.created ?? core.options.buildEpoch };
 }
 function envNames(image: Image): string[] {
   return (image.config.config?.Env ?? []).map((e) => e.slice(0, e.indexOf('=') < 0 ? e.length : e.indexOf('=')));

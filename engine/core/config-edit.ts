@@ -1,7 +1,7 @@
 import { EngineError } from '../errors.ts';
-import type { Instruction } from '../build/dockerfile-types.ts';
+import type { HealthcheckInstruction, Instruction } from '../build/dockerfile-types.ts';
 import { parseDockerfile } from '../build/dockerfile.ts';
-import type { ContainerConfig } from '../oci/types.ts';
+import type { ContainerConfig, HealthConfig } from '../oci/types.ts';
 import { envKey } from './container-config.ts';
 
 /**
@@ -50,9 +50,35 @@ export function applyToConfig(config: ContainerConfig, instruction: Instruction,
     case 'STOPSIGNAL':
       config.StopSignal = instruction.signal;
       return true;
+    case 'SHELL':
+      config.Shell = [...instruction.args];
+      state.shell = [...instruction.args];
+      return true;
+    case 'HEALTHCHECK':
+      config.Healthcheck = healthConfig(instruction, config.Healthcheck);
+      return true;
+    case 'ONBUILD':
+      config.OnBuild = [...(config.OnBuild ?? []), instruction.trigger];
+      return true;
     default:
       return false;
   }
+}
+
+/**
+ * HEALTHCHECK as Docker stores it: unset durations and retries are left out (they mean Docker's
+ * defaults); NONE turns the check off and, as Docker's, leaves the timings it had.
+ */
+export function healthConfig(instruction: HealthcheckInstruction, previous?: HealthConfig): HealthConfig {
+  if (instruction.none) return { ...previous, Test: ['NONE'] };
+  const test = instruction.form === 'exec' ? ['CMD', ...(instruction.args ?? [])] : ['CMD-SHELL', instruction.args?.[0] ?? ''];
+  const out: HealthConfig = { Test: test };
+  if (instruction.interval) out.Interval = instruction.interval;
+  if (instruction.timeout) out.Timeout = instruction.timeout;
+  if (instruction.startPeriod) out.StartPeriod = instruction.startPeriod;
+  if (instruction.startInterval) out.StartInterval = instruction.startInterval;
+  if (instruction.retries) out.Retries = instruction.retries;
+  return out;
 }
 
 /** WORKDIR is relative to the previous one; the result is a clean absolute path. */

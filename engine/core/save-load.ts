@@ -12,7 +12,7 @@ import type { Digest } from '../ports.ts';
 import type { Core } from './context.ts';
 import { parseConfig, parseImageDocument } from '../oci/validate.ts';
 import { imageManifest } from './image-manifest.ts';
-import { lastTagTime, recordImage, resolveImage, tagKey, tagsOf } from './image-store.ts';
+import { lastTagTime, noSuchImage, recordImage, resolveImage, tagKey, tagsOf } from './image-store.ts';
 import { ingestLayer, LayerStack } from './layer-ingest.ts';
 
 const REF_NAME = 'org.opencontainers.image.ref.name';
@@ -30,7 +30,10 @@ export async function saveImages(core: Core, names: string[]): Promise<Uint8Arra
   const dockerManifest: Array<{ Config: string; RepoTags: string[]; Layers: string[] }> = [];
   const seen = new Set<string>();
   for (const name of names) {
-    const { record } = await resolveImage(core, name);
+    // Docker's save names the image as it was asked for ("No such image: box"), not as a reference.
+    const { record } = await resolveImage(core, name).catch((e: unknown) => {
+      throw e instanceof EngineError && e.code === 'not-found' ? noSuchImage(name) : e;
+    });
     const byId = /^(sha256:)?[0-9a-f]{1,64}$/.test(name) && record.Id.slice(7).startsWith(name.replace(/^sha256:/, ''));
     // Saved by ID: every tag goes along, as in Docker; by name: that name only.
     const ref = byId ? undefined : parseReference(name);

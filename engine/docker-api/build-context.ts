@@ -1,8 +1,8 @@
 /**
- * The `/build` body - a tar of the context directory, maybe gzipped - as BuildOptions.context
- * (relative path -> bytes). Names are cleaned with the layer rules (`..` escaping the root is
- * refused), the tar reader's budget holds (HOSTILE 11); directories are implied by their files,
- * hardlinks are copies, and symlinks cannot be represented in the context, so they are refused.
+ * The `/build` body - a tar of the context directory, maybe gzipped - as BuildOptions' context
+ * (relative path -> bytes) and links (relative path -> target, kept as links, as Docker's builder
+ * keeps them). Names are cleaned with the layer rules (`..` escaping the root is refused), the tar
+ * reader's budget holds (HOSTILE 11); directories are implied by their files, hardlinks are copies.
  */
 import { EngineError } from '../errors.ts';
 import { cleanEntryPath, cleanHardlinkTarget } from '../layers/path-rules.ts';
@@ -12,21 +12,21 @@ import { readTar } from '../tar/tar-reader.ts';
 /** What a build context may be: the docker CLI sends its whole directory. */
 export const MAX_CONTEXT_BYTES = 512 * 1024 * 1024;
 
-export async function buildContext(body: Uint8Array): Promise<Record<string, Uint8Array>> {
+export async function buildContext(body: Uint8Array): Promise<{ files: Record<string, Uint8Array>; links: Record<string, string> }> {
   const source = isGzip(body) ? gunzip(body, { maxOutputBytes: MAX_CONTEXT_BYTES }) : body;
-  const context: Record<string, Uint8Array> = Object.create(null);
+  const files: Record<string, Uint8Array> = Object.create(null);
+  const links: Record<string, string> = Object.create(null);
   for await (const entry of readTar(source, { maxTotalBytes: MAX_CONTEXT_BYTES + 1024 * 1024 })) {
     if (entry.type === 'dir' || entry.type === 'skipped') continue;
     const path = cleanEntryPath(entry.path);
     if (path === '') continue;
-    if (entry.type === 'file') context[path] = entry.content;
-    else if (entry.type === 'hardlink') {
-      const target = context[cleanHardlinkTarget(entry.target, entry.path)];
+    if (entry.type === 'file') files[path] = entry.content;
+    else if (entry.type === 'symlink') links[path] = entry.target;
+    else {
+      const target = files[cleanHardlinkTarget(entry.target, entry.path)];
       if (!target) throw new EngineError('invalid-argument', `build context: hardlink ${path} points at ${entry.target}, which is not an earlier file`);
-      context[path] = target;
-    } else {
-      throw new EngineError('invalid-argument', `build context: symbolic link ${path} is not supported here; copy the file it points to instead`);
+      files[path] = target;
     }
   }
-  return context;
+  return { files, links };
 }

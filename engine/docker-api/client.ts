@@ -226,7 +226,9 @@ export class DockerApiEngine implements Engine {
         const event = v as ProgressEvent & { errorDetail?: { code?: number; message: string } };
         if (event.errorDetail || event.error) {
           const message = event.errorDetail?.message ?? event.error ?? 'unknown error';
-          failure ??= new EngineError(event.errorDetail?.code ? errorCodeForStatus(event.errorDetail.code) : 'internal', message);
+          // A code in the stream is a build step's exit status (Docker's daemon sends no other).
+          const exitCode = event.errorDetail?.code;
+          failure ??= new EngineError(exitCode ? 'invalid-argument' : 'internal', message, exitCode ? { exitCode } : undefined);
           continue;
         }
         if (!failure) listener(event);
@@ -397,13 +399,17 @@ export class DockerApiEngine implements Engine {
   }
 
   async build(options: BuildOptions): Promise<BuildResult> {
-    const context = writeTar(Object.entries(options.context).map(([path, content]) => ({ type: 'file' as const, path, content, mode: 0o644 })));
+    const context = writeTar([
+      ...Object.entries(options.context).map(([path, content]) => ({ type: 'file' as const, path, content, mode: 0o644 })),
+      ...Object.entries(options.links ?? {}).map(([path, target]) => ({ type: 'symlink' as const, path, target })),
+    ]);
     const response = await this.#call('POST', '/build', {
       query: {
         t: options.tags,
         dockerfile: options.dockerfile,
         buildargs: options.buildArgs ? JSON.stringify(options.buildArgs) : undefined,
         labels: options.labels ? JSON.stringify(options.labels) : undefined,
+        target: options.target,
         nocache: bool(options.noCache),
         q: bool(options.quiet),
       },

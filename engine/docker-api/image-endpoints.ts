@@ -66,15 +66,17 @@ export async function build({ engine, reply, request }: RouteContext): Promise<v
   const quiet = boolParam(q, 'q');
   const buildArgs = stringMapParam(q, 'buildargs');
   const labels = stringMapParam(q, 'labels');
-  const context = await buildContext(await request.body(MAX_CONTEXT_BYTES));
+  const { files: context, links } = await buildContext(await request.body(MAX_CONTEXT_BYTES));
   const progress = new ProgressStream(reply);
   try {
     const result = await engine.build({
       context,
+      ...(Object.keys(links).length ? { links } : {}),
       ...(q.get('dockerfile') ? { dockerfile: q.get('dockerfile')! } : {}),
       ...(tags.length ? { tags } : {}),
       ...(buildArgs ? { buildArgs } : {}),
       ...(labels ? { labels } : {}),
+      ...(q.get('target') ? { target: q.get('target')! } : {}),
       noCache: boolParam(q, 'nocache'),
       quiet,
       onProgress: quiet ? (e) => e.aux && progress.send({ aux: e.aux }) : progress.send,

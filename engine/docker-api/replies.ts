@@ -99,7 +99,10 @@ export class ProgressStream {
     this.#failed = true;
     if (!this.reply.started) return this.reply.error(e);
     const err = asEngineError(e);
-    this.send(errorEvent(err.message, httpStatus(err.code)));
+    // Docker's daemon gives a code only for a build step's own exit status (the CLI exits with it,
+    // and with 1 for any other error in the stream).
+    const exitCode = err.details?.exitCode;
+    this.send(errorEvent(err.message, typeof exitCode === 'number' ? exitCode : undefined));
     await this.finish();
   }
 

@@ -53,6 +53,20 @@ export interface ContainerConfig {
   WorkingDir?: string;
   Labels?: Record<string, string>;
   StopSignal?: string;
+  /** Docker's own fields (not OCI's), set by docker build's SHELL, HEALTHCHECK and ONBUILD. */
+  Shell?: string[];
+  Healthcheck?: HealthConfig;
+  OnBuild?: string[] | null;
+}
+
+/** Docker's HEALTHCHECK in an image config: Test is ["NONE"], ["CMD", ...] or ["CMD-SHELL", cmd]; durations in nanoseconds. */
+export interface HealthConfig {
+  Test: string[];
+  Interval?: number;
+  Timeout?: number;
+  StartPeriod?: number;
+  StartInterval?: number;
+  Retries?: number;
 }
 
 export interface HistoryEntry {

@@ -23,12 +23,53 @@ export const INHERENT_DIFFERENCES: InherentDifference[] = [
     rewrite: (r) => mapOutput(r, (s) => s.replace(/\b\d+(?:\.\d+)?\s?(?:B|kB|KB|MB|GB|TB)\b/g, '<size>')),
   },
   {
+    id: 'engine-version',
+    reason:
+      'The reference is Debian\'s Docker Engine 20.10; we answer as Engine 28 (API 1.50), whose legacy builder words two lines differently: "Removing intermediate container X" became " ---> Removed intermediate container X", "dockerfile parse error line N" became "dockerfile parse error on line N" (BuildKit\'s parser), and HEALTHCHECK\'s history entry has one duration more (StartInterval, API 1.44). The 20.10 forms are rewritten to 28\'s.',
+    rewrite: (r) =>
+      mapOutput(r, (s) =>
+        s
+          .replace(/^Removing intermediate container /gm, ' ---> Removed intermediate container ')
+          .replace(/dockerfile parse error line (\d+):/g, 'dockerfile parse error on line $1:')
+          .replace(/HEALTHCHECK &\{(\[[^\]]*\]) ("[^"]*") ("[^"]*") ("[^"]*") ('[^']*')\}/g, 'HEALTHCHECK &{$1 $2 $3 $4 "0s" $5}'),
+      ),
+  },
+  {
+    id: 'copy-hash',
+    reason:
+      'COPY and ADD name their sources in the history by a hash: Docker\'s hashes each file\'s tar header with its time and owner on the machine that sent the context; ours hashes path, mode and content only, so the same context gives the same image ID on both of our hosts.',
+    rewrite: (r) => mapOutput(r, (s) => s.replace(/\b(COPY|ADD) (file|dir|multi):[0-9a-f]+(…)?/g, '$1 $2:<hash>')),
+  },
+  {
+    id: 'base-history',
+    reason:
+      'The base images have different histories: box was assembled in two steps (its rootfs ADD and CMD), the reference\'s busybox was imported in one ("Imported from -"). Those rows of `docker history` are left out; the rows a build adds are compared.',
+    rewrite: (r, argv) => (argv[0] === 'history' ? { ...r, stdout: r.stdout.split('\n').filter((l, i, all) => i === all.length - 1 || !isBaseRow(l)).join('\n') } : r),
+  },
+  {
+    id: 'shell-name',
+    reason:
+      'The shells are different programs: busybox\'s sh names itself by the path it was started as ("/bin/sh: x: not found"), box\'s sh always as "sh".',
+    rewrite: (r) => mapOutput(r, (s) => s.replace(/^(\x1b\[91m)?\/bin\/sh: /gm, '$1sh: ')),
+  },
+  {
+    id: 'write-pieces',
+    reason:
+      'box\'s programs write a line in pieces where busybox\'s write it whole, and Docker\'s legacy builder wraps each write of a RUN step to stderr in red ("\\e[91m...\\e[0m"): adjacent red pieces are joined.',
+    rewrite: (r) => mapOutput(r, (s) => s.replaceAll('\x1b[0m\x1b[91m', '')),
+  },
+  {
     id: 'guest-pwd',
     reason:
       'WASI preview1 has no working directory: our hosts hand the program its directory as PWD (engine/wasi/spawn-abi.ts), so a wasm program\'s environment holds PWD where a native program\'s does not.',
     rewrite: (r, argv) => (argv.includes('env') ? { ...r, stdout: r.stdout.replace(/^PWD=.*\n/gm, '') } : r),
   },
 ];
+
+/** A row of the base images' own history: box's two steps, the reference's import (its CreatedBy is empty). */
+function isBaseRow(line: string): boolean {
+  return line === '' || line.includes('Imported from -') || line.includes('# images/box') || (line.includes('CMD ["sh"]') && !line.includes('#(nop)'));
+}
 
 export function applyInherent(result: CliResult, argv: string[]): CliResult {
   return INHERENT_DIFFERENCES.reduce((r, d) => d.rewrite(r, argv), result);

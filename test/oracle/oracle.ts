@@ -18,6 +18,11 @@ export interface Pair {
 export interface RunOptions {
   input?: string;
   cwd?: string;
+  /**
+   * Compare stdout's lines as a set: for lists whose order the docker CLI itself does not fix
+   * (`docker images` prints an image's repositories in Go map order).
+   */
+  unordered?: boolean;
 }
 
 export class Oracle {
@@ -43,6 +48,7 @@ export class Oracle {
       const r = await this.raw(engine, argv, options);
       const ids = this.#ids[engine];
       out[engine] = applyInherent({ code: r.code, stdout: normalizeColumns(normalizeText(r.stdout, ids)), stderr: normalizeColumns(normalizeText(r.stderr, ids)) }, argv);
+      if (options.unordered) out[engine].stdout = out[engine].stdout.split('\n').sort().join('\n');
     }
     return out;
   }

@@ -116,7 +116,7 @@ describe('where expansion happens', () => {
   });
 
   it('refuses ADD of a URL that only appears after expansion', () => {
-    expect(() => parse(['FROM box', 'ARG URL=https://example.com/a', 'ADD $URL /a'])).toThrow('Dockerfile parse error on line 3: ADD from a URL');
+    expect(() => parse(['FROM box', 'ARG URL=https://example.com/a', 'ADD $URL /a'])).toThrow('dockerfile parse error on line 3: ADD from a URL');
   });
 
   it('resolves COPY --from by stage index and leaves image references alone', () => {

@@ -12,7 +12,7 @@ export function expectDockerfileError(fn: () => unknown, line: number, fragment?
   expect(caught).toBeInstanceOf(EngineError);
   const err = caught as EngineError;
   expect(err.code).toBe('invalid-argument');
-  expect(err.message).toMatch(new RegExp(`^Dockerfile parse error on line ${line}: `));
+  expect(err.message).toMatch(new RegExp(`^dockerfile parse error on line ${line}: `));
   expect(err.details?.line).toBe(line);
   if (typeof fragment === 'string') expect(err.message).toContain(fragment);
   else if (fragment) expect(err.message).toMatch(fragment);

@@ -144,8 +144,8 @@ describe('errors name the line', () => {
 
   it('unknown instruction, with the line number and a suggestion as BuildKit gives', () => {
     const src = at(['FROM box', '', '# comment', 'RUN a \\', '  b', '', 'FORM x']);
-    expect(expectDockerfileError(() => parseDockerfile(src), 7)).toBe('Dockerfile parse error on line 7: unknown instruction: FORM (did you mean from?)');
-    expect(expectDockerfileError(() => parseDockerfile('FROM box\nFOOBARBAZ x'), 2)).toBe('Dockerfile parse error on line 2: unknown instruction: FOOBARBAZ');
+    expect(expectDockerfileError(() => parseDockerfile(src), 7)).toBe('dockerfile parse error on line 7: unknown instruction: FORM (did you mean from?)');
+    expect(expectDockerfileError(() => parseDockerfile('FROM box\nFOOBARBAZ x'), 2)).toBe('dockerfile parse error on line 2: unknown instruction: FOOBARBAZ');
   });
 
   it.each<[string, string[], number, string]>([
