@@ -1,5 +1,5 @@
 import type { Bucket, MetadataOp, MetadataStore } from '../ports.ts';
-import { EngineError } from '../errors.ts';
+import { metadataJson } from './metadata-json.ts';
 
 /**
  * A MetadataStore held in memory. Values are stored as JSON text, so what comes back is always an
@@ -21,13 +21,7 @@ export class MemoryMetadataStore implements MetadataStore {
   }
 
   async batch(ops: MetadataOp[]): Promise<void> {
-    const prepared = ops.map((op) => {
-      if (typeof op.key !== 'string' || op.key === '') throw new EngineError('invalid-argument', `metadata key must be a non-empty string`);
-      if (op.op === 'delete') return { ...op, text: undefined };
-      const text = JSON.stringify(op.value);
-      if (text === undefined) throw new EngineError('invalid-argument', `metadata value for ${op.bucket}/${op.key} is not JSON`);
-      return { ...op, text };
-    });
+    const prepared = ops.map((op) => ({ ...op, text: metadataJson(op) }));
     for (const op of prepared) {
       let bucket = this.#buckets.get(op.bucket);
       if (!bucket) this.#buckets.set(op.bucket, (bucket = new Map()));

@@ -1,5 +1,5 @@
 import type { Bucket, MetadataOp, MetadataStore } from '../../engine/ports.ts';
-import { EngineError } from '../../engine/errors.ts';
+import { metadataJson } from '../../engine/memory/metadata-json.ts';
 import { storageError } from './idb-errors.ts';
 import type { Db } from './schema.ts';
 
@@ -28,13 +28,7 @@ export class IdbMetadataStore implements MetadataStore {
   }
 
   async batch(ops: MetadataOp[]): Promise<void> {
-    const prepared = ops.map((op) => {
-      if (typeof op.key !== 'string' || op.key === '') throw new EngineError('invalid-argument', 'metadata key must be a non-empty string');
-      if (op.op === 'delete') return { key: [op.bucket, op.key] as [string, string], text: undefined };
-      const text = JSON.stringify(op.value);
-      if (text === undefined) throw new EngineError('invalid-argument', `metadata value for ${op.bucket}/${op.key} is not JSON`);
-      return { key: [op.bucket, op.key] as [string, string], text };
-    });
+    const prepared = ops.map((op) => ({ key: [op.bucket, op.key] as [string, string], text: metadataJson(op) }));
     if (prepared.length === 0) return;
     try {
       const tx = this.db.transaction('metadata', 'readwrite');

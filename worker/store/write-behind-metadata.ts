@@ -1,4 +1,4 @@
-import { EngineError } from '../../engine/errors.ts';
+import { metadataJson } from '../../engine/memory/metadata-json.ts';
 import type { Bucket, MetadataOp, MetadataStore } from '../../engine/ports.ts';
 import { WRITE_BEHIND_MS } from './coordination-timing.ts';
 import type { Tenure } from './tenure.ts';
@@ -129,18 +129,10 @@ interface Change {
   created: boolean;
 }
 
-/** Refuses what no store would take (the adapters' own rules) before anything is queued. */
+/** Refuses what no store would take (metadataJson, the adapters' own rule) before anything is queued. */
 function prepare(op: MetadataOp): Change {
-  if (typeof op.key !== 'string' || op.key === '') throw new EngineError('invalid-argument', 'metadata key must be a non-empty string');
-  if (op.op === 'delete') return { bucket: op.bucket, key: op.key, text: null, created: false };
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(op.value);
-  } catch (e) {
-    throw new EngineError('invalid-argument', `metadata value for ${op.bucket}/${op.key} is not JSON: ${(e as Error).message}`);
-  }
-  if (text === undefined) throw new EngineError('invalid-argument', `metadata value for ${op.bucket}/${op.key} is not JSON`);
-  return { bucket: op.bucket, key: op.key, text, created: op.created === true };
+  const text = metadataJson(op) ?? null;
+  return { bucket: op.bucket, key: op.key, text, created: op.op === 'put' && op.created === true };
 }
 
 function slot(bucket: Bucket, key: string): string {
