@@ -3,6 +3,9 @@ import { expectNoOutput, expectOutput, focusTerminal, openPlayground, run, runFr
 
 // The parts of a newcomer's first minutes that need no container: the page, the host shell over the
 // workspace, the editor, deep links and the theme - and that all of it is still there after a reload.
+// A laptop's window: the workspace is beside the terminal there (at 1280x720 with the lesson open the
+// views fold into a strip; journey-newcomer covers that).
+test.use({ viewport: { width: 1440, height: 900 } });
 
 test('the page opens to an interactive terminal with the workspace beside it', async ({ page }) => {
   await openPlayground(page);
@@ -10,7 +13,7 @@ test('the page opens to an interactive terminal with the workspace beside it', a
   await expect(page.getByTestId('engine-indicator')).toContainText('Browser engine');
   await expect(page.getByRole('tree', { name: 'Workspace files' })).toContainText('README.md');
   await runFresh(page, 'help');
-  await expectOutput(page, 'Commands of this shell');
+  await expectOutput(page, "This is Dockyard's own small shell, not bash.");
   await expectOutput(page, 'docker run hello-world');
 });
 
