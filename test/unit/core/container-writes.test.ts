@@ -8,6 +8,10 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../../engine/core/index.ts';
 import type { ContainerRecord } from '../../../engine/core/records.ts';
+import { ContainerRecords } from '../../../engine/core/container-store.ts';
+import { EngineError } from '../../../engine/errors.ts';
+import { MemoryMetadataStore } from '../../../engine/memory/memory-metadata-store.ts';
+import type { MetadataOp } from '../../../engine/ports.ts';
 import { layoutWithBox } from './support/shipped.ts';
 import { makeHost, type TestHost } from './support/test-host.ts';
 import { eventually, run } from './support/run.ts';
@@ -89,5 +93,31 @@ describe('container records in the store', () => {
     expect((await h.engine.inspectContainer('quick')).State).toMatchObject({ Status: 'exited', ExitCode: 3 });
     expect((await h.engine.listContainers({ all: true })).map((c) => c.Status)).toEqual([expect.stringMatching(/^Exited \(3\)/)]);
     await eventually(async () => (await stored(h, r.id))?.State.ExitCode === 3);
+  });
+});
+
+describe('ContainerRecords against a store that refuses a write', () => {
+  const record = (id: string, name: string) => ({ Id: id, Name: name, HostConfig: { AutoRemove: false } }) as unknown as ContainerRecord;
+
+  it('keeps showing a change the store refused, sends it again with the next one, and tells a durable caller', async () => {
+    const inner = new MemoryMetadataStore();
+    let refuse = true;
+    const store = {
+      get: inner.get.bind(inner),
+      list: inner.list.bind(inner),
+      async batch(ops: MetadataOp[]) {
+        if (refuse) throw new EngineError('resource-exhausted', 'the disk is full');
+        return inner.batch(ops);
+      },
+    };
+    const records = new ContainerRecords(store);
+    records.putLater(record('a', '/first'));
+    await expect(records.flush()).rejects.toThrow('the disk is full');
+    expect((await records.get('a'))?.Name).toBe('/first');
+    expect([...(await records.names()).keys()]).toEqual(['/first']);
+    refuse = false;
+    records.putLater(record('b', '/second'));
+    await records.flush();
+    expect((await inner.list<ContainerRecord>('containers')).map(([, r]) => r.Name)).toEqual(['/first', '/second']);
   });
 });
