@@ -47,7 +47,8 @@ test('a newcomer runs, builds, inspects and commits, and finds it all after a re
   });
 
   await test.step('a detached container, its logs followed, Ctrl-C stops following', async () => {
-    await runFresh(page, 'docker run -d --name ticker box sh -c "i=0; while true; do i=$((i+1)); echo tick $i; sleep 1; done"');
+    // Single quotes, as with bash: the container's sh expands $i, not the page's shell.
+    await runFresh(page, "docker run -d --name ticker box sh -c 'i=0; while true; do i=$((i+1)); echo tick $i; sleep 1; done'");
     await expectOutput(page, /^[0-9a-f]{64}$/m);
     // Tab completes container names.
     await focusTerminal(page);

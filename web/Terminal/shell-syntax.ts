@@ -47,6 +47,7 @@ class Scanner {
     const line = this.line;
     const next = line[this.i + 1];
     if (next === '(') {
+      if (line[this.i + 2] === '(') throw new ShellSyntaxError('arithmetic $((...)) is not supported in this shell; put it in single quotes for a container\'s sh');
       const end = this.closing(this.i + 2, ')');
       const part: Part = { kind: 'command', line: line.slice(this.i + 2, end), quoted };
       this.i = end + 1;

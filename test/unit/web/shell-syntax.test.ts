@@ -66,6 +66,8 @@ describe('the host shell grammar', () => {
     expect(() => parseCommandLine('echo "open')).toThrow(ShellSyntaxError);
     expect(() => parseCommandLine('echo $(open')).toThrow(/matching `\)'/);
     expect(() => parseCommandLine('echo ${a b}')).toThrow(/bad substitution/);
+    expect(() => parseCommandLine('docker run box sh -c "i=$((i+1))"')).toThrow(/arithmetic .* single quotes/);
+    expect(parseCommandLine("docker run box sh -c 'i=$((i+1))'")[0].words[5]).toEqual([{ kind: 'text', text: 'i=$((i+1))', quoted: true }]);
     expect(() => parseCommandLine('ls | grep x')).toThrow(/pipes/);
     expect(() => parseCommandLine('sleep 1 &')).toThrow(/docker run -d/);
     expect(() => parseCommandLine('echo >')).toThrow(/unexpected token `newline'/);
