@@ -31,6 +31,8 @@ export class ContainerRecords {
   /** Records whose last send failed: sent again with the next change. */
   readonly #unsent = new Set<string>();
   #sent: Promise<void> = Promise.resolve();
+  /** A behind change was sent since the last durable one: the store may not have committed it yet. */
+  #behind = false;
 
   constructor(private readonly metadata: MetadataStore) {}
 
@@ -97,8 +99,9 @@ export class ContainerRecords {
     if (!this.#sending.has(id) && !this.#unsent.has(id)) this.#latest.delete(id);
   }
 
-  /** Commit every change made so far. */
+  /** Commit every change made so far (nothing to ask of the store when every change so far was durable). */
   flush(): Promise<void> {
+    if (!this.#behind && this.#unsent.size === 0) return this.#sent;
     return this.#send(undefined, null, false);
   }
 
@@ -112,6 +115,7 @@ export class ContainerRecords {
       this.#unsent.delete(id);
       this.#sending.set(id, (this.#sending.get(id) ?? 0) + 1);
     }
+    this.#behind = behind;
     const retried = [...this.#unsent].filter((r) => r !== id);
     const sent = this.#sent.then(() => {
       for (const r of retried) this.#unsent.delete(r);
