@@ -446,6 +446,7 @@ export interface NetworkInspect {
   Created: string;
   Scope: 'local';
   Driver: 'bridge' | 'null';
+  EnableIPv4: boolean;
   EnableIPv6: boolean;
   IPAM: { Driver: 'default'; Options: Record<string, string> | null; Config: Array<{ Subnet: string; Gateway?: string }> };
   Internal: boolean;

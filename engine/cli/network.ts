@@ -10,19 +10,11 @@ import { renderList } from './format.ts';
 import { confirm } from './prompt.ts';
 import { FORMAT_USAGE } from './ps.ts';
 import { errorText } from './report.ts';
+import { keyValueMap } from './labels.ts';
 import { goTimeString } from './units.ts';
 import { truncateId } from '../core/ids.ts';
 import { parseTime, unixSeconds } from '../core/clock.ts';
 import { EngineError, isEngineError } from '../errors.ts';
-
-function keyValues(list: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const l of list) {
-    const eq = l.indexOf('=');
-    out[eq < 0 ? l : l.slice(0, eq)] = eq < 0 ? '' : l.slice(eq + 1);
-  }
-  return out;
-}
 
 export const networkCreate: CommandSpec = {
   use: '[OPTIONS] NETWORK',
@@ -48,9 +40,9 @@ export const networkCreate: CommandSpec = {
     const request: NetworkCreate = { Name: args[0], Driver: flags.string('driver') };
     if (flags.bool('internal')) request.Internal = true;
     if (flags.bool('attachable')) request.Attachable = true;
-    const labels = keyValues(flags.list('label'));
+    const labels = keyValueMap(flags.list('label'));
     if (Object.keys(labels).length) request.Labels = labels;
-    const options = keyValues(flags.list('opt'));
+    const options = keyValueMap(flags.list('opt'));
     if (Object.keys(options).length) request.Options = options;
     if (subnets.length) {
       request.IPAM = {
@@ -95,6 +87,7 @@ export const networkLs: CommandSpec = {
       Name: n.Name,
       Driver: n.Driver,
       Scope: n.Scope,
+      IPv4: String(n.EnableIPv4 ?? true),
       IPv6: String(n.EnableIPv6),
       Internal: String(n.Internal),
       Labels: Object.keys(n.Labels)
@@ -106,7 +99,7 @@ export const networkLs: CommandSpec = {
     cx.out(
       renderList(flags.string('format'), rows, {
         table: 'table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}',
-        headers: { ID: 'NETWORK ID', Name: 'NAME', Driver: 'DRIVER', Scope: 'SCOPE', IPv6: 'IPV6', Internal: 'INTERNAL', Labels: 'LABELS', CreatedAt: 'CREATED AT' },
+        headers: { ID: 'NETWORK ID', Name: 'NAME', Driver: 'DRIVER', Scope: 'SCOPE', IPv4: 'IPV4', IPv6: 'IPV6', Internal: 'INTERNAL', Labels: 'LABELS', CreatedAt: 'CREATED AT' },
       }),
     );
     return 0;

@@ -15,6 +15,7 @@ import { registryAuthFor } from './pull.ts';
 import { errorText, reportText, runErrorStatus } from './report.ts';
 import { ALIASES_ON_DEFAULT } from '../core/network-endpoints.ts';
 import { mergePortMaps, parsePublish } from '../core/port-bindings.ts';
+import { keyValueMap } from './labels.ts';
 
 /** Flags that shape the container (shared by run and create). */
 export const CONTAINER_FLAGS: FlagSpec[] = [
@@ -57,11 +58,7 @@ interface ContainerRequest {
 function buildRequest(flags: FlagValues, args: string[], detach: boolean): ContainerRequest {
   const [image, ...command] = args;
   const interactive = flags.bool('interactive');
-  const labels: Record<string, string> = {};
-  for (const l of flags.list('label')) {
-    const eq = l.indexOf('=');
-    labels[eq < 0 ? l : l.slice(0, eq)] = eq < 0 ? '' : l.slice(eq + 1);
-  }
+  const labels = keyValueMap(flags.list('label'));
   const create: ContainerCreate = {
     Image: image,
     Tty: flags.bool('tty'),

@@ -8,6 +8,7 @@ import { renderList } from './format.ts';
 import { confirm } from './prompt.ts';
 import { FORMAT_USAGE } from './ps.ts';
 import { errorText } from './report.ts';
+import { keyValueMap } from './labels.ts';
 import { humanSize } from './units.ts';
 
 /** The label docker puts on volumes created for an anonymous `-v /path`. */
@@ -22,11 +23,7 @@ export const volumeCreate: CommandSpec = {
   ],
   args: { max: 1 },
   async run(cx, flags, args) {
-    const labels: Record<string, string> = {};
-    for (const l of flags.list('label')) {
-      const eq = l.indexOf('=');
-      labels[eq < 0 ? l : l.slice(0, eq)] = eq < 0 ? '' : l.slice(eq + 1);
-    }
+    const labels = keyValueMap(flags.list('label'));
     const name = args[0] ?? (flags.string('name') || undefined);
     const volume = await cx.engine.createVolume({ ...(name ? { Name: name } : {}), ...(Object.keys(labels).length ? { Labels: labels } : {}) });
     cx.out(volume.Name + '\n');

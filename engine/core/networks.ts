@@ -201,6 +201,8 @@ export function networkView(n: Network, records: readonly ContainerRecord[]): Ne
     Created: n.Created,
     Scope: 'local',
     Driver: n.Driver,
+    // API 1.47+: `none` has no IPv4 either.
+    EnableIPv4: n.Driver === 'bridge',
     EnableIPv6: false,
     IPAM: { Driver: 'default', Options: n.builtin ? null : {}, Config: ipamConfig },
     Internal: n.Internal,
