@@ -2,6 +2,31 @@
 #include "sh.h"
 #include <ctype.h>
 
+/* cd -L, as POSIX shells do by default: the new directory is worked out on the text of $PWD and
+ * the operand - `.` dropped, `..` taking back one component and never going above / - before
+ * chdir, so `cd ..` at / stays at / and $PWD never shows `..` (wasi-libc's own cwd would). */
+static void logical_path(char *out, size_t size, const char *base, const char *dir)
+{
+    char buf[8192];
+    snprintf(buf, sizeof buf, "%s/%s", dir[0] == '/' ? "" : base, dir);
+    size_t n = 0;
+    for (char *part = strtok(buf, "/"); part; part = strtok(NULL, "/")) {
+        if (!strcmp(part, ".")) continue;
+        if (!strcmp(part, "..")) {
+            while (n > 0 && out[n - 1] != '/') n--;
+            if (n > 0) n--;
+            continue;
+        }
+        size_t len = strlen(part);
+        if (n + 1 + len + 1 > size) break;
+        out[n++] = '/';
+        memcpy(out + n, part, len);
+        n += len;
+    }
+    if (n == 0) out[n++] = '/';
+    out[n] = 0;
+}
+
 static int bi_cd(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : var_get("HOME");
@@ -13,13 +38,15 @@ static int bi_cd(int argc, char **argv)
     }
     char old[4096];
     if (!getcwd(old, sizeof old)) strcpy(old, "/");
-    if (chdir(dir) != 0) {
+    const char *pwd = var_get("PWD");
+    char target[4096];
+    logical_path(target, sizeof target, pwd && pwd[0] == '/' ? pwd : old, dir);
+    if (chdir(target) != 0) {
         fprintf(stderr, "sh: cd: can't cd to %s: %s\n", dir, strerror(errno));
         return 1;
     }
-    char cwd[4096];
-    var_set("OLDPWD", old, 0);
-    var_set("PWD", getcwd(cwd, sizeof cwd) ? cwd : dir, 0);
+    var_set("OLDPWD", pwd && pwd[0] == '/' ? pwd : old, 0);
+    var_set("PWD", target, 0);
     return 0;
 }
 

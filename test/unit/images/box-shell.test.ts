@@ -114,6 +114,9 @@ describe('sh: builtins', () => {
   it('cd and pwd, cd -', async () => {
     await expectSh('cd /data; pwd; cd /tmp; cd -; cd; pwd', { stdout: '/data\n/data\n/root\n' });
   });
+  it('cd works on the path as written: .. at / stays at /, no .. or . in $PWD', async () => {
+    await expectSh('cd /; cd ..; pwd; echo $PWD; cd /tmp/../data/./; pwd; cd ../../..; pwd; cd data; pwd; cd -', { stdout: '/\n/\n/data\n/\n/data\n/\n' });
+  });
   it('cd to a missing directory fails', async () => {
     await expectSh('cd /missing; echo $?', { stdout: '1\n', stderr: "sh: cd: can't cd to /missing: No such file or directory\n" });
   });
