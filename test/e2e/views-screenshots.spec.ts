@@ -22,7 +22,7 @@ const VIEWS: View[] = [
   { name: 'containers', hash: '#/containers', ready: { en: /instances? of image/, ko: /이미지 [0-9a-f]{12}의 인스턴스/ } },
   { name: 'container-detail', hash: '#/containers/web', ready: { en: 'Writable layer (diff)', ko: '쓰기 가능한 레이어 (diff)' } },
   { name: 'volumes', hash: '#/volumes', ready: { en: 'Create volume', ko: '볼륨 만들기' } },
-  { name: 'storage', hash: '#/storage', ready: { en: 'Saved by sharing', ko: '공유로 아낀 공간' } },
+  { name: 'storage', hash: '#/storage', ready: { en: 'Layers stored once, used by many', ko: '한 번 저장하고 여럿이 쓰는 레이어' } },
   { name: 'parity', hash: '#/parity', ready: { en: 'Side by side: the browser engine', ko: '나란히 비교: 브라우저 엔진' } },
   {
     name: 'connect',

@@ -40,6 +40,12 @@ export class WorkspaceError extends Error {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/** What a tab tells the others after a write (the entries as stored, the paths deleted). */
+interface Change {
+  puts: StoredEntry[];
+  deletes: string[];
+}
+
 /**
  * The learner's files: example projects, their own Dockerfiles, uploads. The terminal's host shell,
  * the file tree and the editor all work on this one object; it keeps them in memory for the views and
@@ -55,6 +61,8 @@ export class Workspace {
 
   /** 'saved' once the editor's last change is in IndexedDB. */
   saveState = $state<'saved' | 'saving' | 'error'>('saved');
+  /** Moves when another tab changed the open file: the editor shows the new text. */
+  revision = $state(0);
 
   /** The tree as shown: folders in `expanded` open, depth-first, folders before files. */
   visibleRows = $derived.by(() => {
@@ -79,11 +87,20 @@ export class Workspace {
   });
 
   #db: WorkspaceDb | null = null;
+  /**
+   * Every tab of the playground shows one workspace: what one tab writes, the others hear of here
+   * (and apply without reading IndexedDB again). A tab's own unsaved edits win over what it hears.
+   */
+  #channel: BroadcastChannel | null = null;
   #unsaved = new Map<string, StoredEntry>();
   #saveTimer: ReturnType<typeof setTimeout> | null = null;
 
-  async load(dbName?: string): Promise<void> {
+  async load(dbName = 'dockyard-workspace'): Promise<void> {
     this.#db = await WorkspaceDb.open(dbName);
+    if (typeof BroadcastChannel !== 'undefined') {
+      this.#channel = new BroadcastChannel(`${dbName}:changes`);
+      this.#channel.onmessage = (event: MessageEvent<Change>) => this.#heard(event.data);
+    }
     const stored = await this.#db.all();
     if ((await this.#db.getMeta<number>('examples')) !== EXAMPLES_VERSION) {
       await this.#seed(stored);
@@ -167,6 +184,7 @@ export class Workspace {
     if (entries.length === 0) return;
     try {
       await this.#db?.apply(entries, []);
+      this.#channel?.postMessage({ puts: entries, deletes: [] } satisfies Change);
       if (this.#unsaved.size === 0) this.saveState = 'saved';
     } catch {
       this.saveState = 'error';
@@ -298,6 +316,18 @@ export class Workspace {
     for (const entry of puts) next.set(entry.path, entry);
     this.entries = next;
     await this.#db?.apply(puts, deletes);
+    this.#channel?.postMessage({ puts, deletes } satisfies Change);
+  }
+
+  /** Another tab's change, already in IndexedDB: shown here too. */
+  #heard(change: Change): void {
+    const next = new Map(this.entries);
+    for (const path of change.deletes) if (!this.#unsaved.has(path)) next.delete(path);
+    for (const entry of change.puts) if (!this.#unsaved.has(entry.path)) next.set(entry.path, entry);
+    this.entries = next;
+    const open = this.openPath;
+    if (open && !next.has(open)) this.open(null);
+    else if (open && change.puts.some((e) => e.path === open) && !this.#unsaved.has(open)) this.revision += 1;
   }
 
   async #seed(stored: StoredEntry[]): Promise<void> {
