@@ -150,11 +150,9 @@ export function checkPortBindings(bindings: PortMap | undefined): PortMap {
 
 /** Ports, by key, in Docker's display order: by number, then protocol. */
 export function sortedKeys(keys: Iterable<string>): string[] {
-  return [...keys].sort((a, b) => {
-    const x = parsePortKey(a);
-    const y = parsePortKey(b);
-    return x.port - y.port || (x.proto < y.proto ? -1 : x.proto > y.proto ? 1 : 0);
-  });
+  const parsed = [...keys].map((key) => ({ key, ...parsePortKey(key) }));
+  parsed.sort((x, y) => x.port - y.port || (x.proto < y.proto ? -1 : x.proto > y.proto ? 1 : 0));
+  return parsed.map((p) => p.key);
 }
 
 /** A host binding held by a running container. */
@@ -176,16 +174,32 @@ function hostText(ip: string, port: number): string {
   return family(ip) === 6 ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
 
-/** Why this binding cannot be had, in Docker's words (its allocator, or the proxy's bind), or undefined. */
-function conflict(want: HeldPort, held: readonly HeldPort[]): string | undefined {
-  for (const h of held) {
-    if (h.port !== want.port || h.proto !== want.proto || family(h.HostIp) !== family(want.HostIp)) continue;
-    if (h.HostIp === want.HostIp) return `Bind for ${hostText(want.HostIp, want.port)} failed: port is already allocated`;
-    if (isWildcard(h.HostIp) || isWildcard(want.HostIp)) {
-      return `Error starting userland proxy: listen ${want.proto}${family(want.HostIp)} ${hostText(want.HostIp, want.port)}: bind: address already in use`;
-    }
+/** Host bindings held, by protocol and port: a check costs the same however many are held. */
+class HeldIndex {
+  readonly #byPort = new Map<string, string[]>();
+
+  constructor(held: readonly HeldPort[]) {
+    for (const h of held) this.add(h);
   }
-  return undefined;
+
+  add(h: HeldPort): void {
+    const key = `${h.proto}/${h.port}`;
+    const list = this.#byPort.get(key);
+    if (list) list.push(h.HostIp);
+    else this.#byPort.set(key, [h.HostIp]);
+  }
+
+  /** Why this binding cannot be had, in Docker's words (its allocator, or the proxy's bind), or undefined. */
+  conflict(want: HeldPort): string | undefined {
+    for (const ip of this.#byPort.get(`${want.proto}/${want.port}`) ?? []) {
+      if (family(ip) !== family(want.HostIp)) continue;
+      if (ip === want.HostIp) return `Bind for ${hostText(want.HostIp, want.port)} failed: port is already allocated`;
+      if (isWildcard(ip) || isWildcard(want.HostIp)) {
+        return `Error starting userland proxy: listen ${want.proto}${family(want.HostIp)} ${hostText(want.HostIp, want.port)}: bind: address already in use`;
+      }
+    }
+    return undefined;
+  }
 }
 
 /** The ephemeral port Docker's allocator handed out last, per protocol (it goes on from there, wrapping). */
@@ -204,7 +218,7 @@ export function allocatePorts(
 ): Record<string, PortBinding[]> {
   const wanted: PortMap = { ...request.bindings };
   if (request.publishAll) for (const key of request.exposed) if (!wanted[key]?.length) wanted[key] = [{ HostIp: '', HostPort: '' }];
-  const taken = [...held];
+  const taken = new HeldIndex(held);
   const out: Record<string, PortBinding[]> = {};
   for (const key of sortedKeys(Object.keys(wanted))) {
     const { proto } = parsePortKey(key);
@@ -214,7 +228,7 @@ export function allocatePorts(
       const ips = b.HostIp === '' ? ['0.0.0.0', '::'] : [b.HostIp];
       const port = pickPort(owner, b.HostPort, proto, ips, taken);
       for (const ip of ips) {
-        taken.push({ HostIp: ip, port, proto });
+        taken.add({ HostIp: ip, port, proto });
         (family(ip) === 4 ? v4 : v6).push({ HostIp: ip, HostPort: String(port) });
       }
     }
@@ -223,8 +237,8 @@ export function allocatePorts(
   return out;
 }
 
-function pickPort(owner: object, hostPort: string, proto: string, ips: readonly string[], taken: readonly HeldPort[]): number {
-  const problem = (port: number) => ips.map((ip) => conflict({ HostIp: ip, port, proto }, taken)).find((p) => p !== undefined);
+function pickPort(owner: object, hostPort: string, proto: string, ips: readonly string[], taken: HeldIndex): number {
+  const problem = (port: number) => ips.map((ip) => taken.conflict({ HostIp: ip, port, proto })).find((p) => p !== undefined);
   const range = hostPort === '' ? undefined : portRange(hostPort)!;
   if (range && range[0] === range[1]) {
     const p = problem(range[0]);

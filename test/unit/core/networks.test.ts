@@ -284,6 +284,16 @@ describe('published ports', () => {
     await h.engine.removeContainer(Id, { force: true });
   });
 
+  it('a container publishing thirty thousand ports starts, and holds every one of them', async () => {
+    const h = await boxHost();
+    const { parsePublish } = await import('../../../engine/core/port-bindings.ts');
+    const wide = await up(h.engine, { HostConfig: { PortBindings: parsePublish('10000-40000:10000-40000') } });
+    expect(Object.keys((await h.engine.inspectContainer(wide)).NetworkSettings.Ports)).toHaveLength(30001);
+    const { Id } = await h.engine.createContainer({ Image: 'box', name: 'inside', HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '25000' }] } } });
+    expect((await rejection(h.engine.startContainer(Id))).message).toMatch(/Error starting userland proxy: listen tcp4 127\.0\.0\.1:25000: bind: address already in use$/);
+    for (const id of [wide, Id]) await h.engine.removeContainer(id, { force: true });
+  }, 120_000);
+
   it('after a restart of the engine, containers it marked exited hold nothing', async () => {
     const h = await boxHost();
     const before = await up(h.engine, { HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '', HostPort: '8082' }] } } });
