@@ -30,11 +30,15 @@
  *   process host decides which process gets each and what it does, and tells the transport when a
  *   blocking call must return EINTR (ProcessSignals).
  *
- * Growing: sockets (issue 15) join as another member here - a `sockets` transport the process host
- * builds the guest's socket imports over. Hosts without a member leave it out.
+ * - `sockets`: the container's network transport (socket-port.ts); the process host builds the
+ *   guest's socket imports over it (socket-abi.ts, guest-sockets.ts). A host without a network
+ *   leaves it out, and a program that imports sockets then cannot start.
+ *
+ * Hosts without a member leave it out.
  */
 import type { GuestLinks } from './guest-links.ts';
 import type { PathKind } from './program-path.ts';
+import type { SocketTransport } from './socket-port.ts';
 import type { SpawnRequest } from './spawn-abi.ts';
 
 /** A wasi_snapshot_preview1 import object, changed in place by wrappers. */
@@ -94,6 +98,8 @@ export interface ProcessHostPorts<S> {
   transport?(preview1: Preview1, memory: () => WebAssembly.Memory, stdio: S, signals: ProcessSignals): void;
   /** Where signals come from; a host without them leaves it out (its programs never see one). */
   signals?: SignalSource<S>;
+  /** The container's sockets (socket-port.ts); a host without a network leaves it out. */
+  sockets?: SocketTransport;
   /**
    * The stdio of a child the process with `caller` spawns: inherited where `request` says so,
    * otherwise the files it names (stdout/stderr appended to, created if missing). undefined when
