@@ -43,7 +43,10 @@ export async function removeImage(core: Core, name: string, options: { force?: b
         await core.ports.metadata.batch([{ op: 'delete', bucket: 'tags', key }]);
         records.push({ Untagged: key });
         core.events.emit('image', 'untag', id, { name: key });
-        if (tags.length > 1) return records;
+        const left = tags.filter((t) => t !== key);
+        const digests = await untagRepositoryDigests(core, id, familiarRepository(ref), left, records);
+        // Any reference left - a tag, or a digest of another repository - keeps the image.
+        if (left.length + digests.length > 0) return records;
       } else if (ref.digest) {
         const record = (await core.ports.metadata.get<ImageRecord>('images', id))!;
         const repoDigest = `${familiarRepository(ref)}@${ref.digest}`;
@@ -69,6 +72,23 @@ export async function removeImage(core: Core, name: string, options: { force?: b
     await deleteImage(core, id, records, force, !options.noprune, false);
     return records;
   });
+}
+
+/**
+ * As Docker's: once a repository's last tag of an image is gone, its digest references in that
+ * repository (from a pull or a push) go too, each an "Untagged: repo@sha256:..." line - no
+ * `<none>` row is left for it. Returns the image's digest references that remain.
+ */
+async function untagRepositoryDigests(core: Core, id: Digest, repository: string, tagsLeft: string[], records: RemovedImage[]): Promise<string[]> {
+  const record = await core.ports.metadata.get<ImageRecord>('images', id);
+  if (!record) return [];
+  if (tagsLeft.some((t) => t.slice(0, t.lastIndexOf(':')) === repository)) return record.repoDigests;
+  const gone = record.repoDigests.filter((d) => d.slice(0, d.indexOf('@')) === repository);
+  if (gone.length === 0) return record.repoDigests;
+  const remaining = record.repoDigests.filter((d) => !gone.includes(d));
+  await core.ports.metadata.batch([{ op: 'put', bucket: 'images', key: id, value: { ...record, repoDigests: remaining } }]);
+  for (const d of gone) records.push({ Untagged: d });
+  return remaining;
 }
 
 function isIdReference(name: string, id: Digest): boolean {

@@ -60,6 +60,8 @@ describe('docker build of every example context', () => {
     const contexts = { [dir]: { Dockerfile: Buffer.from('FROM box\nRUN echo about to fail && exit 3\n').toString('base64') } };
     const r = await h.both(['build', '-t', 'fails:1', dir], { contexts });
     expect(normalized(r.browser)).toEqual(normalized(r.kernel));
-    expect(r.kernel.code).toBe(1);
+    // As Docker's CLI: the step's own status, and its message without the daemon's prefix.
+    expect(r.kernel.code).toBe(3);
+    expect(r.kernel.stderr).toBe("The command '/bin/sh -c echo about to fail && exit 3' returned a non-zero code: 3\n");
   });
 });

@@ -311,7 +311,8 @@ describe('rmi with containers', () => {
     expect(byId.message).toBe(`conflict: unable to delete ${boxId.slice(7, 19)} (must be forced) - image is being used by stopped container ${r.id.slice(0, 12)}`);
     // forced: untagged and deleted, but the layers stay for the container, which still runs
     const removed = await h.engine.removeImage('box', { force: true });
-    expect(removed).toEqual([{ Untagged: 'box:latest' }, { Deleted: boxId }]);
+    // As Docker's: the pulled image's digest in that repository goes with its last tag.
+    expect(removed).toEqual([{ Untagged: 'box:latest' }, { Untagged: expect.stringMatching(/^box@sha256:[0-9a-f]{64}$/) }, { Deleted: boxId }]);
     const out: string[] = [];
     await h.engine.attachContainer(r.id, { onOutput: (_s, d) => out.push(dec.decode(d)) });
     const w = h.engine.waitContainer(r.id, 'next-exit');

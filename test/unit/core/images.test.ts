@@ -225,6 +225,20 @@ describe('images, inspect, history, tag', () => {
 });
 
 describe('rmi', () => {
+  it("a pushed tag's last removal takes its repository's digest along: no <none> row is left", async () => {
+    const { layout } = twoImages();
+    const h = host(layout);
+    await h.engine.pull('app:v1');
+    const image = await h.engine.inspectImage('app:v1');
+    // What a push leaves: the new repository's tag and its digest.
+    await h.engine.tag('app:v1', 'localhost:5000/app:1');
+    await h.metadata.batch([{ op: 'put', bucket: 'images', key: image.Id, value: { ...(await h.metadata.get<Record<string, unknown>>('images', image.Id))!, repoDigests: [...image.RepoDigests, 'localhost:5000/app@sha256:' + 'a'.repeat(64)] } }]);
+    expect(await h.engine.removeImage('localhost:5000/app:1')).toEqual([{ Untagged: 'localhost:5000/app:1' }, { Untagged: 'localhost:5000/app@sha256:' + 'a'.repeat(64) }]);
+    const after = (await h.engine.listImages()).find((i) => i.Id === image.Id)!;
+    expect(after.RepoTags).toEqual(['app:v1']);
+    expect(after.RepoDigests).toEqual(image.RepoDigests);
+  });
+
   it('untags first and deletes the image and its own layers with the last tag', async () => {
     const { layout, base, app } = twoImages();
     const h = host(layout);
@@ -233,7 +247,8 @@ describe('rmi', () => {
     await h.engine.tag('app:v1', 'app:v2');
     expect(await h.engine.removeImage('app:v1')).toEqual([{ Untagged: 'app:v1' }]);
     const removed = await h.engine.removeImage('app:v2');
-    expect(removed).toEqual([{ Untagged: 'app:v2' }, { Deleted: app.id }, { Deleted: app.diffIds[1] }]);
+    // As Docker's: with the repository's last tag goes the digest the pull recorded for it.
+    expect(removed).toEqual([{ Untagged: 'app:v2' }, { Untagged: expect.stringMatching(/^app@sha256:[0-9a-f]{64}$/) }, { Deleted: app.id }, { Deleted: app.diffIds[1] }]);
     // the shared base layer stays for base
     expect(await h.blobs.has(app.diffIds[0])).toBe(true);
     expect(await h.blobs.has(app.diffIds[1])).toBe(false);
