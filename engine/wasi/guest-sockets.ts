@@ -362,6 +362,10 @@ export function wrapGuestSockets(preview1: Preview1, memory: () => WebAssembly.M
           const sub = others.find((s) => s.userdata === userdata && s.tag === tag);
           if (sub) found.push({ sub, error: dv.getUint16(at + 8, true), nbytes: dv.getBigUint64(at + 16, true), flags: dv.getUint16(at + 24, true) });
         }
+      } else {
+        // The host cannot poll them (node:wasi refuses a regular file): as poll(2) says of a
+        // regular file, they are always ready.
+        for (const sub of others) found.push({ sub, error: 0, nbytes: 1n, flags: 0 });
       }
     } finally {
       mem().set(saved, inPtr);

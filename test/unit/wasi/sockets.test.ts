@@ -6,7 +6,7 @@
  * network from the network's idle hook while the guest waits in a blocking call.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,9 +51,11 @@ function network(step: () => void, options: Omit<MemoryNetworkOptions, 'idle'> =
 }
 
 /** Run the guest as container `web`'s PID 1; `signal()` in a step makes SIGTERM arrive for it. */
-function run(net: MemoryNetwork, args: string[], signals?: { pending: number }): { status: number; stdout: string } {
+function run(net: MemoryNetwork, args: string[], signals?: { pending: number }, stdin?: string): { status: number; stdout: string } {
   const stdoutPath = join(dir, `stdout-${Math.random().toString(36).slice(2)}`);
-  const stdio = { stdin: openSync('/dev/null', 'r'), stdout: openSync(stdoutPath, 'w'), stderr: openSync('/dev/null', 'w') };
+  const stdinPath = `${stdoutPath}.in`;
+  if (stdin !== undefined) writeFileSync(stdinPath, stdin);
+  const stdio = { stdin: openSync(stdin === undefined ? '/dev/null' : stdinPath, 'r'), stdout: openSync(stdoutPath, 'w'), stderr: openSync('/dev/null', 'w') };
   try {
     const ports = {
       ...kernelPorts(dir, () => undefined),
@@ -73,6 +75,7 @@ function run(net: MemoryNetwork, args: string[], signals?: { pending: number }):
   } finally {
     for (const fd of Object.values(stdio)) closeSync(fd);
     rmSync(stdoutPath, { force: true });
+    rmSync(stdinPath, { force: true });
   }
 }
 
@@ -152,6 +155,18 @@ describe('a server guest', () => {
     const r = run(net, ['serve', '8080', '2']);
     expect(r).toEqual({ status: 0, stdout: 'listening on 8080\naccepted 172.18.0.3:32768\naccepted 172.18.0.3:32769\nclosed (1)\nclosed (2)\n' });
     expect(got).toEqual({ a: 'echo a1echo a2', b: 'echo b1' });
+  });
+
+  it('polls stdin together with its sockets', () => {
+    let c: number | undefined;
+    const { net, peer } = network(() => {
+      if (c === undefined) {
+        c = dialGuest(peer, 8080);
+        if (c !== undefined) peer.close(c);
+      }
+    });
+    const r = run(net, ['serve', '8080', '1', 'stdin'], undefined, 'from stdin\n');
+    expect(r).toEqual({ status: 0, stdout: 'listening on 8080\nstdin: from stdin\nstdin ended\naccepted 172.18.0.3:32768\nclosed (1)\n' });
   });
 
   it('a guest that never reads holds back its peer at the buffer bound; nothing is lost', () => {
