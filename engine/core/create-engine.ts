@@ -17,7 +17,7 @@ import { loadImages, saveImages } from './save-load.ts';
 import { build } from './builder.ts';
 import { diskUsage, info, prune, version } from './system.ts';
 import { createVolume, inspectVolume, listVolumes, removeVolume } from './volumes.ts';
-import { connectContainer, disconnectContainer } from './network-endpoints.ts';
+import { connectContainer, disconnectContainer, resolveName } from './network-endpoints.ts';
 import { createNetwork, inspectNetwork, listNetworks, pruneNetworks, removeNetwork } from './networks.ts';
 
 export type { EngineOptions } from './context.ts';
@@ -27,13 +27,24 @@ export type { EngineOptions } from './context.ts';
  * adapts storage and process start (HostPorts) and carries this API (comlink, HTTP); it decides
  * nothing the user could see. Every failure leaves as an EngineError.
  */
-export function createEngine(ports: HostPorts, options: EngineOptions = {}): Engine {
+/** What a host's own engine offers beside the Engine API, for the host's own use (never carried to a client). */
+export interface HostEngine extends Engine {
+  /**
+   * The IPv4 addresses `name` resolves to for a guest of `container`, as Docker's embedded DNS
+   * answers on user-defined networks (a container's name, short ID or alias there; running
+   * containers only); empty when nothing matches - the default bridge resolves nothing. For the
+   * resolver of the guests' sockets (issue 15 §2).
+   */
+  resolveName(container: string, name: string): Promise<string[]>;
+}
+
+export function createEngine(ports: HostPorts, options: EngineOptions = {}): HostEngine {
   const core = new Core(ports, options);
   const runner = new ContainerRunner(core);
   const execs = new ExecRunner(core, runner);
   const ready = recoverContainers(core);
 
-  const engine: Engine = {
+  const engine: HostEngine = {
     ping: async () => 'OK',
     version: async () => version(core),
     info: () => info(core, runner),
@@ -84,12 +95,14 @@ export function createEngine(ports: HostPorts, options: EngineOptions = {}): Eng
     connectNetwork: (network, container, o) => connectContainer(core, network, container, o),
     disconnectNetwork: (network, container) => disconnectContainer(core, network, container),
     pruneNetworks: () => pruneNetworks(core),
+
+    resolveName: (container, name) => resolveName(core, container, name),
   };
   return guard(engine, ready);
 }
 
 /** Nothing but EngineError crosses the API: anything else thrown inside becomes 'internal'. */
-function guard(engine: Engine, ready: Promise<void>): Engine {
+function guard<T extends object>(engine: T, ready: Promise<void>): T {
   const wrapped = {} as Record<string, unknown>;
   for (const [name, fn] of Object.entries(engine) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) {
     wrapped[name] = async (...args: unknown[]) => {
@@ -102,5 +115,5 @@ function guard(engine: Engine, ready: Promise<void>): Engine {
       }
     };
   }
-  return wrapped as unknown as Engine;
+  return wrapped as unknown as T;
 }

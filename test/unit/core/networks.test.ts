@@ -1,7 +1,7 @@
 import { describe, it, expect, afterEach, beforeAll } from 'vitest';
 import type { ContainerCreate, Engine } from '../../../engine/engine.ts';
 import type { ProcessSpec, Runtime } from '../../../engine/ports.ts';
-import { createEngine } from '../../../engine/core/create-engine.ts';
+import { createEngine, type HostEngine } from '../../../engine/core/create-engine.ts';
 import { runtimeFiles } from '../../../engine/core/runtime-files.ts';
 import { allocateAddress, formatIPv4, nextPool, parseIPv4, parseSubnet } from '../../../engine/core/ipam.ts';
 import { parsePublish } from '../../../engine/core/port-bindings.ts';
@@ -203,27 +203,26 @@ describe('addresses', () => {
 });
 
 describe('resolution data', () => {
-  it('names, short IDs and aliases of running containers on the asker\'s user networks; nothing on bridge', async () => {
-    const h = makeHost({ layout });
-    hosts.push(h);
-    const { Core } = await import('../../../engine/core/context.ts');
-    const { resolveName } = await import('../../../engine/core/network-endpoints.ts');
-    const core = new Core(h.ports);
-    await h.engine.pull('box');
-    await h.engine.createNetwork({ Name: 'app' });
-    const kv = await up(h.engine, { name: 'kv', HostConfig: { NetworkMode: 'app' }, NetworkingConfig: { EndpointsConfig: { app: { Aliases: ['db'] } } } });
-    const web = await up(h.engine, { name: 'web', HostConfig: { NetworkMode: 'app' } });
-    const plain = await up(h.engine, { name: 'plain' });
-    const other = await up(h.engine, { name: 'other' });
-    expect(await resolveName(core, web, 'kv')).toEqual(['172.18.0.2']);
-    expect(await resolveName(core, web, 'db')).toEqual(['172.18.0.2']);
-    expect(await resolveName(core, web, kv.slice(0, 12))).toEqual(['172.18.0.2']);
-    expect(await resolveName(core, web, 'nowhere')).toEqual([]);
-    expect(await resolveName(core, plain, 'other')).toEqual([]);
-    await h.engine.stopContainer(kv, { timeout: 0 });
-    // This second core reads the store, where the stop is written behind.
-    await eventually(async () => (await resolveName(core, web, 'kv')).length === 0);
-    for (const id of [kv, web, plain, other]) await h.engine.removeContainer(id, { force: true });
+  it("names, short IDs and aliases of running containers on the asker's user networks; nothing on bridge", async () => {
+    const h = await boxHost();
+    const engine = h.engine as HostEngine;
+    await engine.createNetwork({ Name: 'app' });
+    const kv = await up(engine, { name: 'kv', HostConfig: { NetworkMode: 'app' }, NetworkingConfig: { EndpointsConfig: { app: { Aliases: ['db'] } } } });
+    const web = await up(engine, { name: 'web', HostConfig: { NetworkMode: 'app' } });
+    const plain = await up(engine, { name: 'plain' });
+    const other = await up(engine, { name: 'other' });
+    expect(await engine.resolveName(web, 'kv')).toEqual(['172.18.0.2']);
+    expect(await engine.resolveName('web', 'db')).toEqual(['172.18.0.2']);
+    expect(await engine.resolveName(web, kv.slice(0, 12))).toEqual(['172.18.0.2']);
+    expect(await engine.resolveName(kv, 'web')).toEqual(['172.18.0.3']);
+    expect(await engine.resolveName(web, 'nowhere')).toEqual([]);
+    expect(await engine.resolveName(plain, 'other')).toEqual([]);
+    expect((await rejection(engine.resolveName('ghost', 'kv'))).message).toBe('No such container: ghost');
+    await engine.stopContainer(kv, { timeout: 0 });
+    expect(await engine.resolveName(web, 'kv')).toEqual([]);
+    await engine.connectNetwork('app', plain, { Aliases: ['late'] });
+    expect(await engine.resolveName(web, 'late')).toEqual(['172.18.0.2']);
+    for (const id of [kv, web, plain, other]) await engine.removeContainer(id, { force: true });
   });
 });
 
