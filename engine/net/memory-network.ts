@@ -383,7 +383,6 @@ export class MemoryNetwork {
   }
 
   private resolve(container: string, name: string): string[] {
-    if (parseIPv4Bytes(name)) return [name];
     if (name === 'localhost') return ['127.0.0.1'];
     const own = this.attached(container).endpoints;
     const out: string[] = [];

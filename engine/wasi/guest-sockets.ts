@@ -10,6 +10,7 @@ import {
   AF_INET4,
   FDFLAGS_NONBLOCK,
   FILETYPE_SOCKET_STREAM,
+  parseIPv4Bytes,
   PROTO_DEFAULT,
   PROTO_TCP,
   readAddrPort,
@@ -49,6 +50,30 @@ export interface GuestSockets {
 }
 
 type Calls = Record<string, (...args: number[]) => number>;
+
+const noSocket = (): never => {
+  throw new SocketError(SockErrno.BADF, 'no such socket');
+};
+
+/** The transport of a host without a network: no socket can be opened, no name resolves. */
+export const NO_NETWORK: SocketTransport = {
+  open: () => {
+    throw new SocketError(SockErrno.NETDOWN, 'this host runs containers without a network');
+  },
+  bind: noSocket,
+  listen: noSocket,
+  accept: noSocket,
+  connect: noSocket,
+  send: noSocket,
+  recv: noSocket,
+  shutdown: noSocket,
+  close: () => undefined,
+  local: noSocket,
+  peer: noSocket,
+  ready: noSocket,
+  resolve: () => [],
+  wait: () => undefined,
+};
 
 /** A call's errno: what it threw as a SocketError, FAULT for a pointer outside memory. */
 function errnoOf(run: () => void): number {
@@ -216,7 +241,7 @@ export function wrapGuestSockets(preview1: Preview1, memory: () => WebAssembly.M
     resolve: (host, hostLen, _port, roAddrs, naddrs, roN) =>
       errnoOf(() => {
         const name = new TextDecoder().decode(new Uint8Array(memory().buffer, host, hostLen));
-        const found = transport.resolve(name);
+        const found = parseIPv4Bytes(name) ? [name] : transport.resolve(name);
         if (found.length === 0) throw new SocketError(SockErrno.NOENT, `${name}: no such host`);
         const n = Math.min(found.length, naddrs);
         for (let i = 0; i < n; i++) writeAddrIp(view(), roAddrs + i * ADDR_IP_BYTES, found[i]);
@@ -279,6 +304,8 @@ export function wrapGuestSockets(preview1: Preview1, memory: () => WebAssembly.M
     const start = performance.now();
     const subs: Sub[] = [];
     let dv = view();
+    // A subscription array outside memory is the host's poll to refuse.
+    if (inPtr + nsubs * SUBSCRIPTION_BYTES > dv.byteLength) return innerPoll(inPtr, outPtr, nsubs, neventsPtr);
     for (let i = 0; i < nsubs; i++) {
       const at = inPtr + i * SUBSCRIPTION_BYTES;
       const tag = dv.getUint8(at + 8);

@@ -32,7 +32,7 @@
  *
  * - `sockets`: the container's network transport (socket-port.ts); the process host builds the
  *   guest's socket imports over it (socket-abi.ts, guest-sockets.ts). A host without a network
- *   leaves it out, and a program that imports sockets then cannot start.
+ *   leaves it out: its programs start, and opening a socket fails with ENETDOWN.
  *
  * Hosts without a member leave it out.
  */

@@ -8,7 +8,7 @@
  */
 import type { ProcessExit } from '../ports.ts';
 import { wrapGuestLinks } from './guest-links.ts';
-import { wrapGuestSockets } from './guest-sockets.ts';
+import { NO_NETWORK, wrapGuestSockets } from './guest-sockets.ts';
 import { memoryLimitHit } from './memory-limit.ts';
 import { lookupProgram, notExecutable } from './program-path.ts';
 import type { ProgramCache } from './program-cache.ts';
@@ -239,10 +239,10 @@ export function prepareProgram<S>(ports: ProcessHostPorts<S>, programs: ProgramC
   const signals = processSignals(ports, record, run.stdio);
   wrapGuestLinks(preview1, memory, ports.files.links);
   ports.transport?.(preview1, memory, run.stdio, signals);
-  const sockets = ports.sockets && wrapGuestSockets(preview1, memory, ports.sockets, signals);
+  const sockets = wrapGuestSockets(preview1, memory, ports.sockets ?? NO_NETWORK, signals);
   if (ports.signals && !handles && !record.init) checkAtEveryCall(preview1, signals);
   const dockyard = { [SPAWN_IMPORT_NAME]: spawnCall(ports, programs, run, memory), [SIGNAL_IMPORT_NAME]: (op: number) => signals.call(op) };
-  const all: WebAssembly.Imports = { ...imports, [SPAWN_IMPORT_MODULE]: dockyard, ...(sockets ? { [SOCKET_IMPORT_MODULE]: sockets.wasix } : {}) };
+  const all: WebAssembly.Imports = { ...imports, [SPAWN_IMPORT_MODULE]: dockyard, [SOCKET_IMPORT_MODULE]: sockets.wasix };
   const missing = WebAssembly.Module.imports(run.module).filter((i) => !(i.module in all) || !(i.name in (all[i.module] as object)));
   if (missing.length > 0) return cannot(`exec format error (needs imports this runtime lacks: ${missing.map((i) => `${i.module}.${i.name}`).join(', ')})`);
   try {
@@ -260,7 +260,7 @@ export function prepareProgram<S>(ports: ProcessHostPorts<S>, programs: ProgramC
   const started = instance;
   return {
     free: () => {
-      sockets?.closeAll();
+      sockets.closeAll();
       wasi.free();
     },
     start: (): ProgramExit => {
@@ -275,7 +275,7 @@ export function prepareProgram<S>(ports: ProcessHostPorts<S>, programs: ProgramC
         return { exitCode: EXIT_TRAP, oomKilled: false, trapped: true };
       } finally {
         running.splice(running.lastIndexOf(record), 1);
-        sockets?.closeAll();
+        sockets.closeAll();
         wasi.free();
       }
     },

@@ -54,9 +54,26 @@
  * container holds at most so many sockets (EMFILE past it, on sock_open and accept) and each
  * direction of a connection buffers at most so many bytes (a sender then blocks or gets EAGAIN:
  * back-pressure, bounded memory).
+ *
+ * A host without a network still offers the imports (so one program, box, runs everywhere):
+ * sock_open fails with ENETDOWN and resolve with ENOENT.
  */
 
 export const SOCKET_IMPORT_MODULE = 'wasix_32v1';
+/** The functions of SOCKET_IMPORT_MODULE a guest may import. */
+export const SOCKET_IMPORT_NAMES = [
+  'sock_open',
+  'sock_bind',
+  'sock_listen',
+  'sock_accept_v2',
+  'sock_connect',
+  'sock_addr_local',
+  'sock_addr_peer',
+  'sock_send',
+  'sock_recv',
+  'sock_shutdown',
+  'resolve',
+] as const;
 /** The first socket descriptor; a process's sockets count up from here. */
 export const SOCKET_FD_BASE = 0x100000;
 export const ADDR_PORT_BYTES = 20;
@@ -92,6 +109,7 @@ export const SockErrno = {
   MFILE: 33,
   NETUNREACH: 40,
   NOBUFS: 42,
+  NETDOWN: 38,
   NOENT: 44,
   NOTCONN: 53,
   NOTSOCK: 57,
@@ -137,4 +155,9 @@ export function parseIPv4Bytes(text: string): number[] | undefined {
 
 function ipv4Bytes(address: string): number[] {
   return parseIPv4Bytes(address) ?? [0, 0, 0, 0];
+}
+
+/** The socket imports of a runtime without a network (a tool that only lists box's applets). */
+export function unavailableSocketImports(): Record<string, Record<string, () => number>> {
+  return { [SOCKET_IMPORT_MODULE]: Object.fromEntries(SOCKET_IMPORT_NAMES.map((n) => [n, () => SockErrno.NETDOWN])) };
 }

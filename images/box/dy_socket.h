@@ -124,6 +124,7 @@ static int dy_resolve(const char *name, struct in_addr *out) {
 /* What a program prints for a socket error: the unreachable ones say why. */
 static const char *dy_strerror(int e) {
     if (e == ENETUNREACH) return "Network is unreachable (the playground has no outside network: only containers on your networks)";
+    if (e == ENETDOWN) return "Network is down (this engine runs containers without a network)";
     return strerror(e);
 }
 

@@ -51,7 +51,7 @@ function network(step: () => void, options: Omit<MemoryNetworkOptions, 'idle'> =
 }
 
 /** Run the guest as container `web`'s PID 1; `signal()` in a step makes SIGTERM arrive for it. */
-function run(net: MemoryNetwork, args: string[], signals?: { pending: number }, stdin?: string): { status: number; stdout: string } {
+function run(net: MemoryNetwork | undefined, args: string[], signals?: { pending: number }, stdin?: string): { status: number; stdout: string } {
   const stdoutPath = join(dir, `stdout-${Math.random().toString(36).slice(2)}`);
   const stdinPath = `${stdoutPath}.in`;
   if (stdin !== undefined) writeFileSync(stdinPath, stdin);
@@ -59,7 +59,7 @@ function run(net: MemoryNetwork, args: string[], signals?: { pending: number }, 
   try {
     const ports = {
       ...kernelPorts(dir, () => undefined),
-      sockets: net.transport('web'),
+      ...(net ? { sockets: net.transport('web') } : {}),
       signals: {
         take: () => {
           const init = signals?.pending ?? 0;
@@ -334,5 +334,12 @@ describe('a client guest', () => {
     const r = run(net, ['flood', 'peer', '7000'], signals);
     expect(most).toBe(bound);
     expect(r).toEqual({ status: 2, stdout: `flooding\nsent ${bound}\nsend: Interrupted system call\nsignal 15\n` });
+  });
+});
+
+describe('a host without a network', () => {
+  it('runs the program; a socket fails with ENETDOWN and says why', () => {
+    expect(run(undefined, ['echo', '172.18.0.3', '80', 'x'])).toEqual({ status: 2, stdout: 'connect: Network is down (this engine runs containers without a network)\n' });
+    expect(run(undefined, ['echo', 'web', '80', 'x'])).toEqual({ status: 1, stdout: "bad address 'web'\n" });
   });
 });
