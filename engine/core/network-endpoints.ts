@@ -4,7 +4,7 @@ import { containerRecords, findContainer } from './container-store.ts';
 import type { Core } from './context.ts';
 import { randomId } from './ids.ts';
 import { allocateAddress, formatIPv4, macAddress, parseIPv4, parseSubnet } from './ipam.ts';
-import { allNetworks, builtinNetworks, DEFAULT_NETWORK, findNetwork, pickNetwork, type Network } from './networks.ts';
+import { allNetworks, builtinNetworks, DEFAULT_NETWORK, findNetwork, noSuchNetwork, pickNetwork, type Network } from './networks.ts';
 import { allocatePorts, checkPortBindings, heldPorts, parsePortKey, portKey, portsView, portSummaries, type HeldPort } from './port-bindings.ts';
 import type { ContainerNetRecord, ContainerRecord, EndpointRecord } from './records.ts';
 
@@ -32,7 +32,17 @@ function userDefined(n: Network): boolean {
 async function modeNetwork(core: Core, mode: string): Promise<Network> {
   if (mode === 'host') throw new EngineError('invalid-argument', HOST_NETWORK_REFUSED);
   if (mode.startsWith('container:')) throw new EngineError('invalid-argument', `network mode "${mode}" is not supported here: a container has its own network namespace`);
-  return findNetwork(core, mode === 'default' || mode === '' ? DEFAULT_NETWORK : mode);
+  const found = await lookup(core, mode === 'default' || mode === '' ? DEFAULT_NETWORK : mode);
+  if (!found) throw noSuchNetwork(mode);
+  return found;
+}
+
+/**
+ * A network by name, ID or ID prefix. The built-in ones by name need no read of the store: a
+ * create on the default bridge (every plain `docker run`) reads nothing more than it did before networks.
+ */
+async function lookup(core: Core, name: string): Promise<Network | undefined> {
+  return builtinNetworks(core).find((n) => n.Name === name) ?? pickNetwork(await allNetworks(core), name);
 }
 
 /** What a create request says about networks and ports, checked; for the container record. */
@@ -53,10 +63,9 @@ export async function createNetworking(core: Core, create: ContainerCreate, imag
   const exposed: Record<string, object> = {};
   for (const key of [...Object.keys(imageExposed ?? {}), ...Object.keys(create.ExposedPorts ?? {}), ...Object.keys(portBindings)]) exposed[portKey(parsePortKey(key))] = {};
   const endpoints: EndpointRecord[] = [{ NetworkID: first.Id, Aliases: [], EndpointID: '', IPAddress: '' }];
-  const networks = await allNetworks(core);
   for (const [name, config] of Object.entries(create.NetworkingConfig?.EndpointsConfig ?? {})) {
     // The docker CLI names the NetworkMode's network "default" when none was given.
-    const n = name === 'default' ? first : pickNetwork(networks, name);
+    const n = name === 'default' ? first : await lookup(core, name);
     if (!n) throw new EngineError('not-found', `network ${name} not found`);
     let endpoint = endpoints.find((e) => e.NetworkID === n.Id);
     if (!endpoint) {

@@ -157,6 +157,18 @@ describe('addresses', () => {
     for (const id of [a, b, c]) await h.engine.removeContainer(id, { force: true });
   });
 
+  it('a run on the default bridge never reads the networks bucket (the warm run path stays as it was)', async () => {
+    const h = await boxHost();
+    const reads: string[] = [];
+    const list = h.metadata.list.bind(h.metadata);
+    h.metadata.list = ((bucket: string, ...rest: unknown[]) => (reads.push(bucket), (list as (...a: unknown[]) => unknown)(bucket, ...rest))) as typeof h.metadata.list;
+    const id = await up(h.engine, { HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '', HostPort: '8090' }] } } });
+    await h.engine.inspectContainer(id);
+    await h.engine.listContainers();
+    await h.engine.removeContainer(id, { force: true });
+    expect(reads).not.toContain('networks');
+  });
+
   it('a created container shows its network without an address; none has loopback only; host is refused', async () => {
     const h = await boxHost();
     const { Id } = await h.engine.createContainer({ Image: 'box' });
