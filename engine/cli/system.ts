@@ -192,8 +192,11 @@ export const systemPrune: CommandSpec = {
     const message = 'WARNING! This will remove:\n' + warnings.map((w) => `  - ${w}\n`).join('') + '\nAre you sure you want to continue?';
     if (!flags.bool('force') && !(await confirm(cx, message))) return 0;
     const report = await cx.engine.prune({ all, volumes });
+    // After the containers: a network only they were on is unused now (docker prunes in this order).
+    const { NetworksDeleted } = await cx.engine.pruneNetworks();
     let text = '';
     if (report.ContainersDeleted.length) text += 'Deleted Containers:\n' + report.ContainersDeleted.map((id) => id + '\n').join('') + '\n';
+    if (NetworksDeleted.length) text += 'Deleted Networks:\n' + NetworksDeleted.map((n) => n + '\n').join('') + '\n';
     if (report.VolumesDeleted.length) text += 'Deleted Volumes:\n' + report.VolumesDeleted.map((n) => n + '\n').join('') + '\n';
     if (report.ImagesDeleted.length) {
       text += 'Deleted Images:\n';

@@ -57,6 +57,11 @@ describe('docker network', () => {
     await docker(engine, 'network create a1');
     await docker(engine, 'network create a2');
     expect(await docker(engine, 'network prune -f')).toMatchObject({ status: 0, stdout: 'Deleted Networks:\na1\na2\n\n' });
+    // docker system prune says it removes "all networks not used by at least one container": it does.
+    await docker(engine, 'network create left');
+    const { stdout } = await docker(engine, 'system prune -f');
+    expect(stdout).toMatch(/^Deleted Networks:\nleft\n\n/);
+    expect((await docker(engine, 'network ls --format {{.Name}}')).stdout).toBe('bridge\nnone\n');
   });
 
   it('connect, disconnect and the addresses containers see', async () => {
