@@ -7,7 +7,7 @@ import type { ContainerSummary } from '../engine.ts';
 import { StatusError, type CommandSpec } from './command.ts';
 import { renderList, type ListFormat } from './format.ts';
 import { ellipsis, goTimeString, humanSizeWithPrecision, timeAgo, truncateId } from './units.ts';
-import { portsColumn } from '../core/port-bindings.ts';
+import { portFilter, portsColumn } from '../core/port-bindings.ts';
 
 const FORMAT_USAGE =
   "Format output using a custom template:\n'table':            Print output in table format with column headers (default)\n'table TEMPLATE':   Print output in table format using the given Go template\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates";
@@ -90,13 +90,15 @@ function matches(c: ContainerSummary, filters: string[]): boolean {
                   : value in (c.Labels ?? {})
                 : key === 'network'
                   ? Object.entries(c.NetworkSettings?.Networks ?? {}).some(([name, e]) => name === value || (value.length > 0 && e.NetworkID.startsWith(value)))
-                  : true;
+                  : key === 'publish' || key === 'expose'
+                    ? portFilter(key, value)(c.Ports ?? [])
+                    : true;
     if (!ok) return false;
   }
   return true;
 }
 
-const FILTER_KEYS = ['status', 'name', 'id', 'ancestor', 'label', 'network'];
+const FILTER_KEYS = ['status', 'name', 'id', 'ancestor', 'label', 'network', 'publish', 'expose'];
 
 export const ps: CommandSpec = {
   use: '[OPTIONS]',

@@ -303,3 +303,16 @@ export function portLines(view: PortMap, only?: PortKey): string[] {
   }
   return lines;
 }
+
+/**
+ * `docker ps --filter publish=...|expose=...`: a container port or range, "80", "80/udp",
+ * "8000-8080/tcp" (tcp when no protocol is named), against a listed container's Ports - published
+ * ones for `publish`, every exposed one for `expose`.
+ */
+export function portFilter(kind: 'publish' | 'expose', value: string): (ports: readonly PortSummary[]) => boolean {
+  const slash = value.indexOf('/');
+  const proto = slash < 0 ? 'tcp' : value.slice(slash + 1).toLowerCase();
+  const range = portRange(slash < 0 ? value : value.slice(0, slash));
+  if (!range || !PROTOS.includes(proto)) throw new EngineError('invalid-argument', `invalid filter '${kind}=${value}'`);
+  return (ports) => ports.some((p) => p.Type === proto && p.PrivatePort >= range[0] && p.PrivatePort <= range[1] && (kind === 'expose' || p.PublicPort !== undefined));
+}

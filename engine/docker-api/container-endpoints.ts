@@ -6,6 +6,7 @@ import { encodeFrame } from './frames.ts';
 import { asEngineError } from './error-status.ts';
 import { boolParam, filtersParam, intParam, optionalBool } from './query.ts';
 import type { RouteContext } from './route-context.ts';
+import { portFilter } from '../core/port-bindings.ts';
 
 export const MULTIPLEXED_STREAM = 'application/vnd.docker.multiplexed-stream';
 export const RAW_STREAM = 'application/vnd.docker.raw-stream';
@@ -39,7 +40,9 @@ function containerFilter(filters: Map<string, string[]>): (c: ContainerSummary) 
       const eq = v.indexOf('=');
       return eq < 0 ? v in c.Labels : c.Labels[v.slice(0, eq)] === v.slice(eq + 1);
     }) &&
-    accepts('network', (v) => Object.entries(c.NetworkSettings?.Networks ?? {}).some(([name, e]) => name === v || (v !== '' && e.NetworkID.startsWith(v))));
+    accepts('network', (v) => Object.entries(c.NetworkSettings?.Networks ?? {}).some(([name, e]) => name === v || (v !== '' && e.NetworkID.startsWith(v)))) &&
+    accepts('publish', (v) => portFilter('publish', v)(c.Ports ?? [])) &&
+    accepts('expose', (v) => portFilter('expose', v)(c.Ports ?? []));
 }
 
 export async function list({ engine, reply, request }: RouteContext): Promise<void> {

@@ -94,6 +94,10 @@ describe('ports', () => {
     expect((await docker(engine, 'port web 81/udp')).stdout).toBe('127.0.0.1:9090\n');
     expect(await docker(engine, 'port web 90')).toMatchObject({ status: 1, stderr: "Error: No public port '90' published for web\n" });
     expect((await docker(engine, 'ps --format {{.Ports}}')).stdout).toBe('0.0.0.0:8080->80/tcp, [::]:8080->80/tcp, 127.0.0.1:9090->81/udp, 90/tcp\n');
+    expect((await docker(engine, 'ps -f publish=80 -f expose=90 --format {{.Names}}')).stdout).toBe('web\n');
+    expect((await docker(engine, 'ps -f publish=90 --format {{.Names}}')).stdout).toBe('');
+    expect((await docker(engine, 'ps -f publish=81/udp --format {{.Names}}')).stdout).toBe('web\n');
+    expect((await docker(engine, 'ps -f expose=85-95 --format {{.Names}}')).stdout).toBe('web\n');
     expect((await docker(engine, `run -d --name all -P --expose 7000-7001 ${LOOP}`)).status).toBe(0);
     expect((await docker(engine, 'port all')).stdout).toBe(
       '7000/tcp -> 0.0.0.0:32768\n7000/tcp -> [::]:32768\n7001/tcp -> 0.0.0.0:32769\n7001/tcp -> [::]:32769\n',

@@ -80,6 +80,8 @@ describe('the docker CLI: networks and ports', { timeout: 120_000 }, () => {
     expect(missing.stderr).toContain("No public port '82");
     const ps = await docker('ps', '--format', '{{.Names}}|{{.Ports}}|{{.Networks}}');
     expect(ps.stdout).toBe('web|0.0.0.0:8080->80/tcp, [::]:8080->80/tcp, 127.0.0.1:32768->81/tcp|bridge\n');
+    expect((await docker('ps', '--filter', 'publish=81', '--format', '{{.Names}}')).stdout).toBe('web\n');
+    expect((await docker('ps', '--filter', 'publish=82', '--format', '{{.Names}}')).stdout).toBe('');
     const inspect = await docker('inspect', '-f', '{{.NetworkSettings.IPAddress}} {{.NetworkSettings.Gateway}} {{.NetworkSettings.MacAddress}} {{.HostConfig.NetworkMode}} {{json .HostConfig.PortBindings}}', 'web');
     expect(inspect.stdout).toBe('172.17.0.2 172.17.0.1 02:42:ac:11:00:02 default {"80/tcp":[{"HostIp":"","HostPort":"8080"}],"81/tcp":[{"HostIp":"127.0.0.1","HostPort":""}]}\n');
     const taken = await docker('run', '-d', '--name', 'web2', '-p', '8080:80', 'box', ...LOOP);
