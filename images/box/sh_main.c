@@ -53,7 +53,6 @@ static int run_stream(FILE *in, int interactive)
             sh_ctl = CTL_NONE;
             buf.len = 0;
             if (buf.s) buf.s[0] = 0;
-            if (interactive) fputc('\n', box_err);
             continue;
         }
         if (n < 0) {
@@ -91,8 +90,8 @@ static int run_stream(FILE *in, int interactive)
         }
         if (sh_ctl == CTL_EXIT) { parser_free(p); break; }
         if (interrupted) {
-            /* the rest of the line is dropped, as a shell does on Ctrl-C */
-            if (interactive) fputc('\n', box_err);
+            /* the rest of the line is dropped, as a shell does on Ctrl-C (the terminal has echoed
+             * ^C and a new line: the playground's does, a pseudo-terminal's echo ends the line) */
             r = PARSE_EOF;
         }
         if (r == PARSE_INCOMPLETE) {

@@ -59,7 +59,7 @@ describe('Ctrl-C under -t: SIGINT for the foreground programs', () => {
     const r = await onBrowser(['sh'], { tty: true, stdin: 'echo ready; sleep 60; echo after\necho "next $?"\n', signals: ctrlC() });
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('ready\nnext 130\n');
-    expect(r.stderr).toBe('/ # \n/ # / # \n');
+    expect(r.stderr).toBe('/ # / # / # \n');
   });
 
   it('an interactive sh stops its own loop and a spawned program alike', async () => {
