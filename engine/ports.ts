@@ -232,6 +232,12 @@ export interface Runtime {
    */
   runningElsewhere?(): Promise<Set<string>>;
   /**
+   * Deliver a signal to a process another engine over the same stores runs (another tab): that
+   * engine signals it and records its exit. Resolves true once it took the signal, false when no
+   * engine that runs it answered. Absent: no other engine can be asked.
+   */
+  signalElsewhere?(snapshotKey: string, signal: 'SIGTERM' | 'SIGKILL' | 'SIGINT'): Promise<boolean>;
+  /**
    * The ID for the container being created, when the runtime has prepared for it ahead (the
    * kernel service's warm spare is booted under the next container's ID: runc's name, cgroup and
    * hostname follow it). Each ID is handed out once; undefined: the core picks a random one.

@@ -2,6 +2,7 @@ import type { AttachOptions, AttachStream, LogsOptions, WaitResult } from '../en
 import { EngineError } from '../errors.ts';
 import type { LogEntry, ProcessExit, RunningProcess } from '../ports.ts';
 import { rfc3339Nano, ZERO_TIME } from './clock.ts';
+import { EXIT_KILLED } from '../errors.ts';
 import { findContainer, updateContainer } from './container-store.ts';
 import { filterLogs, LogWriter } from './container-logs.ts';
 import type { Core } from './context.ts';
@@ -138,6 +139,57 @@ export class ContainerRunner {
     return (fresh?.State.Running ?? false) && !this.#sessions.get(c.Id)?.process;
   }
 
+  /**
+   * Recorded as running and run by another engine on the stores that is still there (another open
+   * tab). When none runs it any more - its tab was closed before it recorded the exit - the container
+   * is marked exited as recovery would (137), so it can be removed, and this says false.
+   */
+  async #aliveElsewhere(c: ContainerRecord): Promise<boolean> {
+    if (!(await this.#runningElsewhere(c))) return false;
+    const held = await this.core.ports.runtime.runningElsewhere?.();
+    if (!held || held.has(c.Id)) return true;
+    await updateContainer(this.core, c.Id, (r) => {
+      if (!r.State.Running) return;
+      r.State = { ...r.State, Status: 'exited', Running: false, Pid: 0, ExitCode: EXIT_KILLED, Error: 'the engine that ran it has gone (its tab was closed)', FinishedAt: rfc3339Nano(this.core.now()) };
+    });
+    await this.core.containers.flush();
+    return false;
+  }
+
+  /**
+   * A container another engine on the stores runs (another tab): that engine takes the signal and
+   * records the exit (issue 20: one playground in several tabs is one Docker host). True once it
+   * took it; an engine that does not answer is an error (nothing is faked).
+   */
+  async #signalElsewhere(c: ContainerRecord, signal: 'SIGTERM' | 'SIGKILL' | 'SIGINT'): Promise<boolean> {
+    const runtime = this.core.ports.runtime;
+    if (!runtime.signalElsewhere) throw runningElsewhereError(c);
+    if (await runtime.signalElsewhere(c.Id, signal)) return true;
+    throw runningElsewhereError(c);
+  }
+
+  /** Wait until the engine that runs `c` has recorded its exit (the store says not running). */
+  async #exitedElsewhere(c: ContainerRecord, ms: number): Promise<boolean> {
+    const until = Date.now() + ms;
+    for (;;) {
+      const fresh = await this.core.containers.get(c.Id);
+      if (!fresh?.State.Running) return true;
+      if (Date.now() >= until) return false;
+      await new Promise((r) => setTimeout(r, ELSEWHERE_POLL_MS));
+    }
+  }
+
+  /** docker stop of a container another tab runs: its stop signal there, SIGKILL after `seconds`. */
+  async #stopElsewhere(c: ContainerRecord, seconds: number): Promise<void> {
+    const stopSignal = (c.Config.StopSignal ?? 'SIGTERM').toUpperCase() === 'SIGINT' ? 'SIGINT' : 'SIGTERM';
+    if (seconds !== 0) {
+      await this.#signalElsewhere(c, stopSignal);
+      if (await this.#exitedElsewhere(c, seconds < 0 ? Number.MAX_SAFE_INTEGER : seconds * 1000)) return;
+    }
+    await this.#signalElsewhere(c, 'SIGKILL');
+    await this.#exitedElsewhere(c, ELSEWHERE_EXIT_MS);
+  }
+
   #output(id: string, stream: 1 | 2, data: Uint8Array): void {
     this.logWriter.write(id, stream === 1 ? 'stdout' : 'stderr', data);
     const session = this.#sessions.get(id);
@@ -231,7 +283,11 @@ export class ContainerRunner {
     if (!sig) throw new EngineError('invalid-argument', `Invalid signal: ${signal}`);
     const session = this.#sessions.get(c.Id);
     if (!session?.process) {
-      if (await this.#runningElsewhere(c)) throw runningElsewhereError(c);
+      if ((await this.#aliveElsewhere(c)) && (await this.#signalElsewhere(c, sig === 'SIGKILL' ? 'SIGKILL' : sig === 'SIGINT' ? 'SIGINT' : 'SIGTERM'))) {
+        this.core.events.emit('container', 'kill', c.Id, { signal: sig === 'SIGKILL' ? '9' : sig === 'SIGTERM' ? '15' : '2', name: c.Name.slice(1) });
+        if (sig === 'SIGKILL') await this.#exitedElsewhere(c, ELSEWHERE_EXIT_MS);
+        return;
+      }
       throw new EngineError('conflict', `cannot kill container: ${name}: container ${c.Id} is not running`);
     }
     session.process.kill(sig);
@@ -243,11 +299,15 @@ export class ContainerRunner {
   async stop(name: string, timeout?: number): Promise<void> {
     const c = await findContainer(this.core, name);
     const session = this.#sessions.get(c.Id);
+    const seconds = timeout ?? this.core.options.stopTimeoutSeconds;
     if (!session?.process) {
-      if (await this.#runningElsewhere(c)) throw runningElsewhereError(c);
+      if (await this.#aliveElsewhere(c)) {
+        await this.#stopElsewhere(c, seconds);
+        this.core.events.emit('container', 'stop', c.Id, { name: c.Name.slice(1) });
+        return;
+      }
       throw new EngineError('not-modified', 'container already stopped');
     }
-    const seconds = timeout ?? this.core.options.stopTimeoutSeconds;
     const process = session.process;
     const stopSignal = SIGNALS[(c.Config.StopSignal ?? 'SIGTERM').toUpperCase()] ?? 'SIGTERM';
     if (seconds !== 0) process.kill(stopSignal);
@@ -269,8 +329,11 @@ export class ContainerRunner {
   async remove(name: string, options: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     const c = await findContainer(this.core, name);
     const session = this.#sessions.get(c.Id);
-    if (await this.#runningElsewhere(c)) throw runningElsewhereError(c);
-    if (session?.process || c.State.Running) {
+    if (await this.#aliveElsewhere(c)) {
+      if (!options.force) throw new EngineError('conflict', `cannot remove container "${c.Name}": container is running: stop the container before removing or force remove`);
+      await this.#signalElsewhere(c, 'SIGKILL');
+      await this.#exitedElsewhere(c, ELSEWHERE_EXIT_MS);
+    } else if (session?.process || (await this.core.containers.get(c.Id))?.State.Running) {
       if (!options.force) {
         throw new EngineError('conflict', `cannot remove container "${c.Name}": container is running: stop the container before removing or force remove`);
       }
@@ -281,6 +344,7 @@ export class ContainerRunner {
     }
     const fresh = await this.core.containers.get(c.Id);
     if (!fresh) return; // auto-removed on its way out
+    if (fresh.State.Running && !this.#sessions.get(c.Id)?.process) throw runningElsewhereError(c);
     await this.#removeStopped(fresh, options.volumes ?? false);
   }
 
@@ -319,6 +383,10 @@ export class ContainerRunner {
   }
 }
 
+/** How long a SIGKILL sent to another tab may take to show as an exit in the store. */
+const ELSEWHERE_EXIT_MS = 10_000;
+const ELSEWHERE_POLL_MS = 25;
+
 function runningElsewhereError(c: ContainerRecord): EngineError {
-  return new EngineError('conflict', `container ${c.Id.slice(0, 12)} is running in another engine on this store (another tab of the playground): stop it there`);
+  return new EngineError('conflict', `container ${c.Id.slice(0, 12)} is running in another engine on this store (another tab of the playground) that did not answer`);
 }

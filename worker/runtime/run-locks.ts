@@ -7,7 +7,7 @@
  */
 export class RunLocks {
   /** `store`: the IndexedDB database name - tabs on another store (tests, benchmarks) do not count. */
-  constructor(private readonly store: string) {}
+  constructor(readonly store: string) {}
 
   #prefix(): string {
     return `dockyard-running:${this.store}:`;

@@ -13,6 +13,7 @@
  *   kills it after the grace period).
  */
 import { RunLocks } from './run-locks.ts';
+import { RemoteSignals, type RemoteSignal } from './remote-signals.ts';
 import { RUN_LOCK_DELAY_MS } from '../store/coordination-timing.ts';
 import { EngineError } from '../../engine/errors.ts';
 import { isRuntimeFile, RUNTIME_FILES_DIR, runtimeFiles } from '../../engine/core/runtime-files.ts';
@@ -104,6 +105,9 @@ function failedStart(exit: ProcessExit, io: ProcessIO): RunningProcess {
 
 export class WasiRuntime implements Runtime {
   readonly #live = new Map<string, Live>();
+  /** Each running container's first process, for signals another tab sends (remote-signals.ts). */
+  readonly #mains = new Map<string, RunningProcess>();
+  readonly #remote: RemoteSignals | null;
   readonly #modules = new Map<string, Promise<WebAssembly.Module | null>>();
   readonly pool: WorkerPool;
 
@@ -113,6 +117,19 @@ export class WasiRuntime implements Runtime {
     readonly runLocks?: RunLocks,
   ) {
     this.pool = pool ?? new WorkerPool();
+    this.#remote = runLocks ? new RemoteSignals(runLocks.store, (key, signal) => this.#deliver(key, signal)) : null;
+  }
+
+  /** Signal a container another tab runs; that tab's engine records its exit. */
+  signalElsewhere(key: string, signal: RemoteSignal): Promise<boolean> {
+    return this.#remote?.send(key, signal) ?? Promise.resolve(false);
+  }
+
+  #deliver(key: string, signal: RemoteSignal): boolean {
+    const process = this.#mains.get(key);
+    if (!process) return false;
+    process.kill(signal);
+    return true;
   }
 
   /** Containers another tab on the same store is running now (its Web Locks): recovery leaves them. */
@@ -223,7 +240,7 @@ export class WasiRuntime implements Runtime {
     }, RUN_LOCK_DELAY_MS);
 
     const stdin = new StdinWriter(control, 0);
-    return {
+    const main: RunningProcess = {
       writeStdin: (data) => shared && (spec.tty ? stdin.writeTerminal(data) : stdin.write(data)),
       closeStdin: () => shared && stdin.close(),
       kill: (signal) => {
@@ -238,6 +255,9 @@ export class WasiRuntime implements Runtime {
       },
       exited,
     };
+    this.#mains.set(key, main);
+    void exited.then(() => this.#mains.get(key) === main && this.#mains.delete(key));
+    return main;
   }
 
   /** What a running container's processes changed so far (for `docker diff` on a running container). */

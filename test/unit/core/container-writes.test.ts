@@ -52,7 +52,73 @@ describe('container records in the store', () => {
     expect((await other.inspectContainer('reader')).State).toMatchObject({ Running: false, ExitCode: 0 });
   });
 
-  it('another engine on the store leaves a container it does not run alone: stop, kill and rm -f are refused, not faked', async () => {
+  it('any engine on the store stops, kills or removes a container another runs: the one that runs it does the work', async () => {
+    const h = await boxHost();
+    const start = async (name: string) => {
+      const { Id } = await h.engine.createContainer({ Image: 'box', name, Cmd: ['cat'], OpenStdin: true });
+      await h.engine.attachContainer(Id, { stdin: true, onOutput: () => {} });
+      await h.engine.startContainer(Id);
+      await eventually(async () => (await stored(h, Id))?.State.Status === 'running');
+      return Id;
+    };
+    const ids = [await start('one'), await start('two'), await start('three')];
+    const asked: string[] = [];
+    // A second tab: the first still runs these (its run locks are held); a signal goes to it, as
+    // worker/runtime/remote-signals.ts carries it between tabs, and it kills its own process.
+    const other = createEngine({
+      ...h.ports,
+      runtime: {
+        start: h.ports.runtime.start.bind(h.ports.runtime),
+        runningElsewhere: async () => new Set(ids),
+        signalElsewhere: async (key, signal) => {
+          asked.push(`${key.slice(0, 4)} ${signal}`);
+          await h.engine.killContainer(key, { signal });
+          return true;
+        },
+      },
+    });
+    await other.stopContainer('one', { timeout: 5 });
+    // Stopped by the engine that runs it, with the stop signal first (asked, below); its exit recorded there.
+    expect((await h.engine.inspectContainer('one')).State).toMatchObject({ Running: false, Status: 'exited', ExitCode: 143 });
+    expect((await other.inspectContainer('one')).State).toMatchObject({ Running: false, Status: 'exited' });
+    await other.killContainer('two');
+    expect((await other.inspectContainer('two')).State).toMatchObject({ Running: false, ExitCode: 137 });
+    await expect(other.removeContainer('three')).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('container is running: stop the container before removing or force remove') });
+    await other.removeContainer('three', { force: true });
+    await expect(h.metadata.get('containers', ids[2])).resolves.toBeUndefined();
+    expect(asked).toEqual([`${ids[0].slice(0, 4)} SIGTERM`, `${ids[1].slice(0, 4)} SIGKILL`, `${ids[2].slice(0, 4)} SIGKILL`]);
+  });
+
+  it('a container whose tab has gone (no run lock held) is exited and can be removed from another', async () => {
+    const h = await boxHost();
+    const { Id } = await h.engine.createContainer({ Image: 'box', name: 'orphan', Cmd: ['cat'], OpenStdin: true });
+    await h.engine.attachContainer(Id, { stdin: true, onOutput: () => {} });
+    await h.engine.startContainer(Id);
+    await eventually(async () => (await stored(h, Id))?.State.Status === 'running');
+    const signals: string[] = [];
+    // No engine holds its lock: the tab that ran it was closed before it could record the exit.
+    const other = createEngine({
+      ...h.ports,
+      runtime: { start: h.ports.runtime.start.bind(h.ports.runtime), runningElsewhere: async () => new Set(), signalElsewhere: async (_k, s) => (signals.push(s), false) },
+    });
+    // Removed without -f: it is not running any more.
+    await other.removeContainer('orphan');
+    await expect(h.metadata.get('containers', Id)).resolves.toBeUndefined();
+    expect(signals).toEqual([]);
+  });
+
+  it('a gone tab\'s container reads as exited (137) once another engine acts on it; kill then says it is not running', async () => {
+    const h = await boxHost();
+    const { Id } = await h.engine.createContainer({ Image: 'box', name: 'left', Cmd: ['cat'], OpenStdin: true });
+    await h.engine.attachContainer(Id, { stdin: true, onOutput: () => {} });
+    await h.engine.startContainer(Id);
+    await eventually(async () => (await stored(h, Id))?.State.Status === 'running');
+    const other = createEngine({ ...h.ports, runtime: { start: h.ports.runtime.start.bind(h.ports.runtime), runningElsewhere: async () => new Set() } });
+    await expect(other.killContainer('left')).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('is not running') });
+    expect((await other.inspectContainer('left')).State).toMatchObject({ Running: false, Status: 'exited', ExitCode: 137 });
+  });
+
+  it('another engine that cannot reach the one running a container refuses stop, kill and rm -f, not faked', async () => {
     const h = await boxHost();
     const { Id } = await h.engine.createContainer({ Image: 'box', name: 'elsewhere', Cmd: ['cat'], OpenStdin: true });
     const stream = await h.engine.attachContainer(Id, { stdin: true, onOutput: () => {} });
