@@ -3,38 +3,11 @@
  * bodies it sends (PortBindings, NetworkingConfig.EndpointsConfig, /networks/create) and what it
  * prints from our answers - `docker port` among them, which must never panic on an answer of ours.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiHost, type ApiHost } from './support/api-host.ts';
+import { describe, expect, it } from 'vitest';
+import { useDockerCli } from './support/real-docker-cli.ts';
 
-let api: ApiHost;
-let home: string;
-beforeAll(async () => {
-  api = await startApiHost();
-  home = mkdtempSync(join(tmpdir(), 'dockyard-cli-net-'));
-});
-afterAll(async () => {
-  await api.dispose();
-  rmSync(home, { recursive: true, force: true });
-});
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function docker(...args: string[]): Promise<Result> {
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, DOCKER_CONFIG: join(home, '.docker'), DOCKER_HOST: `tcp://127.0.0.1:${api.listener.port}` };
-  return new Promise((resolve) => {
-    execFile('docker', args, { env, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    }).stdin?.end();
-  });
-}
+const cli = useDockerCli();
+const docker = (...args: string[]) => cli.docker(args);
 
 const LOOP = ['sh', '-c', 'while true; do sleep 1; done'];
 

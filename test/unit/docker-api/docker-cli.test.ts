@@ -2,39 +2,13 @@
  * The real docker CLI (28.x, client only, installed on these machines) against the API on loopback,
  * with DOCKER_API_VERSION unset so it negotiates from our ping.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiHost, type ApiHost } from './support/api-host.ts';
+import { describe, expect, it } from 'vitest';
+import { useDockerCli } from './support/real-docker-cli.ts';
 
-let api: ApiHost;
-let home: string;
-beforeAll(async () => {
-  api = await startApiHost();
-  home = mkdtempSync(join(tmpdir(), 'dockyard-cli-'));
-});
-afterAll(async () => {
-  await api.dispose();
-  rmSync(home, { recursive: true, force: true });
-});
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function docker(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<Result> {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, DOCKER_CONFIG: join(home, '.docker'), DOCKER_HOST: `tcp://127.0.0.1:${api.listener.port}`, ...options.env };
-  return new Promise((resolve) => {
-    const child = execFile('docker', args, { env, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-    child.stdin?.end(options.stdin ?? '');
-  });
-}
+const cli = useDockerCli();
+const docker = cli.docker;
 
 describe('the docker CLI against the API', { timeout: 60_000 }, () => {
   it('version and info', async () => {
@@ -145,7 +119,7 @@ describe('the docker CLI against the API', { timeout: 60_000 }, () => {
     expect(diff.stdout).toBe('C /tmp\nA /tmp/new\n');
     const commit = await docker(['commit', 'cli-diff', 'cli-committed:1']);
     expect(commit.stdout).toMatch(/^sha256:[0-9a-f]{64}\n$/);
-    const ctx = mkdtempSync(join(home, 'ctx-'));
+    const ctx = mkdtempSync(join(cli.home, 'ctx-'));
     writeFileSync(join(ctx, 'Dockerfile'), 'FROM box\nCOPY note.txt /note.txt\nCMD ["cat", "/note.txt"]\n');
     writeFileSync(join(ctx, 'note.txt'), 'built by the legacy builder\n');
     const build = await docker(['build', '-t', 'cli-built', ctx], { env: { DOCKER_BUILDKIT: '0' } });
@@ -155,7 +129,7 @@ describe('the docker CLI against the API', { timeout: 60_000 }, () => {
     expect(build.stdout).toContain('Successfully tagged cli-built:latest');
     const ran = await docker(['run', '--rm', 'cli-built']);
     expect(ran).toMatchObject({ code: 0, stdout: 'built by the legacy builder\n' });
-    const tar = join(home, 'built.tar');
+    const tar = join(cli.home, 'built.tar');
     expect((await docker(['save', '-o', tar, 'cli-built'])).code).toBe(0);
     expect((await docker(['rmi', 'cli-built'])).code).toBe(0);
     const load = await docker(['load', '-i', tar]);
