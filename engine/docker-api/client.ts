@@ -47,7 +47,7 @@ import { EngineError } from '../errors.ts';
 import { DEFAULT_TAG, familiarName, familiarRepository, namesTagOrDigest, parseReference } from '../oci/reference.ts';
 import type { Digest, LogEntry, RegistryAuth } from '../ports.ts';
 import { writeTar } from '../tar/tar-writer.ts';
-import { errorCodeForStatus } from './error-status.ts';
+import { errorCodeForStatus, errorCodeOf } from './error-status.ts';
 import { FrameDecoder } from './frames.ts';
 import { JsonLineDecoder } from './json-stream.ts';
 import { encodeRegistryAuth, REGISTRY_AUTH_HEADER } from './registry-auth.ts';
@@ -223,12 +223,14 @@ export class DockerApiEngine implements Engine {
     let failure: EngineError | undefined;
     const take = (values: unknown[]) => {
       for (const v of values) {
-        const event = v as ProgressEvent & { errorDetail?: { code?: number; message: string } };
+        const event = v as ProgressEvent & { errorDetail?: { code?: number; message: string; kind?: string } };
         if (event.errorDetail || event.error) {
           const message = event.errorDetail?.message ?? event.error ?? 'unknown error';
-          // A code in the stream is a build step's exit status (Docker's daemon sends no other).
+          // A code in the stream is a build step's exit status (Docker's daemon sends no other);
+          // `kind` is our own server's error code (json-stream.ts errorEvent).
           const exitCode = event.errorDetail?.code;
-          failure ??= new EngineError(exitCode ? 'invalid-argument' : 'internal', message, exitCode ? { exitCode } : undefined);
+          const kind = errorCodeOf(event.errorDetail?.kind) ?? (exitCode ? 'invalid-argument' : 'internal');
+          failure ??= new EngineError(kind, message, exitCode ? { exitCode } : undefined);
           continue;
         }
         if (!failure) listener(event);

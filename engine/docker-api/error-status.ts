@@ -42,3 +42,8 @@ export const ERROR_HEADERS: Readonly<Record<string, string>> = Object.freeze({ '
 export function errorBody(message: string): Uint8Array {
   return new TextEncoder().encode(JSON.stringify({ message }) + '\n');
 }
+
+/** `kind` when it names an ErrorCode (a progress stream's errorDetail.kind from our server), else undefined. */
+export function errorCodeOf(kind: unknown): ErrorCode | undefined {
+  return typeof kind === 'string' && Object.hasOwn(PREFERENCE, kind) ? (kind as ErrorCode) : undefined;
+}

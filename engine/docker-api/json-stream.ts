@@ -10,9 +10,13 @@ export function jsonLine(value: unknown): Uint8Array {
   return encoder.encode(JSON.stringify(value) + '\n');
 }
 
-/** `code` is the HTTP status the error would have had (Docker's JSONError.Code): a client rebuilds the error's kind from it. */
-export function errorEvent(message: string, code?: number): ProgressEvent {
-  const errorDetail = code === undefined ? { message } : { code, message };
+/**
+ * `code` is what Docker's JSONError.Code carries: a build step's exit status, nothing else (the
+ * docker CLI exits with it). `kind` is the EngineError code, for our own client to rebuild the
+ * error with (`unauthorized`, `not-found`, ...); Docker's CLI ignores a field it does not know.
+ */
+export function errorEvent(message: string, code?: number, kind?: string): ProgressEvent {
+  const errorDetail = { ...(code === undefined ? {} : { code }), message, ...(kind ? { kind } : {}) };
   return { errorDetail, error: message };
 }
 

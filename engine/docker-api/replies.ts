@@ -102,7 +102,7 @@ export class ProgressStream {
     // Docker's daemon gives a code only for a build step's own exit status (the CLI exits with it,
     // and with 1 for any other error in the stream).
     const exitCode = err.details?.exitCode;
-    this.send(errorEvent(err.message, typeof exitCode === 'number' ? exitCode : undefined));
+    this.send(errorEvent(err.message, typeof exitCode === 'number' ? exitCode : undefined, err.code));
     await this.finish();
   }
 
