@@ -1,22 +1,19 @@
 /**
  * Sockets for WASI programs (engine/wasi/socket-abi.ts, guest-sockets.ts) over the in-memory
  * network (engine/net/memory-network.ts): a C program compiled at test time with wasi-libc and
- * images/box/dy_socket.h, run by the process host on the kernel's adapter (node:wasi), with the
- * container's sockets on the network. The other container is this test, driving its side of the
- * network from the network's idle hook while the guest waits in a blocking call.
+ * images/box/dy_socket.h (fixtures/net-guest.c), run by the process host on the kernel's adapter,
+ * against this test as the other container (socket-harness.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kernelPorts } from '../../../kernel-node/wasi-runner-host.ts';
-import { MemoryNetwork, type MemoryNetworkOptions } from '../../../engine/net/memory-network.ts';
-import { prepareProgram } from '../../../engine/wasi/process-host.ts';
-import { ProgramCache } from '../../../engine/wasi/program-cache.ts';
+import type { MemoryNetwork, MemoryNetworkOptions } from '../../../engine/net/memory-network.ts';
 import { SIGTERM, signalBit } from '../../../engine/wasi/signal-abi.ts';
 import { SockErrno } from '../../../engine/wasi/socket-abi.ts';
-import { SocketError, type SocketTransport } from '../../../engine/wasi/socket-port.ts';
+import { SocketError } from '../../../engine/wasi/socket-port.ts';
+import { bytes, dialGuest, drain, network, runGuest, tryNow, tryPipe } from './socket-harness.ts';
 
 const here = new URL('.', import.meta.url).pathname;
 let dir: string;
@@ -31,98 +28,9 @@ beforeAll(() => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const WEB = { network: 'app', address: '172.18.0.2', subnet: '172.18.0.0/16', names: ['web'] };
-const PEER = { network: 'app', address: '172.18.0.3', subnet: '172.18.0.0/16', names: ['peer'] };
-
-/** A network with the guest's container `web` and the test's `peer` on `app`; `step` runs whenever the guest waits. */
-function network(step: () => void, options: Omit<MemoryNetworkOptions, 'idle'> = {}): { net: MemoryNetwork; peer: SocketTransport } {
-  let steps = 0;
-  const net = new MemoryNetwork({
-    ...options,
-    idle: () => {
-      // A guest that waits for ever would hang the test: end it as a failure instead.
-      if (++steps > 20_000) throw new Error('the guest waited 20000 times: nothing moved');
-      step();
-    },
-  });
-  net.attach('web', [WEB]);
-  net.attach('peer', [PEER]);
-  return { net, peer: net.transport('peer') };
-}
-
-/** Run the guest as container `web`'s PID 1; `signal()` in a step makes SIGTERM arrive for it. */
 function run(net: MemoryNetwork | undefined, args: string[], signals?: { pending: number }, stdin?: string): { status: number; stdout: string } {
-  const stdoutPath = join(dir, `stdout-${Math.random().toString(36).slice(2)}`);
-  const stdinPath = `${stdoutPath}.in`;
-  if (stdin !== undefined) writeFileSync(stdinPath, stdin);
-  const stdio = { stdin: openSync(stdin === undefined ? '/dev/null' : stdinPath, 'r'), stdout: openSync(stdoutPath, 'w'), stderr: openSync('/dev/null', 'w') };
-  try {
-    const ports = {
-      ...kernelPorts(dir, () => undefined),
-      ...(net ? { sockets: net.transport('web') } : {}),
-      signals: {
-        take: () => {
-          const init = signals?.pending ?? 0;
-          if (signals) signals.pending = 0;
-          return { init, foreground: 0 };
-        },
-      },
-    };
-    const prepared = prepareProgram(ports, new ProgramCache(), { module: guest, args: ['net-guest', ...args], env: ['PWD=/'], stdio, depth: 0, init: true });
-    if (!('start' in prepared)) throw new Error(`did not start: ${prepared.error}`);
-    const exit = prepared.start();
-    return { status: exit.exitCode, stdout: readFileSync(stdoutPath, 'utf8') };
-  } finally {
-    for (const fd of Object.values(stdio)) closeSync(fd);
-    rmSync(stdoutPath, { force: true });
-    rmSync(stdinPath, { force: true });
-  }
-}
-
-/** The call's result, or undefined when it would block (AGAIN); other errors throw. */
-function tryNow<T>(call: () => T): T | undefined {
-  try {
-    return call();
-  } catch (e) {
-    if (e instanceof SocketError && e.errno === SockErrno.AGAIN) return undefined;
-    throw e;
-  }
-}
-
-/** A send to a peer that has gone: nothing to do. */
-function tryPipe(call: () => void): void {
-  try {
-    call();
-  } catch (e) {
-    if (!(e instanceof SocketError && e.errno === SockErrno.PIPE)) throw e;
-  }
-}
-
-const bytes = (text: string) => new TextEncoder().encode(text);
-const text = (data: Uint8Array) => new TextDecoder().decode(data);
-
-/** Connect from the peer to the guest's port, or undefined while nothing listens there yet. */
-function dialGuest(peer: SocketTransport, port: number): number | undefined {
-  const s = peer.open();
-  try {
-    peer.connect(s, { address: WEB.address, port });
-    return s;
-  } catch (e) {
-    peer.close(s);
-    if (e instanceof SocketError && e.errno === SockErrno.CONNREFUSED) return undefined;
-    throw e;
-  }
-}
-
-/** Everything that has arrived on `s` now, and whether the stream ended. */
-function drain(peer: SocketTransport, s: number): { data: string; ended: boolean } {
-  let data = '';
-  for (;;) {
-    const got = tryNow(() => peer.recv(s, 4096, false));
-    if (got === undefined) return { data, ended: false };
-    if (got.length === 0) return { data, ended: true };
-    data += text(got);
-  }
+  const { status, stdout } = runGuest(net, { module: guest, root: dir, args: ['net-guest', ...args], signals, stdin });
+  return { status, stdout };
 }
 
 describe('a server guest', () => {
