@@ -10,6 +10,7 @@ import { WASI } from 'node:wasi';
 import { describe, expect, it } from 'vitest';
 import { capMemory } from '../../../engine/wasi/memory-limit.ts';
 import { SPAWN_MAX_DEPTH } from '../../../engine/wasi/spawn-abi.ts';
+import { unavailableSocketImports } from '../../../engine/wasi/socket-abi.ts';
 import { BOX, bothHosts, expectSh } from './harness.ts';
 
 /**
@@ -26,7 +27,7 @@ function withoutSpawn(script: string): { status: number; stdout: string; stderr:
     const stdout = openSync(join(dir, 'out'), 'a');
     const stderr = openSync(join(dir, 'err'), 'a');
     const wasi = new WASI({ version: 'preview1', args: ['sh', '-c', script], env: { PATH: '/bin:/usr/local/bin', PWD: '/' }, preopens: { '/': join(dir, 'root') }, returnOnExit: true, stdout, stderr });
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(BOX), { wasi_snapshot_preview1: wasi.wasiImport, dockyard: { spawn: () => 0, signal: () => 0 } } as WebAssembly.Imports);
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(BOX), { wasi_snapshot_preview1: wasi.wasiImport, dockyard: { spawn: () => 0, signal: () => 0 }, ...unavailableSocketImports() } as WebAssembly.Imports);
     const status = wasi.start(instance);
     closeSync(stdout);
     closeSync(stderr);

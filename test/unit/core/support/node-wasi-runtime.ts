@@ -12,6 +12,7 @@ import type { ProcessExit, ProcessIO, ProcessSpec, Runtime, RunningProcess } fro
 import { resolveInRootSync } from '../../../../engine/layers/path-rules.ts';
 import { limitMemory, OOM_EXPORT } from '../../../../engine/wasi/memory-limit.ts';
 import { lookupProgram, type PathKind } from '../../../../engine/wasi/program-path.ts';
+import { SOCKET_IMPORT_MODULE, SOCKET_IMPORT_NAMES, SockErrno } from '../../../../engine/wasi/socket-abi.ts';
 import type { DirSnapshotter } from './dir-snapshotter.ts';
 
 const STDIN_BYTES = 1 << 20;
@@ -74,7 +75,9 @@ w.fd_read = (fd, iovs, n, nread) => {
 let status;
 try {
   const module = new WebAssembly.Module(wasm);
-  instance = new WebAssembly.Instance(module, { ...imports, dockyard: { spawn: () => -1, signal: () => 0 } });
+  // No network in this runtime: box's socket imports are there and fail (socket-abi.ts).
+  const sockets = Object.fromEntries(${JSON.stringify(SOCKET_IMPORT_NAMES)}.map((n) => [n, () => ${SockErrno.NETDOWN}]));
+  instance = new WebAssembly.Instance(module, { ...imports, dockyard: { spawn: () => -1, signal: () => 0 }, ${SOCKET_IMPORT_MODULE}: sockets });
   status = wasi.start(instance);
   parentPort.postMessage({ exit: status, oom: false });
 } catch (e) {
