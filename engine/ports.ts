@@ -137,6 +137,13 @@ export interface Snapshotter {
    */
   read(key: string, path: string): Promise<VolumeEntries | undefined>;
   /**
+   * `mkdir -p` of `path` (absolute) in a prepared snapshot's writable layer, as Docker makes a
+   * container's working directory at create (`docker diff` then shows it): links on the way are
+   * followed inside the root, what exists is left alone, a file in the way makes nothing.
+   * Called while the container is not running.
+   */
+  makeDir(key: string, path: string): Promise<void>;
+  /**
    * Where the snapshot lives on the host, as Docker's `GraphDriver.Data` in `docker inspect`
    * (overlay2: LowerDir top first, UpperDir, WorkDir). Absent where nothing of it is on a disk.
    */

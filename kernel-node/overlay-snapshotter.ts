@@ -3,6 +3,7 @@ import { lstat, mkdir, readFile, readdir, readlink, rm, writeFile } from 'node:f
 import { join } from 'node:path';
 import { EngineError } from '../engine/errors.ts';
 import type { BlobStore, Digest, FsNode, SnapshotChange, Snapshotter, VolumeEntries } from '../engine/ports.ts';
+import { resolveInRoot } from '../engine/layers/path-rules.ts';
 import { comparePaths } from '../engine/tar/tar-entry.ts';
 import type { DataRoot } from './data-root.ts';
 import { LayerUnpacker } from './layer-unpacker.ts';
@@ -93,6 +94,22 @@ export class OverlaySnapshotter implements Snapshotter {
   async remove(key: string): Promise<void> {
     await rm(this.#dir(key), { recursive: true, force: true });
     await this.onRemove?.(key);
+  }
+
+  /** Made through a writable overlay of the stack on the host (the container is not running, so nothing else has it mounted). */
+  async makeDir(key: string, path: string): Promise<void> {
+    const dirs = await this.overlay(key);
+    const view = join(this.data.mounts, `mkdir-${randomBytes(8).toString('hex')}`);
+    await mkdir(view, { recursive: true });
+    await mountOverlay(view, dirs);
+    try {
+      const target = await resolveInRoot(path, true, (p) => readlink(join(view, p)).catch(() => undefined));
+      // A file in the way: nothing is made, as in the browser (engine/core/working-dir.ts).
+      if (target !== '') await mkdir(join(view, target), { recursive: true, mode: 0o755 }).catch(() => undefined);
+    } finally {
+      await unmount(view);
+      await rm(view, { recursive: true, force: true });
+    }
   }
 
   /** Read from a read-only overlay of the whole stack, the writable layer as its top lower layer (its whiteouts and opaque markers hold there too). */

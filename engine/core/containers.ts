@@ -123,6 +123,8 @@ export async function createContainer(core: Core, options: ContainerCreate): Pro
       const missing = await missingBlob(core, record.layers);
       if (missing) throw new EngineError('not-found', `image ${image.record.Id} is missing layer ${missing}`);
       await core.ports.snapshots.prepare(id, record.layers, { fresh: true });
+      // Docker makes a missing working directory at create (`-w /new/dir`, an image's WORKDIR).
+      if (merged.WorkingDir) await core.ports.snapshots.makeDir(id, merged.WorkingDir);
       await core.containers.create(record);
     });
     core.events.emit('container', 'create', id, { image: options.Image, name: name.slice(1) });

@@ -34,7 +34,7 @@ export async function buildExamples(root: string, base: Shipped[]): Promise<Ship
     blobs: new MemoryBlobStore(),
     metadata: new MemoryMetadataStore(),
     logs: new MemoryLogStore(),
-    snapshots: { prepare: noRuntime, changes: noRuntime, remove: async () => {}, read: noRuntime },
+    snapshots: { prepare: noRuntime, changes: noRuntime, remove: async () => {}, read: noRuntime, makeDir: noRuntime },
     volumes: { create: noRuntime, remove: async () => {}, usage: async () => 0, isEmpty: noRuntime, populate: noRuntime },
     runtime: { start: noRuntime },
     registry: new OciLayoutRegistry({

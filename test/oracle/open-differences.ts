@@ -9,7 +9,6 @@ import { it } from 'vitest';
 export const OPEN_DIFFERENCES: Record<string, string> = {
   'history: table, --format, -q, --no-trunc, -H=false':
     "a build keeps no intermediate images: history shows <missing> for the build's own steps where Docker's legacy builder shows each step's image ID (and `images -a` lists them)",
-  '-w creates a missing working directory; a relative one is an error': 'the kernel service starts the process in / when -w names a directory the image lacks; Docker makes it at create',
 };
 
 /** `it`, or `it.fails` for an open difference (its name then says so and why). */

@@ -18,6 +18,11 @@ describe('Docker rules in the shared core, the same on both engines', () => {
     expect(plain.kernel.stdout).toBe('PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\nHOSTNAME=parity\nHOME=/root\nPWD=/\n');
     expectSame(await h.both(['run', '--rm', '-h', 'parity', '-e', 'HOME=/tmp', 'box', 'env']));
     expectSame(await h.both(['run', '--rm', '-w', 'relative', 'box', 'pwd']));
+    expectSame(await h.both(['run', '--rm', '-w', '/new/dir', 'box', 'pwd']));
+    const created = await h.both(['create', '--name', 'rules-wd', '-w', '/made/here', 'box']);
+    expect([created.browser.code, created.kernel.code]).toEqual([0, 0]);
+    expectSame(await h.both(['diff', 'rules-wd']));
+    expectSame(await h.both(['rm', 'rules-wd']));
   });
 
   parityIt('-v /path is an anonymous volume; ps -n and -l list every state', async () => {

@@ -4,6 +4,7 @@ import { FileTree, type TreeNode } from '../../engine/layers/file-tree.ts';
 import { diffTrees } from '../../engine/layers/layer-diff.ts';
 import { mergeLayers } from '../../engine/layers/merged-view.ts';
 import { applyChanges } from '../../engine/core/snapshot-layer.ts';
+import { makeDirInTree } from '../../engine/core/working-dir.ts';
 import { readTreeDir } from '../../engine/core/volume-copy.ts';
 import type { Tenure } from './tenure.ts';
 import type { RootDelta, RootEntries } from '../process/process-protocol.ts';
@@ -117,6 +118,18 @@ export class IdbSnapshotter implements Snapshotter, ContainerRoots {
   async read(key: string, path: string): Promise<VolumeEntries | undefined> {
     const record = await this.#record(key);
     return readTreeDir(applyChanges(await this.#lowerTree(record.layers), record.changes), path);
+  }
+
+  async makeDir(key: string, path: string): Promise<void> {
+    const record = await this.#record(key);
+    const lower = await this.#lowerTree(record.layers);
+    const tree = applyChanges(lower, record.changes);
+    if (!makeDirInTree(tree, path)) return;
+    try {
+      await this.#put({ ...record, changes: changeSet(lower, tree) });
+    } catch (e) {
+      throw storageError(e, `saving the file system of ${key.slice(0, 12)}`);
+    }
   }
 
   async root(key: string, mounts: Mount[]): Promise<ContainerRoot> {

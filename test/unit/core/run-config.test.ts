@@ -42,6 +42,22 @@ describe("a container's environment, as Docker's daemon and runc make it", () =>
     expect(homeOf(undefined, '')).toBe('/');
   });
 
+  it('-w makes a missing working directory at create, following links inside the root', async () => {
+    const h = await boxHost();
+    const { Id } = await h.engine.createContainer({ Image: 'box', WorkingDir: '/new/dir', Cmd: ['pwd'] });
+    expect(await h.engine.changes(Id)).toEqual([
+      { Path: '/new', Kind: 1 },
+      { Path: '/new/dir', Kind: 1 },
+    ]);
+    expect((await run(h.engine, { Image: 'box', WorkingDir: '/made/here', Cmd: ['pwd'] })).stdout).toBe('/made/here\n');
+    expect((await run(h.engine, { Image: 'box', WorkingDir: '/tmp', Cmd: ['pwd'] })).stdout).toBe('/tmp\n');
+    const through = await h.engine.createContainer({ Image: 'box', WorkingDir: '/etc/../var/x', Cmd: ['pwd'] });
+    expect(await h.engine.changes(through.Id)).toEqual([
+      { Path: '/var', Kind: 0 },
+      { Path: '/var/x', Kind: 1 },
+    ]);
+  });
+
   it('a relative working directory is refused in Docker\'s words; -v /path is an anonymous volume', async () => {
     const h = await boxHost();
     await expect(h.engine.createContainer({ Image: 'box', WorkingDir: 'rel' })).rejects.toThrow("the working directory 'rel' is invalid, it needs to be an absolute path");

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BlobStore, Digest, FsNode, SnapshotChange, Snapshotter, VolumeEntries } from '../../../../engine/ports.ts';
 import { readTreeDir } from '../../../../engine/core/volume-copy.ts';
+import { makeDirInTree } from '../../../../engine/core/working-dir.ts';
 import { FileTree, type DirNode } from '../../../../engine/layers/file-tree.ts';
 import { mergeLayers } from '../../../../engine/layers/merged-view.ts';
 import { diffTrees } from '../../../../engine/layers/layer-diff.ts';
@@ -56,6 +57,13 @@ export class DirSnapshotter implements Snapshotter {
 
   async read(key: string, path: string): Promise<VolumeEntries | undefined> {
     return readTreeDir(new FileTree(readTree(this.dir(key))), path);
+  }
+
+  async makeDir(key: string, path: string): Promise<void> {
+    const tree = new FileTree(readTree(this.dir(key)));
+    if (!makeDirInTree(tree, path)) return;
+    const target = tree.resolve(path.replace(/^\/+/, ''));
+    mkdirSync(join(this.dir(key), target), { recursive: true, mode: 0o755 });
   }
 
   async remove(key: string): Promise<void> {
