@@ -50,6 +50,11 @@ export function pumpStdin(cx: CommandContext, stream: AttachStream): () => void 
   return () => stop.abort();
 }
 
+/** Resize an attached -t container or exec whenever the user's terminal changes size; returns the way to stop. */
+export function followResize(cx: CommandContext, resize: (rows: number, columns: number) => Promise<void>): () => void {
+  return cx.io.onResize?.((rows, columns) => void resize(rows, columns).catch(() => {})) ?? (() => {});
+}
+
 /** Run `onInterrupt` once when the user presses Ctrl-C; returns an unsubscribe function. */
 export function onInterrupt(cx: CommandContext, onInterrupt: () => void): () => void {
   const signal = cx.io.signal;

@@ -4,7 +4,7 @@
  * the end from the `exec_die` event (Actor.Attributes.execID, as Docker emits it) and, as a
  * fallback, by polling inspectExec.
  */
-import { EXIT_INTERRUPTED, onInterrupt, outputSink, pumpStdin } from './attach.ts';
+import { EXIT_INTERRUPTED, followResize, onInterrupt, outputSink, pumpStdin } from './attach.ts';
 import { StatusError, type CommandContext, type CommandSpec } from './command.ts';
 
 const POLL_MS = 100;
@@ -98,7 +98,8 @@ export const exec: CommandSpec = {
     }
     // As docker: the terminal's size right after the start (this CLI knows only its width).
     if (tty && cx.io.columns) await cx.engine.resizeExec(execId, cx.io.rows ?? 24, cx.io.columns).catch(() => {});
-    const stopStdin = interactive ? pumpStdin(cx, stream) : () => {};
+    const stops = [interactive ? pumpStdin(cx, stream) : () => {}, tty ? followResize(cx, (rows, cols) => cx.engine.resizeExec(execId, rows, cols)) : () => {}];
+    const stopStdin = () => stops.forEach((stop) => stop());
     let interruptedByUser = false;
     // -it: the exec's terminal takes Ctrl-C (raw mode, 0x03 in its stdin), as `run -it` does;
     // otherwise Ctrl-C leaves the CLI and the process keeps running, as docker exec without a TTY.

@@ -22,6 +22,11 @@ export interface CliIO {
   columns?: number;
   /** Terminal height: a -t container's console height (default 24). */
   rows?: number;
+  /**
+   * Tell `listener` when the terminal's size changes (a window resized): an attached -t container
+   * follows it, as docker's CLI does on SIGWINCH. Returns the way to stop listening.
+   */
+  onResize?(listener: (rows: number, columns: number) => void): () => void;
   /** Aborted on Ctrl-C: the CLI signals an attached container, or stops following/waiting. */
   signal?: AbortSignal;
   /**

@@ -7,7 +7,7 @@
 import type { ContainerCreate, Engine } from '../engine.ts';
 import { isEngineError } from '../errors.ts';
 import { familiarName, parseReference, type Reference } from '../oci/reference.ts';
-import { EXIT_INTERRUPTED, onInterrupt, outputSink, pumpStdin } from './attach.ts';
+import { EXIT_INTERRUPTED, followResize, onInterrupt, outputSink, pumpStdin } from './attach.ts';
 import { StatusError, type CommandContext, type CommandSpec } from './command.ts';
 import type { FlagSpec, FlagValues } from './flags.ts';
 import { progressDisplay } from './progress.ts';
@@ -237,7 +237,8 @@ export async function runAttached(cx: CommandContext, id: string, opts: Attached
     return opts.onStartError(e);
   }
   if (opts.tty && cx.io.columns) await cx.engine.resizeContainer(id, cx.io.rows ?? 24, cx.io.columns).catch(() => {});
-  const stopStdin = opts.stdin ? pumpStdin(cx, stream) : () => {};
+  const stops = [opts.stdin ? pumpStdin(cx, stream) : () => {}, opts.tty ? followResize(cx, (rows, cols) => cx.engine.resizeContainer(id, rows, cols)) : () => {}];
+  const stopStdin = () => stops.forEach((stop) => stop());
   let interruptedByUser = false;
   // -it: Ctrl-C belongs to the container's terminal (raw mode), as with docker on a real terminal.
   const raw = opts.tty && opts.stdin && cx.io.rawInput !== undefined;

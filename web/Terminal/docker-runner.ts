@@ -46,6 +46,7 @@ export async function runDockerCommand(argv: string[], io: CommandIO, context: D
     isTTY: io.isTerminal,
     columns: context.columns,
     rows: context.rows,
+    onResize: io.onResize,
     signal: io.signal,
     rawInput: io.rawInput,
     buildContext: context.buildContext,

@@ -21,6 +21,8 @@ export interface CommandIO {
   rawInput?(raw: boolean): void;
   /** The terminal's width, for text the shell wraps itself (help). */
   columns?: number;
+  /** Hear of the terminal's new size while the command runs (a -t container follows it). */
+  onResize?(listener: (rows: number, columns: number) => void): () => void;
 }
 
 /** The part of the workspace the shell reads and changes. */

@@ -86,6 +86,8 @@ export class TerminalSession {
   #cursorRow = 0; // rows between the start of the prompt and the cursor, for redraws
   /** Only the welcome text and the first prompt are on screen: a new width may draw them again. */
   #pristine = false;
+  /** The running command's interest in the terminal's size (docker run -t follows it). */
+  #resizeListeners = new Set<(rows: number, columns: number) => void>();
   #encoder = new TextEncoder();
 
   constructor(id: number, private readonly context: TerminalContext, private readonly banner: boolean) {
@@ -130,6 +132,7 @@ export class TerminalSession {
    * welcome text is drawn again for it while nothing else has happened on the screen.
    */
   resized(): void {
+    if (this.#screen) for (const listener of this.#resizeListeners) listener(this.#screen.rows, this.#screen.cols);
     if (!this.#pristine || !this.#screen) return;
     this.#screen.clear();
     this.#welcome();
@@ -265,6 +268,10 @@ export class TerminalSession {
       isTerminal: true,
       rawInput: (raw) => (fg.raw = raw),
       columns: this.#screen?.cols ?? 80,
+      onResize: (listener) => {
+        this.#resizeListeners.add(listener);
+        return () => this.#resizeListeners.delete(listener);
+      },
     };
     try {
       await Promise.race([this.shell.run(line, io), abandoned]);

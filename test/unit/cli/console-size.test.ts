@@ -33,6 +33,29 @@ describe('the console size of docker run -t', () => {
     expect((await docker(h.engine, "docker inspect -f '{{json .HostConfig.ConsoleSize}}' sized")).stdout).toBe('[31,97]\n');
   });
 
+  it('an attached -t container follows the terminal when it is resized, and stops following when it ends', async () => {
+    const h = host();
+    const sizes: string[] = [];
+    const engine = new Proxy(h.engine, {
+      get: (target, key) =>
+        key === 'resizeContainer'
+          ? (id: string, rows: number, cols: number) => (sizes.push(`${rows}x${cols}`), target.resizeContainer(id, rows, cols))
+          : Reflect.get(target, key),
+    });
+    let listening = 0;
+    const r = await docker(engine, "docker run -t box sh -c 'sleep 0.3'", {
+      ...terminal,
+      onResize: (listener) => {
+        listening += 1;
+        listener(40, 120); // the window changed while the container ran
+        return () => (listening -= 1);
+      },
+    });
+    expect(r.status).toBe(0);
+    expect(sizes).toEqual(['31x97', '40x120']);
+    expect(listening).toBe(0);
+  });
+
   it('without -t, or with no terminal, the container gets no console size', async () => {
     const h = host();
     await docker(h.engine, 'docker pull -q box');
