@@ -237,8 +237,8 @@ function endpointView(c: ContainerRecord, e: EndpointRecord, n: Network | undefi
   const base: EndpointSettings = {
     IPAMConfig: user ? {} : null,
     Links: null,
-    // Docker lists the container's short ID among its aliases on a user network.
-    Aliases: user ? [...e.Aliases, shortId] : null,
+    // Docker adds the container's short ID to its aliases on a user network when the endpoint first comes up.
+    Aliases: user ? [...e.Aliases, ...(e.EndpointID !== '' ? [shortId] : [])] : null,
     ...EMPTY_ENDPOINT,
     NetworkID: sandbox && n ? n.Id : '',
     DNSNames: null,

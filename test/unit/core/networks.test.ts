@@ -190,6 +190,10 @@ describe('addresses', () => {
   it('user-defined networks: addresses from their subnet, aliases, name resolution; the default bridge resolves nothing', async () => {
     const h = await boxHost();
     await h.engine.createNetwork({ Name: 'app' });
+    // Created, never started: the aliases asked for; the short ID joins them when the endpoint first comes up (as Docker's).
+    const { Id: idle } = await h.engine.createContainer({ Image: 'box', HostConfig: { NetworkMode: 'app' }, NetworkingConfig: { EndpointsConfig: { app: { Aliases: ['zz'] } } } });
+    expect((await h.engine.inspectContainer(idle)).NetworkSettings.Networks.app).toMatchObject({ Aliases: ['zz'], IPAddress: '', NetworkID: '' });
+    await h.engine.removeContainer(idle);
     const kv = await up(h.engine, { name: 'kv', HostConfig: { NetworkMode: 'app' }, NetworkingConfig: { EndpointsConfig: { app: { Aliases: ['db', 'cache'] } } } });
     const web = await up(h.engine, { name: 'web', HostConfig: { NetworkMode: 'app' } });
     const lone = await up(h.engine, { name: 'lone' });
