@@ -43,6 +43,9 @@ test('any tab stops, kills or removes a container another tab runs; a closed tab
   for (const name of ['one', 'two', 'three']) await run(a, `docker run -d --name ${name} ${loop}`, 1, 60_000);
   await runFresh(a, "docker ps --format '{{.Names}}'");
   await expectOutput(a, /three\ntwo\none/);
+  // B's views show A's containers without a command typed in B.
+  await b.evaluate(() => (location.hash = '#/containers'));
+  await expect(b.locator('.inspector').getByRole('link', { name: 'three' })).toBeVisible({ timeout: 15_000 });
 
   // Tab B does what one Docker host would let it; tab A runs the containers and does the work.
   await runFresh(b, 'docker stop one && docker kill two && docker rm -f three', 1, 60_000);
@@ -51,6 +54,7 @@ test('any tab stops, kills or removes a container another tab runs; a closed tab
   await expectOutput(b, /two Exited \(137\)/);
   await expectOutput(b, /one Exited \(\d+\)/);
   expect(await screenText(b)).not.toContain('three');
+  await expect(b.locator('.inspector').getByRole('link', { name: 'three' })).toHaveCount(0);
   await runFresh(a, "docker ps -a --format '{{.Names}} {{.Status}}'");
   await expectOutput(a, /two Exited \(137\)/);
 

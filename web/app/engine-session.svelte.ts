@@ -16,6 +16,9 @@ export interface EngineConnector {
  * events arrive together. Views never call the engine for lists themselves; details they fetch
  * through `engine` and refetch when `revision` moves.
  */
+const BURST_MS = 40;
+const OTHER_TAB_DELAY_MS = 60;
+
 export class EngineSession {
   readonly label: string;
   status = $state<EngineStatus>('connecting');
@@ -35,9 +38,24 @@ export class EngineSession {
   #refreshing: Promise<void> | null = null;
   #again = false;
   #timer: ReturnType<typeof setTimeout> | null = null;
+  #others: BroadcastChannel | null = null;
+  #announce = false;
 
-  constructor(private readonly connector: EngineConnector) {
+  /**
+   * `shareChanges`: a BroadcastChannel name for engines that share their stores with other tabs (the
+   * browser engine): each tab runs its own engine, so this session tells the others when its engine
+   * reported a change, and refreshes its lists when another tab's did - one Docker host in every tab.
+   */
+  constructor(
+    private readonly connector: EngineConnector,
+    shareChanges?: string,
+  ) {
     this.label = connector.label;
+    if (shareChanges && typeof BroadcastChannel !== 'undefined') {
+      this.#others = new BroadcastChannel(shareChanges);
+      // The other tab's store writes go out a moment after its events (write-behind): read after them.
+      this.#others.onmessage = () => this.#settleThenRefresh(OTHER_TAB_DELAY_MS);
+    }
   }
 
   /** The engine; only valid when status is 'ready'. */
@@ -102,18 +120,27 @@ export class EngineSession {
 
   dispose(): void {
     this.#unsubscribe?.();
+    this.#others?.close();
     if (this.#timer) clearTimeout(this.#timer);
   }
 
   #onEvent(event: EngineEvent): void {
     this.lastEvent = event;
-    // Bursts (a build, a prune) send many events; refresh once they settle for a moment.
+    this.#settleThenRefresh(BURST_MS);
+  }
+
+  /** Bursts (a build, a prune) send many events; refresh once they settle for a moment. */
+  #settleThenRefresh(ms: number): void {
+    if (ms === BURST_MS) this.#announce = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#timer = null;
       this.revision += 1;
+      // Only this engine's own changes are told: a change heard from another tab is not sent back.
+      if (this.#announce) this.#others?.postMessage('changed');
+      this.#announce = false;
       void this.refresh();
-    }, 40);
+    }, ms);
   }
 
   async #readLists(): Promise<void> {

@@ -39,7 +39,7 @@ export class Playground {
   readonly parity: ParityState;
 
   constructor(connector: EngineConnector) {
-    this.engine = new EngineSession(connector);
+    this.engine = new EngineSession(connector, 'dockyard-engine:changes');
     this.engines = new EngineSelection(this.engine);
     this.terminals = new TerminalTabs(
       {
