@@ -28,6 +28,11 @@
  * dockyard.signal, a blocking fd_read of stdin or poll_oneoff (sleep, select) returns ERRNO_INTR
  * at once instead of waiting, so the program can take the signal and act on it.
  *
+ * Hosts: the browser posts signals through its control block (worker/process/control-block.ts
+ * SIGNAL and FOREGROUND_SIGNALS; under -t its runtime is the terminal's line discipline). The
+ * kernel service has no signal source yet: its runner (kernel-node/wasi-runner.ts) is interrupted
+ * as a whole for SIGTERM and SIGINT, and its guests never see a signal.
+ *
  * A program that does not import dockyard.signal gets the default actions from the host: PID 1
  * ignores every signal (a process in a new PID namespace without a handler, as Docker's PID 1);
  * any other program ends at its next WASI call with status 128 + n for a signal whose default is
