@@ -88,9 +88,13 @@ export async function networksFor(core: Core, records: readonly ContainerRecord[
   return needStore ? allNetworks(core) : builtin;
 }
 
-/** Records written before networks existed: the default bridge, nothing published. */
-export function netOf(c: ContainerRecord): ContainerNetRecord {
-  return c.net ?? { endpoints: [], ports: {}, sandboxId: '' };
+/** A container's networks; records written before networks existed are on the default bridge, nothing published. */
+export function netOf(c: ContainerRecord, bridgeId: string): ContainerNetRecord {
+  return c.net ?? { endpoints: [{ NetworkID: bridgeId, Aliases: [], EndpointID: '', IPAddress: '' }], ports: {}, sandboxId: '' };
+}
+
+function bridgeId(core: Core): string {
+  return builtinNetworks(core)[0].Id;
 }
 
 /** Containers this engine is starting: they hold their addresses and ports before they are marked running. */
@@ -106,7 +110,7 @@ function heldByOthers(core: Core, records: readonly ContainerRecord[], id: strin
   const ports: HeldPort[] = [];
   for (const c of records) {
     if (c.Id === id || !holds(core, c)) continue;
-    const net = netOf(c);
+    const net = netOf(c, bridgeId(core));
     for (const e of net.endpoints) {
       const ip = e.IPAddress ? parseIPv4(e.IPAddress) : undefined;
       if (ip === undefined) continue;
@@ -130,8 +134,15 @@ function bringUp(e: EndpointRecord, n: Network, taken: Set<number> | undefined):
   e.IPAddress = takeAddress(n, taken);
 }
 
-function endpointError(c: ContainerRecord, endpointId: string, message: string): EngineError {
-  return new EngineError('conflict', `driver failed programming external connectivity on endpoint ${c.Name.slice(1)} (${endpointId}): ${message}`);
+/** The host ports a starting container takes; a port held elsewhere is Docker's endpoint error. */
+function publishPorts(core: Core, c: ContainerRecord, endpointId: string, held: readonly HeldPort[]): ContainerNetRecord['ports'] {
+  const request = { bindings: c.HostConfig.PortBindings ?? {}, exposed: Object.keys(c.Config.ExposedPorts ?? {}), publishAll: c.HostConfig.PublishAllPorts === true };
+  try {
+    return allocatePorts(core, request, held);
+  } catch (e) {
+    if (!(e instanceof EngineError) || e.code !== 'conflict') throw e;
+    throw new EngineError('conflict', `driver failed programming external connectivity on endpoint ${c.Name.slice(1)} (${endpointId}): ${e.message}`);
+  }
 }
 
 /** A started container's network, for the runtime files; `done` once it is recorded running (or failed to start). */
@@ -153,7 +164,7 @@ export async function startNetworking(core: Core, id: string): Promise<StartedNe
     // when the container is on one.
     const [c, records] = await Promise.all([findContainer(core, id), core.containers.list({ mayLag: true })]);
     const networks = await networksFor(core, [c]);
-    const net = structuredClone(c.net ?? { endpoints: [{ NetworkID: networks[0].Id, Aliases: [], EndpointID: '', IPAddress: '' }], ports: {}, sandboxId: '' });
+    const net = structuredClone(netOf(c, networks[0].Id));
     const held = heldByOthers(core, records, c.Id);
     let bridged = false;
     for (const e of net.endpoints) {
@@ -162,17 +173,8 @@ export async function startNetworking(core: Core, id: string): Promise<StartedNe
       bringUp(e, n, held.addresses.get(n.Id));
       bridged ||= n.Driver === 'bridge';
     }
-    const host = c.HostConfig;
-    net.ports = bridged
-      ? (() => {
-          try {
-            return allocatePorts(core, { bindings: host.PortBindings ?? {}, exposed: Object.keys(c.Config.ExposedPorts ?? {}), publishAll: host.PublishAllPorts === true }, held.ports);
-          } catch (e) {
-            if (e instanceof EngineError && e.code === 'conflict') throw endpointError(c, net.endpoints[0].EndpointID, e.message);
-            throw e;
-          }
-        })()
-      : {};
+    // A container on `none` only has no ports to publish (Docker accepts -p there and publishes nothing).
+    net.ports = bridged ? publishPorts(core, c, net.endpoints[0].EndpointID, held.ports) : {};
     // One sandbox per container, named after it (Docker's is random; nothing a user sees depends on it).
     net.sandboxId = c.Id;
     const record = { ...c, net };
@@ -188,7 +190,7 @@ export async function startNetworking(core: Core, id: string): Promise<StartedNe
 export async function connectContainer(core: Core, network: string, container: string, config: { Aliases?: string[] } = {}): Promise<void> {
   await core.containerLock.run(async () => {
     const [n, c, records] = await Promise.all([findNetwork(core, network), findContainer(core, container), containerRecords(core)]);
-    const net = structuredClone(netOf(c));
+    const net = structuredClone(netOf(c, bridgeId(core)));
     if (net.endpoints.some((e) => e.NetworkID === n.Id)) throw new EngineError('forbidden', `endpoint with name ${c.Name.slice(1)} already exists in network ${n.Name}`);
     const networks = await allNetworks(core);
     const current = net.endpoints.map((e) => networks.find((x) => x.Id === e.NetworkID));
@@ -207,7 +209,7 @@ export async function connectContainer(core: Core, network: string, container: s
 export async function disconnectContainer(core: Core, network: string, container: string): Promise<void> {
   await core.containerLock.run(async () => {
     const [n, c] = await Promise.all([findNetwork(core, network), findContainer(core, container)]);
-    const net = structuredClone(netOf(c));
+    const net = structuredClone(netOf(c, bridgeId(core)));
     const at = net.endpoints.findIndex((e) => e.NetworkID === n.Id);
     if (at < 0) throw new EngineError('forbidden', `container ${c.Id} is not connected to network ${n.Name}`);
     net.endpoints.splice(at, 1);
@@ -258,7 +260,7 @@ function endpointView(c: ContainerRecord, e: EndpointRecord, n: Network | undefi
 
 /** `docker inspect`'s NetworkSettings. The top-level address fields are the default bridge's, as Docker's. */
 export function networkSettingsView(c: ContainerRecord, networks: readonly Network[]): NetworkSettings {
-  const net = c.net ?? { endpoints: [{ NetworkID: networks[0].Id, Aliases: [], EndpointID: '', IPAddress: '' }], ports: {}, sandboxId: '' };
+  const net = netOf(c, networks[0].Id);
   const live = c.State.Running;
   const sandbox = net.sandboxId !== '';
   const byName: Record<string, EndpointSettings> = {};
@@ -318,7 +320,7 @@ export type HeldBindings = Record<string, PortBinding[]>;
 export async function resolveName(core: Core, fromContainer: string, name: string): Promise<string[]> {
   const [c, records, networks] = await Promise.all([findContainer(core, fromContainer), containerRecords(core), allNetworks(core)]);
   const out: string[] = [];
-  for (const e of netOf(c).endpoints) {
+  for (const e of netOf(c, bridgeId(core)).endpoints) {
     const n = networks.find((x) => x.Id === e.NetworkID);
     if (!n || !userDefined(n)) continue;
     for (const ip of networkNames(records, n.Id).get(name) ?? []) if (!out.includes(ip)) out.push(ip);
@@ -336,7 +338,7 @@ export function networkNames(records: readonly ContainerRecord[], networkId: str
   };
   for (const c of records) {
     if (!c.State.Running) continue;
-    const e = netOf(c).endpoints.find((x) => x.NetworkID === networkId);
+    const e = c.net?.endpoints.find((x) => x.NetworkID === networkId);
     if (!e?.IPAddress) continue;
     for (const name of [c.Name.slice(1), c.Id.slice(0, 12), c.Id, ...e.Aliases]) add(name, e.IPAddress);
   }

@@ -169,6 +169,28 @@ describe('addresses', () => {
     expect(reads).not.toContain('networks');
   });
 
+  it('a container recorded before networks existed is on the default bridge: inspect, start, connect', async () => {
+    const h = await boxHost();
+    const { Id } = await h.engine.createContainer({ Image: 'box', Cmd: ['sh', '-c', 'while true; do sleep 1; done'] });
+    type Stored = { net?: unknown; HostConfig: Record<string, unknown> };
+    await eventually(async () => (await h.metadata.get<Stored>('containers', Id)) !== undefined);
+    const old = (await h.metadata.get<Stored>('containers', Id))!;
+    delete old.net;
+    for (const field of ['NetworkMode', 'PortBindings', 'PublishAllPorts']) delete old.HostConfig[field];
+    await h.metadata.batch([{ op: 'put', bucket: 'containers', key: Id, value: old }]);
+    const again = createEngine(h.ports);
+    const view = await again.inspectContainer(Id);
+    expect(view.HostConfig).toMatchObject({ NetworkMode: 'default', PortBindings: {}, PublishAllPorts: false });
+    expect(Object.keys(view.NetworkSettings.Networks)).toEqual(['bridge']);
+    await again.createNetwork({ Name: 'app' });
+    await again.connectNetwork('app', Id);
+    await again.startContainer(Id);
+    const started = await again.inspectContainer(Id);
+    expect(started.NetworkSettings.IPAddress).toBe('172.17.0.2');
+    expect(started.NetworkSettings.Networks.app.IPAddress).toBe('172.18.0.2');
+    await again.removeContainer(Id, { force: true });
+  });
+
   it('a created container shows its network without an address; none has loopback only; host is refused', async () => {
     const h = await boxHost();
     const { Id } = await h.engine.createContainer({ Image: 'box' });
