@@ -33,6 +33,15 @@ async function boxHost(): Promise<TestHost> {
 
 const stored = (h: TestHost, id: string) => h.metadata.get<ContainerRecord>('containers', id);
 
+/** `cat` with an open stdin, running, and the store says so (what another engine on it sees). */
+async function runningCat(h: TestHost, name: string): Promise<string> {
+  const { Id } = await h.engine.createContainer({ Image: 'box', name, Cmd: ['cat'], OpenStdin: true });
+  await h.engine.attachContainer(Id, { stdin: true, onOutput: () => {} });
+  await h.engine.startContainer(Id);
+  await eventually(async () => (await stored(h, Id))?.State.Status === 'running');
+  return Id;
+}
+
 describe('container records in the store', () => {
   it('holds a created container when create returns, then its running and exited states', async () => {
     const h = await boxHost();
@@ -54,14 +63,7 @@ describe('container records in the store', () => {
 
   it('any engine on the store stops, kills or removes a container another runs: the one that runs it does the work', async () => {
     const h = await boxHost();
-    const start = async (name: string) => {
-      const { Id } = await h.engine.createContainer({ Image: 'box', name, Cmd: ['cat'], OpenStdin: true });
-      await h.engine.attachContainer(Id, { stdin: true, onOutput: () => {} });
-      await h.engine.startContainer(Id);
-      await eventually(async () => (await stored(h, Id))?.State.Status === 'running');
-      return Id;
-    };
-    const ids = [await start('one'), await start('two'), await start('three')];
+    const ids = [await runningCat(h, 'one'), await runningCat(h, 'two'), await runningCat(h, 'three')];
     const asked: string[] = [];
     // A second tab: the first still runs these (its run locks are held); a signal goes to it, as
     // worker/runtime/remote-signals.ts carries it between tabs, and it kills its own process.
@@ -91,10 +93,7 @@ describe('container records in the store', () => {
 
   it('a container whose tab has gone (no run lock held) is exited and can be removed from another', async () => {
     const h = await boxHost();
-    const { Id } = await h.engine.createContainer({ Image: 'box', name: 'orphan', Cmd: ['cat'], OpenStdin: true });
-    await h.engine.attachContainer(Id, { stdin: true, onOutput: () => {} });
-    await h.engine.startContainer(Id);
-    await eventually(async () => (await stored(h, Id))?.State.Status === 'running');
+    const Id = await runningCat(h, 'orphan');
     const signals: string[] = [];
     // No engine holds its lock: the tab that ran it was closed before it could record the exit.
     const other = createEngine({
@@ -109,10 +108,7 @@ describe('container records in the store', () => {
 
   it('a gone tab\'s container reads as exited (137) once another engine acts on it; kill then says it is not running', async () => {
     const h = await boxHost();
-    const { Id } = await h.engine.createContainer({ Image: 'box', name: 'left', Cmd: ['cat'], OpenStdin: true });
-    await h.engine.attachContainer(Id, { stdin: true, onOutput: () => {} });
-    await h.engine.startContainer(Id);
-    await eventually(async () => (await stored(h, Id))?.State.Status === 'running');
+    await runningCat(h, 'left');
     const other = createEngine({ ...h.ports, runtime: { start: h.ports.runtime.start.bind(h.ports.runtime), runningElsewhere: async () => new Set() } });
     await expect(other.killContainer('left')).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('is not running') });
     expect((await other.inspectContainer('left')).State).toMatchObject({ Running: false, Status: 'exited', ExitCode: 137 });
