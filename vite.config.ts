@@ -5,7 +5,7 @@ import { preloadFirstScreen } from './web/app/first-screen-preload.ts';
 
 // SharedArrayBuffer (interactive stdin for containers) needs a cross-origin isolated page,
 // so every way of serving the site sends COOP/COEP: dev, preview and the built site's _headers.
-const isolation = {
+export const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };

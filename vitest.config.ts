@@ -1,5 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
+import { builtinRegistry } from './worker/registry-plugin.ts';
+import { isolation } from './vite.config.ts';
 
 export default defineConfig({
   test: {
@@ -13,8 +15,12 @@ export default defineConfig({
       // The real Docker Engine beside the kernel service, the same docker command lines on both.
       { test: { name: 'oracle', include: ['test/oracle/**/*.test.ts'], environment: 'node', fileParallelism: false, testTimeout: 120_000, hookTimeout: 300_000, globalSetup: ['test/oracle/global-setup.ts'] } },
       { test: { name: 'parity', include: ['test/parity/**/*.test.ts'], environment: 'node', fileParallelism: false, testTimeout: 120_000, hookTimeout: 180_000, globalSetup: ['test/parity/global-setup.ts'] } },
-      // Port conformance suites against the browser host's IndexedDB adapters, in Debian's Chromium.
+      // Port conformance suites against the browser host's adapters, in Debian's Chromium; the
+      // built-in registry's layouts are served as on the site (the Runtime suite runs box), and the
+      // page is cross-origin isolated as the site is (process Workers' stdin is a SharedArrayBuffer).
       {
+        plugins: [builtinRegistry()],
+        server: { headers: isolation },
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
