@@ -403,6 +403,8 @@ export interface ExecCreate {
   Cmd: string[];
   Env?: string[];
   WorkingDir?: string;
+  /** `exec -u`: only root (every process of this engine runs as root); another user is refused. */
+  User?: string;
   Tty?: boolean;
   AttachStdin?: boolean;
   AttachStdout?: boolean;

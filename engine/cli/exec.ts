@@ -63,6 +63,7 @@ export const exec: CommandSpec = {
     { name: 'env', short: 'e', type: 'list', usage: 'Set environment variables' },
     { name: 'interactive', short: 'i', type: 'bool', usage: 'Keep STDIN open even if not attached' },
     { name: 'tty', short: 't', type: 'bool', usage: 'Allocate a pseudo-TTY' },
+    { name: 'user', short: 'u', type: 'string', usage: 'Username or UID (format: "<name|uid>[:<group|gid>]")' },
     { name: 'workdir', short: 'w', type: 'string', usage: 'Working directory inside the container' },
   ],
   interspersed: false,
@@ -82,6 +83,7 @@ export const exec: CommandSpec = {
       AttachStderr: !detach,
       ...(flags.list('env').length ? { Env: flags.list('env') } : {}),
       ...(flags.has('workdir') ? { WorkingDir: flags.string('workdir') } : {}),
+      ...(flags.has('user') ? { User: flags.string('user') } : {}),
     });
     const ended = detach ? undefined : execEnded(cx, execId);
     ended?.done.catch(() => {});

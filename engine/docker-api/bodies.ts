@@ -282,6 +282,8 @@ export function execCreate(body: Json): ExecCreate {
   if (env) exec.Env = env;
   const dir = optString(body, 'WorkingDir');
   if (dir) exec.WorkingDir = dir;
+  const user = optString(body, 'User');
+  if (user) exec.User = user;
   for (const field of ['Tty', 'AttachStdin', 'AttachStdout', 'AttachStderr'] as const) {
     const v = optBool(body, field);
     if (v !== undefined) exec[field] = v;

@@ -70,6 +70,18 @@ describe("a container's environment, as Docker's daemon and runc make it", () =>
   });
 });
 
+describe('exec -u', () => {
+  it('runs as root; another user is refused, never ignored', async () => {
+    const h = await boxHost();
+    const { Id } = await h.engine.createContainer({ Image: 'box', Cmd: ['sleep', '30'] });
+    await h.engine.startContainer(Id);
+    for (const user of ['root', '0', '0:0', 'root:root']) await expect(h.engine.createExec(Id, { Cmd: ['true'], User: user })).resolves.toHaveProperty('Id');
+    await expect(h.engine.createExec(Id, { Cmd: ['id'], User: 'nobody' })).rejects.toThrow('exec -u nobody: this engine runs every process as root (WebAssembly programs have no users); leave -u out or use -u root');
+    await expect(h.engine.createExec(Id, { Cmd: ['id'], User: '1000:1000' })).rejects.toThrow(/^exec -u 1000:1000: /);
+    await h.engine.removeContainer(Id, { force: true });
+  });
+});
+
 describe('events', () => {
   it('keeps the recent past for a subscriber that asks since a time, attach included', async () => {
     const h = await boxHost();
