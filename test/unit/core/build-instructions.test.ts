@@ -1,25 +1,14 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BuildOptions } from '../../../engine/engine.ts';
 import { goDuration } from '../../../engine/core/build-steps.ts';
 import { isEngineError } from '../../../engine/errors.ts';
-import { layoutWithBox } from './support/shipped.ts';
-import { makeHost, type TestHost } from './support/test-host.ts';
+import { boxHosts } from './support/box-hosts.ts';
+import type { TestHost } from './support/test-host.ts';
 import { run } from './support/run.ts';
-import type { Layout } from './support/oci-fixtures.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
-const hosts: TestHost[] = [];
-let layout: Layout;
-beforeAll(async () => {
-  layout = await layoutWithBox();
-});
-afterEach(() => hosts.splice(0).forEach((h) => h.dispose()));
-
-function host(): TestHost {
-  const h = makeHost({ layout });
-  hosts.push(h);
-  return h;
-}
+const hosts = boxHosts();
+const host = () => hosts.host();
 
 const files = (f: Record<string, string>) => Object.fromEntries(Object.entries(f).map(([k, v]) => [k, enc(v)]));
 
@@ -37,7 +26,7 @@ const STAGES = 'FROM box AS base\nRUN echo base > /stage\nFROM base AS Second\nR
 
 describe('docker build, the instructions and flags of issue 21', () => {
   it('--target builds up to and including that stage (names in any case), no further', async () => {
-    const h = host();
+    const h = await host();
     const base = await build(h, { context: files({ Dockerfile: STAGES }), target: 'base', tags: ['t'] });
     expect(base.text).toContain('Step 2/2 : RUN echo base > /stage');
     expect(base.text).not.toContain('second');
@@ -48,7 +37,7 @@ describe('docker build, the instructions and flags of issue 21', () => {
   });
 
   it("a failing RUN carries the step's own status; its stderr comes in Docker's red", async () => {
-    const h = host();
+    const h = await host();
     const err = await build(h, { context: files({ Dockerfile: 'FROM box\nRUN echo oops >&2; exit 3\n' }) }).catch((e: unknown) => e);
     expect(isEngineError(err) && err.details?.exitCode).toBe(3);
     expect((err as Error).message).toBe("The command '/bin/sh -c echo oops >&2; exit 3' returned a non-zero code: 3");
@@ -58,7 +47,7 @@ describe('docker build, the instructions and flags of issue 21', () => {
   });
 
   it('SHELL, HEALTHCHECK and ONBUILD go into the config; triggers run in the next build and are not inherited', async () => {
-    const h = host();
+    const h = await host();
     const dockerfile = ['FROM box', 'SHELL ["/bin/echo", "via"]', 'RUN shell form', 'SHELL ["/bin/sh", "-ec"]', 'HEALTHCHECK --interval=5s --retries=2 CMD ["true"]', 'ONBUILD RUN echo triggered > /trigger', 'EXPOSE 8080', ''].join('\n');
     const first = await build(h, { context: files({ Dockerfile: dockerfile }), tags: ['parent'] });
     expect(first.text).toContain('via shell form\n');
@@ -85,7 +74,7 @@ describe('docker build, the instructions and flags of issue 21', () => {
   });
 
   it('symbolic links in the context: unused ones are fine, a copied directory keeps them, a named one is followed', async () => {
-    const h = host();
+    const h = await host();
     const links = { 'dangling': 'nowhere', 'dir/inner': '../real.txt', 'named': 'real.txt' };
     await build(h, { context: files({ Dockerfile: 'FROM box\nRUN true\n' }), links });
     const dockerfile = 'FROM box\nCOPY dir /copied/\nCOPY named /named.txt\n';

@@ -1,25 +1,12 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../engine/engine.ts';
 import { homeOf, replaceOrAppend } from '../../../engine/core/container-env.ts';
 import { referenceMatches } from '../../../engine/core/reference-match.ts';
-import { layoutWithBox } from './support/shipped.ts';
-import { makeHost, type TestHost } from './support/test-host.ts';
+import { boxHosts } from './support/box-hosts.ts';
 import { run } from './support/run.ts';
-import type { Layout } from './support/oci-fixtures.ts';
 
-const hosts: TestHost[] = [];
-let layout: Layout;
-beforeAll(async () => {
-  layout = await layoutWithBox();
-});
-afterEach(() => hosts.splice(0).forEach((h) => h.dispose()));
-
-async function boxHost(): Promise<TestHost> {
-  const h = makeHost({ layout, clock: 'real' });
-  hosts.push(h);
-  await h.engine.pull('box');
-  return h;
-}
+const hosts = boxHosts();
+const boxHost = () => hosts.host({ pulled: true, clock: 'real' });
 
 describe("a container's environment, as Docker's daemon and runc make it", () => {
   it('PATH, HOSTNAME, the container Env over them, HOME from /etc/passwd', async () => {
