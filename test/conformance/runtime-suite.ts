@@ -1,11 +1,13 @@
 /**
- * The Runtime conformance suite (after runwasi's shared test modules): the browser's Worker runtime
- * and the Linux runc runtime run the same programs and must give the same results.
+ * The Runtime conformance suite: the browser's runtime (test/browser/wasi-runtime-conformance.test.ts,
+ * in Chromium) and the Linux runc runtime (test/kernel/runtime-suite.ts, normal path and warm
+ * spares) run the same programs and must give the same results.
  *
  *   runtimeSuite('runc', async () => ({ runtime, snapshot: () => prepareBox(freshKey()) }));
  *
- * `snapshot()` prepares a fresh snapshot of the `box` image (images/box) and returns its key;
- * `dispose()`, when given, runs after each test. Processes that a test leaves running are killed.
+ * `make()` is called for the first process of each test; `snapshot()` prepares a fresh snapshot of
+ * the `box` image (images/box) and returns its key; `dispose()`, when given, runs after each test.
+ * Processes that a test leaves running are killed. Host-neutral: no `node:*`, no DOM.
  */
 import { concatBytes } from '../../engine/bytes.ts';
 import { describe, it, expect, afterEach } from 'vitest';
@@ -131,16 +133,30 @@ export function runtimeSuite(name: string, make: () => Promise<RuntimeFixture>):
       expect(p.stdout()).toBe('');
     });
 
-    it('answers a missing command with 127 as an exit, not a rejection', async () => {
+    it('answers a missing command with 127 as an exit, not a rejection, in Docker\'s words on stderr too', async () => {
       const p = await start(['no-such-command']);
-      const exit = await p.process.exited;
-      expect(exit.exitCode).toBe(127);
-      expect(exit.error).toBeTruthy();
+      const error = 'exec: "no-such-command": executable file not found in $PATH';
+      expect(await p.process.exited).toEqual({ exitCode: 127, oomKilled: false, error });
+      expect(p.stderr()).toContain(error);
     });
 
-    it('answers a missing path with 127 and a file that is not a program with 126', async () => {
-      expect((await (await start(['/nope/prog'])).process.exited).exitCode).toBe(127);
-      expect((await (await start(['/etc/passwd'])).process.exited).exitCode).toBe(126);
+    it('answers a missing path with 127, a file that is not a program and a directory with 126', async () => {
+      const missing = await start(['/nope/prog']);
+      expect(await missing.process.exited).toEqual({ exitCode: 127, oomKilled: false, error: 'exec: "/nope/prog": stat /nope/prog: no such file or directory' });
+      const notWasm = await start(['/etc/passwd']);
+      expect(await notWasm.process.exited).toMatchObject({ exitCode: 126, error: expect.stringContaining('exec format error') });
+      const dir = await start(['/etc']);
+      expect(await dir.process.exited).toMatchObject({ exitCode: 126, error: 'exec: "/etc": permission denied' });
+    });
+
+    it('runs a second process in a running container (exec), on the same file system', async () => {
+      const main = await start(['sh', '-c', 'echo ready; read line; cat /tmp/from-exec'], { openStdin: true });
+      await until(() => main.stdout() === 'ready\n');
+      const exec = await start(['sh', '-c', 'echo written by exec > /tmp/from-exec'], {}, main.key);
+      expect((await exec.process.exited).exitCode).toBe(0);
+      main.process.writeStdin(new TextEncoder().encode('go\n'));
+      expect((await main.process.exited).exitCode).toBe(0);
+      expect(main.stdout()).toBe('ready\nwritten by exec\n');
     });
 
     it('runs processes of one snapshot on one file system', async () => {

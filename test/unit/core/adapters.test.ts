@@ -1,19 +1,14 @@
 /**
- * The Snapshotter and Runtime conformance suites, run against the test host's adapters
- * (support/dir-snapshotter.ts, support/node-wasi-runtime.ts) - which also proves the suites can fail
- * and pass on a real runtime before the browser and Linux adapters run them.
+ * The Snapshotter conformance suite against the core tests' directory snapshotter
+ * (support/dir-snapshotter.ts), so the core's tests stand on a snapshotter that behaves as the
+ * hosts' do. The Runtime suite runs only against production runtimes: the browser's in Chromium
+ * (test/browser/wasi-runtime-conformance.test.ts) and runc (test/kernel/runtime-suite.ts).
  */
 import { mkdirSync, writeFileSync, rmSync, symlinkSync, readFileSync, lstatSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { snapshotterSuite } from '../../conformance/snapshotter-suite.ts';
-import { runtimeSuite } from '../../conformance/runtime-suite.ts';
 import { MemoryBlobStore } from '../../../engine/memory/index.ts';
 import { DirSnapshotter } from './support/dir-snapshotter.ts';
-import { NodeWasiRuntime } from './support/node-wasi-runtime.ts';
-import { DirVolumes } from './support/test-host.ts';
-import { boxLayoutFiles } from './support/shipped.ts';
-import { sha256 } from '../../../engine/oci/digest.ts';
-import type { Digest } from '../../../engine/ports.ts';
 
 snapshotterSuite('directory (test host)', async () => {
   const blobs = new MemoryBlobStore();
@@ -43,35 +38,6 @@ snapshotterSuite('directory (test host)', async () => {
           return undefined;
         }
       },
-    },
-  };
-});
-
-runtimeSuite('node:wasi (test host)', async () => {
-  const blobs = new MemoryBlobStore();
-  const files = await boxLayoutFiles();
-  const index = JSON.parse(new TextDecoder().decode(files.get('index.json')!));
-  const manifest = JSON.parse(new TextDecoder().decode(files.get(`blobs/sha256/${index.manifests[0].digest.slice(7)}`)!));
-  const layers: Digest[] = [];
-  for (const l of manifest.layers) {
-    const bytes = files.get(`blobs/sha256/${l.digest.slice(7)}`)!;
-    await blobs.put({ digest: sha256(bytes) }, bytes);
-    layers.push(sha256(bytes));
-  }
-  const snapshots = new DirSnapshotter(blobs);
-  const volumes = new DirVolumes();
-  const runtime = new NodeWasiRuntime(snapshots, volumes);
-  let n = 0;
-  return {
-    runtime,
-    snapshot: async () => {
-      const key = `conformance-${++n}`;
-      await snapshots.prepare(key, layers);
-      return key;
-    },
-    dispose: () => {
-      snapshots.dispose();
-      rmSync(volumes.root, { recursive: true, force: true });
     },
   };
 });
