@@ -6,18 +6,10 @@
  */
 import { snapshotterSuite } from '../conformance/snapshotter-suite.ts';
 import type { FsNode } from '../../engine/ports.ts';
-import { IdbBlobStore } from '../../worker/store/idb-blob-store.ts';
-import { IdbSnapshotter } from '../../worker/store/idb-snapshotter.ts';
-import { IdbVolumeStore } from '../../worker/store/idb-volume-store.ts';
-import { openDockyardDb } from '../../worker/store/schema.ts';
-
-let n = 0;
+import { freshStores } from './fresh-stores.ts';
 
 snapshotterSuite('IndexedDB', async () => {
-  const name = `snapshotter-conformance-${Date.now()}-${n++}`;
-  const db = await openDockyardDb(name);
-  const blobs = new IdbBlobStore(db, name);
-  const snapshots = new IdbSnapshotter(db, blobs, new IdbVolumeStore(db));
+  const { blobs, snapshots } = await freshStores('snapshotter-conformance');
   const write = (key: string, path: string, node: FsNode) => snapshots.record(key, { written: [[path, node]], removed: [] }, []);
   return {
     snapshots,

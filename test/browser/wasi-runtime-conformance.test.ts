@@ -7,10 +7,7 @@ import { runtimeSuite } from '../conformance/runtime-suite.ts';
 import { sha256 } from '../../engine/oci/digest.ts';
 import type { Digest } from '../../engine/ports.ts';
 import { WasiRuntime } from '../../worker/runtime/wasi-runtime.ts';
-import { IdbBlobStore } from '../../worker/store/idb-blob-store.ts';
-import { IdbSnapshotter } from '../../worker/store/idb-snapshotter.ts';
-import { IdbVolumeStore } from '../../worker/store/idb-volume-store.ts';
-import { openDockyardDb } from '../../worker/store/schema.ts';
+import { freshStores } from './fresh-stores.ts';
 
 // As the site serves them to the engine (worker/registry-plugin.ts, added to the browser project).
 const LAYOUT = '/registry/box';
@@ -25,13 +22,8 @@ async function json(bytes: Uint8Array): Promise<{ manifests: Array<{ digest: str
   return JSON.parse(new TextDecoder().decode(bytes));
 }
 
-let n = 0;
-
 runtimeSuite('browser (WasiRuntime, process Workers, IndexedDB)', async () => {
-  const name = `runtime-conformance-${Date.now()}-${n++}`;
-  const db = await openDockyardDb(name);
-  const blobs = new IdbBlobStore(db, name);
-  const snapshots = new IdbSnapshotter(db, blobs, new IdbVolumeStore(db));
+  const { db, blobs, snapshots } = await freshStores('runtime-conformance');
   const runtime = new WasiRuntime(snapshots);
   snapshots.live = (key) => runtime.liveDelta(key);
 
