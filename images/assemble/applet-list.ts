@@ -1,4 +1,5 @@
 import { WASI } from 'node:wasi';
+import { unavailableSocketImports } from '../../engine/wasi/socket-abi.ts';
 
 /** The applets box offers, asked from box itself (`box --list`), so the image never drifts from the binary. */
 export async function appletList(boxWasm: Uint8Array): Promise<string[]> {
@@ -23,7 +24,7 @@ export async function appletList(boxWasm: Uint8Array): Promise<string[]> {
     view.setUint32(nwritten, n, true);
     return 0;
   };
-  const instance = await WebAssembly.instantiate(module, { ...imports, dockyard: { spawn: () => -1, signal: () => 0 } });
+  const instance = await WebAssembly.instantiate(module, { ...imports, dockyard: { spawn: () => -1, signal: () => 0 }, ...unavailableSocketImports() });
   const status = wasi.start(instance);
   if (status !== 0) throw new Error(`box --list exited with ${status}`);
   return out.join('').split(/\s+/).filter(Boolean).sort();

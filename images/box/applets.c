@@ -6,6 +6,7 @@ A(basename) A(cat) A(clear) A(cp) A(date) A(dirname) A(echo) A(env) A(false) A(h
 A(hostname) A(id) A(ln) A(mkdir) A(mv) A(printenv) A(printf) A(pwd) A(readlink) A(rm) A(rmdir)
 A(seq) A(sleep) A(tail) A(tee) A(touch) A(true) A(uname) A(wc) A(whoami) A(yes)
 A(ls) A(test) A(bracket) A(grep) A(sort) A(uniq) A(cut) A(tr) A(sed) A(find) A(du) A(stat) A(which) A(stress)
+A(nc) A(httpd)
 #undef A
 
 static int applet_sh(int argc, char **argv) { return sh_main(argc, argv); }
@@ -27,11 +28,13 @@ const struct applet box_applets[] = {
     {"grep", applet_grep, "[-ivncloqFEwxrhH] [-e PATTERN]... PATTERN [FILE]...", "Search for PATTERN (a POSIX regular expression) in FILEs (or stdin)\n\n\t-i\tIgnore case\n\t-v\tSelect non-matching lines\n\t-n\tShow line numbers\n\t-c\tCount matching lines\n\t-l\tList matching file names\n\t-q\tQuiet: exit 0 on a match\n\t-E\tExtended regular expressions\n\t-F\tFixed strings\n\t-w\tWhole words\n\t-x\tWhole lines\n\t-o\tOnly the matching part\n\t-r\tRecurse into directories"},
     {"head", applet_head, "[-n N] [-c N] [FILE]...", "Print the first 10 lines of FILEs (or stdin)\n\n\t-n N\tPrint first N lines\n\t-c N\tPrint first N bytes"},
     {"hostname", applet_hostname, "[-s] [NAME]", "Show the host name (from /etc/hostname), or set it there"},
+    {"httpd", applet_httpd, "[-f] [-p PORT] [-h DIR]", "Serve the files under DIR over HTTP (GET, HEAD): a directory by its index.html,\nthe content type by the extension; logs each request to stdout. SIGTERM ends it\n\n\t-f\tForeground (it always is: WASI cannot daemonize)\n\t-p PORT\tPort to listen on (default 80)\n\t-h DIR\tDirectory to serve (default .)"},
     {"id", applet_id, "[-ugn]", "Print user and group ids (a WASI program always runs as root)"},
     {"ln", applet_ln, "[-sf] TARGET... LINK|DIR", "Create a link LINK or DIR/TARGET to TARGET\n\n\t-s\tMake a symbolic link\n\t-f\tRemove existing destinations"},
     {"ls", applet_ls, "[-1aAlRdhFC] [FILE]...", "List directory contents (sorted by name)\n\n\t-1\tOne column\n\t-a\tInclude names starting with .\n\t-A\tLike -a, without . and ..\n\t-l\tLong format\n\t-R\tRecurse\n\t-d\tList directory entries, not contents\n\t-h\tHuman readable sizes\n\t-F\tAppend / to directories, * to programs, @ to links"},
     {"mkdir", applet_mkdir, "[-p] DIRECTORY...", "Create DIRECTORIES\n\n\t-p\tNo error if exists; make parent directories as needed"},
     {"mv", applet_mv, "[-f] SOURCE... DEST", "Rename SOURCE to DEST, or move SOURCEs into DEST"},
+    {"nc", applet_nc, "[HOST PORT | -l -p PORT]", "Connect stdin and stdout to a TCP connection: to HOST PORT, or (-l) the first\nclient that connects to PORT. The end of stdin shuts the sending half.\nOnly containers on your networks answer: the playground has no outside network\n\n\t-l\tListen for one connection\n\t-p PORT\tThe port to listen on"},
     {"printenv", applet_printenv, "[VARIABLE]...", "Print environment VARIABLEs, or all of them"},
     {"printf", applet_printf, "FORMAT [ARG]...", "Format and print ARG(s) according to FORMAT (%s %d %x %f %c %b ...)"},
     {"pwd", applet_pwd, "", "Print the full name of the current working directory"},

@@ -3,13 +3,14 @@
  * preview1 build has accept/send/recv/shutdown but no socket, bind, listen, connect,
  * getsockname or getpeername: they come from here, over WASIX's published imports (module
  * "wasix_32v1"), so a program built with this header also runs under Wasmer. IPv4 TCP only.
- * Include it in one source file of a program (the functions are static).
+ * The functions are static inline: any number of a program's files may include it.
  */
 #ifndef DY_SOCKET_H
 #define DY_SOCKET_H
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <string.h>
@@ -32,9 +33,9 @@ DY_WASIX(sock_addr_local) int32_t dy_sock_addr_local(int32_t fd, dy_addr_port *a
 DY_WASIX(sock_addr_peer) int32_t dy_sock_addr_peer(int32_t fd, dy_addr_port *addr);
 DY_WASIX(resolve) int32_t dy_resolve_raw(const char *host, uint32_t len, int32_t port, dy_addr_ip *addrs, uint32_t n, uint32_t *count);
 
-static int dy_fail(int e) { errno = e; return -1; }
+static inline int dy_fail(int e) { errno = e; return -1; }
 
-static int dy_to_wasix(const struct sockaddr *sa, socklen_t len, dy_addr_port *out) {
+static inline int dy_to_wasix(const struct sockaddr *sa, socklen_t len, dy_addr_port *out) {
     memset(out, 0, sizeof *out);
     if (!sa || len < sizeof(struct sockaddr_in) || sa->sa_family != AF_INET) return EAFNOSUPPORT;
     const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
@@ -44,7 +45,7 @@ static int dy_to_wasix(const struct sockaddr *sa, socklen_t len, dy_addr_port *o
     return 0;
 }
 
-static void dy_from_wasix(const dy_addr_port *a, struct sockaddr *sa, socklen_t *len) {
+static inline void dy_from_wasix(const dy_addr_port *a, struct sockaddr *sa, socklen_t *len) {
     if (!sa || !len) return;
     struct sockaddr_in in;
     memset(&in, 0, sizeof in);
@@ -55,7 +56,7 @@ static void dy_from_wasix(const dy_addr_port *a, struct sockaddr *sa, socklen_t 
     *len = sizeof in;
 }
 
-static int socket(int domain, int type, int protocol) {
+static inline int socket(int domain, int type, int protocol) {
     if (domain != AF_INET) return dy_fail(EAFNOSUPPORT);
     if ((type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) != SOCK_STREAM) return dy_fail(EPROTONOSUPPORT);
     int32_t fd;
@@ -65,27 +66,27 @@ static int socket(int domain, int type, int protocol) {
     return fd;
 }
 
-static int bind(int fd, const struct sockaddr *sa, socklen_t len) {
+static inline int bind(int fd, const struct sockaddr *sa, socklen_t len) {
     dy_addr_port a;
     int r = dy_to_wasix(sa, len, &a);
     if (!r) r = dy_sock_bind(fd, &a);
     return r ? dy_fail(r) : 0;
 }
 
-static int connect(int fd, const struct sockaddr *sa, socklen_t len) {
+static inline int connect(int fd, const struct sockaddr *sa, socklen_t len) {
     dy_addr_port a;
     int r = dy_to_wasix(sa, len, &a);
     if (!r) r = dy_sock_connect(fd, &a);
     return r ? dy_fail(r) : 0;
 }
 
-static int listen(int fd, int backlog) {
+static inline int listen(int fd, int backlog) {
     int r = dy_sock_listen(fd, backlog);
     return r ? dy_fail(r) : 0;
 }
 
 /* accept with the peer's address (wasi-libc's accept cannot give it). */
-static int dy_accept(int fd, struct sockaddr *sa, socklen_t *len, int flags) {
+static inline int dy_accept(int fd, struct sockaddr *sa, socklen_t *len, int flags) {
     dy_addr_port a;
     int32_t nfd;
     int r = dy_sock_accept_v2(fd, flags & SOCK_NONBLOCK ? __WASI_FDFLAGS_NONBLOCK : 0, &nfd, &a);
@@ -94,7 +95,7 @@ static int dy_accept(int fd, struct sockaddr *sa, socklen_t *len, int flags) {
     return nfd;
 }
 
-static int getsockname(int fd, struct sockaddr *sa, socklen_t *len) {
+static inline int getsockname(int fd, struct sockaddr *sa, socklen_t *len) {
     dy_addr_port a;
     int r = dy_sock_addr_local(fd, &a);
     if (r) return dy_fail(r);
@@ -102,7 +103,7 @@ static int getsockname(int fd, struct sockaddr *sa, socklen_t *len) {
     return 0;
 }
 
-static int getpeername(int fd, struct sockaddr *sa, socklen_t *len) {
+static inline int getpeername(int fd, struct sockaddr *sa, socklen_t *len) {
     dy_addr_port a;
     int r = dy_sock_addr_peer(fd, &a);
     if (r) return dy_fail(r);
@@ -111,7 +112,7 @@ static int getpeername(int fd, struct sockaddr *sa, socklen_t *len) {
 }
 
 /* The first IPv4 address of `name` through the engine's resolver: 0, or an errno (ENOENT: resolves nowhere). */
-static int dy_resolve(const char *name, struct in_addr *out) {
+static inline int dy_resolve(const char *name, struct in_addr *out) {
     dy_addr_ip addrs[4];
     uint32_t n = 0;
     int r = dy_resolve_raw(name, strlen(name), 0, addrs, 4, &n);
@@ -121,8 +122,15 @@ static int dy_resolve(const char *name, struct in_addr *out) {
     return 0;
 }
 
+/* The dotted form of an IPv4 address (wasi-libc has no inet_ntoa), in `buf`. */
+static inline const char *dy_ntoa(struct in_addr a, char buf[16]) {
+    const unsigned char *b = (const unsigned char *)&a;
+    snprintf(buf, 16, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+    return buf;
+}
+
 /* What a program prints for a socket error: the unreachable ones say why. */
-static const char *dy_strerror(int e) {
+static inline const char *dy_strerror(int e) {
     if (e == ENETUNREACH) return "Network is unreachable (the playground has no outside network: only containers on your networks)";
     if (e == ENETDOWN) return "Network is down (this engine runs containers without a network)";
     return strerror(e);

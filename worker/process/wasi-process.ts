@@ -20,6 +20,7 @@ import { type ControlViews, DOORBELL, isShared, REQUEST, ringRead, ringReadTermi
 import { inheritedTerminalFds, reportStdioKinds } from './terminal-fds.ts';
 import { watchChanges } from './change-watch.ts';
 import { kindAt, readFile, writeFile } from './memfs-root.ts';
+import { importsProbe } from './preview1-probe.ts';
 import type { ContainerRoot } from './kept-root.ts';
 import type { Preview1, ProcessHostPorts, ProcessSignals } from '../../engine/wasi/process-host-ports.ts';
 import type { SpawnStdio } from '../../engine/wasi/spawn-abi.ts';
@@ -271,7 +272,7 @@ export function browserPorts(container: ContainerRoot): ProcessHostPorts<Process
         imports(module) {
           bare = !WebAssembly.Module.imports(module).some((i) => i.module.startsWith('wasi'));
           if (bare) return { wasi_snapshot_preview1: {} };
-          const imports = wasi.getImports(module) as Record<string, Record<string, (...a: number[]) => unknown>>;
+          const imports = wasi.getImports(importsProbe(module)) as Record<string, Record<string, (...a: number[]) => unknown>>;
           const preview1 = imports.wasi_snapshot_preview1;
           if (preview1) {
             preview1.proc_exit = (code: number) => {

@@ -4,7 +4,7 @@ import { capMemory } from '../../../engine/wasi/memory-limit.ts';
 import { BOX, expectRun, expectSh } from './harness.ts';
 
 const APPLETS = ['[', 'basename', 'cat', 'clear', 'cp', 'cut', 'date', 'dirname', 'du', 'echo', 'env', 'false', 'find', 'grep', 'head',
-  'hostname', 'id', 'ln', 'ls', 'mkdir', 'mv', 'printenv', 'printf', 'pwd', 'readlink', 'rm', 'rmdir', 'sed', 'seq', 'sh', 'sleep', 'sort', 'stat',
+  'hostname', 'httpd', 'id', 'ln', 'ls', 'mkdir', 'mv', 'nc', 'printenv', 'printf', 'pwd', 'readlink', 'rm', 'rmdir', 'sed', 'seq', 'sh', 'sleep', 'sort', 'stat',
   'stress', 'tail', 'tee', 'test', 'touch', 'tr', 'true', 'uname', 'uniq', 'wc', 'which', 'whoami', 'yes'];
 
 describe('box: readlink', () => {
