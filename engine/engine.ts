@@ -201,6 +201,8 @@ export interface ContainerCreate {
   ExposedPorts?: Record<string, object>;
   /** "/path" -> {}: anonymous volumes (`-v /path`), added to the image's VOLUME entries. */
   Volumes?: Record<string, object>;
+  /** `-u`: only root (every process of this engine runs as root); another user is refused. */
+  User?: string;
   HostConfig?: {
     Binds?: string[]; // "volume:/path[:ro]"; host paths are refused
     Memory?: number;

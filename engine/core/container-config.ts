@@ -48,6 +48,16 @@ export function mergeConfig(image: ContainerConfig | undefined, create: Containe
   };
 }
 
+/**
+ * `-u` (run, create, exec): every process of this engine runs as root - WASI has no users, so
+ * another user could not be honoured, and is refused rather than ignored. root, 0 and their group
+ * forms are fine. `flag` names the flag as the user typed it.
+ */
+export function refuseOtherUser(user: string | undefined, flag: string): void {
+  if (!user || /^(root|0)(:(root|0))?$/.test(user)) return;
+  throw new EngineError('invalid-argument', `${flag} ${user}: this engine runs every process as root (WebAssembly programs have no users); leave -u out or use -u root`);
+}
+
 export function envKey(entry: string): string {
   const eq = entry.indexOf('=');
   return eq < 0 ? entry : entry.slice(0, eq);

@@ -2,7 +2,7 @@ import type { ContainerCreate, ContainerInspect, ContainerSummary, MountPoint } 
 import { EngineError } from '../errors.ts';
 import type { Digest, MetadataOp } from '../ports.ts';
 import { rfc3339Nano, unixSeconds, ZERO_TIME, parseTime } from './clock.ts';
-import { commandLine, commandText, mergeConfig, normalizeTarget, parseBind } from './container-config.ts';
+import { commandLine, commandText, mergeConfig, normalizeTarget, parseBind, refuseOtherUser } from './container-config.ts';
 import { generateName, nameInUse, normalizeName } from './container-names.ts';
 import { containerSize } from './container-size.ts';
 import { statusText } from './container-status.ts';
@@ -49,6 +49,7 @@ export async function createContainer(core: Core, options: ContainerCreate): Pro
       await ensureVolume(core, b.volume);
       mounts.push(mountOf(b.volume, b.target, !b.readOnly));
     }
+    refuseOtherUser(options.User, '--user');
     if (merged.WorkingDir && !merged.WorkingDir.startsWith('/')) {
       throw new EngineError('invalid-argument', `the working directory '${merged.WorkingDir}' is invalid, it needs to be an absolute path`);
     }

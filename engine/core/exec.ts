@@ -1,21 +1,13 @@
 import type { AttachOptions, AttachStream, ExecCreate, ExecInspect } from '../engine.ts';
 import { EngineError } from '../errors.ts';
 import type { RunningProcess } from '../ports.ts';
+import { refuseOtherUser } from './container-config.ts';
 import { processEnv } from './container-env.ts';
 import { findContainer } from './container-store.ts';
 import type { ContainerRunner } from './container-run.ts';
 import type { Core } from './context.ts';
 import { randomId } from './ids.ts';
 import type { ExecRecord } from './records.ts';
-
-/**
- * `exec -u`: every process of this engine runs as root - WASI has no users, so another user could
- * not be honoured, and is refused rather than ignored. root, 0 and their group forms are fine.
- */
-function refuseOtherUser(user: string | undefined): void {
-  if (!user || /^(root|0)(:(root|0))?$/.test(user)) return;
-  throw new EngineError('invalid-argument', `exec -u ${user}: this engine runs every process as root (WebAssembly programs have no users); leave -u out or use -u root`);
-}
 
 /**
  * `docker exec`: a second process in a running container's snapshot, sharing its file system.
@@ -40,7 +32,7 @@ export class ExecRunner {
     const c = await findContainer(this.core, name);
     if (!this.containers.isRunning(c.Id)) throw new EngineError('conflict', `Container ${c.Id} is not running`);
     if (!Array.isArray(options.Cmd) || options.Cmd.length === 0) throw new EngineError('invalid-argument', 'No exec command specified');
-    refuseOtherUser(options.User);
+    refuseOtherUser(options.User, 'exec -u');
     const record: ExecRecord = {
       ID: randomId(),
       ContainerID: c.Id,

@@ -109,6 +109,26 @@ function refuseHostAccess(host: Json): void {
   if (optString(host, 'CgroupParent', 'HostConfig.CgroupParent')) throw refused('CgroupParent');
 }
 
+/**
+ * Flags the docker CLI sends that this engine cannot honour yet: refused with the reason, never
+ * accepted and ignored (a learner would be told something that is not true). The CLI's defaults
+ * (restart "no", no limits) pass.
+ */
+function refuseNotHonoured(host: Json): void {
+  const no = (flag: string, why: string) => new EngineError('invalid-argument', `${flag} is not supported by this engine: ${why}`);
+  if (optBool(host, 'ReadonlyRootfs', 'HostConfig.ReadonlyRootfs')) throw no('--read-only', "a container's root file system is always writable here");
+  const restart = optObject(host, 'RestartPolicy', 'HostConfig.RestartPolicy');
+  const policy = restart ? optString(restart, 'Name', 'HostConfig.RestartPolicy.Name') : undefined;
+  if (policy && policy !== 'no') throw no(`--restart ${policy}`, 'containers are not restarted when they exit');
+  if ((optNumber(host, 'NanoCpus', 'HostConfig.NanoCpus') ?? 0) > 0 || (optNumber(host, 'CpuQuota', 'HostConfig.CpuQuota') ?? 0) > 0) {
+    throw no('--cpus', 'there is no CPU limit for a container here');
+  }
+  if ((optNumber(host, 'PidsLimit', 'HostConfig.PidsLimit') ?? 0) > 0) throw no('--pids-limit', 'WebAssembly programs start no processes of their own');
+  if (optBool(host, 'Init', 'HostConfig.Init')) throw no('--init', 'there is no init process to add');
+  const tmpfs = optStringMap(host, 'Tmpfs', 'HostConfig.Tmpfs');
+  if (tmpfs && Object.keys(tmpfs).length) throw no('--tmpfs', 'use a volume (-v /path) for scratch space');
+}
+
 /** `--mount type=volume,...` entries become binds; any other type would reach the host. */
 function mountsAsBinds(host: Json): string[] {
   const mounts = host.Mounts;
@@ -132,6 +152,7 @@ export function containerCreate(body: Json, name: string | undefined): Container
   if (!image) throw new EngineError('invalid-argument', 'config cannot be empty in order to create a container: no image given');
   const host = optObject(body, 'HostConfig') ?? {};
   refuseHostAccess(host);
+  refuseNotHonoured(host);
   const binds = [...(optStrings(host, 'Binds', 'HostConfig.Binds') ?? []), ...mountsAsBinds(host)];
   const memory = optNumber(host, 'Memory', 'HostConfig.Memory');
   const autoRemove = optBool(host, 'AutoRemove', 'HostConfig.AutoRemove');
@@ -145,6 +166,8 @@ export function containerCreate(body: Json, name: string | undefined): Container
   if (env) create.Env = env;
   const labels = optStringMap(body, 'Labels');
   if (labels) create.Labels = labels;
+  const user = optString(body, 'User');
+  if (user) create.User = user;
   const volumes = optObject(body, 'Volumes');
   if (volumes && Object.keys(volumes).length) create.Volumes = Object.fromEntries(Object.keys(volumes).map((v) => [v, {}]));
   for (const field of ['WorkingDir', 'Hostname'] as const) {
