@@ -289,7 +289,7 @@ export class MemoryNetwork {
     for (const s of this.attached(container).sockets) {
       if (s.state !== 'listening' || s.local!.port !== port) continue;
       const a = s.local!.address;
-      if (a === address || a === ANY || (isLoopback(address) && a === address)) return s;
+      if (a === address || a === ANY) return s;
     }
     return undefined;
   }

@@ -43,6 +43,10 @@
  *              ADDR_PORT_BYTES for one.
  *   addr_ip    u16 tag @0, u8[4] address @2; ADDR_IP_BYTES apart in an array.
  *
+ * Sockets belong to the process that opened them: a program started through dockyard.spawn does
+ * not inherit its caller's, and every socket of a process closes when it ends (its peers see the
+ * end of the stream).
+ *
  * Blocking: a blocking call (the default) waits inside the import until it can go on; a
  * non-blocking one returns EAGAIN. A signal for the process (signal-abi.ts) ends a blocked
  * accept, recv, send, connect or poll with EINTR. Connections are made at once (no EINPROGRESS).
