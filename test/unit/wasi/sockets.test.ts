@@ -120,6 +120,15 @@ describe('a server guest', () => {
     expect(r).toEqual({ status: 2, stdout: 'listening on 8080\npoll: Interrupted system call\nsignal 15\n' });
   });
 
+  it('a signal ends a blocked accept with EINTR', () => {
+    const signals = { pending: 0 };
+    let waits = 0;
+    const { net } = network(() => {
+      if (++waits === 3) signals.pending = signalBit(SIGTERM);
+    });
+    expect(run(net, ['sink', '8080'], signals)).toEqual({ status: 2, stdout: 'listening on 8080\naccept: Interrupted system call\nsignal 15\n' });
+  });
+
   it('a port in use is refused; the port is free again once its holder closed it', () => {
     let serving = false;
     const { net, peer } = network(() => {
@@ -222,6 +231,19 @@ describe('a client guest', () => {
     peer.bind(l, { address: '0.0.0.0', port: 7000 });
     peer.listen(l, 3);
     expect(run(net, ['hold', 'peer', '7000'])).toEqual({ status: 2, stdout: 'opened 3\nconnect: Connection refused\n' });
+  });
+
+  it('a signal ends a blocked recv with EINTR', () => {
+    const signals = { pending: 0 };
+    let waits = 0;
+    const { net, peer } = network(() => {
+      if (++waits === 3) signals.pending = signalBit(SIGTERM);
+    });
+    const l = peer.open();
+    peer.bind(l, { address: '0.0.0.0', port: 7000 });
+    peer.listen(l, 8);
+    const r = run(net, ['echo', 'peer', '7000', 'no answer comes'], signals);
+    expect(r).toEqual({ status: 2, stdout: 'local 172.18.0.2:32768\npeer 172.18.0.3:7000\nrecv: Interrupted system call\nsignal 15\n' });
   });
 
   it('sending to a peer that never reads blocks at the bound; a signal ends it with EINTR', () => {
