@@ -5,9 +5,11 @@
 import { blobStoreSuite } from '../conformance/blob-store-suite.ts';
 import { logStoreSuite } from '../conformance/log-store-suite.ts';
 import { metadataStoreSuite } from '../conformance/metadata-store-suite.ts';
+import { volumeStoreSuite } from '../conformance/volume-store-suite.ts';
 import { IdbBlobStore } from '../../worker/store/idb-blob-store.ts';
 import { IdbLogStore } from '../../worker/store/idb-log-store.ts';
 import { IdbMetadataStore } from '../../worker/store/idb-metadata-store.ts';
+import { IdbVolumeStore } from '../../worker/store/idb-volume-store.ts';
 import { openDockyardDb } from '../../worker/store/schema.ts';
 import { tabMetadata } from '../../worker/store/tab-metadata.ts';
 
@@ -51,3 +53,12 @@ metadataStoreSuite(
 );
 
 logStoreSuite('IndexedDB', async () => new IdbLogStore(await openDockyardDb(fresh())));
+
+volumeStoreSuite('IndexedDB', async () => {
+  const volumes = new IdbVolumeStore(await openDockyardDb(fresh()));
+  return {
+    volumes,
+    // The store keeps paths from the volume root ('/' the root itself).
+    read: async (name) => (await volumes.files(name)).map(([p, node]) => [p.slice(1), node] as [string, typeof node]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  };
+});

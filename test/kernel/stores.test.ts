@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../engine/oci/digest.ts';
-import type { Digest } from '../../engine/ports.ts';
+import type { Digest, VolumeEntries } from '../../engine/ports.ts';
 import { DiskBlobStore } from '../../kernel-node/disk-blob-store.ts';
 import { DiskLogStore } from '../../kernel-node/disk-log-store.ts';
 import { DiskMetadataStore } from '../../kernel-node/disk-metadata-store.ts';
@@ -18,6 +18,7 @@ import { DataRoot } from '../../kernel-node/data-root.ts';
 import { mountOverlay, unmount } from '../../kernel-node/mounts.ts';
 import { OverlaySnapshotter } from '../../kernel-node/overlay-snapshotter.ts';
 import { snapshotterSuite } from '../conformance/snapshotter-suite.ts';
+import { volumeStoreSuite } from '../conformance/volume-store-suite.ts';
 
 const root = tempDir('dockyard-stores-');
 let n = 0;
@@ -127,6 +128,18 @@ describe('disk stores survive kill -9 at any point', () => {
     }
     for (const digest of await store.list()) expect(sha256(await store.get(digest))).toBe(digest);
   });
+});
+
+volumeStoreSuite('disk', async () => {
+  const volumes = new DiskVolumeStore(fresh());
+  const walk = (root: string, at = ''): VolumeEntries => {
+    const path = at === '' ? root : join(root, at);
+    const st = lstatSync(path);
+    if (st.isSymbolicLink()) return [[at, { type: 'symlink', target: readlinkSync(path) }]];
+    if (st.isFile()) return [[at, { type: 'file', mode: st.mode & 0o777, content: new Uint8Array(readFileSync(path)) }]];
+    return [[at, { type: 'dir', mode: st.mode & 0o777 }], ...readdirSync(path).flatMap((n) => walk(root, at === '' ? n : `${at}/${n}`))];
+  };
+  return { volumes, read: async (name) => walk(volumes.path(name)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) };
 });
 
 describe('DiskVolumeStore', () => {

@@ -3,6 +3,8 @@ import type { FsNode, VolumeEntries, VolumeStore } from '../../engine/ports.ts';
 import { storageError } from './idb-errors.ts';
 import type { Db } from './schema.ts';
 
+const encoder = new TextEncoder();
+
 /** A volume's files, paths relative to the volume root ("/" is the root itself). */
 export type VolumeFiles = Array<[string, FsNode]>;
 
@@ -24,9 +26,11 @@ export class IdbVolumeStore implements VolumeStore {
     await this.db.delete('volumes', name);
   }
 
+  /** As Docker's local driver measures a volume: every entry but directories (a symlink: its target's bytes). */
   async usage(name: string): Promise<number> {
     const v = await this.db.get('volumes', name);
-    return (v?.files ?? []).reduce((n, [, node]) => n + (node.type === 'file' ? node.content.length : 0), 0);
+    const size = (node: FsNode) => (node.type === 'file' ? node.content.length : node.type === 'symlink' ? encoder.encode(node.target).length : 0);
+    return (v?.files ?? []).reduce((n, [, node]) => n + size(node), 0);
   }
 
   async isEmpty(name: string): Promise<boolean> {
