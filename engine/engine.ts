@@ -371,6 +371,27 @@ export interface AttachStream {
   detach(): Promise<void>;
 }
 
+/**
+ * `run`'s request: create, attach stdout/stderr, start and wait, as `docker run` does with four
+ * calls, in one. The callbacks come in this order, each before the call settles: `onCreated`
+ * (the container exists), output, `onStarted` (it runs). So a rejection before `onCreated` is the
+ * create's (nothing was made), one before `onStarted` the start's (the container stays, as after a
+ * failed start), one after it the wait's (the container went away under the run).
+ */
+export interface RunOptions {
+  create: ContainerCreate;
+  /** What the run waits for after start, as waitContainer's condition: 'removed' for an --rm container. */
+  wait: 'next-exit' | 'removed';
+  onCreated?: (id: string, warnings: string[]) => void;
+  onStarted?: () => void;
+  /** As AttachOptions' onOutput. */
+  onOutput: (stream: 1 | 2, data: Uint8Array) => void;
+}
+
+export interface RunResult extends WaitResult {
+  Id: string;
+}
+
 export interface LogsOptions {
   stdout?: boolean;
   stderr?: boolean;
@@ -523,6 +544,12 @@ export interface Engine {
   changes(id: string): Promise<Change[]>;
   commit(id: string, options?: CommitOptions): Promise<{ Id: string }>;
   resizeContainer(id: string, rows: number, cols: number): Promise<void>;
+  /**
+   * create + attach (stdout, stderr) + start + wait in one request, where the host can carry it
+   * (the browser engine: one message to its Worker instead of four). A client that speaks the
+   * Engine API over HTTP has none: callers then make the four calls (engine/cli/run.ts).
+   */
+  run?(options: RunOptions): Promise<RunResult>;
 
   // exec
   createExec(containerId: string, options: ExecCreate): Promise<{ Id: string }>;

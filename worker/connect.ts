@@ -7,7 +7,6 @@
 import * as Comlink from 'comlink';
 import type { Engine } from '../engine/engine.ts';
 import { installEngineErrorTransfer } from './engine-error-transfer.ts';
-import { ENGINE_METHODS } from './engine-methods.ts';
 import { HANDLE_RESULTS, handleFromMarker, isCallbackMessage, packCallbacks, type HandleMarker } from './engine-wire.ts';
 
 export interface ConnectOptions {
@@ -15,7 +14,7 @@ export interface ConnectOptions {
   db?: string;
 }
 
-export function connectLocalEngine(options: ConnectOptions = {}): Engine {
+export function connectLocalEngine(options: ConnectOptions = {}): Engine & Required<Pick<Engine, 'run'>> {
   installEngineErrorTransfer();
   // The worker's name carries the database name (a query string would hide the URL from Vite).
   const worker = new Worker(new URL('./engine-worker.ts', import.meta.url), { type: 'module', name: `dockyard-engine:${options.db ?? ''}` });
@@ -32,9 +31,10 @@ export function connectLocalEngine(options: ConnectOptions = {}): Engine {
       // A callback's own failure never reaches the engine.
     }
   });
-  const engine = {} as Record<string, unknown>;
-  for (const name of ENGINE_METHODS) {
-    engine[name] = async (...args: unknown[]) => {
+  /** One Engine method over the wire; what comes back is what the worker's engine answered. */
+  const call =
+    <K extends keyof Engine>(name: K) =>
+    async (...args: Parameters<Method<K>>): Promise<Awaited<ReturnType<Method<K>>>> => {
       const packed = packCallbacks(args, (fn) => {
         callbacks.set(nextCallback, fn);
         return nextCallback++;
@@ -50,10 +50,65 @@ export function connectLocalEngine(options: ConnectOptions = {}): Engine {
       }
       if (closing === undefined) {
         release();
-        return result;
+        return result as Awaited<ReturnType<Method<K>>>;
       }
-      return handleFromMarker(result as HandleMarker, closing, (id, method, a) => remote.handle(id, method, a), release);
+      return handleFromMarker(result as HandleMarker, closing, (id, method, a) => remote.handle(id, method, a), release) as Awaited<ReturnType<Method<K>>>;
     };
-  }
-  return engine as unknown as Engine;
+  return {
+    ping: call('ping'),
+    version: call('version'),
+    info: call('info'),
+    diskUsage: call('diskUsage'),
+    prune: call('prune'),
+    events: call('events'),
+
+    pull: call('pull'),
+    push: call('push'),
+    build: call('build'),
+    listImages: call('listImages'),
+    inspectImage: call('inspectImage'),
+    history: call('history'),
+    imageLayers: call('imageLayers'),
+    tag: call('tag'),
+    removeImage: call('removeImage'),
+    saveImages: call('saveImages'),
+    loadImages: call('loadImages'),
+
+    createContainer: call('createContainer'),
+    startContainer: call('startContainer'),
+    attachContainer: call('attachContainer'),
+    waitContainer: call('waitContainer'),
+    stopContainer: call('stopContainer'),
+    killContainer: call('killContainer'),
+    removeContainer: call('removeContainer'),
+    listContainers: call('listContainers'),
+    inspectContainer: call('inspectContainer'),
+    logs: call('logs'),
+    changes: call('changes'),
+    commit: call('commit'),
+    resizeContainer: call('resizeContainer'),
+    // One message to the engine worker for create, attach, start and wait.
+    run: call('run'),
+
+    createExec: call('createExec'),
+    startExec: call('startExec'),
+    inspectExec: call('inspectExec'),
+    resizeExec: call('resizeExec'),
+
+    createVolume: call('createVolume'),
+    listVolumes: call('listVolumes'),
+    inspectVolume: call('inspectVolume'),
+    removeVolume: call('removeVolume'),
+
+    createNetwork: call('createNetwork'),
+    listNetworks: call('listNetworks'),
+    inspectNetwork: call('inspectNetwork'),
+    removeNetwork: call('removeNetwork'),
+    connectNetwork: call('connectNetwork'),
+    disconnectNetwork: call('disconnectNetwork'),
+    pruneNetworks: call('pruneNetworks'),
+  };
 }
+
+/** An Engine method's own type (`run` is optional in Engine, always present here). */
+type Method<K extends keyof Engine> = NonNullable<Engine[K]>;

@@ -1,38 +1,43 @@
 /**
- * The Engine API's method names (for the comlink wrappers on both sides) and the cross-tab writer
- * lock: two tabs share one IndexedDB, and the core's own locks only serialise one tab, so every
- * operation that checks then writes engine records runs under one Web Lock per database (held as
- * a lease, store/writer-lease.ts).
+ * The cross-tab writer lock: two tabs share one IndexedDB, and the core's own locks only serialise
+ * one tab, so every operation that checks then writes engine records runs under one Web Lock per
+ * database (held as a lease, store/writer-lease.ts). The long-running parts of a container (attach,
+ * wait, the process itself) are not under it: `run` takes it for its create and its start only.
  */
 import type { Engine } from '../engine/engine.ts';
+import { runContainer } from '../engine/core/run-request.ts';
 import { WriterLease } from './store/writer-lease.ts';
-
-export const ENGINE_METHODS = [
-  'ping', 'version', 'info', 'diskUsage', 'prune', 'events',
-  'pull', 'push', 'build', 'listImages', 'inspectImage', 'history', 'imageLayers', 'tag', 'removeImage', 'saveImages', 'loadImages',
-  'createContainer', 'startContainer', 'attachContainer', 'waitContainer', 'stopContainer', 'killContainer', 'removeContainer',
-  'listContainers', 'inspectContainer', 'logs', 'changes', 'commit', 'resizeContainer',
-  'createExec', 'startExec', 'inspectExec', 'resizeExec',
-  'createVolume', 'listVolumes', 'inspectVolume', 'removeVolume',
-  'createNetwork', 'listNetworks', 'inspectNetwork', 'removeNetwork', 'connectNetwork', 'disconnectNetwork', 'pruneNetworks',
-] as const satisfies ReadonlyArray<keyof Engine>;
-
-/** Operations that check then write records or blobs; the long-running parts of a container are not among them. */
-const WRITERS = new Set<keyof Engine>([
-  'prune', 'pull', 'build', 'tag', 'removeImage', 'loadImages', 'createContainer', 'startContainer', 'removeContainer', 'commit',
-  'createExec', 'createVolume', 'removeVolume',
-  'createNetwork', 'removeNetwork', 'connectNetwork', 'disconnectNetwork', 'pruneNetworks',
-]);
 
 export function writerLease(dbName: string): WriterLease {
   return new WriterLease(`${dbName}:writer`);
 }
 
+/** `engine` with its writers (the operations that check then write records or blobs) under `lease`. */
 export function withWriterLock(engine: Engine, lease: WriterLease): Engine {
-  const wrapped = { ...engine } as Record<string, unknown>;
-  for (const name of WRITERS) {
-    const fn = engine[name] as (...a: unknown[]) => Promise<unknown>;
-    wrapped[name] = (...args: unknown[]) => lease.run(() => fn(...args));
-  }
-  return wrapped as unknown as Engine;
+  const locked =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> =>
+      lease.run(() => fn(...args));
+  const writers = {
+    prune: locked(engine.prune),
+    pull: locked(engine.pull),
+    build: locked(engine.build),
+    tag: locked(engine.tag),
+    removeImage: locked(engine.removeImage),
+    loadImages: locked(engine.loadImages),
+    createContainer: locked(engine.createContainer),
+    startContainer: locked(engine.startContainer),
+    removeContainer: locked(engine.removeContainer),
+    commit: locked(engine.commit),
+    createExec: locked(engine.createExec),
+    createVolume: locked(engine.createVolume),
+    removeVolume: locked(engine.removeVolume),
+    createNetwork: locked(engine.createNetwork),
+    removeNetwork: locked(engine.removeNetwork),
+    connectNetwork: locked(engine.connectNetwork),
+    disconnectNetwork: locked(engine.disconnectNetwork),
+    pruneNetworks: locked(engine.pruneNetworks),
+  } satisfies Partial<Engine>;
+  const steps = { ...engine, ...writers };
+  return { ...steps, run: (o) => runContainer(steps, o) };
 }

@@ -11,6 +11,8 @@
  *   Calling the handle's closing method (HANDLE_RESULTS) ends it, and the callbacks of its call.
  */
 
+import type { Engine } from '../engine/engine.ts';
+
 export type CallbackMarker = { dockyardCallback: number };
 /** `methods` null: the handle is a function. */
 export type HandleMarker = { dockyardHandle: number; methods: string[] | null };
@@ -20,7 +22,7 @@ export interface CallbackMessage {
 }
 
 /** Calls whose result is a handle, with the method that ends it ('': the handle is a function, a call of it ends it). */
-export const HANDLE_RESULTS: Readonly<Record<string, string>> = { attachContainer: 'detach', startExec: 'detach', events: '' };
+export const HANDLE_RESULTS: Readonly<Partial<Record<keyof Engine, string>>> = { attachContainer: 'detach', startExec: 'detach', events: '' };
 
 type Fn = (...a: unknown[]) => unknown;
 

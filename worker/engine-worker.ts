@@ -9,7 +9,7 @@ import type { Engine } from '../engine/engine.ts';
 import { createEngine } from '../engine/core/create-engine.ts';
 import { installEngineErrorTransfer } from './engine-error-transfer.ts';
 import { openBrowserPorts } from './engine-ports.ts';
-import { ENGINE_METHODS, withWriterLock, writerLease } from './engine-methods.ts';
+import { withWriterLock, writerLease } from './engine-methods.ts';
 import { HANDLE_RESULTS, handleMarker, unpackCallbacks } from './engine-wire.ts';
 import { EngineError } from '../engine/errors.ts';
 
@@ -19,7 +19,10 @@ const dbName = self.name.startsWith('dockyard-engine:') ? self.name.slice('docky
 const lease = writerLease(dbName ?? 'dockyard');
 const engine: Promise<Engine> = openBrowserPorts(dbName, lease).then((ports) => withWriterLock(createEngine(ports), lease));
 
-const methods = new Set<string>(ENGINE_METHODS);
+/** A method of the engine object itself (not one of Object's: the name comes from a message). */
+function isMethod(target: Engine, name: string): name is keyof Engine {
+  return Object.hasOwn(target, name);
+}
 
 /** Results the page holds as handles (engine-wire.ts), with the method that ends each. */
 const handles = new Map<number, { value: unknown; closing: string }>();
@@ -27,9 +30,11 @@ let nextHandle = 1;
 
 Comlink.expose({
   async call(name: string, args: unknown[]): Promise<unknown> {
-    if (!methods.has(name)) throw new EngineError('invalid-argument', `unknown engine operation ${name}`);
-    const target = (await engine) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-    const result = await target[name](...unpackCallbacks(args, (message) => self.postMessage(message)));
+    const target = await engine;
+    if (!isMethod(target, name)) throw new EngineError('invalid-argument', `unknown engine operation ${name}`);
+    // The arguments are a message's: the page's typed call (connect.ts) made them, the engine checks them.
+    const method = target[name] as (...a: unknown[]) => Promise<unknown>;
+    const result = await method(...unpackCallbacks(args, (message) => self.postMessage(message)));
     const closing = HANDLE_RESULTS[name];
     if (closing === undefined) return result;
     const id = nextHandle++;

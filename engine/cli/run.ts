@@ -143,25 +143,35 @@ async function pullForCreate(cx: CommandContext, image: string, quiet: boolean):
   if (display.failure) throw new Error(display.failure);
 }
 
-/** create, pulling the image when it is missing (`--pull missing`) or always (`--pull always`). */
-async function createWithPull(cx: CommandContext, req: ContainerRequest): Promise<string> {
-  const engine: Engine = cx.engine;
+/**
+ * create, pulling the image when it is missing (`--pull missing`) or always (`--pull always`).
+ * `create` makes the container (or runs it, with `run`'s one call); `created` says whether a
+ * failure came after the container existed, when "no such image" is not the image's.
+ */
+async function createWithPull<T>(cx: CommandContext, req: ContainerRequest, create: (c: ContainerCreate) => Promise<T>, created: () => boolean = () => false): Promise<T> {
   // As docker's CLI on a terminal: a -t container starts at the terminal's size (HostConfig.ConsoleSize).
   if (req.create.Tty && cx.io.isTTY && cx.io.columns) {
     req.create.HostConfig = { ...req.create.HostConfig, ConsoleSize: [cx.io.rows ?? 24, cx.io.columns] };
   }
   if (req.pull === 'always') await pullForCreate(cx, req.create.Image, req.quiet);
-  let created;
   try {
-    created = await engine.createContainer(req.create);
+    return await create(req.create);
   } catch (e) {
-    if (!isEngineError(e, 'not-found') || !req.reference || req.pull !== 'missing') throw e;
+    if (created() || !isEngineError(e, 'not-found') || !req.reference || req.pull !== 'missing') throw e;
     if (!req.quiet) cx.err(`Unable to find image '${familiarName(req.reference)}' locally\n`);
     await pullForCreate(cx, req.create.Image, req.quiet);
-    created = await engine.createContainer(req.create);
+    return await create(req.create);
   }
-  for (const w of created.Warnings ?? []) cx.err(`WARNING: ${w}\n`);
+}
+
+async function createContainer(cx: CommandContext, req: ContainerRequest): Promise<string> {
+  const created = await createWithPull(cx, req, (c) => cx.engine.createContainer(c));
+  printWarnings(cx, created.Warnings);
   return created.Id;
+}
+
+function printWarnings(cx: CommandContext, warnings: string[] | undefined): void {
+  for (const w of warnings ?? []) cx.err(`WARNING: ${w}\n`);
 }
 
 function checkPullOption(pull: string): string | undefined {
@@ -183,10 +193,12 @@ export const run: CommandSpec = {
     const pullProblem = checkPullOption(req.pull);
     if (pullProblem) throw new StatusError(125, reportText('run', pullProblem, true).trimEnd());
     if (!detach && req.create.Tty && req.create.AttachStdin && !cx.io.isTTY) throw new StatusError(1, 'the input device is not a TTY');
+    // Without stdin nothing needs the attach stream: one request where the engine offers it.
+    if (!detach && !req.create.AttachStdin && cx.engine.run) return runInOneCall(cx, req, cx.engine.run, flags.bool('sig-proxy'));
 
     let id: string;
     try {
-      id = await createWithPull(cx, req);
+      id = await createContainer(cx, req);
     } catch (e) {
       cx.err(reportText('run', errorText(e), true));
       return runErrorStatus(e);
@@ -214,6 +226,52 @@ export const run: CommandSpec = {
     });
   },
 };
+
+/** The attached run as one Engine `run` call: the same output, messages and statuses as the four calls. */
+async function runInOneCall(cx: CommandContext, req: ContainerRequest, run: NonNullable<Engine['run']>, sigProxy: boolean): Promise<number> {
+  const tty = req.create.Tty === true;
+  let id: string | undefined;
+  let started = false;
+  let interruptedByUser = false;
+  const stops: Array<() => void> = [];
+  const onStarted = () => {
+    started = true;
+    const container = id!;
+    if (tty && cx.io.columns) void cx.engine.resizeContainer(container, cx.io.rows ?? 24, cx.io.columns).catch(() => {});
+    if (tty) stops.push(followResize(cx, (rows, cols) => cx.engine.resizeContainer(container, rows, cols)));
+    stops.push(
+      onInterrupt(cx, () => {
+        interruptedByUser = true;
+        if (sigProxy) void cx.engine.killContainer(container, { signal: 'SIGINT' }).catch(() => {});
+      }),
+    );
+  };
+  const runOnce = (create: ContainerCreate) =>
+    run({
+      create,
+      wait: req.create.HostConfig?.AutoRemove === true ? 'removed' : 'next-exit',
+      onCreated: (created, warnings) => {
+        id = created;
+        printWarnings(cx, warnings);
+      },
+      onStarted,
+      onOutput: outputSink(cx, tty),
+    });
+  try {
+    const result = await createWithPull(cx, req, runOnce, () => id !== undefined);
+    return result.StatusCode;
+  } catch (e) {
+    if (id === undefined || !started) {
+      cx.err(reportText('run', errorText(e), id === undefined));
+      return runErrorStatus(e);
+    }
+    // The container went away under us (removed by someone else): docker reports the error.
+    if (interruptedByUser) return EXIT_INTERRUPTED;
+    throw e;
+  } finally {
+    stops.forEach((stop) => stop());
+  }
+}
 
 export interface AttachedRun {
   tty: boolean;
@@ -280,7 +338,7 @@ export const create: CommandSpec = {
     req.create.StdinOnce = flags.bool('interactive');
     const pullProblem = checkPullOption(req.pull);
     if (pullProblem) throw new StatusError(125, reportText('create', pullProblem, true).trimEnd());
-    const id = await createWithPull(cx, req);
+    const id = await createContainer(cx, req);
     cx.out(id + '\n');
     return 0;
   },

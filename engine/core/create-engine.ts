@@ -3,6 +3,7 @@ import { EngineError } from '../errors.ts';
 import type { HostPorts } from '../ports.ts';
 import { containerChanges, commit } from './container-commit.ts';
 import { ContainerRunner } from './container-run.ts';
+import { runContainer } from './run-request.ts';
 import { createContainer, inspectContainer, listContainers } from './containers.ts';
 import { Core, type EngineOptions } from './context.ts';
 import { recoverContainers } from './recovery.ts';
@@ -44,68 +45,71 @@ export function createEngine(ports: HostPorts, options: EngineOptions = {}): Hos
   const execs = new ExecRunner(core, runner);
   const ready = recoverContainers(core);
 
+  // Every method goes through `g`: it waits for recovery and lets nothing but EngineError out.
+  const g = guarded(ready);
   const engine: HostEngine = {
-    ping: async () => 'OK',
-    version: async () => version(core),
-    info: () => info(core, runner),
-    diskUsage: () => diskUsage(core),
-    prune: (o) => prune(core, runner, o),
-    events: async (listener, options) => core.events.subscribe(listener, options),
+    ping: g(async () => 'OK' as const),
+    version: g(async () => version(core)),
+    info: g(() => info(core, runner)),
+    diskUsage: g(() => diskUsage(core)),
+    prune: g((o) => prune(core, runner, o)),
+    events: g(async (listener, options) => core.events.subscribe(listener, options)),
 
-    pull: (reference, o) => pull(core, reference, o),
-    push: (reference, o) => push(core, reference, o),
-    build: (o) => build(core, o),
-    listImages: () => listImages(core),
-    inspectImage: (reference) => inspectImage(core, reference),
-    history: (reference) => history(core, reference),
-    imageLayers: (reference) => imageLayers(core, reference),
-    tag: (source, target) => tag(core, source, target),
-    removeImage: (reference, o) => removeImage(core, reference, o),
-    saveImages: (references) => saveImages(core, references),
-    loadImages: (archive, o) => loadImages(core, archive, o?.onProgress),
+    pull: g((reference, o) => pull(core, reference, o)),
+    push: g((reference, o) => push(core, reference, o)),
+    build: g((o) => build(core, o)),
+    listImages: g(() => listImages(core)),
+    inspectImage: g((reference) => inspectImage(core, reference)),
+    history: g((reference) => history(core, reference)),
+    imageLayers: g((reference) => imageLayers(core, reference)),
+    tag: g((source, target) => tag(core, source, target)),
+    removeImage: g((reference, o) => removeImage(core, reference, o)),
+    saveImages: g((references) => saveImages(core, references)),
+    loadImages: g((archive, o) => loadImages(core, archive, o?.onProgress)),
 
-    createContainer: (o) => createContainer(core, o),
-    startContainer: (id) => runner.start(id),
-    attachContainer: (id, o) => runner.attach(id, o),
-    waitContainer: (id, condition) => runner.wait(id, condition),
-    stopContainer: (id, o) => runner.stop(id, o?.timeout),
-    killContainer: (id, o) => runner.kill(id, o?.signal),
-    removeContainer: (id, o) => runner.remove(id, o),
-    listContainers: (o) => listContainers(core, o),
-    inspectContainer: (id) => inspectContainer(core, id),
-    logs: (id, o) => runner.logs(id, o),
-    changes: (id) => containerChanges(core, id),
-    commit: (id, o) => commit(core, id, o),
-    resizeContainer: (id, rows, cols) => runner.resize(id, rows, cols),
+    createContainer: g((o) => createContainer(core, o)),
+    startContainer: g((id) => runner.start(id)),
+    attachContainer: g((id, o) => runner.attach(id, o)),
+    waitContainer: g((id, condition) => runner.wait(id, condition)),
+    stopContainer: g((id, o) => runner.stop(id, o?.timeout)),
+    killContainer: g((id, o) => runner.kill(id, o?.signal)),
+    removeContainer: g((id, o) => runner.remove(id, o)),
+    listContainers: g((o) => listContainers(core, o)),
+    inspectContainer: g((id) => inspectContainer(core, id)),
+    logs: g((id, o) => runner.logs(id, o)),
+    changes: g((id) => containerChanges(core, id)),
+    commit: g((id, o) => commit(core, id, o)),
+    resizeContainer: g((id, rows, cols) => runner.resize(id, rows, cols)),
+    // Over the guarded calls, so each step is as if called alone.
+    run: g((o) => runContainer(engine, o)),
 
-    createExec: (id, o) => execs.create(id, o),
-    startExec: (id, o) => execs.start(id, o),
-    inspectExec: (id) => execs.inspect(id),
-    resizeExec: (id, rows, cols) => execs.resize(id, rows, cols),
+    createExec: g((id, o) => execs.create(id, o)),
+    startExec: g((id, o) => execs.start(id, o)),
+    inspectExec: g((id) => execs.inspect(id)),
+    resizeExec: g((id, rows, cols) => execs.resize(id, rows, cols)),
 
-    createVolume: (o) => createVolume(core, o),
-    listVolumes: () => listVolumes(core),
-    inspectVolume: (name) => inspectVolume(core, name),
-    removeVolume: (name, o) => removeVolume(core, name, o),
+    createVolume: g((o) => createVolume(core, o)),
+    listVolumes: g(() => listVolumes(core)),
+    inspectVolume: g((name) => inspectVolume(core, name)),
+    removeVolume: g((name, o) => removeVolume(core, name, o)),
 
-    createNetwork: (o) => createNetwork(core, o),
-    listNetworks: (o) => listNetworks(core, o),
-    inspectNetwork: (name) => inspectNetwork(core, name),
-    removeNetwork: (name) => removeNetwork(core, name),
-    connectNetwork: (network, container, o) => connectContainer(core, network, container, o),
-    disconnectNetwork: (network, container) => disconnectContainer(core, network, container),
-    pruneNetworks: () => pruneNetworks(core),
+    createNetwork: g((o) => createNetwork(core, o)),
+    listNetworks: g((o) => listNetworks(core, o)),
+    inspectNetwork: g((name) => inspectNetwork(core, name)),
+    removeNetwork: g((name) => removeNetwork(core, name)),
+    connectNetwork: g((network, container, o) => connectContainer(core, network, container, o)),
+    disconnectNetwork: g((network, container) => disconnectContainer(core, network, container)),
+    pruneNetworks: g(() => pruneNetworks(core)),
 
-    resolveName: (container, name) => resolveName(core, container, name),
+    resolveName: g((container, name) => resolveName(core, container, name)),
   };
-  return guard(engine, ready);
+  return engine;
 }
 
 /** Nothing but EngineError crosses the API: anything else thrown inside becomes 'internal'. */
-function guard<T extends object>(engine: T, ready: Promise<void>): T {
-  const wrapped = {} as Record<string, unknown>;
-  for (const [name, fn] of Object.entries(engine) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) {
-    wrapped[name] = async (...args: unknown[]) => {
+function guarded(ready: Promise<void>) {
+  return <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
       try {
         await ready;
         return await fn(...args);
@@ -114,6 +118,4 @@ function guard<T extends object>(engine: T, ready: Promise<void>): T {
         throw new EngineError('internal', e instanceof Error ? e.message : String(e));
       }
     };
-  }
-  return wrapped as unknown as T;
 }

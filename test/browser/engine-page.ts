@@ -111,10 +111,10 @@ import { connectLocalEngine } from '../../worker/connect.ts';
 import { openBrowserPorts } from '../../worker/engine-ports.ts';
 import type { Engine } from '../../engine/engine.ts';
 
-const engines = new Map<string, Engine>();
+const engines = new Map<string, ReturnType<typeof connectLocalEngine>>();
 
 /** The engine over its own database (tests isolate themselves by name). */
-function engineFor(db = 'dockyard-test'): Engine {
+function engineFor(db = 'dockyard-test'): ReturnType<typeof connectLocalEngine> {
   let e = engines.get(db);
   if (!e) engines.set(db, (e = connectLocalEngine({ db })));
   return e;
@@ -122,23 +122,28 @@ function engineFor(db = 'dockyard-test'): Engine {
 
 Object.assign(dockyard, {
   engine: engineFor,
-  /** Run a container to its end the way `docker run` does; output collected with arrival order. */
-  async dockerRun(db: string, create: Parameters<Engine['createContainer']>[0]) {
+  /**
+   * Run a container to its end the way `docker run` does; output collected with arrival order.
+   * `calls`: 'one', the Engine's `run` (as our CLI calls it), or 'four', create + attach + wait +
+   * start (as a client of the HTTP API calls them).
+   */
+  async dockerRun(db: string, create: Parameters<Engine['createContainer']>[0], calls: 'one' | 'four' = 'one') {
     const engine = engineFor(db);
     const t0 = performance.now();
-    const { Id } = await engine.createContainer(create);
     let stdout = '';
     let stderr = '';
     let firstOutputAt = -1;
-    const stream = await engine.attachContainer(Id, {
-      stdout: true,
-      stderr: true,
-      onOutput: (fd: 1 | 2, data: Uint8Array) => {
-        if (firstOutputAt < 0) firstOutputAt = performance.now() - t0;
-        if (fd === 1) stdout += decoder.decode(data);
-        else stderr += decoder.decode(data);
-      },
-    });
+    const onOutput = (fd: 1 | 2, data: Uint8Array) => {
+      if (firstOutputAt < 0) firstOutputAt = performance.now() - t0;
+      if (fd === 1) stdout += decoder.decode(data);
+      else stderr += decoder.decode(data);
+    };
+    if (calls === 'one') {
+      const { Id, ...exit } = await engine.run({ create, wait: 'next-exit', onOutput });
+      return { Id, exit, stdout, stderr, firstOutputAt, exitAt: performance.now() - t0 };
+    }
+    const { Id } = await engine.createContainer(create);
+    const stream = await engine.attachContainer(Id, { stdout: true, stderr: true, onOutput });
     // As `docker run` does: wait for the exit before starting, so --rm cannot remove it first.
     const exited = engine.waitContainer(Id, 'next-exit');
     await engine.startContainer(Id);
