@@ -537,6 +537,8 @@ export interface Engine {
   waitContainer(id: string, condition?: 'not-running' | 'next-exit' | 'removed'): Promise<WaitResult>;
   stopContainer(id: string, options?: { timeout?: number }): Promise<void>;
   killContainer(id: string, options?: { signal?: string }): Promise<void>;
+  /** `docker rename`: Docker's checks (empty, invalid, same or taken name); emits `rename`. */
+  renameContainer(id: string, newName: string): Promise<void>;
   removeContainer(id: string, options?: { force?: boolean; volumes?: boolean }): Promise<void>;
   listContainers(options?: { all?: boolean; size?: boolean }): Promise<ContainerSummary[]>;
   inspectContainer(id: string): Promise<ContainerInspect>;

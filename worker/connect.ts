@@ -80,6 +80,7 @@ export function connectLocalEngine(options: ConnectOptions = {}): Engine & Requi
     waitContainer: call('waitContainer'),
     stopContainer: call('stopContainer'),
     killContainer: call('killContainer'),
+    renameContainer: call('renameContainer'),
     removeContainer: call('removeContainer'),
     listContainers: call('listContainers'),
     inspectContainer: call('inspectContainer'),

@@ -28,6 +28,7 @@ export function withWriterLock(engine: Engine, lease: WriterLease): Engine {
     createContainer: locked(engine.createContainer),
     startContainer: locked(engine.startContainer),
     removeContainer: locked(engine.removeContainer),
+    renameContainer: locked(engine.renameContainer),
     commit: locked(engine.commit),
     createExec: locked(engine.createExec),
     createVolume: locked(engine.createVolume),

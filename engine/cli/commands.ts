@@ -9,7 +9,7 @@ import { commit, diff } from './container-changes.ts';
 import { exec } from './exec.ts';
 import { history, imagePrune, images, rmi, tag } from './images.ts';
 import { containerInspect, imageInspect, inspect, networkInspect, volumeInspect } from './inspect.ts';
-import { containerPrune, kill, rm, start, stop, wait } from './lifecycle.ts';
+import { containerPrune, kill, rename, rm, start, stop, wait } from './lifecycle.ts';
 import { logs } from './logs.ts';
 import { networkConnect, networkCreate, networkDisconnect, networkLs, networkPrune, networkRm } from './network.ts';
 import { port } from './port.ts';
@@ -36,6 +36,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   ps,
   pull,
   push,
+  rename,
   rm,
   rmi,
   run,
@@ -52,7 +53,7 @@ const LIST_ALIASES = { list: 'ls', remove: 'rm' };
 export const GROUPS: Record<string, GroupSpec> = {
   container: {
     short: 'Manage containers',
-    commands: { commit, create, diff, exec, inspect: containerInspect, kill, logs, ls: ps, port, prune: containerPrune, rm, run, start, stop, wait },
+    commands: { commit, create, diff, exec, inspect: containerInspect, kill, logs, ls: ps, port, prune: containerPrune, rename, rm, run, start, stop, wait },
     alternates: { ...LIST_ALIASES, ps: 'ls' },
   },
   image: {

@@ -108,6 +108,21 @@ export const kill: CommandSpec = {
   },
 };
 
+export const rename: CommandSpec = {
+  use: 'CONTAINER NEW_NAME',
+  short: 'Rename a container',
+  aliases: 'docker container rename, docker rename',
+  args: { min: 2, max: 2 },
+  async run(cx, _flags, [name, newName]) {
+    try {
+      await cx.engine.renameContainer(name, newName);
+    } catch (e) {
+      throw new StatusError(1, `${errorText(e)}\nError: failed to rename container named ${name}`);
+    }
+    return 0;
+  },
+};
+
 export const wait: CommandSpec = {
   use: 'CONTAINER [CONTAINER...]',
   short: 'Block until one or more containers stop, then print their exit codes',

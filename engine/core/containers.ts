@@ -133,6 +133,34 @@ export async function createContainer(core: Core, options: ContainerCreate): Pro
   });
 }
 
+/**
+ * `docker rename`: Docker's checks and words; the new name is taken under the container lock, so a
+ * create cannot take it at the same time, and written at once. Emits `rename` with the old name.
+ */
+export async function renameContainer(core: Core, name: string, newName: string): Promise<void> {
+  if (!name || !newName) throw new EngineError('invalid-argument', 'Neither old nor new names may be empty');
+  const c = await findContainer(core, name);
+  // As Docker's: the name is checked with its slash, and any failure to take it is "allocating".
+  const allocating = (e: EngineError) => new EngineError(e.code, `Error when allocating new name: ${e.message}`);
+  let wanted: string;
+  try {
+    wanted = normalizeName('/' + newName.replace(/^\//, ''));
+  } catch (e) {
+    throw e instanceof EngineError ? allocating(e) : e;
+  }
+  if (c.Name === wanted) throw new EngineError('invalid-argument', 'Renaming a container with the same name as its current name');
+  await core.containerLock.run(async () => {
+    const holder = (await core.containers.names(true)).get(wanted);
+    if (holder && holder !== c.Id) throw allocating(nameInUse(wanted, holder));
+    const record = await core.containers.get(c.Id);
+    if (!record) throw new EngineError('not-found', `No such container: ${name}`);
+    record.Name = wanted;
+    core.containers.putLater(record);
+    await core.containers.flush();
+  });
+  core.events.emit('container', 'rename', c.Id, { image: c.Config.Image, name: wanted.slice(1), oldName: c.Name });
+}
+
 async function deleteExecRecords(core: Core, containerId: string): Promise<void> {
   const ops: MetadataOp[] = [];
   for (const [execId, e] of await core.ports.metadata.list<{ ContainerID: string }>('execs')) {

@@ -4,7 +4,7 @@ import type { HostPorts } from '../ports.ts';
 import { containerChanges, commit } from './container-commit.ts';
 import { ContainerRunner } from './container-run.ts';
 import { runContainer } from './run-request.ts';
-import { createContainer, inspectContainer, listContainers } from './containers.ts';
+import { createContainer, inspectContainer, listContainers, renameContainer } from './containers.ts';
 import { Core, type EngineOptions } from './context.ts';
 import { recoverContainers } from './recovery.ts';
 import { ExecRunner } from './exec.ts';
@@ -73,6 +73,7 @@ export function createEngine(ports: HostPorts, options: EngineOptions = {}): Hos
     waitContainer: g((id, condition) => runner.wait(id, condition)),
     stopContainer: g((id, o) => runner.stop(id, o?.timeout)),
     killContainer: g((id, o) => runner.kill(id, o?.signal)),
+    renameContainer: g((id, newName) => renameContainer(core, id, newName)),
     removeContainer: g((id, o) => runner.remove(id, o)),
     listContainers: g((o) => listContainers(core, o)),
     inspectContainer: g((id) => inspectContainer(core, id)),

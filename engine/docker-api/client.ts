@@ -514,6 +514,10 @@ export class DockerApiEngine implements Engine {
     return this.#empty('POST', `/containers/${seg(id)}/kill`, { query: { signal: options.signal } });
   }
 
+  renameContainer(id: string, newName: string): Promise<void> {
+    return this.#empty('POST', `/containers/${seg(id)}/rename`, { query: { name: newName } });
+  }
+
   removeContainer(id: string, options: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     return this.#empty('DELETE', `/containers/${seg(id)}`, { query: { force: bool(options.force), v: bool(options.volumes) } });
   }

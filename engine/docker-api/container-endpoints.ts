@@ -56,6 +56,12 @@ export async function list({ engine, reply, request }: RouteContext): Promise<vo
   await reply.json(200, out);
 }
 
+/** `POST /containers/{id}/rename?name=new` -> 204. */
+export async function rename({ engine, reply, request, params }: RouteContext): Promise<void> {
+  await engine.renameContainer(params[0], request.query.get('name') ?? '');
+  reply.empty(204);
+}
+
 export async function inspect({ engine, reply, params }: RouteContext): Promise<void> {
   await reply.json(200, await engine.inspectContainer(params[0]));
 }

@@ -42,6 +42,7 @@ export const ROUTES: readonly Route[] = [
   route('POST', '/containers/{name}/stop', containers.stop),
   route('POST', '/containers/{name}/restart', containers.restart),
   route('POST', '/containers/{name}/kill', containers.kill),
+  route('POST', '/containers/{name}/rename', containers.rename),
   route('POST', '/containers/{name}/wait', containers.wait),
   route('DELETE', '/containers/{name}', containers.remove),
   route('GET', '/containers/{name}/logs', containers.logs),

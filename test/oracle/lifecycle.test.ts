@@ -24,6 +24,19 @@ describe('container lifecycle', () => {
     await o.same(['create', '--name', 'bad name', 'box']);
   });
 
+  oracleIt('rename: the new name everywhere, and Docker\'s refusals', async () => {
+    await o.same(['create', '--name', 'before', 'box']);
+    await o.same(['create', '--name', 'other', 'box']);
+    await o.same(['rename', 'before', 'after']);
+    await o.same(['ps', '-a', '--format', '{{.Names}}']);
+    await o.same(['inspect', '-f', '{{.Name}}', 'after']);
+    await o.same(['rename', 'after', 'after']);
+    await o.same(['rename', 'after', 'other']);
+    await o.same(['rename', 'after', 'bad name']);
+    await o.same(['rename', 'nosuch', 'x']);
+    await o.same(['create', '--name', 'before', 'box']);
+  });
+
   oracleIt('run --rm leaves nothing; run -d, stop, start, rm -f', async () => {
     await o.same(['run', '--rm', 'box', 'echo', 'hello oracle']);
     await o.same(['ps', '-aq']);

@@ -144,6 +144,7 @@ export function fakeEngine(over: Partial<Engine> = {}): Engine & { calls: Call[]
     },
     stopContainer: async () => {},
     killContainer: async () => {},
+    renameContainer: async () => {},
     removeContainer: async () => {},
     listContainers: async () => [],
     inspectContainer: async (id) => {

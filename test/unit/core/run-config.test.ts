@@ -69,6 +69,25 @@ describe('exec -u', () => {
   });
 });
 
+describe('rename', () => {
+  it("takes the new name at once, frees the old one, and refuses Docker's cases", async () => {
+    const h = await boxHost();
+    const a = await h.engine.createContainer({ Image: 'box', name: 'first' });
+    await h.engine.createContainer({ Image: 'box', name: 'second' });
+    const seen: EngineEvent[] = [];
+    const off = await h.engine.events((e) => seen.push(e));
+    await h.engine.renameContainer('first', 'third');
+    off();
+    expect((await h.engine.inspectContainer(a.Id)).Name).toBe('/third');
+    expect(seen.map((e) => [e.Action, e.Actor.Attributes.name, e.Actor.Attributes.oldName])).toEqual([['rename', 'third', '/first']]);
+    await expect(h.engine.createContainer({ Image: 'box', name: 'first' })).resolves.toHaveProperty('Id');
+    await expect(h.engine.renameContainer('third', 'third')).rejects.toThrow('Renaming a container with the same name as its current name');
+    await expect(h.engine.renameContainer('third', 'second')).rejects.toThrow(/^Error when allocating new name: Conflict. The container name "\/second" is already in use by container/);
+    await expect(h.engine.renameContainer('third', 'bad name')).rejects.toThrow('Error when allocating new name: Invalid container name (/bad name), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed');
+    await expect(h.engine.renameContainer('third', '')).rejects.toThrow('Neither old nor new names may be empty');
+  });
+});
+
 describe('events', () => {
   it('keeps the recent past for a subscriber that asks since a time, attach included', async () => {
     const h = await boxHost();
