@@ -9,6 +9,7 @@
  * Medians; figures, not assertions.
  *
  *   npx tsx bench/browser-run.ts            (builds first; --no-build to use the last build)
+ *   npx tsx bench/browser-run.ts --runs-only   (the run rows only: no build, no pull)
  *   npx tsx bench/browser-run.ts --breakdown
  *     only warm `run --rm hello-world`, with the time of each API call seen from the page and what
  *     the pieces under a run cost alone (comlink round trip, Web Lock, IndexedDB, the runtime alone).
@@ -89,6 +90,21 @@ async function breakdown(page: Page): Promise<void> {
     ['wait removed resolved', 'removedAt', 'exitAt'],
   ];
   for (const [what, k, prev] of steps) console.log(`| ${what} | ${ms(m(k))} | ${prev ? ms(median(xs.map((x) => x[k] - x[prev]))) : ms(m(k))} |`);
+  type OneCall = { created: number; firstOutputAt: number; started: number; exitAt: number };
+  const runOnce = () => page.evaluate((db) => window.dockyard.dockerRunOneCallSteps(db, { Image: 'hello-world', HostConfig: { AutoRemove: true } }), DB) as Promise<OneCall>;
+  await runOnce();
+  const ys: OneCall[] = [];
+  for (let i = 0; i < RUNS; i++) ys.push(await runOnce());
+  console.log(`\nThe same as one Engine run call: when each callback and the answer reached the page (medians of ${RUNS})\n`);
+  console.log('| step | at |');
+  console.log('|---|---|');
+  const oneCallSteps: Array<[string, keyof OneCall]> = [
+    ['onCreated arrived', 'created'],
+    ['first output arrived', 'firstOutputAt'],
+    ['onStarted arrived', 'started'],
+    ['run answered (exit)', 'exitAt'],
+  ];
+  for (const [what, k] of oneCallSteps) console.log(`| ${what} | ${ms(median(ys.map((y) => y[k])))} |`);
   const primitives = (await page.evaluate(([db, runs]) => window.dockyard.primitives(db, 'hello-world', runs), [DB, RUNS] as const)) as Record<string, number>;
   console.log(`\nWhat the pieces cost alone, in the page (medians of ${RUNS})\n`);
   console.log('| piece | median |');
@@ -168,6 +184,8 @@ async function main(): Promise<void> {
       add(c.name, 'baseline, warm, in a Worker (post in, instantiate + run, post out)', bareWorker);
     }
 
+    // A site built earlier (--no-build) serves today's images: a build or pull there may meet programs it cannot run.
+    const runsOnly = process.argv.includes('--runs-only');
     const build = async (noCache: boolean): Promise<number> =>
       page.evaluate(
         async ([db, dockerfile, noCache]) => {
@@ -182,14 +200,16 @@ async function main(): Promise<void> {
         },
         [DB, DOCKERFILE, noCache] as const,
       );
-    await build(false);
     const noCache: number[] = [];
     const cached: number[] = [];
-    for (let i = 0; i < BUILD_RUNS; i++) noCache.push(await build(true));
-    for (let i = 0; i < BUILD_RUNS; i++) cached.push(await build(false));
+    if (!runsOnly) {
+      await build(false);
+      for (let i = 0; i < BUILD_RUNS; i++) noCache.push(await build(true));
+      for (let i = 0; i < BUILD_RUNS; i++) cached.push(await build(false));
+    }
 
     const pulls: number[] = [];
-    for (let i = 0; i < BUILD_RUNS; i++) {
+    for (let i = 0; i < (runsOnly ? 0 : BUILD_RUNS); i++) {
       pulls.push(
         await page.evaluate(async (db) => {
           const engine = window.dockyard.engine(db);
@@ -209,9 +229,11 @@ async function main(): Promise<void> {
     console.log('| command | measured | to first output | to exit |');
     console.log('|---|---|---|---|');
     for (const [what, kind, first, exit] of rows) console.log(`| ${what} | ${kind} | ${ms(first)} | ${ms(exit)} |`);
-    console.log(`| build, 5 steps (FROM box, COPY, RUN, ENV, RUN) | --no-cache | | ${ms(median(noCache))} |`);
-    console.log(`| build, 5 steps | with cache | | ${ms(median(cached))} |`);
-    console.log(`| pull box (built-in registry, from the site) | into a store without it | | ${ms(median(pulls))} |`);
+    if (!runsOnly) {
+      console.log(`| build, 5 steps (FROM box, COPY, RUN, ENV, RUN) | --no-cache | | ${ms(median(noCache))} |`);
+      console.log(`| build, 5 steps | with cache | | ${ms(median(cached))} |`);
+      console.log(`| pull box (built-in registry, from the site) | into a store without it | | ${ms(median(pulls))} |`);
+    }
     const warm = rows.find((r) => r[0] === CASES[0].name && r[1] === 'engine, warm')!;
     const bare = rows.find((r) => r[0] === CASES[0].name && r[1].startsWith('baseline, warm, in a Worker'))!;
     console.log(

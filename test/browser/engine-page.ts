@@ -250,6 +250,23 @@ Object.assign(dockyard, {
     await removed;
     return { created, attached, started, firstOutputAt, exitAt, detachedAt, removedAt };
   },
+  /** One `docker run --rm` as the Engine's one `run` call: when each of its callbacks and its answer reached the page. */
+  async dockerRunOneCallSteps(db: string, create: Parameters<Engine['createContainer']>[0]) {
+    const engine = engineFor(db);
+    const t0 = performance.now();
+    const at = () => performance.now() - t0;
+    let created = -1;
+    let started = -1;
+    let firstOutputAt = -1;
+    await engine.run({
+      create,
+      wait: 'next-exit',
+      onCreated: () => (created = at()),
+      onStarted: () => (started = at()),
+      onOutput: () => (firstOutputAt < 0 ? (firstOutputAt = at()) : 0),
+    });
+    return { created, firstOutputAt, started, exitAt: at() };
+  },
   /** What the pieces under a run cost on their own, each a median of `runs`, in ms. */
   async primitives(db: string, image: string, runs: number) {
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
