@@ -3,7 +3,7 @@ import { TenureCache } from './tenure-cache.ts';
 import type { Tenure } from './tenure.ts';
 import { WriteBehindMetadata } from './write-behind-metadata.ts';
 
-/** Buckets only writer operations (worker/engine-methods.ts WRITERS) change. */
+/** Buckets only writer operations (the `writers` of withWriterLock, worker/engine-methods.ts) change. */
 const STABLE_BUCKETS: Bucket[] = ['tags'];
 
 /**
