@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { ProcessExit, ProcessIO, RunningProcess } from '../engine/ports.ts';
 
-/** Exit status of the runner when SIGINT interrupted the guest (wasi-runner.ts). */
-const INTERRUPTED = 130;
 const SIGNALS = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as const;
 type Signal = keyof typeof SIGNALS;
 
@@ -122,7 +120,7 @@ export class Process implements RunningProcess {
   async #finish(code: number): Promise<ProcessExit> {
     let exit: ProcessExit;
     if (this.#isStarted) {
-      exit = { exitCode: code === INTERRUPTED && this.#signal ? 128 + SIGNALS[this.#signal] : code, oomKilled: false };
+      exit = { exitCode: code, oomKilled: false };
       if (this.#signal === 'SIGKILL') exit.exitCode = 137;
       if (this.#oomKilled || (this.opts.killedMeansOom && code === 137 && this.#signal !== 'SIGKILL')) exit = { exitCode: 137, oomKilled: true };
       // As Docker's OOMKilled: any process of the container killed for memory, the exit status stays the container's own.
@@ -190,10 +188,10 @@ export class Process implements RunningProcess {
       });
       return;
     }
-    // runc forwards the signals it receives to the process; the runner turns SIGINT into an
-    // interruption of the guest (a PID 1 without a handler would ignore SIGTERM).
+    // runc forwards the signals it receives to the process; the runner makes it pending for the
+    // guest, which decides what it does (wasi-runner.ts).
     try {
-      this.#child.kill('SIGINT');
+      this.#child.kill(signal);
     } catch {
       // Already gone.
     }

@@ -5,7 +5,9 @@
  * - files: the rootfs on disk, every guest path resolved inside it first (root-links.ts), so the
  *   OS never follows a guest's link out of the root;
  * - wasi: node:wasi with the root preopened as `/` and the process's descriptors as stdio;
- * - childStdio: a spawned child inherits its caller's descriptors or gets files opened for it.
+ * - childStdio: a spawned child inherits its caller's descriptors or gets files opened for it;
+ * - signals and transport, in the runner's guest thread only: the control block's signals, and
+ *   stdin and waits over it (runner-control.ts, runner-transport.ts).
  *
  * `runGuest` is what wasi-runner.ts runs inside runc; tests run it outside runc on a directory.
  */
@@ -17,6 +19,8 @@ import { startFailureLine, type PathKind } from '../engine/wasi/program-path.ts'
 import { containerEnv, loadProgram, prepareProgram, type PreparedProgram, type ProgramExit } from '../engine/wasi/process-host.ts';
 import type { ProcessHostPorts } from '../engine/wasi/process-host-ports.ts';
 import { diskLinks } from './root-links.ts';
+import { controlSignals, type RunnerControl } from './runner-control.ts';
+import { runnerTransport } from './runner-transport.ts';
 
 /** A process's stdio: file descriptors of this Node process. */
 export interface FdStdio {
@@ -48,11 +52,24 @@ function hostPath(root: string, links: ReturnType<typeof diskLinks>, guestPath: 
   return rel === '' ? root : `${root}/${rel}`;
 }
 
+/**
+ * The runner's control block (runner-control.ts) when the guest runs in its worker thread: signals
+ * and stdin come through it; `taken` tells the main thread stdin bytes were taken.
+ */
+export interface GuestControl {
+  control: RunnerControl;
+  taken(): void;
+}
+
 /** The process host's ports for a container whose root is the host directory `root`. */
-export function kernelPorts(root: string, report: (message: RunnerReport) => void): ProcessHostPorts<FdStdio> {
+export function kernelPorts(root: string, report: (message: RunnerReport) => void, guest?: GuestControl): ProcessHostPorts<FdStdio> {
   const links = diskLinks(root);
   const host = (path: string) => hostPath(root, links, path);
   return {
+    ...(guest && {
+      signals: controlSignals<FdStdio>(guest.control),
+      transport: (preview1, memory, stdio, signals) => runnerTransport(preview1, memory, guest.control, stdio.stdin === 0, signals, guest.taken),
+    }),
     files: {
       kindOf(path): PathKind {
         try {
@@ -102,8 +119,6 @@ export function kernelPorts(root: string, report: (message: RunnerReport) => voi
       }
     },
     childOomKilled: () => report({ childOomKilled: true }),
-    // vm's breakOnSigint ends the whole script (wasi-runner.ts): not a trap of the program it hit.
-    fatal: (e) => e instanceof Error && /interrupted/i.test(e.message),
   };
 }
 
@@ -111,8 +126,8 @@ export function kernelPorts(root: string, report: (message: RunnerReport) => voi
  * The container's first process, made up to its first instruction; or how it ended without
  * starting (126/127 with Docker's words on its stderr and in the report, 137 at the memory limit).
  */
-export function prepareGuest(spec: RunnerSpec, stdio: FdStdio, report: (message: RunnerReport) => void): PreparedProgram | ProgramExit {
-  const ports = kernelPorts(spec.root, report);
+export function prepareGuest(spec: RunnerSpec, stdio: FdStdio, report: (message: RunnerReport) => void, guest?: GuestControl): PreparedProgram | ProgramExit {
+  const ports = kernelPorts(spec.root, report, guest);
   const programs = new ProgramCache(spec.memoryBytes);
   const name = spec.args[0] ?? '';
   const env = containerEnv({ env: spec.env, cwd: spec.cwd });

@@ -10,20 +10,22 @@
  * found (127) or invoked (126), so the service can tell that apart from a guest that exits with
  * 127 itself.
  *
- * Signals: Node is PID 1 of the container, and a long synchronous `wasi.start` keeps its event loop
- * from ever running a JS signal handler. `vm`'s breakOnSigint installs a native SIGINT watchdog
- * that terminates the running script, so the service delivers SIGINT for both TERM and INT and
- * reports 128+signal itself; SIGKILL needs no help.
+ * Signals: Node is PID 1 of the container, and node:wasi's calls block the thread they run on, so
+ * the guest runs in a worker thread of this same file. The main thread catches the signals runc
+ * forwards (docker stop, docker kill -s) and the terminal's SIGINT (Ctrl-C under -t), reads stdin
+ * without blocking, and hands both to the guest through a shared control block
+ * (runner-control.ts), where its blocking calls wake for them (runner-transport.ts). What a signal
+ * does is the guest's (engine/wasi/signal-abi.ts): a PID 1 without a handler ignores it, as
+ * Docker's does; SIGKILL needs no help.
  */
 import { closeSync, readFileSync, writeSync } from 'node:fs';
-import vm from 'node:vm';
+import { isatty } from 'node:tty';
 import { WASI } from 'node:wasi';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { createControl, forwardSignals, pumpStdin, type RunnerControl } from './runner-control.ts';
 import { prepareGuest, type RunnerReport, type RunnerSpec } from './wasi-runner-host.ts';
 
 export type { RunnerSpec } from './wasi-runner-host.ts';
-
-/** Exit status the runner uses when SIGINT interrupted the guest; the service maps it to 128+signal. */
-export const INTERRUPTED_STATUS = 130;
 
 function report(message: RunnerReport): void {
   try {
@@ -47,46 +49,75 @@ function warmUp(): void {
 }
 
 /**
- * A warm spare (kernel-node/spare-container.ts) is started with `--spare`: everything above is
- * loaded, then it says so on fd 3 and blocks reading its spec from fd 4 until the service closes
- * it. An empty go means the spare is not needed.
+ * A warm spare (kernel-node/spare-container.ts) is started with `--spare`: its guest thread says
+ * on fd 3 when it is loaded and warm, while the main thread blocks reading the spec from fd 4
+ * until the service closes it. An empty go means the spare is not needed.
  */
 function awaitGo(): RunnerSpec {
-  warmUp();
-  report({ ready: true });
   const text = readFileSync(4, 'utf8');
   closeSync(4);
   if (!text) process.exit(0);
   return JSON.parse(text) as RunnerSpec;
 }
 
-function main(): void {
-  const spec = process.argv[2] === '--spare' ? awaitGo() : (JSON.parse(process.argv[2] ?? '{}') as RunnerSpec);
-  const prepared = prepareGuest(spec, { stdin: 0, stdout: 1, stderr: 2 }, report);
-  if (!('start' in prepared)) {
-    // Past --memory before its first instruction: it started and was killed at once (137 +
-    // OOMKilled, as the browser does); the cgroup limit stays as the backstop for Node itself.
-    if (prepared.oomKilled) {
-      report({ started: true });
-      report({ oomKilled: true });
-    }
-    process.exit(prepared.exitCode);
-  }
-  report({ started: true });
-  const g = globalThis as { __dockyardStart?: () => number };
-  g.__dockyardStart = () => {
-    const exit = prepared.start();
-    if (exit.oomKilled) report({ oomKilled: true });
-    return exit.exitCode;
-  };
-  let status: number;
-  try {
-    status = new vm.Script('__dockyardStart()').runInThisContext({ breakOnSigint: true }) as number;
-  } catch (e) {
-    if (/interrupted/i.test((e as Error).message)) process.exit(INTERRUPTED_STATUS);
-    throw e;
-  }
-  process.exit(status & 0xff);
+/** What the main thread posts its guest thread: the spec to run, once known. */
+type ToGuest = { spec: RunnerSpec };
+/** What the guest thread posts back: stdin bytes were taken, or the guest's exit status. */
+type FromGuest = { taken: true } | { status: number };
+
+/** How the main thread starts its guest thread. */
+interface GuestData {
+  control: RunnerControl;
+  spare: boolean;
 }
 
-main();
+/** The guest thread: warm up, wait for the spec, run the guest to its end. */
+function guestThread(): void {
+  const { control, spare } = workerData as GuestData;
+  const port = parentPort!;
+  warmUp();
+  if (spare) report({ ready: true });
+  port.once('message', ({ spec }: ToGuest) => {
+    const taken = () => port.postMessage({ taken: true } satisfies FromGuest);
+    const prepared = prepareGuest(spec, { stdin: 0, stdout: 1, stderr: 2 }, report, { control, taken });
+    let status: number;
+    if (!('start' in prepared)) {
+      // Past --memory before its first instruction: it started and was killed at once (137 +
+      // OOMKilled, as the browser does); the cgroup limit stays as the backstop for Node itself.
+      if (prepared.oomKilled) {
+        report({ started: true });
+        report({ oomKilled: true });
+      }
+      status = prepared.exitCode;
+    } else {
+      report({ started: true });
+      const exit = prepared.start();
+      if (exit.oomKilled) report({ oomKilled: true });
+      status = exit.exitCode;
+    }
+    port.postMessage({ status: status & 0xff } satisfies FromGuest);
+  });
+}
+
+function main(): void {
+  const control = createControl();
+  const spare = process.argv[2] === '--spare';
+  // Started before a spare waits for its go, so the guest thread is loaded and warm by then.
+  const guest = new Worker(__filename, { workerData: { control, spare } satisfies GuestData });
+  const spec = spare ? awaitGo() : (JSON.parse(process.argv[2] ?? '{}') as RunnerSpec);
+  const terminal = isatty(0);
+  forwardSignals(control, terminal);
+  const stdin = pumpStdin(control, 0, terminal);
+  guest.on('message', (m: FromGuest) => {
+    if ('taken' in m) stdin.drained();
+    else process.exit(m.status);
+  });
+  guest.on('error', (e) => {
+    process.stderr.write(`dockyard runner: ${e.stack ?? e.message}\n`);
+    process.exit(125);
+  });
+  guest.postMessage({ spec } satisfies ToGuest);
+}
+
+if (isMainThread) main();
+else guestThread();

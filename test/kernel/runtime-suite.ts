@@ -179,14 +179,22 @@ export function runtimeSuite(spare: boolean): void {
       expect(changes.find((c) => c.path === '/dir')).toMatchObject({ kind: 'C', opaque: true });
     });
 
-    it('lists a running container and ends a program that does not handle SIGTERM with 143', async () => {
+    it('lists a running container; its PID 1 ignores a SIGTERM it does not handle, as Docker\'s does, and SIGKILL ends it with 137', async () => {
       const key = await prepared('sigterm');
       let out = '';
       const init = await fx.rt.start(key, { args: ['/bin/probe', 'loop'], env: [], cwd: '/', hostname: 'sigterm', tty: false, openStdin: false, mounts: [] }, { stdout: (d) => (out += new TextDecoder().decode(d)), stderr: () => undefined });
       await waitFor(() => (out.includes('looping') ? true : undefined), 'the loop to start');
       expect(fx.rt.running()).toContain(key);
+      let ended = false;
+      void init.exited.then(() => (ended = true));
       init.kill('SIGTERM');
-      expect(await init.exited).toEqual({ exitCode: 143, oomKilled: false });
+      init.kill('SIGINT');
+      // Long enough for runc and the runner to pass both on (they take milliseconds): it is still running.
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(ended).toBe(false);
+      expect(fx.rt.running()).toContain(key);
+      init.kill('SIGKILL');
+      expect(await init.exited).toEqual({ exitCode: 137, oomKilled: false });
     });
 
     it('isolation (HOSTILE 24): no capabilities, no-new-privileges, own namespaces, masked /proc, pids and memory limits', async () => {

@@ -103,8 +103,10 @@ describe('-t: a kernel-service process with a terminal', () => {
       await waitLong(() => (ttySize(pid) === '50 160' ? true : undefined), 'the second size');
       const exec = await fx.run(key, ['/bin/probe', 'isatty'], { tty: true });
       expect(exec.stdout).toBe('stdin 1 stdout 1 stderr 1\r\n');
+      // A PID 1 that does not handle SIGTERM ignores it (docker stop then kills it): SIGKILL ends it.
       p.kill('SIGTERM');
-      expect(await p.exited).toEqual({ exitCode: 143, oomKilled: false });
+      p.kill('SIGKILL');
+      expect(await p.exited).toEqual({ exitCode: 137, oomKilled: false });
       // runc ran it detached: it is deleted from runc's state once it has ended.
       expect(execFileSync('runc', ['--root', fx.data.runcState, 'list', '--quiet']).toString().trim()).toBe('');
 
@@ -143,7 +145,7 @@ describe('docker run -it through the real docker CLI, in a terminal (tmux)', () 
   });
 
   // Starting the service, pulling and two runs: minutes when the machine is busy.
-  it('box sh shows its prompt, runs what is typed, reads on after a Ctrl-D ends a program, follows the window size, and exits with the shell', { timeout: 240_000 }, async () => {
+  it('box sh shows its prompt, runs what is typed, reads on after a Ctrl-D ends a program, follows the window size, stops a sleep on Ctrl-C, and exits with the shell', { timeout: 240_000 }, async () => {
     svc = await startService(dir);
     const pulled = await svc.docker(['pull', 'box']);
     expect(pulled.code).toBe(0);
@@ -171,6 +173,16 @@ describe('docker run -it through the real docker CLI, in a terminal (tmux)', () 
     await waitLong(() => (ttySize(pid) === pane() ? true : undefined), `the window size ${pane()} (terminal has ${ttySize(pid)})`);
     tmux('resize-window', '-t', session, '-x', '132', '-y', '43');
     await waitLong(() => (pane() === '43 132' && ttySize(pid) === '43 132' ? true : undefined), `the new window size (terminal has ${ttySize(pid)})`);
+
+    // Ctrl-C is SIGINT for the foreground programs: sleep ends (130), the shell prompts again.
+    tmux('send-keys', '-t', session, 'sleep 100; echo after-sleep-$?', 'Enter');
+    await waitLong(() => (/^\/ # sleep 100; echo after-sleep-\$\?\s*$/m.test(screen()) ? true : undefined), () => `the sleep to start; the screen shows ${JSON.stringify(screen().trim())}`);
+    tmux('send-keys', '-t', session, 'C-c');
+    await waitLong(() => (/sleep 100; echo after-sleep-\$\?[\s\S]*\/ #$/.test(screen().trimEnd()) ? true : undefined), () => `a fresh prompt after Ctrl-C; the screen shows ${JSON.stringify(screen().trim())}`);
+    // The command line was given up, as a shell does on Ctrl-C: its echo never ran.
+    expect(screen()).not.toMatch(/after-sleep-\d/);
+    tmux('send-keys', '-t', session, 'echo sh-after-intr', 'Enter');
+    await waitLong(() => (/^sh-after-intr\s*$/m.test(screen()) ? true : undefined), () => `the shell after Ctrl-C; the screen shows ${JSON.stringify(screen().trim())}`);
 
     tmux('send-keys', '-t', session, 'exit 3', 'Enter');
     const code = await waitLong(() => {
