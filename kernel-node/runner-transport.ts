@@ -6,15 +6,11 @@
  */
 import type { Preview1, ProcessSignals } from '../engine/wasi/process-host-ports.ts';
 import { ERRNO_INTR } from '../engine/wasi/signal-abi.ts';
+import { POLL_IDLE_MS, pollOneoff, type PollHost } from '../engine/wasi/stdin-poll.ts';
 import { doorbell, stdinReady, takeStdin, waitDoorbell, type RunnerControl } from './runner-control.ts';
 
 const ERRNO_SUCCESS = 0;
-const ERRNO_INVAL = 28;
-const EVENTTYPE_CLOCK = 0;
-const SUBCLOCKFLAG_ABSTIME = 1;
 const CLOCK_REALTIME = 0;
-/** A wait with nothing to time it still looks again now and then (a lost wake-up costs this much). */
-const IDLE_WAIT_MS = 1000;
 
 function clockNow(id: number): bigint {
   return id === CLOCK_REALTIME ? BigInt(Date.now()) * 1_000_000n : process.hrtime.bigint();
@@ -36,7 +32,7 @@ export function runnerTransport(p: Preview1, memory: () => WebAssembly.Memory, c
       const seen = doorbell(control);
       if (stdinReady(control)) break;
       if (signals.interrupted()) return ERRNO_INTR;
-      waitDoorbell(control, seen, IDLE_WAIT_MS);
+      waitDoorbell(control, seen, POLL_IDLE_MS);
     }
     let dv = view();
     let want = 0;
@@ -55,43 +51,14 @@ export function runnerTransport(p: Preview1, memory: () => WebAssembly.Memory, c
     return ERRNO_SUCCESS;
   };
 
-  calls.poll_oneoff = (inPtr, outPtr, nsubs, neventsPtr) => {
-    if (nsubs === 0) return ERRNO_INVAL;
-    const start = performance.now();
-    const subs: Array<{ userdata: bigint; tag: number; deadline?: number; fd?: number }> = [];
-    let dv = view();
-    for (let i = 0; i < nsubs; i++) {
-      const at = inPtr + i * 48;
-      const userdata = dv.getBigUint64(at, true);
-      const tag = dv.getUint8(at + 8);
-      if (tag === EVENTTYPE_CLOCK) {
-        const id = dv.getUint32(at + 16, true);
-        const timeout = dv.getBigUint64(at + 24, true);
-        const relative = dv.getUint16(at + 40, true) & SUBCLOCKFLAG_ABSTIME ? timeout - clockNow(id) : timeout;
-        subs.push({ userdata, tag, deadline: start + Math.max(0, Number(relative) / 1e6) });
-      } else subs.push({ userdata, tag, fd: dv.getUint32(at + 16, true) });
-    }
-    for (;;) {
-      const seen = doorbell(control);
-      const now = performance.now();
-      // Only the runner's stdin can keep a descriptor waiting: files and output are always ready.
-      const ready = subs.filter((s) => (s.tag === EVENTTYPE_CLOCK ? now >= s.deadline! : s.fd !== 0 || !stdinIsRunner || s.tag !== 1 || stdinReady(control)));
-      if (ready.length > 0) {
-        dv = view();
-        ready.forEach((s, i) => {
-          const at = outPtr + i * 32;
-          for (let b = 0; b < 32; b++) dv.setUint8(at + b, 0);
-          dv.setBigUint64(at, s.userdata, true);
-          dv.setUint16(at + 8, ERRNO_SUCCESS, true);
-          dv.setUint8(at + 10, s.tag);
-          if (s.tag !== EVENTTYPE_CLOCK) dv.setBigUint64(at + 16, 1n, true);
-        });
-        dv.setUint32(neventsPtr, ready.length, true);
-        return ERRNO_SUCCESS;
-      }
-      if (signals.interrupted()) return ERRNO_INTR;
-      const clocks = subs.filter((s) => s.deadline !== undefined).map((s) => s.deadline! - now);
-      waitDoorbell(control, seen, clocks.length > 0 ? Math.min(IDLE_WAIT_MS, ...clocks) : IDLE_WAIT_MS);
-    }
+  let seen = 0;
+  const host: PollHost = {
+    stdinReady: () => !stdinIsRunner || stdinReady(control),
+    clockNs: clockNow,
+    mark: () => {
+      seen = doorbell(control);
+    },
+    wait: (ms) => waitDoorbell(control, seen, ms),
   };
+  calls.poll_oneoff = (inPtr, outPtr, nsubs, neventsPtr) => pollOneoff(memory, inPtr, outPtr, nsubs, neventsPtr, signals, host);
 }

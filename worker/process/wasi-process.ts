@@ -25,11 +25,9 @@ import type { ContainerRoot } from './kept-root.ts';
 import type { Preview1, ProcessHostPorts, ProcessSignals } from '../../engine/wasi/process-host-ports.ts';
 import type { SpawnStdio } from '../../engine/wasi/spawn-abi.ts';
 import { ERRNO_INTR } from '../../engine/wasi/signal-abi.ts';
+import { POLL_IDLE_MS, pollOneoff, type PollHost } from '../../engine/wasi/stdin-poll.ts';
 
 const ERRNO_SUCCESS = 0;
-const ERRNO_INVAL = 28;
-const EVENTTYPE_CLOCK = 0;
-const SUBCLOCKFLAG_ABSTIME = 1;
 
 class ProcExit {
   constructor(readonly code: number) {}
@@ -154,7 +152,7 @@ function transport(p: Preview1, memory: () => WebAssembly.Memory, binding: Proce
     } else {
       while (!stdinReady(run.control, stdin.channel)) {
         if (signals.interrupted()) return ERRNO_INTR;
-        waitDoorbell(run.control, binding.host, 1000);
+        waitDoorbell(run.control, binding.host, POLL_IDLE_MS);
       }
       data = run.terminal?.has(0) ? ringReadTerminal(run.control, want, stdin.channel) : ringRead(run.control, want, stdin.channel);
     }
@@ -170,48 +168,12 @@ function transport(p: Preview1, memory: () => WebAssembly.Memory, binding: Proce
     return ERRNO_SUCCESS;
   };
 
-  calls.poll_oneoff = (inPtr, outPtr, nsubs, neventsPtr) => {
-    if (nsubs === 0) return ERRNO_INVAL;
-    const { run, host } = binding;
-    const start = performance.now();
-    const subs: Array<{ userdata: bigint; tag: number; deadline?: number; fd?: number }> = [];
-    let dv = view();
-    for (let i = 0; i < nsubs; i++) {
-      const at = inPtr + i * 48;
-      const userdata = dv.getBigUint64(at, true);
-      const tag = dv.getUint8(at + 8);
-      if (tag === EVENTTYPE_CLOCK) {
-        const timeout = Number(dv.getBigUint64(at + 24, true)) / 1e6;
-        const flags = dv.getUint16(at + 40, true);
-        const id = dv.getUint32(at + 16, true);
-        const now = id === 0 ? Date.now() : performance.now();
-        const relative = flags & SUBCLOCKFLAG_ABSTIME ? timeout - now : timeout;
-        subs.push({ userdata, tag, deadline: start + Math.max(0, relative) });
-      } else subs.push({ userdata, tag, fd: dv.getUint32(at + 16, true) });
-    }
-    for (;;) {
-      const now = performance.now();
-      const ready = subs.filter((s) =>
-        s.tag === EVENTTYPE_CLOCK ? now >= s.deadline! : s.fd !== 0 || run.stdin.kind !== 'ring' || stdinReady(run.control, run.stdin.channel),
-      );
-      if (ready.length > 0) {
-        dv = view();
-        ready.forEach((s, i) => {
-          const at = outPtr + i * 32;
-          for (let b = 0; b < 32; b++) dv.setUint8(at + b, 0);
-          dv.setBigUint64(at, s.userdata, true);
-          dv.setUint16(at + 8, ERRNO_SUCCESS, true);
-          dv.setUint8(at + 10, s.tag);
-          if (s.tag !== EVENTTYPE_CLOCK) dv.setBigUint64(at + 16, 1n, true);
-        });
-        dv.setUint32(neventsPtr, ready.length, true);
-        return ERRNO_SUCCESS;
-      }
-      if (signals.interrupted()) return ERRNO_INTR;
-      const clocks = subs.filter((s) => s.deadline !== undefined).map((s) => s.deadline! - now);
-      waitDoorbell(run.control, host, clocks.length > 0 ? Math.max(0, Math.min(...clocks)) : 1000);
-    }
+  const pollHost: PollHost = {
+    stdinReady: () => binding.run.stdin.kind !== 'ring' || stdinReady(binding.run.control, binding.run.stdin.channel),
+    clockNs: (id) => BigInt(Math.round((id === 0 ? Date.now() : performance.now()) * 1e6)),
+    wait: (ms) => waitDoorbell(binding.run.control, binding.host, ms),
   };
+  calls.poll_oneoff = (inPtr, outPtr, nsubs, neventsPtr) => pollOneoff(memory, inPtr, outPtr, nsubs, neventsPtr, signals, pollHost);
 
   calls.sched_yield = () => {
     pending();
