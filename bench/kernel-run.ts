@@ -11,7 +11,7 @@
  *   4. the runtime port (RuncRuntime.start) running hello.wasm - the runner: load, module, WASI;
  *   5. the Engine API - records, logs, snapshot prepare and removal around it.
  * Steps 1-5 run without a warm spare (a kernel host with `spare: false`). Then the same Engine API
- * run on a host that keeps one (kernel-node/spare-container.ts): once when the spare is waiting
+ * run on a host that keeps one (kernel-node/runtime/spare-container.ts): once when the spare is waiting
  * (the run that follows a pause), once right after another run ended (the spare boots only once
  * runs pause, so that run takes the normal path), and how long after a run ends the next spare is
  * ready (the pause the runtime waits for, then the boot). The docker CLI's service keeps a spare (its default).
@@ -27,9 +27,9 @@ import { fileURLToPath } from 'node:url';
 import { sha256 } from '../engine/oci/digest.ts';
 import { writeTar } from '../engine/tar/tar-writer.ts';
 import { openKernelHost } from '../kernel-node/kernel-host.ts';
-import { bundleConfig } from '../kernel-node/oci-spec.ts';
-import { OverlaySnapshotter } from '../kernel-node/overlay-snapshotter.ts';
-import { RUNNER_NODE_FLAGS, runcId } from '../kernel-node/runc-runtime.ts';
+import { bundleConfig } from '../kernel-node/runtime/oci-spec.ts';
+import { OverlaySnapshotter } from '../kernel-node/store/overlay-snapshotter.ts';
+import { RUNNER_NODE_FLAGS, runcId } from '../kernel-node/runtime/runc-runtime.ts';
 import { startService } from '../test/kernel/service.ts';
 import { tempDir } from '../test/kernel/harness.ts';
 import { writeBuiltinLayouts } from '../test/kernel/layouts.ts';

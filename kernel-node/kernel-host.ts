@@ -8,15 +8,15 @@ import type { BlobStore, Digest, HostPorts, MetadataStore } from '../engine/port
 import { OciLayoutRegistry } from '../engine/registry/oci-layout-registry.ts';
 import { routeRegistries } from '../engine/registry/registry-router.ts';
 import { StoreRegistry } from '../engine/registry/store-registry.ts';
-import { DataRoot } from './data-root.ts';
-import { DiskBlobStore } from './disk-blob-store.ts';
-import { DiskLogStore } from './disk-log-store.ts';
-import { DiskMetadataStore } from './disk-metadata-store.ts';
-import { DiskVolumeStore } from './disk-volume-store.ts';
-import { cleanupHost, type CleanupReport } from './host-cleanup.ts';
-import { OverlaySnapshotter } from './overlay-snapshotter.ts';
-import { RuncRuntime } from './runc-runtime.ts';
-import { prepareRuntimeRoot } from './runtime-root.ts';
+import { DataRoot } from './store/data-root.ts';
+import { DiskBlobStore } from './store/disk-blob-store.ts';
+import { DiskLogStore } from './store/disk-log-store.ts';
+import { DiskMetadataStore } from './store/disk-metadata-store.ts';
+import { DiskVolumeStore } from './store/disk-volume-store.ts';
+import { cleanupHost, type CleanupReport } from './runtime/host-cleanup.ts';
+import { OverlaySnapshotter } from './store/overlay-snapshotter.ts';
+import { RuncRuntime } from './runtime/runc-runtime.ts';
+import { prepareRuntimeRoot } from './runtime/runtime-root.ts';
 
 export interface KernelHostOptions {
   dataRoot: string;

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 # fonts-nanum: Korean glyphs for the tutorial's screenshots and e2e runs in headless Chromium.
 # attr: getfattr, how the kernel service reads overlayfs's opaque-directory markers.
-# gcc, libc6-dev: the kernel service compiles kernel-node/console-relay.c (-t); its tests compile static probes.
+# gcc, libc6-dev: the kernel service compiles kernel-node/runtime/console-relay.c (-t); its tests compile static probes.
 # tmux: test/kernel/tty runs `docker run -it` in a real terminal.
 # docker.io, busybox-static, docker-compose: the real Docker Engine (run inside a test's own network
 # namespace) and a second real API client, the reference for Docker's behaviour and messages.

@@ -30,10 +30,10 @@
  *
  * Hosts: the browser posts signals through its control block (worker/process/control-block.ts
  * SIGNAL and FOREGROUND_SIGNALS; under -t its runtime is the terminal's line discipline). The
- * kernel service's runner is the container's PID 1 (kernel-node/wasi-runner.ts): runc forwards
+ * kernel service's runner is the container's PID 1 (kernel-node/runner/wasi-runner.ts): runc forwards
  * docker stop/kill signals to it and the pty sends it Ctrl-C's SIGINT; its main thread catches
  * them and posts them, as masks in a shared control block, to the guest in its worker thread
- * (kernel-node/runner-control.ts). Under -t a SIGINT there is the terminal's (foreground).
+ * (kernel-node/runner/runner-control.ts). Under -t a SIGINT there is the terminal's (foreground).
  *
  * A program that does not import dockyard.signal gets the default actions from the host: PID 1
  * ignores every signal (a process in a new PID namespace without a handler, as Docker's PID 1);

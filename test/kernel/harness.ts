@@ -8,10 +8,10 @@ import { sha256 } from '../../engine/oci/digest.ts';
 import type { Digest, ProcessExit, ProcessSpec } from '../../engine/ports.ts';
 import type { TarEntry } from '../../engine/tar/tar-entry.ts';
 import { writeTar } from '../../engine/tar/tar-writer.ts';
-import { DataRoot } from '../../kernel-node/data-root.ts';
-import { OverlaySnapshotter } from '../../kernel-node/overlay-snapshotter.ts';
-import { RuncRuntime } from '../../kernel-node/runc-runtime.ts';
-import { prepareRuntimeRoot } from '../../kernel-node/runtime-root.ts';
+import { DataRoot } from '../../kernel-node/store/data-root.ts';
+import { OverlaySnapshotter } from '../../kernel-node/store/overlay-snapshotter.ts';
+import { RuncRuntime } from '../../kernel-node/runtime/runc-runtime.ts';
+import { prepareRuntimeRoot } from '../../kernel-node/runtime/runtime-root.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 

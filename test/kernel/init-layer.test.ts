@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ensureInitLayer } from '../../kernel-node/runtime-files.ts';
+import { ensureInitLayer } from '../../kernel-node/runtime/runtime-files.ts';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -7,8 +7,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DataRoot } from '../../kernel-node/data-root.ts';
-import { cleanupHost } from '../../kernel-node/host-cleanup.ts';
+import { DataRoot } from '../../kernel-node/store/data-root.ts';
+import { cleanupHost } from '../../kernel-node/runtime/host-cleanup.ts';
 
 export const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

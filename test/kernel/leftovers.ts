@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { mountsUnder } from '../../kernel-node/mounts.ts';
+import { mountsUnder } from '../../kernel-node/runtime/mounts.ts';
 
 /**
  * What a running service may hold between runs without it being a leftover: its warm spare
- * (kernel-node/spare-container.ts), booted for the next container - one runc container, the shared
+ * (kernel-node/runtime/spare-container.ts), booted for the next container - one runc container, the shared
  * mount of its root, its runc process. A spare whose ID is a container's ran that container and
  * counts as it. More than one idle spare is a leftover; these helpers then hide none.
  */

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Digest, RunningProcess } from '../../engine/ports.ts';
-import { cleanupHost } from '../../kernel-node/host-cleanup.ts';
-import { processSpec } from '../../kernel-node/oci-spec.ts';
-import { runcId } from '../../kernel-node/runc-runtime.ts';
+import { cleanupHost } from '../../kernel-node/runtime/host-cleanup.ts';
+import { processSpec } from '../../kernel-node/runtime/oci-spec.ts';
+import { runcId } from '../../kernel-node/runtime/runc-runtime.ts';
 import { runtimeFixture, type RuntimeFixture } from './harness.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));

@@ -1,5 +1,5 @@
 /**
- * The warm spare (kernel-node/spare-container.ts): the runtime suite again with every first start
+ * The warm spare (kernel-node/runtime/spare-container.ts): the runtime suite again with every first start
  * in a spare, then what only a spare has - that a start really used it, its volumes mounted from
  * the host through propagation, what takes the normal path instead, and that nothing stays.
  */
@@ -8,9 +8,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Digest, ProcessSpec } from '../../engine/ports.ts';
-import { cleanupHost, leftoverCgroups } from '../../kernel-node/host-cleanup.ts';
-import { mountsUnder } from '../../kernel-node/mounts.ts';
-import { runcId } from '../../kernel-node/runc-runtime.ts';
+import { cleanupHost, leftoverCgroups } from '../../kernel-node/runtime/host-cleanup.ts';
+import { mountsUnder } from '../../kernel-node/runtime/mounts.ts';
+import { runcId } from '../../kernel-node/runtime/runc-runtime.ts';
 import { runtimeFixture, waitFor, type RuntimeFixture } from './harness.ts';
 import { runtimeSuite } from './runtime-suite.ts';
 

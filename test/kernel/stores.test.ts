@@ -5,18 +5,18 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../engine/oci/digest.ts';
 import type { Digest, VolumeEntries } from '../../engine/ports.ts';
-import { DiskBlobStore } from '../../kernel-node/disk-blob-store.ts';
-import { DiskLogStore } from '../../kernel-node/disk-log-store.ts';
-import { DiskMetadataStore } from '../../kernel-node/disk-metadata-store.ts';
-import { DiskVolumeStore } from '../../kernel-node/disk-volume-store.ts';
+import { DiskBlobStore } from '../../kernel-node/store/disk-blob-store.ts';
+import { DiskLogStore } from '../../kernel-node/store/disk-log-store.ts';
+import { DiskMetadataStore } from '../../kernel-node/store/disk-metadata-store.ts';
+import { DiskVolumeStore } from '../../kernel-node/store/disk-volume-store.ts';
 import { blobStoreSuite } from '../conformance/blob-store-suite.ts';
 import { logStoreSuite } from '../conformance/log-store-suite.ts';
 import { metadataStoreSuite } from '../conformance/metadata-store-suite.ts';
 import { tempDir } from './harness.ts';
 import { MemoryBlobStore } from '../../engine/memory/index.ts';
-import { DataRoot } from '../../kernel-node/data-root.ts';
-import { mountOverlay, unmount } from '../../kernel-node/mounts.ts';
-import { OverlaySnapshotter } from '../../kernel-node/overlay-snapshotter.ts';
+import { DataRoot } from '../../kernel-node/store/data-root.ts';
+import { mountOverlay, unmount } from '../../kernel-node/runtime/mounts.ts';
+import { OverlaySnapshotter } from '../../kernel-node/store/overlay-snapshotter.ts';
 import { snapshotterSuite } from '../conformance/snapshotter-suite.ts';
 import { volumeStoreSuite } from '../conformance/volume-store-suite.ts';
 
@@ -92,8 +92,8 @@ describe('disk stores survive kill -9 at any point', () => {
     const dir = fresh();
     // A child process writes blobs then a tag naming them, in the core's order, in a loop; we kill -9 it.
     const script = `
-      import { DiskBlobStore } from ${JSON.stringify(new URL('../../kernel-node/disk-blob-store.ts', import.meta.url).pathname)};
-      import { DiskMetadataStore } from ${JSON.stringify(new URL('../../kernel-node/disk-metadata-store.ts', import.meta.url).pathname)};
+      import { DiskBlobStore } from ${JSON.stringify(new URL('../../kernel-node/store/disk-blob-store.ts', import.meta.url).pathname)};
+      import { DiskMetadataStore } from ${JSON.stringify(new URL('../../kernel-node/store/disk-metadata-store.ts', import.meta.url).pathname)};
       import { createHash } from 'node:crypto';
       const blobs = await DiskBlobStore.open(${JSON.stringify(join(dir, 'blobs'))}, ${JSON.stringify(join(dir, 'staging'))}, ${JSON.stringify(join(dir, 'q'))});
       const meta = await DiskMetadataStore.open(${JSON.stringify(join(dir, 'meta'))});

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Digest } from '../../engine/ports.ts';
-import { cleanupHost } from '../../kernel-node/host-cleanup.ts';
+import { cleanupHost } from '../../kernel-node/runtime/host-cleanup.ts';
 import { runtimeFixture, type RuntimeFixture } from './harness.ts';
 
 const BOX = new Uint8Array(readFileSync(new URL('../../images/box/box.wasm', import.meta.url)));

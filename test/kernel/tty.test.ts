@@ -3,9 +3,9 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Digest, ProcessSpec } from '../../engine/ports.ts';
-import { cleanupHost, leftoverCgroups } from '../../kernel-node/host-cleanup.ts';
-import { mountsUnder } from '../../kernel-node/mounts.ts';
-import { runcId } from '../../kernel-node/runc-runtime.ts';
+import { cleanupHost, leftoverCgroups } from '../../kernel-node/runtime/host-cleanup.ts';
+import { mountsUnder } from '../../kernel-node/runtime/mounts.ts';
+import { runcId } from '../../kernel-node/runtime/runc-runtime.ts';
 import { runtimeFixture, tempDir, waitFor, type RuntimeFixture } from './harness.ts';
 import { startService, type RunningService } from './service.ts';
 

@@ -3,7 +3,7 @@
  * `docker kill -s` reach a container's PID 1, box's `sh` acts on them with `trap`, and a PID 1
  * without a handler ignores them (docker stop then kills it after the grace period: 137). The
  * browser posts them through its control block, the kernel service's runner catches them as the
- * container's PID 1 (kernel-node/runner-control.ts).
+ * container's PID 1 (kernel-node/runner/runner-control.ts).
  */
 import { describe, expect } from 'vitest';
 import { useParity, type DockerResult } from './parity-harness.ts';

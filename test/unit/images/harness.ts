@@ -1,7 +1,7 @@
 /**
  * Runs programs on both hosts' real adapters to the process host (engine/wasi/process-host.ts),
  * in Node, with the same files: the browser's (worker/process/wasi-process.ts: @wasmer/wasi on a
- * MemFS with its link table) and the kernel's (kernel-node/wasi-runner-host.ts: node:wasi on a
+ * MemFS with its link table) and the kernel's (kernel-node/runner/wasi-runner-host.ts: node:wasi on a
  * directory that stands for the container's rootfs, outside runc).
  */
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
@@ -22,7 +22,7 @@ import { signalBit } from '../../../engine/wasi/signal-abi.ts';
 import { loadRoot } from '../../../worker/process/memfs-root.ts';
 import type { RootEntries } from '../../../worker/process/process-protocol.ts';
 import { browserPorts, type ProcessBinding } from '../../../worker/process/wasi-process.ts';
-import { runGuest } from '../../../kernel-node/wasi-runner-host.ts';
+import { runGuest } from '../../../kernel-node/runner/wasi-runner-host.ts';
 
 export const BOX = new Uint8Array(readFileSync(new URL('../../../images/box/box.wasm', import.meta.url)));
 

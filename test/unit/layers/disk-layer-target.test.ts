@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyLayerOps, layerOps } from '../../../engine/layers/layer-ops.ts';
 import { readTar } from '../../../engine/tar/tar-reader.ts';
-import { diskLayerTarget } from '../../../kernel-node/disk-layer-target.ts';
+import { diskLayerTarget } from '../../../kernel-node/store/disk-layer-target.ts';
 import { concat, END, rawData, rawFile, rawHeader } from '../tar/raw-tar.ts';
 
 let root: string;

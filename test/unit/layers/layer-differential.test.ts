@@ -9,7 +9,7 @@ import { applyLayer } from '../../../engine/layers/apply-layer.ts';
 import { FileTree } from '../../../engine/layers/file-tree.ts';
 import { applyLayerOps, layerOps } from '../../../engine/layers/layer-ops.ts';
 import { readTar } from '../../../engine/tar/tar-reader.ts';
-import { diskLayerTarget } from '../../../kernel-node/disk-layer-target.ts';
+import { diskLayerTarget } from '../../../kernel-node/store/disk-layer-target.ts';
 import { genCase } from './layer-generator.ts';
 import { listDisk, listTree, outcomeOf, type Outcome } from './tree-listing.ts';
 

@@ -5,7 +5,7 @@
  */
 import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { kernelPorts } from '../../../kernel-node/wasi-runner-host.ts';
+import { kernelPorts } from '../../../kernel-node/runner/wasi-runner-host.ts';
 import { MemoryNetwork, type MemoryNetworkOptions } from '../../../engine/net/memory-network.ts';
 import { prepareProgram } from '../../../engine/wasi/process-host.ts';
 import { ProgramCache } from '../../../engine/wasi/program-cache.ts';

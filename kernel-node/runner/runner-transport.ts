@@ -4,9 +4,9 @@
  * of fd 0, and poll_oneoff waits on the control block's doorbell; both return EINTR when a
  * signal is pending for the process (engine/wasi/signal-abi.ts). Everything else stays node:wasi's.
  */
-import type { Preview1, ProcessSignals } from '../engine/wasi/process-host-ports.ts';
-import { ERRNO_INTR } from '../engine/wasi/signal-abi.ts';
-import { POLL_IDLE_MS, pollOneoff, type PollHost } from '../engine/wasi/stdin-poll.ts';
+import type { Preview1, ProcessSignals } from '../../engine/wasi/process-host-ports.ts';
+import { ERRNO_INTR } from '../../engine/wasi/signal-abi.ts';
+import { POLL_IDLE_MS, pollOneoff, type PollHost } from '../../engine/wasi/stdin-poll.ts';
 import { doorbell, stdinReady, takeStdin, waitDoorbell, type RunnerControl } from './runner-control.ts';
 
 const ERRNO_SUCCESS = 0;

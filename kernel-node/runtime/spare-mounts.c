@@ -1,5 +1,5 @@
 /*
- * spare-mounts: the host-side mounts of a warm spare container (kernel-node/spare-container.ts),
+ * spare-mounts: the host-side mounts of a warm spare container (kernel-node/runtime/spare-container.ts),
  * all of one step in one process (a spawn per mount would cost more than the spare saves).
  *
  * The spare's /rootfs is a bind of ROOT with slave propagation, ROOT being a shared mount on the

@@ -1,7 +1,7 @@
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EngineError } from '../engine/errors.ts';
-import type { Bucket, MetadataOp, MetadataStore } from '../engine/ports.ts';
+import { EngineError } from '../../engine/errors.ts';
+import type { Bucket, MetadataOp, MetadataStore } from '../../engine/ports.ts';
 import { diskError } from './disk-blob-store.ts';
 
 type State = Record<string, Record<string, string>>;

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { compileHostHelper, type HostHelper } from './host-helpers.ts';
-import type { DataRoot } from './data-root.ts';
+import type { DataRoot } from '../store/data-root.ts';
 
 const run = promisify(execFile);
 
@@ -57,7 +57,7 @@ export async function nodeLibraries(node: string): Promise<RuntimeBind[]> {
 export async function bundleRunner(outFile: string): Promise<void> {
   const here = dirname(fileURLToPath(import.meta.url));
   await build({
-    entryPoints: [join(here, 'wasi-runner.ts')],
+    entryPoints: [join(here, '..', 'runner', 'wasi-runner.ts')],
     outfile: outFile,
     bundle: true,
     platform: 'node',

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { EngineError } from '../engine/errors.ts';
+import { EngineError } from '../../engine/errors.ts';
 
 const run = promisify(execFile);
 

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EngineError, isEngineError } from '../engine/errors.ts';
-import { parseDigest } from '../engine/oci/digest.ts';
-import type { BlobClaim, BlobStore, Digest } from '../engine/ports.ts';
+import { EngineError, isEngineError } from '../../engine/errors.ts';
+import { parseDigest } from '../../engine/oci/digest.ts';
+import type { BlobClaim, BlobStore, Digest } from '../../engine/ports.ts';
 
 const HEX = /^[0-9a-f]{64}$/;
 

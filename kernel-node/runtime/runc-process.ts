@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import type { ProcessExit, ProcessIO, RunningProcess } from '../engine/ports.ts';
+import type { ProcessExit, ProcessIO, RunningProcess } from '../../engine/ports.ts';
 
 const SIGNALS = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as const;
 type Signal = keyof typeof SIGNALS;

@@ -1,7 +1,7 @@
 import { chmod, link, lstat, lutimes, mkdir, open, readdir, readlink, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EngineError } from '../engine/errors.ts';
-import type { LayerTarget, NodeKind } from '../engine/layers/layer-ops.ts';
+import { EngineError } from '../../engine/errors.ts';
+import type { LayerTarget, NodeKind } from '../../engine/layers/layer-ops.ts';
 
 /**
  * A directory on disk as the engine's LayerTarget. The engine resolves every path inside the root

@@ -17,8 +17,8 @@
  * them at once and they return EINTR (engine/wasi/signal-abi.ts).
  */
 import { constants, createReadStream, openSync, readSync } from 'node:fs';
-import type { SignalSource } from '../engine/wasi/process-host-ports.ts';
-import { signalBit } from '../engine/wasi/signal-abi.ts';
+import type { SignalSource } from '../../engine/wasi/process-host-ports.ts';
+import { signalBit } from '../../engine/wasi/signal-abi.ts';
 
 const INIT = 0;
 const FOREGROUND = 1;

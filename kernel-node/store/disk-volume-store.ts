@@ -1,8 +1,8 @@
 import { chmod, lstat, mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkVolumeEntryPath } from '../engine/core/volume-copy.ts';
-import { EngineError } from '../engine/errors.ts';
-import type { VolumeEntries, VolumeStore } from '../engine/ports.ts';
+import { checkVolumeEntryPath } from '../../engine/core/volume-copy.ts';
+import { EngineError } from '../../engine/errors.ts';
+import type { VolumeEntries, VolumeStore } from '../../engine/ports.ts';
 
 /** Docker's rule for volume names; anything else never becomes a path. */
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;

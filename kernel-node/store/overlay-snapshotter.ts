@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, readFile, readdir, readlink, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EngineError } from '../engine/errors.ts';
-import type { BlobStore, Digest, FsNode, SnapshotChange, Snapshotter, VolumeEntries } from '../engine/ports.ts';
-import { resolveInRoot } from '../engine/layers/path-rules.ts';
-import { comparePaths } from '../engine/tar/tar-entry.ts';
+import { EngineError } from '../../engine/errors.ts';
+import type { BlobStore, Digest, FsNode, SnapshotChange, Snapshotter, VolumeEntries } from '../../engine/ports.ts';
+import { resolveInRoot } from '../../engine/layers/path-rules.ts';
+import { comparePaths } from '../../engine/tar/tar-entry.ts';
 import type { DataRoot } from './data-root.ts';
 import { LayerUnpacker } from './layer-unpacker.ts';
-import { mountOverlay, unmount, type OverlayDirs } from './mounts.ts';
+import { mountOverlay, unmount, type OverlayDirs } from '../runtime/mounts.ts';
 import { opaqueDirs } from './opaque-dirs.ts';
-import { ensureInitLayer } from './runtime-files.ts';
+import { ensureInitLayer } from '../runtime/runtime-files.ts';
 
 const KEY = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
 
@@ -46,7 +46,7 @@ export class OverlaySnapshotter implements Snapshotter {
 
   /**
    * The overlay of a prepared snapshot, for the runtime's bundle: the image's layers, then the
-   * container's init layer (the runtime files' mount points, kernel-node/runtime-files.ts), then
+   * container's init layer (the runtime files' mount points, kernel-node/runtime/runtime-files.ts), then
    * its writable upper directory.
    */
   async overlay(key: string): Promise<Required<OverlayDirs>> {

@@ -49,7 +49,7 @@ function warmUp(): void {
 }
 
 /**
- * A warm spare (kernel-node/spare-container.ts) is started with `--spare`: its guest thread says
+ * A warm spare (kernel-node/runtime/spare-container.ts) is started with `--spare`: its guest thread says
  * on fd 3 when it is loaded and warm, while the main thread blocks reading the spec from fd 4
  * until the service closes it. An empty go means the spare is not needed.
  */

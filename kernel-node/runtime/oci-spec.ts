@@ -1,4 +1,4 @@
-import type { Mount } from '../engine/ports.ts';
+import type { Mount } from '../../engine/ports.ts';
 import { overlayOptions, type OverlayDirs } from './mounts.ts';
 import type { FileBind } from './runtime-files.ts';
 import type { RuntimeRoot } from './runtime-root.ts';

@@ -2,18 +2,18 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EngineError } from '../engine/errors.ts';
-import type { Mount, ProcessIO, ProcessSpec, RunningProcess, Runtime } from '../engine/ports.ts';
-import { containerEnv } from '../engine/wasi/process-host.ts';
-import type { DataRoot } from './data-root.ts';
+import { EngineError } from '../../engine/errors.ts';
+import type { Mount, ProcessIO, ProcessSpec, RunningProcess, Runtime } from '../../engine/ports.ts';
+import { containerEnv } from '../../engine/wasi/process-host.ts';
+import type { DataRoot } from '../store/data-root.ts';
 import { overlayOptions } from './mounts.ts';
 import { bundleConfig, processSpec, RUNTIME_MEMORY_OVERHEAD } from './oci-spec.ts';
-import type { OverlaySnapshotter } from './overlay-snapshotter.ts';
+import type { OverlaySnapshotter } from '../store/overlay-snapshotter.ts';
 import { Process, runcGlobalArgs } from './runc-process.ts';
 import type { RuntimeRoot } from './runtime-root.ts';
 import { checkBindTargets, writeRuntimeFiles, type FileBind } from './runtime-files.ts';
 import { SpareContainer } from './spare-container.ts';
-import { exists } from './fs-exists.ts';
+import { exists } from '../store/fs-exists.ts';
 
 export interface RuncRuntimeOptions {
   data: DataRoot;

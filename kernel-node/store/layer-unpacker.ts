@@ -1,13 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EngineError } from '../engine/errors.ts';
-import type { BlobStore, Digest } from '../engine/ports.ts';
+import { EngineError } from '../../engine/errors.ts';
+import type { BlobStore, Digest } from '../../engine/ports.ts';
 import { diskLayerTarget } from './disk-layer-target.ts';
 import type { DataRoot } from './data-root.ts';
-import { mountOverlay, unmount } from './mounts.ts';
-import { applyLayerOps, layerOps } from '../engine/layers/layer-ops.ts';
-import { readTar } from '../engine/tar/tar-reader.ts';
+import { mountOverlay, unmount } from '../runtime/mounts.ts';
+import { applyLayerOps, layerOps } from '../../engine/layers/layer-ops.ts';
+import { readTar } from '../../engine/tar/tar-reader.ts';
 import { exists } from './fs-exists.ts';
 
 /** OCI chain ID: the identity of a layer together with everything below it. */

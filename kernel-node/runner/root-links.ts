@@ -5,7 +5,7 @@
  * `/` or `../..` cannot lead to the runtime's files beside /rootfs.
  */
 import { lstatSync, readlinkSync, symlinkSync } from 'node:fs';
-import { ERRNO, type GuestLinks } from '../engine/wasi/guest-links.ts';
+import { ERRNO, type GuestLinks } from '../../engine/wasi/guest-links.ts';
 
 const ERRNO_OF: Record<string, number> = {
   EACCES: ERRNO.ACCES,

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { EngineError } from '../engine/errors.ts';
+import { EngineError } from '../../engine/errors.ts';
 
 const run = promisify(execFile);
 

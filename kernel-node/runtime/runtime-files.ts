@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RUNTIME_FILE_PATHS, RUNTIME_FILES_DIR, runtimeFiles } from '../engine/core/runtime-files.ts';
-import { EngineError } from '../engine/errors.ts';
-import type { Mount } from '../engine/ports.ts';
-import { LAYER_EPOCH } from '../engine/tar/tar-writer.ts';
-import { exists } from './fs-exists.ts';
+import { RUNTIME_FILE_PATHS, RUNTIME_FILES_DIR, runtimeFiles } from '../../engine/core/runtime-files.ts';
+import { EngineError } from '../../engine/errors.ts';
+import type { Mount } from '../../engine/ports.ts';
+import { LAYER_EPOCH } from '../../engine/tar/tar-writer.ts';
+import { exists } from '../store/fs-exists.ts';
 
 /** A host file bind-mounted at `target` inside the guest's root. */
 export interface FileBind {

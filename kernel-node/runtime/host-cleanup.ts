@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readdir, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { DataRoot } from './data-root.ts';
+import type { DataRoot } from '../store/data-root.ts';
 import { mountsUnder, unmount } from './mounts.ts';
 import { CGROUP_PARENT, runcId } from './runc-runtime.ts';
 

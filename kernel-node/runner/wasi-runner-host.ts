@@ -13,11 +13,11 @@
  */
 import { closeSync, lstatSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { WASI } from 'node:wasi';
-import { resolveInRootSync } from '../engine/layers/path-rules.ts';
-import { ProgramCache } from '../engine/wasi/program-cache.ts';
-import { startFailureLine, type PathKind } from '../engine/wasi/program-path.ts';
-import { containerEnv, loadProgram, prepareProgram, type PreparedProgram, type ProgramExit } from '../engine/wasi/process-host.ts';
-import type { ProcessHostPorts } from '../engine/wasi/process-host-ports.ts';
+import { resolveInRootSync } from '../../engine/layers/path-rules.ts';
+import { ProgramCache } from '../../engine/wasi/program-cache.ts';
+import { startFailureLine, type PathKind } from '../../engine/wasi/program-path.ts';
+import { containerEnv, loadProgram, prepareProgram, type PreparedProgram, type ProgramExit } from '../../engine/wasi/process-host.ts';
+import type { ProcessHostPorts } from '../../engine/wasi/process-host-ports.ts';
 import { diskLinks } from './root-links.ts';
 import { controlSignals, type RunnerControl } from './runner-control.ts';
 import { runnerTransport } from './runner-transport.ts';

@@ -30,5 +30,5 @@ export async function compileHostHelper(source: string, outFile: string): Promis
       problems.push(`${cc}: ${((e as { stderr?: string }).stderr || (e as Error).message).trim().split('\n')[0]}`);
     }
   }
-  return { problem: `cannot compile kernel-node/${source} (${problems.join('; ')})` };
+  return { problem: `cannot compile kernel-node/runtime/${source} (${problems.join('; ')})` };
 }

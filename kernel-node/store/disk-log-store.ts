@@ -1,7 +1,7 @@
 import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EngineError } from '../engine/errors.ts';
-import type { LogEntry, LogStore } from '../engine/ports.ts';
+import { EngineError } from '../../engine/errors.ts';
+import type { LogEntry, LogStore } from '../../engine/ports.ts';
 
 const ID = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
 
