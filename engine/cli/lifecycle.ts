@@ -4,26 +4,13 @@
  * the daemon's error, and the exit status is 1 if any failed.
  */
 import { isEngineError } from '../errors.ts';
-import { StatusError, type CommandContext, type CommandSpec } from './command.ts';
+import { StatusError, type CommandSpec } from './command.ts';
+import { forEachName } from './each-name.ts';
 import { confirm } from './prompt.ts';
 import { errorText } from './report.ts';
 import { runAttached } from './run.ts';
 import { humanSize } from './units.ts';
 
-/** Run `action` for each name; print each name that succeeded and each error; 1 if any failed. */
-async function forEach(cx: CommandContext, names: string[], action: (name: string) => Promise<string | void>): Promise<number> {
-  let failed = false;
-  for (const name of names) {
-    try {
-      const printed = await action(name);
-      cx.out((printed ?? name) + '\n');
-    } catch (e) {
-      failed = true;
-      cx.err(errorText(e) + '\n');
-    }
-  }
-  return failed ? 1 : 0;
-}
 
 export const start: CommandSpec = {
   use: '[OPTIONS] CONTAINER [CONTAINER...]',
@@ -86,7 +73,7 @@ export const stop: CommandSpec = {
   args: { min: 1 },
   run(cx, flags, args) {
     const timeout = flags.has('timeout') ? flags.int('timeout') : flags.has('time') ? flags.int('time') : undefined;
-    return forEach(cx, args, async (name) => {
+    return forEachName(cx, args, async (name) => {
       try {
         await cx.engine.stopContainer(name, timeout === undefined ? {} : { timeout });
       } catch (e) {
@@ -104,7 +91,7 @@ export const kill: CommandSpec = {
   args: { min: 1 },
   run(cx, flags, args) {
     const signal = flags.string('signal');
-    return forEach(cx, args, (name) => cx.engine.killContainer(name, signal ? { signal } : {}));
+    return forEachName(cx, args, (name) => cx.engine.killContainer(name, signal ? { signal } : {}));
   },
 };
 
@@ -129,7 +116,7 @@ export const wait: CommandSpec = {
   aliases: 'docker container wait, docker wait',
   args: { min: 1 },
   run(cx, _flags, args) {
-    return forEach(cx, args, async (name) => String((await cx.engine.waitContainer(name, 'not-running')).StatusCode));
+    return forEachName(cx, args, async (name) => String((await cx.engine.waitContainer(name, 'not-running')).StatusCode));
   },
 };
 

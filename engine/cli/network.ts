@@ -6,6 +6,7 @@
  */
 import type { NetworkCreate } from '../engine.ts';
 import { StatusError, type CommandSpec } from './command.ts';
+import { forEachName } from './each-name.ts';
 import { renderList } from './format.ts';
 import { confirm } from './prompt.ts';
 import { FORMAT_USAGE } from './ps.ts';
@@ -112,18 +113,15 @@ export const networkRm: CommandSpec = {
   flags: [{ name: 'force', short: 'f', type: 'bool', usage: 'Do not error if the network does not exist' }],
   args: { min: 1 },
   async run(cx, flags, args) {
-    let failed = false;
-    for (const name of args) {
+    return forEachName(cx, args, async (name) => {
       try {
         await cx.engine.removeNetwork(name);
-        cx.out(name + '\n');
       } catch (e) {
-        if (flags.bool('force') && isEngineError(e, 'not-found')) continue;
-        failed = true;
-        cx.err(errorText(e) + '\n');
+        // -f: a network that is not there is no error and prints nothing.
+        if (flags.bool('force') && isEngineError(e, 'not-found')) return null;
+        throw e;
       }
-    }
-    return failed ? 1 : 0;
+    });
   },
 };
 

@@ -4,10 +4,10 @@
  * --all (docker 23+), and reports the space reclaimed.
  */
 import type { CommandSpec } from './command.ts';
+import { forEachName } from './each-name.ts';
 import { renderList } from './format.ts';
 import { confirm } from './prompt.ts';
 import { FORMAT_USAGE } from './ps.ts';
-import { errorText } from './report.ts';
 import { keyValueMap } from './labels.ts';
 import { humanSize } from './units.ts';
 
@@ -73,17 +73,7 @@ export const volumeRm: CommandSpec = {
   flags: [{ name: 'force', short: 'f', type: 'bool', usage: 'Force the removal of one or more volumes' }],
   args: { min: 1 },
   async run(cx, flags, args) {
-    let failed = false;
-    for (const name of args) {
-      try {
-        await cx.engine.removeVolume(name, { force: flags.bool('force') });
-        cx.out(name + '\n');
-      } catch (e) {
-        failed = true;
-        cx.err(errorText(e) + '\n');
-      }
-    }
-    return failed ? 1 : 0;
+    return forEachName(cx, args, (name) => cx.engine.removeVolume(name, { force: flags.bool('force') }));
   },
 };
 
