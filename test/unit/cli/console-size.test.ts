@@ -3,38 +3,25 @@
  * docker's CLI sends it), and a WASI program, which has no ioctl to ask, reads it from COLUMNS and
  * LINES (issue 20: the page's terminal is wider than 80 columns, programs must know it).
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { layoutWithBox } from '../core/support/shipped.ts';
-import { makeHost, type TestHost } from '../core/support/test-host.ts';
-import type { Layout } from '../core/support/oci-fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { boxHosts } from '../core/support/box-hosts.ts';
 import { docker } from './fake-engine.ts';
 import { containerCreate } from '../../../engine/docker-api/bodies.ts';
 import { consoleEnv, containerEnv } from '../../../engine/wasi/process-host.ts';
 
-let layout: Layout;
-const hosts: TestHost[] = [];
-beforeAll(async () => {
-  layout = await layoutWithBox();
-});
-afterEach(() => hosts.splice(0).forEach((h) => h.dispose()));
-
-function host(): TestHost {
-  const h = makeHost({ layout });
-  hosts.push(h);
-  return h;
-}
+const { host } = boxHosts();
 
 const terminal = { isTTY: true, columns: 97, rows: 31 };
 
 describe('the console size of docker run -t', () => {
   it('docker run -t on a terminal starts the container at its size: inspect shows ConsoleSize [rows, columns]', async () => {
-    const h = host();
+    const h = await host();
     expect((await docker(h.engine, 'docker run -t --name sized box true', terminal)).status).toBe(0);
     expect((await docker(h.engine, "docker inspect -f '{{json .HostConfig.ConsoleSize}}' sized")).stdout).toBe('[31,97]\n');
   });
 
   it('an attached -t container follows the terminal when it is resized, and stops following when it ends', async () => {
-    const h = host();
+    const h = await host();
     const sizes: string[] = [];
     const engine = new Proxy(h.engine, {
       get: (target, key) =>
@@ -57,7 +44,7 @@ describe('the console size of docker run -t', () => {
   });
 
   it('without -t, or with no terminal, the container gets no console size', async () => {
-    const h = host();
+    const h = await host();
     await docker(h.engine, 'docker pull -q box');
     await docker(h.engine, 'docker run --name plain box true', terminal);
     await docker(h.engine, 'docker run -t --name piped box true', { isTTY: false, columns: 97 });

@@ -2,25 +2,12 @@
  * Our docker CLI (engine/cli) on a real engine core: `docker network ...`, `docker port`, run's
  * -p/-P/--expose/--network flags and the PORTS column, with docker's tables and messages.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { layoutWithBox } from '../core/support/shipped.ts';
-import { makeHost, type TestHost } from '../core/support/test-host.ts';
-import type { Layout } from '../core/support/oci-fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { boxHosts } from '../core/support/box-hosts.ts';
 import { docker } from './fake-engine.ts';
 
-let layout: Layout;
-const hosts: TestHost[] = [];
-beforeAll(async () => {
-  layout = await layoutWithBox();
-});
-afterEach(() => hosts.splice(0).forEach((h) => h.dispose()));
-
-async function boxHost(): Promise<TestHost> {
-  const h = makeHost({ layout, clock: 'real' });
-  hosts.push(h);
-  await h.engine.pull('box');
-  return h;
-}
+const hosts = boxHosts();
+const boxHost = () => hosts.host({ pulled: true, clock: 'real' });
 
 const LOOP = "box sh -c 'while true; do sleep 1; done'";
 
