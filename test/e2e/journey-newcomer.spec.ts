@@ -76,8 +76,8 @@ for (const lang of ['en', 'ko'] as const) {
       await expect(page.getByTestId('views-panel')).toHaveAttribute('data-folded', String(size.viewsFolded));
       // The welcome text is wrapped by words at the terminal's width: its rows, joined by a space,
       // give its sentences back whole (a word cut across two rows would not).
-      const welcome = (await screenRows(page)).slice(0, 8).map((r) => r.trim()).join(' ').replace(/\s+/g, ' ');
-      expect(welcome).toContain(text.sentence);
+      const welcomeText = async () => (await screenRows(page)).slice(0, 8).map((r) => r.trim()).join(' ').replace(/\s+/g, ' ');
+      await expect.poll(welcomeText, { timeout: 10_000 }).toContain(text.sentence);
 
       await run(page, 'docker run hello-world', 1, 90_000);
       await expectOutput(page, 'Hello from Dockyard!', 1, 60_000);
@@ -85,10 +85,13 @@ for (const lang of ['en', 'ko'] as const) {
       await expectOutput(page, /hello-world .* Exited \(0\)/);
       if (!size.narrow) {
         // hello-world's text and docker ps's table are not cut mid-word.
-        const rows = await screenRows(page);
-        expect(rows.some((r) => r.includes('You just ran a container. Here is what happened, step by step:'))).toBe(true);
-        // docker ps -a is wider than 80 columns on any terminal; at 80 its heading keeps every word whole.
-        expect(rows.some((r) => /^CONTAINER ID +IMAGE +COMMAND +CREATED +STATUS\b/.test(r))).toBe(true);
+        // The drawn rows follow the buffer on the next animation frame, so they are polled.
+        await expect(async () => {
+          const rows = await screenRows(page);
+          expect(rows.some((r) => r.includes('You just ran a container. Here is what happened, step by step:'))).toBe(true);
+          // docker ps -a is wider than 80 columns on any terminal; at 80 its heading keeps every word whole.
+          expect(rows.some((r) => /^CONTAINER ID +IMAGE +COMMAND +CREATED +STATUS\b/.test(r))).toBe(true);
+        }).toPass({ timeout: 10_000 });
       }
       await page.screenshot({ path: `docs/screens/newcomer-${size.name}-${lang}.png` });
 
