@@ -294,6 +294,66 @@ export interface RegistryClient {
   withAuth?(auth: RegistryAuth): RegistryClient;
 }
 
+/** A container's place on one network, as the core hands it to a NetworkDriver. */
+export interface DriverEndpoint {
+  networkId: string;
+  networkName: string;
+  /** 'bridge' (the default bridge and user-defined networks) or 'null' (`none`: loopback only). */
+  driver: 'bridge' | 'null';
+  /** "172.18.0.0/16"; '' on `none`. */
+  subnet: string;
+  /** The network's gateway; '' on `none` and on an --internal network (no route out of it). */
+  gateway: string;
+  internal: boolean;
+  /** The container's dotted IPv4 address there; '' on `none`. */
+  address: string;
+  /** Its MAC address there (from the IP, as Docker's); '' on `none`. */
+  mac: string;
+  /**
+   * Names resolve on this network (user-defined networks: container names, short IDs, aliases);
+   * false on the default bridge, as Docker's. The names themselves come from the host's resolver
+   * (HostEngine.resolveName), which always reads the current state.
+   */
+  resolves: boolean;
+}
+
+/** One published port: HostIp as the user gave it ('' or "0.0.0.0" for all; loopback only here). */
+export interface DriverPortBinding {
+  hostIp: string;
+  hostPort: number;
+  containerPort: number;
+  protocol: 'tcp' | 'udp';
+}
+
+/** A container's network as it comes up at start. */
+export interface ContainerNetwork {
+  endpoints: DriverEndpoint[];
+  ports: DriverPortBinding[];
+}
+
+/**
+ * What a host does to make the network model real (issue 15's model; the browser's virtual network
+ * is issue 16, the kernel's namespaces, bridges and userland proxy issue 17). The core decides every
+ * address, port and name (engine/core/network-endpoints.ts); a driver only wires what it is told.
+ *
+ * Contract:
+ * - `attach` runs at each start, after the core has taken the addresses and host ports and before
+ *   the runtime starts the process (the process's sockets exist in what attach made). It rejects
+ *   with EngineError - 'conflict' with the host's words for a host port something outside the
+ *   engine holds - and then leaves nothing behind; the core then fails the start.
+ * - `detach` runs once the process has ended (or its start failed after attach): every connection
+ *   of the container ends (peers see the end, never a hang), its listeners and published ports go.
+ *   It never throws.
+ * - `connect` / `disconnect` change a running container's networks (`docker network connect`).
+ * - Calls for one container come in order; the same container is attached again only after detach.
+ */
+export interface NetworkDriver {
+  attach(containerId: string, network: ContainerNetwork): Promise<void>;
+  connect(containerId: string, endpoint: DriverEndpoint): Promise<void>;
+  disconnect(containerId: string, networkId: string): Promise<void>;
+  detach(containerId: string): Promise<void>;
+}
+
 /** Everything a host hands to the core. */
 export interface HostPorts {
   blobs: BlobStore;
@@ -303,6 +363,8 @@ export interface HostPorts {
   volumes: VolumeStore;
   runtime: Runtime;
   registry: RegistryClient;
+  /** Wires containers' networks (NetworkDriver). Absent: the model only - guests' sockets answer ENETDOWN. */
+  network?: NetworkDriver;
   /** Host facts for `docker info`/`version`: "browser" or "linux", CPU count, memory. */
   platform: { host: 'browser' | 'linux'; name: string; ncpu: number; memTotal: number; kernelVersion: string };
   /** The clock, injectable for deterministic tests. Returns ms since the epoch. */

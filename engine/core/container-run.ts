@@ -79,6 +79,15 @@ export class ContainerRunner {
     // Addresses and host ports are taken before the process starts: a port another container
     // holds refuses the start and leaves this one as it was (Docker's "port is already allocated").
     const network = await startNetworking(core, c.Id);
+    // The host wires the network before the process exists; a host port held outside the engine
+    // refuses the start as a port another container holds does.
+    const driver = core.ports.network;
+    try {
+      await driver?.attach(c.Id, network.wiring);
+    } catch (e) {
+      network.done();
+      throw e;
+    }
     const io = {
       stdout: (data: Uint8Array) => this.#output(c.Id, 1, data),
       stderr: (data: Uint8Array) => this.#output(c.Id, 2, data),
@@ -109,6 +118,7 @@ export class ContainerRunner {
       });
       core.containers.release(c.Id);
       network.done();
+      await driver?.detach(c.Id);
       throw e instanceof EngineError ? e : new EngineError('internal', message);
     }
     session.process = process;
@@ -212,6 +222,8 @@ export class ContainerRunner {
       r.State = { ...r.State, Status: 'exited', Running: false, Pid: 0, ExitCode: exit.exitCode, OOMKilled: exit.oomKilled, Error: exit.error ?? '', FinishedAt: rfc3339Nano(core.now()) };
     });
     core.containers.release(c.Id);
+    // Its connections end and its ports close with the process, before anyone is told it died.
+    await core.ports.network?.detach(c.Id);
     session.process = undefined;
     session.listeners.clear();
     session.stdinQueue = [];

@@ -1,4 +1,5 @@
 import type { ContainerCreate, EndpointSettings, NetworkSettings, PortBinding, PortMap } from '../engine.ts';
+import type { ContainerNetwork, DriverEndpoint, DriverPortBinding } from '../ports.ts';
 import { EngineError } from '../errors.ts';
 import { containerRecords, findContainer } from './container-store.ts';
 import type { Core } from './context.ts';
@@ -149,7 +150,34 @@ function publishPorts(core: Core, c: ContainerRecord, endpointId: string, held: 
 export interface StartedNetwork {
   /** Its IPv4 addresses, in the order of its networks (/etc/hosts lists each with the hostname). */
   addresses: string[];
+  /** What the host's NetworkDriver wires before the process starts. */
+  wiring: ContainerNetwork;
   done(): void;
+}
+
+/** One endpoint as a NetworkDriver sees it. */
+function driverEndpoint(e: EndpointRecord, n: Network): DriverEndpoint {
+  const ip = e.IPAddress ? parseIPv4(e.IPAddress) : undefined;
+  return {
+    networkId: n.Id,
+    networkName: n.Name,
+    driver: n.Driver,
+    subnet: n.Subnet,
+    gateway: n.Internal ? '' : n.Gateway,
+    internal: n.Internal,
+    address: e.IPAddress,
+    mac: ip !== undefined ? macAddress(ip) : '',
+    resolves: userDefined(n),
+  };
+}
+
+function driverPorts(ports: ContainerNetRecord['ports']): DriverPortBinding[] {
+  const out: DriverPortBinding[] = [];
+  for (const [key, bindings] of Object.entries(ports)) {
+    const { port, proto } = parsePortKey(key);
+    for (const b of bindings) out.push({ hostIp: b.HostIp, hostPort: Number(b.HostPort), containerPort: port, protocol: proto === 'udp' ? 'udp' : 'tcp' });
+  }
+  return out;
 }
 
 /**
@@ -182,7 +210,8 @@ export async function startNetworking(core: Core, id: string): Promise<StartedNe
     let set = starting.get(core);
     if (!set) starting.set(core, (set = new Set()));
     set.add(c.Id);
-    return { addresses: net.endpoints.map((e) => e.IPAddress).filter((a) => a !== ''), done: () => set.delete(c.Id) };
+    const wiring = { endpoints: net.endpoints.map((e) => driverEndpoint(e, networks.find((x) => x.Id === e.NetworkID)!)), ports: driverPorts(net.ports) };
+    return { addresses: net.endpoints.map((e) => e.IPAddress).filter((a) => a !== ''), wiring, done: () => set.delete(c.Id) };
   });
 }
 
@@ -198,7 +227,10 @@ export async function connectContainer(core: Core, network: string, container: s
     const aliases = config.Aliases ?? [];
     if (aliases.length > 0 && !userDefined(n)) throw new EngineError('invalid-argument', ALIASES_ON_DEFAULT);
     const endpoint: EndpointRecord = { NetworkID: n.Id, Aliases: [...new Set(aliases)], EndpointID: '', IPAddress: '' };
-    if (holds(core, c)) bringUp(endpoint, n, heldByOthers(core, records, c.Id).addresses.get(n.Id));
+    const running = holds(core, c);
+    if (running) bringUp(endpoint, n, heldByOthers(core, records, c.Id).addresses.get(n.Id));
+    // The host wires it before the record says so: a driver that refuses leaves the container as it was.
+    if (running) await core.ports.network?.connect(c.Id, driverEndpoint(endpoint, n));
     net.endpoints.push(endpoint);
     core.containers.putLater({ ...c, net });
     core.events.emit('network', 'connect', n.Id, { container: c.Id, name: n.Name, type: n.Driver });
@@ -213,6 +245,7 @@ export async function disconnectContainer(core: Core, network: string, container
     const at = net.endpoints.findIndex((e) => e.NetworkID === n.Id);
     if (at < 0) throw new EngineError('forbidden', `container ${c.Id} is not connected to network ${n.Name}`);
     net.endpoints.splice(at, 1);
+    if (holds(core, c)) await core.ports.network?.disconnect(c.Id, n.Id);
     core.containers.putLater({ ...c, net });
     core.events.emit('network', 'disconnect', n.Id, { container: c.Id, name: n.Name, type: n.Driver });
   });
