@@ -9,7 +9,12 @@
  * SocketTransport (engine/wasi/socket-port.ts) its programs' sockets run over.
  *
  * Nothing here blocks. `wait` cannot be woken by another thread, so it hands the time to `idle`
- * (a test's other side, driven step by step) or sleeps.
+ * (a test's other side, driven step by step) or sleeps. A host whose guests wait in other threads
+ * (the browser's engine Worker: worker/net/network-hub.ts) is told through `wake` which container
+ * may now find a socket ready, and wakes that container's waiting guest itself.
+ *
+ * Connections from outside the containers (a published port: the host's proxy) are `dial`led:
+ * their near side belongs to OUTSIDE, a member that holds no address and is reached by no guest.
  */
 import { parseIPv4Bytes, SockErrno, type SockAddr } from '../wasi/socket-abi.ts';
 import { SocketError, type SocketId, type SocketReadiness, type SocketTransport } from '../wasi/socket-port.ts';
@@ -34,7 +39,15 @@ export interface MemoryNetworkOptions {
   maxBacklog?: number;
   /** Called when a guest waits: another side of a test runs here. */
   idle?: (ms: number) => void;
+  /**
+   * Called after a change that may make one of `container`'s sockets ready (data or room in a
+   * connection, a connection waiting, an end): a host whose guests wait in other threads wakes them.
+   */
+  wake?: (container: string) => void;
 }
+
+/** The member that holds the outside's end of dialled connections (published ports). */
+export const OUTSIDE = '\0outside';
 
 export const DEFAULT_MAX_SOCKETS = 256;
 export const DEFAULT_BUFFER_BYTES = 64 * 1024;
@@ -95,6 +108,8 @@ interface Socket {
   state: 'fresh' | 'bound' | 'listening' | 'connected' | 'closed';
   local?: SockAddr;
   peer?: SockAddr;
+  /** Connected: the container of the other end, woken when this end changes the connection. */
+  peerContainer?: string;
   /** Listening: connections made to it, not yet accepted. */
   backlog?: Socket[];
   backlogMax?: number;
@@ -135,12 +150,15 @@ export class MemoryNetwork {
   private readonly bufferBytes: number;
   private readonly maxBacklog: number;
   private readonly idle?: (ms: number) => void;
+  private readonly wake: (container: string) => void;
 
   constructor(options: MemoryNetworkOptions = {}) {
     this.maxSockets = options.maxSockets ?? DEFAULT_MAX_SOCKETS;
     this.bufferBytes = options.bufferBytes ?? DEFAULT_BUFFER_BYTES;
     this.maxBacklog = options.maxBacklog ?? DEFAULT_MAX_BACKLOG;
     this.idle = options.idle;
+    this.wake = options.wake ?? (() => undefined);
+    this.containers.set(OUTSIDE, { endpoints: [], sockets: new Set(), nextEphemeral: EPHEMERAL_FIRST });
   }
 
   /** The container joins (or its endpoints change: connect/disconnect of a running container). */
@@ -153,7 +171,7 @@ export class MemoryNetwork {
   /** The container stopped: every socket of it closes, its peers see the connections end. */
   detach(container: string): void {
     const c = this.containers.get(container);
-    if (!c) return;
+    if (!c || container === OUTSIDE) return;
     for (const s of [...c.sockets]) this.closeSocket(s);
     this.containers.delete(container);
   }
@@ -314,14 +332,41 @@ export class MemoryNetwork {
     const source = s.local?.address && s.local.address !== ANY ? s.local.address : this.sourceAddress(s.container, target, addr.address);
     if (!s.local || s.local.port === 0) s.local = { address: source, port: this.ephemeralPort(s.container, source) };
     else if (s.local.address === ANY) s.local = { ...s.local, address: source };
-    const there: Socket = { id: this.nextId++, container: target, state: 'connected', local: { address: addr.address, port: addr.port }, peer: { ...s.local } };
+    this.join(s, listener, addr);
+  }
+
+  /** Connect `s` (bound) to `listener`, reached at `addr`: the accepting end waits in its backlog. */
+  private join(s: Socket, listener: Socket, addr: SockAddr): void {
+    const target = listener.container;
+    const there: Socket = { id: this.nextId++, container: target, state: 'connected', local: { address: addr.address, port: addr.port }, peer: { ...s.local! }, peerContainer: s.container };
     there.incoming = new ByteQueue(this.bufferBytes);
     there.outgoing = new ByteQueue(this.bufferBytes);
     s.incoming = there.outgoing;
     s.outgoing = there.incoming;
     s.peer = { address: addr.address, port: addr.port };
+    s.peerContainer = target;
     s.state = 'connected';
     listener.backlog!.push(there);
+    this.wake(target);
+  }
+
+  /**
+   * A connection from outside to `container`'s listener on `port` (a published port), coming from
+   * `from` (the network's gateway, as Docker's proxy's connections do). Its near end is OUTSIDE's
+   * socket: send, recv, ready and close it through `transport(OUTSIDE)`. ECONNREFUSED when nothing
+   * listens there or its backlog is full.
+   */
+  dial(container: string, port: number, from: SockAddr): SocketId {
+    const addresses = this.attached(container).endpoints.map((e) => e.address).filter((a) => a !== '');
+    let listener: Socket | undefined;
+    let address = '';
+    for (const a of addresses) if ((listener = this.findListener(container, (address = a), port))) break;
+    if (!listener) fail(SockErrno.CONNREFUSED, `connection refused: nothing listens on port ${port} in the container`);
+    if (listener.backlog!.length >= listener.backlogMax!) fail(SockErrno.CONNREFUSED, `connection refused: port ${port} has ${listener.backlogMax} connections waiting`);
+    const s = this.open(OUTSIDE);
+    s.local = { ...from };
+    this.join(s, listener, { address, port });
+    return s.id;
   }
 
   private connected(s: Socket): void {
@@ -336,13 +381,19 @@ export class MemoryNetwork {
     if (data.length === 0) return 0;
     const n = out.push(data);
     if (n === 0) fail(SockErrno.AGAIN, 'the connection buffer is full');
+    this.wake(s.peerContainer!);
     return n;
   }
 
   private recv(s: Socket, max: number, peek: boolean): Uint8Array {
     this.connected(s);
     const q = s.incoming!;
-    if (q.bytes > 0) return q.take(max, peek);
+    if (q.bytes > 0) {
+      const data = q.take(max, peek);
+      // The sender may wait for room.
+      if (!peek) this.wake(s.peerContainer!);
+      return data;
+    }
     if (q.reset) fail(SockErrno.CONNRESET, 'connection reset by peer');
     if (q.ended || q.readerGone) return new Uint8Array(0);
     return fail(SockErrno.AGAIN, 'nothing to read yet');
@@ -352,6 +403,7 @@ export class MemoryNetwork {
     this.connected(s);
     if (how & 2) s.outgoing!.ended = true;
     if (how & 1) s.incoming!.readerGone = true;
+    this.wake(s.peerContainer!);
   }
 
   private closeSocket(s: Socket): void {
@@ -362,11 +414,13 @@ export class MemoryNetwork {
         waiting.outgoing!.ended = true;
         waiting.incoming!.readerGone = true;
         waiting.state = 'closed';
+        this.wake(waiting.peerContainer!);
       }
     }
     if (s.state === 'connected') {
       s.outgoing!.ended = true;
       s.incoming!.readerGone = true;
+      this.wake(s.peerContainer!);
     }
     s.state = 'closed';
     this.containers.get(s.container)?.sockets.delete(s);

@@ -4,7 +4,7 @@
  * container stops or resets, peeking, and the buffer bound.
  */
 import { describe, expect, it } from 'vitest';
-import { MemoryNetwork } from '../../../engine/net/memory-network.ts';
+import { MemoryNetwork, OUTSIDE } from '../../../engine/net/memory-network.ts';
 import { SockErrno } from '../../../engine/wasi/socket-abi.ts';
 import { SocketError, type SocketTransport } from '../../../engine/wasi/socket-port.ts';
 
@@ -113,5 +113,58 @@ describe('the in-memory network', () => {
     expect(net.bufferedBytes()).toBe(10);
     expect(b.recv(t, 4, false).length).toBe(4);
     expect(a.send(s, new Uint8Array(25))).toBe(4);
+  });
+
+  it('wakes the container whose socket a change may make ready: the listener, the reader, the waiting sender, the peer of an end', () => {
+    const woken: string[] = [];
+    const { net, a, b } = twoOnApp({ wake: (c: string) => woken.push(c), bufferBytes: 4 });
+    const l = listen(b, 80);
+    const s = connect(a, '172.18.0.3', 80);
+    expect(woken.splice(0)).toEqual(['b']);
+    const there = b.accept(l).id;
+    expect(woken.splice(0)).toEqual([]);
+    expect(a.send(s, new Uint8Array([1, 2, 3, 4, 5]))).toBe(4);
+    expect(woken.splice(0)).toEqual(['b']);
+    expect(errno(() => a.send(s, new Uint8Array([6])))).toBe(SockErrno.AGAIN);
+    expect(woken.splice(0)).toEqual([]);
+    expect(b.recv(there, 2, true)).toEqual(new Uint8Array([1, 2]));
+    expect(woken.splice(0)).toEqual([]);
+    expect(b.recv(there, 2, false)).toEqual(new Uint8Array([1, 2]));
+    expect(woken.splice(0)).toEqual(['a']);
+    b.shutdown(there, 2);
+    expect(woken.splice(0)).toEqual(['a']);
+    net.detach('a');
+    expect(woken.splice(0)).toEqual(['b']);
+    expect(b.recv(there, 8, false)).toEqual(new Uint8Array([3, 4]));
+    expect(b.recv(there, 8, false)).toEqual(new Uint8Array(0));
+  });
+
+  it('dial: a connection from outside (a published port) reaches a listener on the wildcard or the container address, never one on loopback', () => {
+    const woken: string[] = [];
+    const { net, b } = twoOnApp({ wake: (c: string) => woken.push(c) });
+    const outside = net.transport(OUTSIDE);
+    const local = b.open();
+    b.bind(local, { address: '127.0.0.1', port: 8080 });
+    b.listen(local, 4);
+    expect(errno(() => net.dial('b', 8080, { address: '172.18.0.1', port: 40000 }))).toBe(SockErrno.CONNREFUSED);
+    expect(errno(() => net.dial('b', 9, { address: '172.18.0.1', port: 40000 }))).toBe(SockErrno.CONNREFUSED);
+    const l = listen(b, 80);
+    const d = net.dial('b', 80, { address: '172.18.0.1', port: 40001 });
+    expect(woken.splice(0)).toEqual(['b']);
+    const got = b.accept(l);
+    expect(got.peer).toEqual({ address: '172.18.0.1', port: 40001 });
+    expect(b.local(got.id)).toEqual({ address: '172.18.0.3', port: 80 });
+    outside.send(d, new TextEncoder().encode('GET /'));
+    expect(new TextDecoder().decode(b.recv(got.id, 64, false))).toBe('GET /');
+    expect(woken.splice(0)).toEqual(['b', OUTSIDE]);
+    b.send(got.id, new TextEncoder().encode('200'));
+    expect(woken.splice(0)).toEqual([OUTSIDE]);
+    expect(outside.ready(d)).toEqual({ readable: true, writable: true, hangup: false });
+    net.detach('b');
+    expect(new TextDecoder().decode(outside.recv(d, 64, false))).toBe('200');
+    expect(outside.recv(d, 64, false)).toEqual(new Uint8Array(0));
+    // Detaching the outside is no container's stop: its connections stay.
+    net.detach(OUTSIDE);
+    expect(outside.ready(d).hangup).toBe(true);
   });
 });
