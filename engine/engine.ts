@@ -174,6 +174,13 @@ export interface BuildOptions {
   onProgress?: ProgressListener;
 }
 
+/** `docker import`: the reference to tag the image with, Dockerfile instructions for its config, the history comment. */
+export interface ImportOptions {
+  reference?: string;
+  changes?: string[];
+  message?: string;
+}
+
 export interface BuildResult {
   ImageId: string;
   Tags: string[];
@@ -529,6 +536,8 @@ export interface Engine {
   /** An OCI image layout tar (also readable by `docker load`). */
   saveImages(references: string[]): Promise<Uint8Array>;
   loadImages(archive: Uint8Array, options?: { onProgress?: ProgressListener }): Promise<string[]>;
+  /** `docker import`: a file system tar (or gzip of one) as a one-layer image; resolves with its ID. */
+  importImage(archive: Uint8Array, options?: ImportOptions): Promise<string>;
 
   // containers
   createContainer(options: ContainerCreate): Promise<{ Id: string; Warnings: string[] }>;
@@ -545,6 +554,8 @@ export interface Engine {
   logs(id: string, options?: LogsOptions): Promise<LogEntry[]>;
   changes(id: string): Promise<Change[]>;
   commit(id: string, options?: CommitOptions): Promise<{ Id: string }>;
+  /** `docker export`: the container's root file system (no volumes) as a tar. */
+  exportContainer(id: string): Promise<Uint8Array>;
   resizeContainer(id: string, rows: number, cols: number): Promise<void>;
   /**
    * create + attach (stdout, stderr) + start + wait in one request, where the host can carry it

@@ -73,6 +73,7 @@ export function connectLocalEngine(options: ConnectOptions = {}): Engine & Requi
     removeImage: call('removeImage'),
     saveImages: call('saveImages'),
     loadImages: call('loadImages'),
+    importImage: call('importImage'),
 
     createContainer: call('createContainer'),
     startContainer: call('startContainer'),
@@ -87,6 +88,7 @@ export function connectLocalEngine(options: ConnectOptions = {}): Engine & Requi
     logs: call('logs'),
     changes: call('changes'),
     commit: call('commit'),
+    exportContainer: call('exportContainer'),
     resizeContainer: call('resizeContainer'),
     // One message to the engine worker for create, attach, start and wait.
     run: call('run'),

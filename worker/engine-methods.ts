@@ -25,6 +25,7 @@ export function withWriterLock(engine: Engine, lease: WriterLease): Engine {
     tag: locked(engine.tag),
     removeImage: locked(engine.removeImage),
     loadImages: locked(engine.loadImages),
+    importImage: locked(engine.importImage),
     createContainer: locked(engine.createContainer),
     startContainer: locked(engine.startContainer),
     removeContainer: locked(engine.removeContainer),

@@ -28,7 +28,7 @@ export const save: CommandSpec = {
   },
 };
 
-async function readAll(read: (signal?: AbortSignal) => Promise<Uint8Array | null>): Promise<Uint8Array> {
+export async function readAll(read: (signal?: AbortSignal) => Promise<Uint8Array | null>): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   for (let c = await read(); c !== null; c = await read()) chunks.push(c);
   return concatBytes(chunks);

@@ -7,6 +7,7 @@ import { build } from './build.ts';
 import type { CommandSpec, GroupSpec } from './command.ts';
 import { commit, diff } from './container-changes.ts';
 import { exec } from './exec.ts';
+import { exportCommand, importCommand } from './export-import.ts';
 import { history, imagePrune, images, rmi, tag } from './images.ts';
 import { containerInspect, imageInspect, inspect, networkInspect, volumeInspect } from './inspect.ts';
 import { containerPrune, kill, rename, rm, start, stop, wait } from './lifecycle.ts';
@@ -25,8 +26,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
   create,
   diff,
   exec,
+  export: exportCommand,
   history,
   images,
+  import: importCommand,
   info,
   inspect,
   kill,
@@ -53,12 +56,12 @@ const LIST_ALIASES = { list: 'ls', remove: 'rm' };
 export const GROUPS: Record<string, GroupSpec> = {
   container: {
     short: 'Manage containers',
-    commands: { commit, create, diff, exec, inspect: containerInspect, kill, logs, ls: ps, port, prune: containerPrune, rename, rm, run, start, stop, wait },
+    commands: { commit, create, diff, exec, export: exportCommand, inspect: containerInspect, kill, logs, ls: ps, port, prune: containerPrune, rename, rm, run, start, stop, wait },
     alternates: { ...LIST_ALIASES, ps: 'ls' },
   },
   image: {
     short: 'Manage images',
-    commands: { build, history, inspect: imageInspect, load, ls: images, prune: imagePrune, pull, push, rm: rmi, save, tag },
+    commands: { build, history, import: importCommand, inspect: imageInspect, load, ls: images, prune: imagePrune, pull, push, rm: rmi, save, tag },
     alternates: LIST_ALIASES,
   },
   network: {

@@ -98,6 +98,11 @@ const COMMIT_CHANGES = new Set(['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'LABEL', '
 /** `docker commit --change 'CMD ["sh"]'`: Dockerfile instructions applied to a config. */
 export function applyCommitChanges(config: ContainerConfig, changes: string[]): void {
   if (changes.length === 0) return;
+  // Docker checks each change's instruction word before parsing it: an unknown one is refused in these words too.
+  for (const change of changes) {
+    const word = change.trim().split(/\s+/)[0].toUpperCase();
+    if (word && !COMMIT_CHANGES.has(word)) throw new EngineError('invalid-argument', `${word.toLowerCase()} is not a valid change command`);
+  }
   const parsed = parseDockerfile(`FROM scratch\n${changes.join('\n')}\n`);
   const state: ConfigEditState = {};
   for (const instruction of parsed.stages[0].instructions) {

@@ -15,6 +15,7 @@ import { history, inspectImage, listImages } from './image-views.ts';
 import { pull } from './pull.ts';
 import { push } from './push.ts';
 import { loadImages, saveImages } from './save-load.ts';
+import { exportContainer, importImage } from './export-import.ts';
 import { build } from './builder.ts';
 import { diskUsage, info, prune, version } from './system.ts';
 import { createVolume, inspectVolume, listVolumes, removeVolume } from './volumes.ts';
@@ -66,6 +67,7 @@ export function createEngine(ports: HostPorts, options: EngineOptions = {}): Hos
     removeImage: g((reference, o) => removeImage(core, reference, o)),
     saveImages: g((references) => saveImages(core, references)),
     loadImages: g((archive, o) => loadImages(core, archive, o?.onProgress)),
+    importImage: g((archive, o) => importImage(core, archive, o)),
 
     createContainer: g((o) => createContainer(core, o)),
     startContainer: g((id) => runner.start(id)),
@@ -80,6 +82,7 @@ export function createEngine(ports: HostPorts, options: EngineOptions = {}): Hos
     logs: g((id, o) => runner.logs(id, o)),
     changes: g((id) => containerChanges(core, id)),
     commit: g((id, o) => commit(core, id, o)),
+    exportContainer: g((id) => exportContainer(core, id)),
     resizeContainer: g((id, rows, cols) => runner.resize(id, rows, cols)),
     // Over the guarded calls, so each step is as if called alone.
     run: g((o) => runContainer(engine, o)),

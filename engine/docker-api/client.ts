@@ -29,6 +29,7 @@ import type {
   ExecInspect,
   HistoryEntry,
   ImageInspect,
+  ImportOptions,
   ImageSummary,
   LayerView,
   LogsOptions,
@@ -474,6 +475,18 @@ export class DockerApiEngine implements Engine {
     return names;
   }
 
+  async importImage(archive: Uint8Array, options: ImportOptions = {}): Promise<string> {
+    const { repo, tag } = options.reference ? repoAndTag(options.reference) : { repo: undefined, tag: undefined };
+    const query = { fromSrc: '-', repo, tag, message: options.message || undefined, changes: options.changes };
+    const response = await this.#call('POST', '/images/create', { query, body: archive, contentType: 'application/x-tar' });
+    let id = '';
+    await this.#progress(response, (e) => {
+      if (e.status?.startsWith('sha256:')) id = e.status;
+    });
+    if (!id) throw new EngineError('internal', 'the kernel service did not answer with the imported image ID');
+    return id;
+  }
+
   // ---------- containers ----------
 
   createContainer(options: ContainerCreate): Promise<{ Id: string; Warnings: string[] }> {
@@ -512,6 +525,11 @@ export class DockerApiEngine implements Engine {
 
   killContainer(id: string, options: { signal?: string } = {}): Promise<void> {
     return this.#empty('POST', `/containers/${seg(id)}/kill`, { query: { signal: options.signal } });
+  }
+
+  async exportContainer(id: string): Promise<Uint8Array> {
+    const response = await this.#call('GET', `/containers/${seg(id)}/export`);
+    return new Uint8Array(await response.arrayBuffer());
   }
 
   renameContainer(id: string, newName: string): Promise<void> {

@@ -62,6 +62,11 @@ export async function rename({ engine, reply, request, params }: RouteContext): 
   reply.empty(204);
 }
 
+/** `GET /containers/{id}/export` -> the root file system as a tar. */
+export async function exportTar({ engine, reply, params }: RouteContext): Promise<void> {
+  await reply.bytes(200, 'application/x-tar', await engine.exportContainer(params[0]));
+}
+
 export async function inspect({ engine, reply, params }: RouteContext): Promise<void> {
   await reply.json(200, await engine.inspectContainer(params[0]));
 }

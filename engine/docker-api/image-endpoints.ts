@@ -25,17 +25,39 @@ function meansAllTags(name: string, tag: string | null): boolean {
 
 /**
  * `POST /images/create?fromImage=&tag=` -> progress lines, with X-Registry-Auth's credentials for
- * the registry. `fromSrc` (import) is not supported.
+ * the registry; with `fromSrc=-` it is `docker import` of the body (importImage).
  */
-export async function pull({ engine, reply, request }: RouteContext): Promise<void> {
+export async function pull(cx: RouteContext): Promise<void> {
+  const { engine, reply, request } = cx;
   const q = request.query;
-  if (q.get('fromSrc')) throw new EngineError('invalid-argument', 'docker import is not supported by this engine');
+  if (q.get('fromSrc')) return importImage(cx);
   const fromImage = q.get('fromImage');
   if (!fromImage) throw new EngineError('invalid-argument', 'fromImage is required');
   const allTags = meansAllTags(fromImage, q.get('tag'));
   const progress = new ProgressStream(reply);
   try {
     await engine.pull(pullReference(fromImage, q.get('tag')), { onProgress: progress.send, allTags, auth: decodeRegistryAuth(request.headers['x-registry-auth']) });
+  } catch (e) {
+    return progress.fail(e);
+  }
+  await progress.finish();
+}
+
+/**
+ * `POST /images/create?fromSrc=-&repo=&tag=&message=&changes=` with a tar body -> `{"status":"sha256:..."}`,
+ * which the docker CLI prints. A URL to fetch the archive from is refused: an engine fetches nothing
+ * a user names.
+ */
+async function importImage({ engine, reply, request }: RouteContext): Promise<void> {
+  const q = request.query;
+  if (q.get('fromSrc') !== '-') throw new EngineError('invalid-argument', 'importing from a URL is not supported by this engine: send the archive (docker import FILE or -)');
+  const repo = q.get('repo');
+  const reference = repo ? pullReference(repo, q.get('tag')) : undefined;
+  const archive = await request.body(MAX_ARCHIVE_BYTES);
+  const progress = new ProgressStream(reply);
+  try {
+    const id = await engine.importImage(archive, { reference, changes: q.getAll('changes').filter((c) => c !== ''), message: q.get('message') ?? '' });
+    progress.send({ status: id });
   } catch (e) {
     return progress.fail(e);
   }

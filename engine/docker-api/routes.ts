@@ -47,6 +47,7 @@ export const ROUTES: readonly Route[] = [
   route('DELETE', '/containers/{name}', containers.remove),
   route('GET', '/containers/{name}/logs', containers.logs),
   route('GET', '/containers/{name}/changes', containers.changes),
+  route('GET', '/containers/{name}/export', containers.exportTar),
   route('POST', '/containers/{name}/resize', containers.resize),
   route('POST', '/containers/{name}/attach', attachEp.attach),
   route('GET', '/containers/{name}/attach/ws', attachEp.attachWebSocket),

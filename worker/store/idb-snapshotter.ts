@@ -115,9 +115,12 @@ export class IdbSnapshotter implements Snapshotter, ContainerRoots {
     if (!empty) await this.db.delete('snapshots', key);
   }
 
+  /** A running container's own changes are read too (`docker export` and `cp` of a running container). */
   async read(key: string, path: string): Promise<VolumeEntries | undefined> {
-    const record = await this.#record(key);
-    return readTreeDir(applyChanges(await this.#lowerTree(record.layers), record.changes), path);
+    const [record, delta] = await Promise.all([this.#record(key), this.live(key)]);
+    const tree = applyChanges(await this.#lowerTree(record.layers), record.changes);
+    if (delta) applyDelta(tree, delta);
+    return readTreeDir(tree, path);
   }
 
   async makeDir(key: string, path: string): Promise<void> {
