@@ -48,6 +48,7 @@ if (host.cleanup.containers.length || host.cleanup.mounts.length || host.cleanup
 }
 if (host.repaired.length) console.log(`repaired: ${host.repaired.join(', ')}`);
 if (host.runtime.root.consoleRelay.problem) console.log(`warning: docker run -t will fail: ${host.runtime.root.consoleRelay.problem}`);
+if (host.runtime.root.socketCalls.problem) console.log(`warning: containers' programs have no sockets (ENETDOWN): ${host.runtime.root.socketCalls.problem}`);
 if (host.runtime.root.spareMounts.problem) console.log(`warning: no warm spare container, every run starts runc and Node first (slower): ${host.runtime.root.spareMounts.problem}`);
 
 const token = newToken();

@@ -12,11 +12,13 @@
  *   DOORBELL    bumped (and notified) whenever anything above or below changes
  *   HEAD, TAIL  bytes written into / taken from the stdin ring, counted mod 2^31
  *   EOF         stdin's end (after every byte before it was taken): for one read, or for good
+ *   WAKE        the guest's socket wake eventfd (kernel-sockets.ts), 0 for none: a guest waiting
+ *               on its sockets sleeps in epoll, not on DOORBELL, so each ring writes it too
  *
  * The guest's blocking calls (fd_read of stdin, poll_oneoff) wait on DOORBELL, so a signal wakes
  * them at once and they return EINTR (engine/wasi/signal-abi.ts).
  */
-import { constants, createReadStream, openSync, readSync } from 'node:fs';
+import { constants, createReadStream, openSync, readSync, writeSync } from 'node:fs';
 import type { SignalSource } from '../../engine/wasi/process-host-ports.ts';
 import { signalBit } from '../../engine/wasi/signal-abi.ts';
 
@@ -26,6 +28,7 @@ const DOORBELL = 2;
 const HEAD = 3;
 const TAIL = 4;
 const EOF = 5;
+const WAKE = 6;
 const WORDS = 8;
 const RING_BYTES = 1 << 16;
 const COUNT_MASK = 0x7fffffff;
@@ -42,9 +45,19 @@ export function createControl(): RunnerControl {
   return { words: new Int32Array(new SharedArrayBuffer(WORDS * 4)), ring: new Uint8Array(new SharedArrayBuffer(RING_BYTES)) };
 }
 
+/** An eventfd's increment of 1. */
+const WAKE_ONE = new Uint8Array(new BigUint64Array([1n]).buffer);
+
 function ring(control: RunnerControl): void {
   Atomics.add(control.words, DOORBELL, 1);
   Atomics.notify(control.words, DOORBELL);
+  const wake = Atomics.load(control.words, WAKE);
+  if (wake > 0) writeSync(wake, WAKE_ONE);
+}
+
+/** Worker: the eventfd to write at every ring (the guest's socket waits sleep on it). */
+export function setWakeFd(control: RunnerControl, fd: number): void {
+  Atomics.store(control.words, WAKE, fd);
 }
 
 /** The signals a runner passes on, with their numbers (the rest keep Node's own handling). */

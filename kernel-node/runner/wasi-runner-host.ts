@@ -7,7 +7,9 @@
  * - wasi: node:wasi with the root preopened as `/` and the process's descriptors as stdio;
  * - childStdio: a spawned child inherits its caller's descriptors or gets files opened for it;
  * - signals and transport, in the runner's guest thread only: the control block's signals, and
- *   stdin and waits over it (runner-control.ts, runner-transport.ts).
+ *   stdin and waits over it (runner-control.ts, runner-transport.ts);
+ * - sockets, in the guest thread when the service built the native calls: real TCP sockets of
+ *   the container's network namespace (kernel-sockets.ts).
  *
  * `runGuest` is what wasi-runner.ts runs inside runc; tests run it outside runc on a directory.
  */
@@ -18,6 +20,7 @@ import { ProgramCache } from '../../engine/wasi/program-cache.ts';
 import { startFailureLine, type PathKind } from '../../engine/wasi/program-path.ts';
 import { containerEnv, loadProgram, prepareProgram, type PreparedProgram, type ProgramExit } from '../../engine/wasi/process-host.ts';
 import type { ProcessHostPorts } from '../../engine/wasi/process-host-ports.ts';
+import type { SocketTransport } from '../../engine/wasi/socket-port.ts';
 import { diskLinks } from './root-links.ts';
 import { controlSignals, type RunnerControl } from './runner-control.ts';
 import { runnerTransport } from './runner-transport.ts';
@@ -59,6 +62,8 @@ function hostPath(root: string, links: ReturnType<typeof diskLinks>, guestPath: 
 export interface GuestControl {
   control: RunnerControl;
   taken(): void;
+  /** The container's sockets (kernel-sockets.ts); without them the guest's sock_open is ENETDOWN. */
+  sockets?: SocketTransport;
 }
 
 /** The process host's ports for a container whose root is the host directory `root`. */
@@ -70,6 +75,7 @@ export function kernelPorts(root: string, report: (message: RunnerReport) => voi
       signals: controlSignals<FdStdio>(guest.control),
       transport: (preview1, memory, stdio, signals) => runnerTransport(preview1, memory, guest.control, stdio.stdin === 0, signals, guest.taken),
     }),
+    ...(guest?.sockets && { sockets: guest.sockets }),
     files: {
       kindOf(path): PathKind {
         try {

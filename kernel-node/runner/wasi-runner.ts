@@ -19,10 +19,15 @@
  * Docker's does; SIGKILL needs no help.
  */
 import { closeSync, readFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { isatty } from 'node:tty';
 import { WASI } from 'node:wasi';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { createControl, forwardSignals, pumpStdin, type RunnerControl } from './runner-control.ts';
+import type { SocketTransport } from '../../engine/wasi/socket-port.ts';
+import { kernelSockets } from './kernel-sockets.ts';
+import { statusChannelLookup } from './name-lookup.ts';
+import { createControl, forwardSignals, pumpStdin, setWakeFd, type RunnerControl } from './runner-control.ts';
+import { loadSocketCalls, SOCKET_CALLS_FILE } from './socket-calls.ts';
 import { prepareGuest, type RunnerReport, type RunnerSpec } from './wasi-runner-host.ts';
 
 export type { RunnerSpec } from './wasi-runner-host.ts';
@@ -71,15 +76,30 @@ interface GuestData {
   spare: boolean;
 }
 
+/**
+ * The container's sockets, when the service built the native calls next to this bundle: real
+ * sockets of its namespace, waits the main thread can end (signals, stdin), names asked of the
+ * service on the status channel.
+ */
+function containerSockets(control: RunnerControl): SocketTransport | undefined {
+  const calls = loadSocketCalls(join(__dirname, SOCKET_CALLS_FILE));
+  if (!calls) return undefined;
+  const wakeFd = calls.wakeFd();
+  if (wakeFd < 0) return undefined;
+  setWakeFd(control, wakeFd);
+  return kernelSockets(calls, { wakeFd, resolve: statusChannelLookup(3) });
+}
+
 /** The guest thread: warm up, wait for the spec, run the guest to its end. */
 function guestThread(): void {
   const { control, spare } = workerData as GuestData;
   const port = parentPort!;
   warmUp();
+  const sockets = containerSockets(control);
   if (spare) report({ ready: true });
   port.once('message', ({ spec }: ToGuest) => {
     const taken = () => port.postMessage({ taken: true } satisfies FromGuest);
-    const prepared = prepareGuest(spec, { stdin: 0, stdout: 1, stderr: 2 }, report, { control, taken });
+    const prepared = prepareGuest(spec, { stdin: 0, stdout: 1, stderr: 2 }, report, { control, taken, sockets });
     let status: number;
     if (!('start' in prepared)) {
       // Past --memory before its first instruction: it started and was killed at once (137 +

@@ -19,12 +19,12 @@ export interface HostHelper {
  * `outFile`. They run on the host next to runc, never in a container; compiled at every start so
  * they always match the host.
  */
-export async function compileHostHelper(source: string, outFile: string): Promise<HostHelper> {
+export async function compileHostHelper(source: string, outFile: string, flags: string[] = []): Promise<HostHelper> {
   const file = join(dirname(fileURLToPath(import.meta.url)), source);
   const problems: string[] = [];
   for (const cc of COMPILERS) {
     try {
-      await run(cc, ['-O2', '-o', outFile, file]);
+      await run(cc, ['-O2', ...flags, '-o', outFile, file]);
       return { path: outFile };
     } catch (e) {
       problems.push(`${cc}: ${((e as { stderr?: string }).stderr || (e as Error).message).trim().split('\n')[0]}`);

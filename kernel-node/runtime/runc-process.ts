@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import type { Duplex, Readable, Writable } from 'node:stream';
 import type { ProcessExit, ProcessIO, RunningProcess } from '../../engine/ports.ts';
+import type { LookupAnswer, LookupRequest } from '../runner/name-lookup.ts';
 
 const SIGNALS = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as const;
 type Signal = keyof typeof SIGNALS;
@@ -22,6 +23,8 @@ export interface ProcessOptions {
    * runs without --keep): a SIGKILL the service did not send is the OOM killer's.
    */
   killedMeansOom?: boolean;
+  /** Names on the container's networks, for the runner's lookups (kernel-node/runner/name-lookup.ts). */
+  resolve?: (name: string) => Promise<string[]>;
 }
 
 /** How the process's pipes are laid out. */
@@ -87,9 +90,10 @@ export class Process implements RunningProcess {
     status.on('data', (d: Buffer) => {
       statusText += d.toString();
       for (let nl = statusText.indexOf('\n'); nl >= 0; nl = statusText.indexOf('\n')) {
-        const msg = JSON.parse(statusText.slice(0, nl)) as { ready?: boolean; started?: boolean; code?: number; error?: string; oomKilled?: boolean; childOomKilled?: boolean };
+        const msg = JSON.parse(statusText.slice(0, nl)) as { ready?: boolean; started?: boolean; code?: number; error?: string; oomKilled?: boolean; childOomKilled?: boolean } & Partial<LookupRequest>;
         statusText = statusText.slice(nl + 1);
-        if (msg.ready) markReady(true);
+        if (typeof msg.resolve === 'string' && typeof msg.id === 'number') this.#answer(status as Duplex, msg.resolve, msg.id);
+        else if (msg.ready) markReady(true);
         else if (msg.oomKilled) this.#oomKilled = true;
         else if (msg.childOomKilled) this.#childOomKilled = true;
         else if (msg.started) {
@@ -115,6 +119,16 @@ export class Process implements RunningProcess {
         void this.#finish(code ?? 128 + (signal ? (SIGNALS[signal as Signal] ?? 1) : 1)).then(resolve);
       });
     });
+  }
+
+  /** Every lookup is answered (nothing, when it fails), so the runner never waits out its timeout. */
+  #answer(channel: Duplex, name: string, id: number): void {
+    const resolve = this.opts.resolve ?? (async () => []);
+    void resolve(name)
+      .catch(() => [])
+      .then((addresses) => {
+        if (!channel.destroyed) channel.write(JSON.stringify({ id, addresses } satisfies LookupAnswer) + '\n');
+      });
   }
 
   async #finish(code: number): Promise<ProcessExit> {

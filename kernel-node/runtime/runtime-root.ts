@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { compileHostHelper, type HostHelper } from './host-helpers.ts';
 import type { DataRoot } from '../store/data-root.ts';
+import { SOCKET_CALLS_FILE } from '../runner/socket-calls.ts';
 
 const run = promisify(execFile);
 
@@ -32,6 +33,8 @@ export interface RuntimeRoot {
   consoleRelay: HostHelper;
   /** The host program that mounts a warm spare's root (spare-mounts.c); absent: no spares. */
   spareMounts: HostHelper;
+  /** The runner's native socket calls (kernel-node/runner/socket-calls.c); absent: guests have no sockets (ENETDOWN). */
+  socketCalls: HostHelper;
 }
 
 export const GUEST_ROOT = '/rootfs';
@@ -73,10 +76,12 @@ export async function prepareRuntimeRoot(data: DataRoot): Promise<RuntimeRoot> {
   const runnerDir = join(data.runtime, 'runner');
   await rm(data.runtime, { recursive: true, force: true });
   await mkdir(runnerDir, { recursive: true, mode: 0o755 });
-  const [, consoleRelay, spareMounts] = await Promise.all([
+  const [, consoleRelay, spareMounts, socketCalls] = await Promise.all([
     bundleRunner(join(runnerDir, 'wasi-runner.cjs')),
     compileHostHelper('console-relay.c', join(data.runtime, 'console-relay')),
     compileHostHelper('spare-mounts.c', join(data.runtime, 'spare-mounts')),
+    // A Node-API addon the runner loads in the container: built against this Node's own headers.
+    compileHostHelper('../runner/socket-calls.c', join(runnerDir, SOCKET_CALLS_FILE), ['-shared', '-fPIC', '-I', join(dirname(dirname(process.execPath)), 'include', 'node')]),
   ]);
   const node = '/usr/bin/node';
   const binds: RuntimeBind[] = [{ source: await realpath(process.execPath), destination: node }, ...(await nodeLibraries(process.execPath)), { source: runnerDir, destination: RUNNER_DIR }];
@@ -86,5 +91,5 @@ export async function prepareRuntimeRoot(data: DataRoot): Promise<RuntimeRoot> {
     await mkdir(join(root, dirname(b.destination)), { recursive: true, mode: 0o755 });
     await writeFile(join(root, b.destination), '', { mode: 0o444 });
   }
-  return { root, binds, node, runner: `${RUNNER_DIR}/wasi-runner.cjs`, guestRoot: GUEST_ROOT, consoleRelay, spareMounts };
+  return { root, binds, node, runner: `${RUNNER_DIR}/wasi-runner.cjs`, guestRoot: GUEST_ROOT, consoleRelay, spareMounts, socketCalls };
 }
