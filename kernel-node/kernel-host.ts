@@ -94,6 +94,7 @@ export async function openKernelHost(o: KernelHostOptions): Promise<KernelHost> 
     ...(o.now ? { now: o.now } : {}),
   };
   const engine = createEngine(ports, { name: hostname() });
+  runtime.resolveName = (container, name) => engine.resolveName(container, name);
   return {
     engine,
     ports,

@@ -23,8 +23,6 @@ export interface ProcessOptions {
    * runs without --keep): a SIGKILL the service did not send is the OOM killer's.
    */
   killedMeansOom?: boolean;
-  /** Names on the container's networks, for the runner's lookups (kernel-node/runner/name-lookup.ts). */
-  resolve?: (name: string) => Promise<string[]>;
 }
 
 /** How the process's pipes are laid out. */
@@ -56,6 +54,8 @@ export class Process implements RunningProcess {
   resize?: (rows: number, cols: number) => void;
   /** The host's pid of the container's process (runc's --pid-file), once started: see readPid. */
   pid?: number;
+  /** Names on the container's networks, for the runner's lookups (kernel-node/runner/name-lookup.ts); none without. */
+  names?: (name: string) => Promise<string[]>;
 
   #io: ProcessIO;
   /** A spare's go not yet given: what it ends with is no guest's. */
@@ -123,8 +123,7 @@ export class Process implements RunningProcess {
 
   /** Every lookup is answered (nothing, when it fails), so the runner never waits out its timeout. */
   #answer(channel: Duplex, name: string, id: number): void {
-    const resolve = this.opts.resolve ?? (async () => []);
-    void resolve(name)
+    void (this.names?.(name) ?? Promise.resolve([]))
       .catch(() => [])
       .then((addresses) => {
         if (!channel.destroyed) channel.write(JSON.stringify({ id, addresses } satisfies LookupAnswer) + '\n');

@@ -257,6 +257,7 @@ export class RuncRuntime implements Runtime {
         pidFile: join(bundle, `exec-${n}.pid`),
         cleanupFiles: [processFile, join(bundle, `exec-${n}.pid`)],
       });
+      proc.names = (name) => this.#names(snapshotKey, name);
       const execs = tracked!.execs;
       execs.add(proc);
       void proc.exited.then(() => execs.delete(proc));
@@ -326,7 +327,18 @@ export class RuncRuntime implements Runtime {
     return proc;
   }
 
+  /**
+   * What a name resolves to for the container of `key` (the core's HostEngine.resolveName, which
+   * the kernel host hands over once its engine exists): its runners ask on their status channel.
+   */
+  resolveName?: (containerId: string, name: string) => Promise<string[]>;
+
+  #names(key: string, name: string): Promise<string[]> {
+    return this.resolveName?.(key, name) ?? Promise.resolve([]);
+  }
+
   #track(key: string, proc: Process): void {
+    proc.names = (name) => this.#names(key, name);
     const entry: Tracked = { init: proc, execs: new Set() };
     this.#running.set(key, entry);
     void proc.exited.then(() => {

@@ -107,4 +107,24 @@ describe('guest sockets on the kernel: real sockets in the container namespace',
     expect((await ok(['wait', 'listener'])).trim()).toBe('0');
     expect(await ok(['logs', 'listener'])).toBe('ping from the host side\n');
   }, 60_000);
+
+  it('names on a user network resolve as the core says (name, short ID, alias); the default bridge resolves nothing', async () => {
+    await ok(['network', 'create', 'app']);
+    const id = (await ok(['run', '-d', '--network', 'app', '--network-alias', 'cache', '--name', 'kv', 'box', 'sleep', '300'])).trim();
+    const ip = (await ok(['inspect', '--format', '{{.NetworkSettings.Networks.app.IPAddress}}', 'kv'])).trim();
+    expect(ip).toMatch(/^172\.\d+\.0\.2$/);
+    // nc says which address it tried: the name resolved to kv's (whether anything answers there is
+    // the network's, not the resolver's).
+    for (const name of ['kv', id.slice(0, 12), 'cache']) {
+      const r = await svc.docker(['run', '--rm', '--network', 'app', 'box', 'nc', name, '6379']);
+      expect(r.stderr).toContain(`nc: can't connect to remote host (${ip}): `);
+    }
+    const unknown = await svc.docker(['run', '--rm', '--network', 'app', 'box', 'nc', 'nobody', '6379']);
+    expect(unknown).toMatchObject({ code: 1, stderr: "nc: bad address 'nobody'\n" });
+    const onBridge = await svc.docker(['run', '--rm', 'box', 'nc', 'kv', '6379']);
+    expect(onBridge).toMatchObject({ code: 1, stderr: "nc: bad address 'kv'\n" });
+    await ok(['rm', '-f', 'kv']);
+    const gone = await svc.docker(['run', '--rm', '--network', 'app', 'box', 'nc', 'kv', '6379']);
+    expect(gone).toMatchObject({ code: 1, stderr: "nc: bad address 'kv'\n" });
+  }, 90_000);
 });
