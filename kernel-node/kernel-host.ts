@@ -16,6 +16,8 @@ import { DiskVolumeStore } from './store/disk-volume-store.ts';
 import { cleanupHost, type CleanupReport } from './runtime/host-cleanup.ts';
 import { OverlaySnapshotter } from './store/overlay-snapshotter.ts';
 import { RuncRuntime } from './runtime/runc-runtime.ts';
+import { compileHostHelper } from './runtime/host-helpers.ts';
+import { KernelNetwork } from './net/kernel-network.ts';
 import { prepareRuntimeRoot } from './runtime/runtime-root.ts';
 
 export interface KernelHostOptions {
@@ -26,6 +28,8 @@ export interface KernelHostOptions {
   now?: () => number;
   /** Keep a warm spare container for the next run (default true; benchmarks turn it off to compare). */
   spare?: boolean;
+  /** Non-loopback host addresses ports may be published on (main.ts --publish-address); loopback only by default. */
+  publishAddresses?: string[];
 }
 
 export interface KernelHost {
@@ -33,6 +37,8 @@ export interface KernelHost {
   ports: HostPorts;
   data: DataRoot;
   runtime: RuncRuntime;
+  /** Containers' network namespaces, the bridges and the published ports (kernel-node/net/). */
+  network: KernelNetwork;
   cleanup: CleanupReport;
   repaired: string[];
   /** The registry served under /v2/, with stores of its own (the engine's store drops blobs no image uses). */
@@ -63,7 +69,13 @@ export async function openKernelHost(o: KernelHostOptions): Promise<KernelHost> 
   await mkdir(data.containers, { recursive: true, mode: 0o700 });
   const snapshots = new OverlaySnapshotter(data, blobs);
   const runtimeRoot = await prepareRuntimeRoot(data);
-  const runtime = new RuncRuntime({ data, runtime: runtimeRoot, snapshots, volumePath: (n) => volumes.path(n), runc: o.runc, spare: o.spare });
+  // After the runc containers of a dead service are gone: their namespaces can then go too.
+  const network = await KernelNetwork.open({
+    dataRoot: data.root,
+    proxy: await compileHostHelper('../net/port-proxy.c', join(data.runtime, 'port-proxy')),
+    publishAddresses: o.publishAddresses,
+  });
+  const runtime = new RuncRuntime({ data, runtime: runtimeRoot, snapshots, volumePath: (n) => volumes.path(n), runc: o.runc, spare: o.spare, netns: network });
   snapshots.onRemove = (key) => runtime.release(key);
   runtime.refill();
   const builtin = new OciLayoutRegistry({
@@ -89,6 +101,7 @@ export async function openKernelHost(o: KernelHostOptions): Promise<KernelHost> 
     snapshots,
     volumes,
     runtime,
+    network,
     registry: routeRegistries(routes),
     platform: { host: 'linux', name: hostname(), ncpu: cpus().length, memTotal: totalmem(), kernelVersion: release() },
     ...(o.now ? { now: o.now } : {}),
@@ -100,6 +113,7 @@ export async function openKernelHost(o: KernelHostOptions): Promise<KernelHost> 
     ports,
     data,
     runtime,
+    network,
     cleanup,
     repaired,
     localRegistry,
@@ -108,6 +122,7 @@ export async function openKernelHost(o: KernelHostOptions): Promise<KernelHost> 
     },
     close: async () => {
       await runtime.close();
+      await network.close();
       await cleanupHost(data, o.runc);
     },
   };

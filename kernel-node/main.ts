@@ -4,6 +4,7 @@
  * loopback TCP with a per-start token.
  *
  *   npm run kernel -- [--data-root DIR] [--socket PATH] [--port N] [--images DIR] [--allow-origin URL]... [--playground URL]
+ *                     [--publish-address IP]...
  *
  * The playground's origin is allowed (CORS, Origin check) when given by --playground or
  * --allow-origin, or by DOCKYARD_PLAYGROUND / DOCKYARD_ALLOW_ORIGIN (comma-separated). The start
@@ -30,6 +31,8 @@ const { values } = parseArgs({
     // Where the playground is served: its origin is allowed and the banner links to it.
     playground: { type: 'string', default: process.env.DOCKYARD_PLAYGROUND ?? 'http://localhost:5173/' },
     runc: { type: 'string', default: 'runc' },
+    // A non-loopback host address `docker run -p ADDR:...` may publish on (ports stay on loopback otherwise).
+    'publish-address': { type: 'string', multiple: true, default: [] },
   },
 });
 
@@ -42,7 +45,7 @@ if (problems.length) {
 
 const dataRoot = values['data-root']!;
 const socketPath = values.socket ?? join(dataRoot, 'dockyard.sock');
-const host = await openKernelHost({ dataRoot, imagesDir: values.images!, runc: values.runc });
+const host = await openKernelHost({ dataRoot, imagesDir: values.images!, runc: values.runc, publishAddresses: values['publish-address'] });
 if (host.cleanup.containers.length || host.cleanup.mounts.length || host.cleanup.cgroups.length) {
   console.log(`cleaned up after the last run: ${host.cleanup.containers.length} runc containers, ${host.cleanup.mounts.length} mounts, ${host.cleanup.cgroups.length} cgroups`);
 }

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import type { DataRoot } from '../store/data-root.ts';
 import { mountsUnder, unmount } from './mounts.ts';
 import { CGROUP_PARENT, runcId } from './runc-runtime.ts';
+import { removeNetworkNamespaces } from '../net/kernel-network.ts';
 
 const run = promisify(execFile);
 const CGROUP_ROOT = '/sys/fs/cgroup';
@@ -18,7 +19,7 @@ export interface CleanupReport {
 /**
  * What a crash or `kill -9` of the service leaves behind, removed at start (and by tests at the
  * end): runc containers in our runc state directory (a warm spare among them), mounts under the
- * data root, the cgroups of our containers and spares, staging directories. Only what belongs to this data root is touched.
+ * data root, the network namespaces (kernel-node/net/), the cgroups of our containers and spares, staging directories. Only what belongs to this data root is touched.
  */
 export async function cleanupHost(data: DataRoot, runc = 'runc'): Promise<CleanupReport> {
   const report: CleanupReport = { containers: [], mounts: [], cgroups: [] };
@@ -44,6 +45,8 @@ export async function cleanupHost(data: DataRoot, runc = 'runc'): Promise<Cleanu
   if ((await mountsUnder(data.spares)).length === 0) await rm(data.spares, { recursive: true, force: true });
   await rm(data.layerStaging, { recursive: true, force: true });
   await rm(data.blobStaging, { recursive: true, force: true });
+  // The containers' network namespaces (their veths) and the service's own (the bridges).
+  await removeNetworkNamespaces(data.root);
   const keys = await readdir(data.containers).catch(() => [] as string[]);
   report.cgroups = await removeCgroups(new Set([...keys, ...spares].map(runcId)));
   return report;

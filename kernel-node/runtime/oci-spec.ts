@@ -28,6 +28,11 @@ export interface BundleOptions {
   args: string[];
   /** The process's stdio is a terminal (`docker run -t`). */
   terminal?: boolean;
+  /**
+   * The network namespace to join (a named one the NetworkDriver wired: kernel-node/net/);
+   * absent: runc makes a new one holding only a loopback device, left down.
+   */
+  netns?: string;
 }
 
 const MASKED_PATHS = ['/proc/acpi', '/proc/asound', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware'];
@@ -52,8 +57,8 @@ export function processSpec(args: string[], terminal = false): object {
 
 /**
  * config.json of a container (OCI runtime spec 1.0): the runtime root read-only, the image's
- * overlay at /rootfs, pid/mount/uts/ipc/net namespaces (the net namespace holds only a loopback
- * device, left down: WASI preview1 has no sockets), cgroup limits, no capabilities,
+ * overlay at /rootfs, pid/mount/uts/ipc/net namespaces (the net namespace is the one the network
+ * driver wired, `netns`, or a bare one), cgroup limits, no capabilities,
  * no-new-privileges, Docker's masked and read-only /proc paths, a seccomp allowlist
  * (seccomp-profile.ts).
  */
@@ -79,7 +84,7 @@ export function bundleConfig(o: BundleOptions): object {
     hostname: o.hostname,
     mounts,
     linux: {
-      namespaces: [{ type: 'pid' }, { type: 'network' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }],
+      namespaces: [{ type: 'pid' }, { type: 'network', ...(o.netns ? { path: o.netns } : {}) }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }],
       cgroupsPath: o.cgroupsPath,
       resources: {
         devices: [{ allow: false, access: 'rwm' }],

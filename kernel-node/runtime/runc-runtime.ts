@@ -12,7 +12,7 @@ import type { OverlaySnapshotter } from '../store/overlay-snapshotter.ts';
 import { Process, runcGlobalArgs } from './runc-process.ts';
 import type { RuntimeRoot } from './runtime-root.ts';
 import { checkBindTargets, writeRuntimeFiles, type FileBind } from './runtime-files.ts';
-import { SpareContainer } from './spare-container.ts';
+import { SpareContainer, type SpareNetns } from './spare-container.ts';
 import { exists } from '../store/fs-exists.ts';
 
 export interface RuncRuntimeOptions {
@@ -24,6 +24,8 @@ export interface RuncRuntimeOptions {
   runc?: string;
   /** Keep a warm spare container (spare-container.ts); default true. */
   spare?: boolean;
+  /** Container networks (kernel-node/net/kernel-network.ts): the namespace a container joins, if one was wired for it. */
+  netns?: SpareNetns & { pathOf(containerId: string): string | undefined };
 }
 
 /** The runc container ID of a snapshot (one container per snapshot; exec joins it). */
@@ -164,11 +166,14 @@ export class RuncRuntime implements Runtime {
       runcId,
       cgroupsPath: (key) => cgroupOf(runcId(key)),
       runnerArgs: [this.o.runtime.node, ...RUNNER_NODE_FLAGS, this.o.runtime.runner],
+      netns: this.o.netns,
     }).catch(() => undefined);
     this.#spare = booting;
     // A spare whose boot failed, or that ended on its own, is forgotten; the next run's end boots another.
     const forget = (): void => {
-      if (this.#spare === booting) void this.#takeSpare();
+      if (this.#spare !== booting) return;
+      void this.#takeSpare();
+      void this.o.netns?.release(id);
     };
     void booting.then((spare) => (spare ? void spare.process.exited.then(forget) : forget()));
   }
@@ -272,6 +277,7 @@ export class RuncRuntime implements Runtime {
         cgroupsPath: cgroupOf(id),
         args: runnerArgs,
         terminal: spec.tty,
+        netns: this.o.netns?.pathOf(snapshotKey),
       });
       await writeFile(join(bundle, 'config.json'), JSON.stringify(config));
       // --keep leaves the cgroup after exit so its OOM counter can be read; deleted right after.

@@ -26,6 +26,14 @@ export interface SpareOptions {
   cgroupsPath(id: string): string;
   /** The runner's command line without its spec (Node, its flags, the runner). */
   runnerArgs: string[];
+  /** Container networks (kernel-node/net/): a namespace made ahead for the container, and given up with an unused spare. */
+  netns?: SpareNetns;
+}
+
+/** What a spare needs of the network driver: the namespace of a container ID, made now; given up if never wired. */
+export interface SpareNetns {
+  prepare(containerId: string): Promise<string>;
+  release(containerId: string): Promise<void>;
 }
 
 const NO_OUTPUT: ProcessIO = { stdout: () => undefined, stderr: () => undefined };
@@ -50,6 +58,7 @@ export class SpareContainer {
     readonly process: Process,
     private readonly dir: string,
     private readonly helper: string,
+    private readonly netns?: SpareNetns,
   ) {}
 
   /** The runner loaded and waiting (false: the spare ended or failed to boot). */
@@ -72,6 +81,8 @@ export class SpareContainer {
     await mkdir(root, { recursive: true, mode: 0o755 });
     await mkdir(bundle, { recursive: true, mode: 0o700 });
     await run(helper, ['share', root]);
+    // The run's attach then only adds its links: the namespace itself is made off the run's path.
+    const netns = await o.netns?.prepare(id);
     const config = bundleConfig({
       runtime: o.runtime,
       overlay: { sharedDir: root },
@@ -79,6 +90,7 @@ export class SpareContainer {
       volumes: [],
       cgroupsPath: o.cgroupsPath(id),
       args: [...o.runnerArgs, '--spare'],
+      netns,
     });
     await writeFile(join(bundle, 'config.json'), JSON.stringify(config));
     const global = runcGlobalArgs(o.data.runcState, bundle);
@@ -96,7 +108,7 @@ export class SpareContainer {
       },
       killAll: () => run(o.runc, [...global, 'kill', o.runcId(id), 'KILL']).then(() => undefined, () => undefined),
     });
-    const spare = new SpareContainer(id, process, dir, helper);
+    const spare = new SpareContainer(id, process, dir, helper, o.netns);
     return spare;
   }
 
@@ -119,6 +131,7 @@ export class SpareContainer {
     this.process.dismiss();
     await this.process.exited;
     await this.clear();
+    await this.netns?.release(this.id);
   }
 
   #cleared: Promise<void> | undefined;

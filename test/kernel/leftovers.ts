@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { mountsUnder } from '../../kernel-node/runtime/mounts.ts';
+import { NETNS_DIR, NetnsNames } from '../../kernel-node/net/netns-names.ts';
 
 /**
  * What a running service may hold between runs without it being a leftover: its warm spare
@@ -36,4 +37,39 @@ export async function mountsLeft(dataRoot: string): Promise<string[]> {
   const mounts = await mountsUnder(dataRoot);
   const spare = ofIdleSpare(dataRoot);
   return mounts.filter((m) => !spare(m));
+}
+
+/** The service's network namespaces but its own and its idle spare's (kernel-node/net/netns-names.ts). */
+export async function netnsLeft(dataRoot: string): Promise<string[]> {
+  const names = new NetnsNames(dataRoot);
+  const present = await names.present();
+  const idle = idleSpares(dataRoot);
+  // The one idle spare's namespace is made ahead for its container; more than one spare hides none.
+  const spare = idle.length === 1 ? names.container(idle[0]) : undefined;
+  return present.filter((n) => n !== names.service && n !== spare);
+}
+
+/** Network devices in the service's namespace but its loopback: bridges and veth ends of containers gone. */
+export function linksLeft(dataRoot: string): string[] {
+  const service = new NetnsNames(dataRoot).service;
+  if (!existsSync(join(NETNS_DIR, service))) return [];
+  const out = execFileSync('ip', ['-n', service, '-o', 'link', 'show']).toString();
+  return out
+    .split('\n')
+    .map((l) => /^\d+:\s+([^:@\s]+)/.exec(l)?.[1])
+    .filter((n): n is string => n !== undefined && n !== 'lo');
+}
+
+/** Userland proxies (port-proxy.c) of this data root still running. */
+export function proxiesLeft(dataRoot: string): number[] {
+  const helper = join(dataRoot, 'runtime', 'port-proxy');
+  const pids: number[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (readFileSync(join('/proc', pid, 'cmdline')).toString().split('\0')[0] === helper) pids.push(Number(pid));
+    } catch {
+      // It ended while we looked.
+    }
+  }
+  return pids;
 }
