@@ -8,19 +8,23 @@ import * as Comlink from 'comlink';
 import type { Engine } from '../engine/engine.ts';
 import { installEngineErrorTransfer } from './engine-error-transfer.ts';
 import { HANDLE_RESULTS, handleFromMarker, isCallbackMessage, packCallbacks, type HandleMarker } from './engine-wire.ts';
+import type { PublishedPorts } from './net/published-port.ts';
 
 export interface ConnectOptions {
   /** IndexedDB database name (tests use their own); default "dockyard". */
   db?: string;
 }
 
-export function connectLocalEngine(options: ConnectOptions = {}): Engine & Required<Pick<Engine, 'run'>> {
+/** The browser engine: the Engine API, and the published ports of the containers it runs (net/published-port.ts). */
+export type LocalEngine = Engine & Required<Pick<Engine, 'run'>> & PublishedPorts;
+
+export function connectLocalEngine(options: ConnectOptions = {}): LocalEngine {
   installEngineErrorTransfer();
   // The worker's name carries the database name (a query string would hide the URL from Vite).
   const worker = new Worker(new URL('./engine-worker.ts', import.meta.url), { type: 'module', name: `dockyard-engine:${options.db ?? ''}` });
   // Layers should survive storage pressure; the browser may still say no (it then evicts last).
   void navigator.storage?.persist?.().catch(() => false);
-  const remote = Comlink.wrap<{ call(name: string, args: unknown[]): Promise<unknown>; handle(id: number, method: string, args: unknown[]): Promise<unknown> }>(worker);
+  const remote = Comlink.wrap<{ call(name: string, args: unknown[]): Promise<unknown>; handle(id: number, method: string, args: unknown[]): Promise<unknown> } & PublishedPorts>(worker);
   const callbacks = new Map<number, (...a: unknown[]) => unknown>();
   let nextCallback = 1;
   worker.addEventListener('message', (event: MessageEvent<unknown>) => {
@@ -110,6 +114,9 @@ export function connectLocalEngine(options: ConnectOptions = {}): Engine & Requi
     connectNetwork: call('connectNetwork'),
     disconnectNetwork: call('disconnectNetwork'),
     pruneNetworks: call('pruneNetworks'),
+
+    connectPublished: (hostIp, hostPort) => remote.connectPublished(hostIp, hostPort),
+    publishedPorts: () => remote.publishedPorts(),
   };
 }
 

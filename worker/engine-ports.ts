@@ -17,6 +17,7 @@ import { IdbVolumeStore } from './store/idb-volume-store.ts';
 import { DB_NAME, openDockyardDb } from './store/schema.ts';
 import { tabMetadata } from './store/tab-metadata.ts';
 import type { Tenure } from './store/tenure.ts';
+import { NetworkHub } from './net/network-hub.ts';
 
 /** Where the site serves the built-in registry's layouts (see registry-plugin.ts). */
 export function builtinRegistryUrl(path: string): string {
@@ -50,6 +51,8 @@ export interface BrowserPorts extends HostPorts {
   blobs: IdbBlobStore;
   snapshots: IdbSnapshotter;
   runtime: WasiRuntime;
+  /** The virtual network: the core's NetworkDriver, the containers' sockets, the published ports. */
+  network: NetworkHub;
 }
 
 /**
@@ -65,7 +68,8 @@ export async function openBrowserPorts(dbName = DB_NAME, tenure?: Tenure): Promi
   const volumes = new IdbVolumeStore(db);
   const snapshots = new IdbSnapshotter(db, blobs, volumes);
   snapshots.tenure = tenure;
-  const runtime = new WasiRuntime(snapshots, undefined, new RunLocks(dbName));
+  const network = new NetworkHub();
+  const runtime = new WasiRuntime(snapshots, undefined, new RunLocks(dbName), network);
   snapshots.live = (key) => runtime.liveDelta(key);
   runtime.pool.warm();
   const nav = self.navigator as Navigator & { deviceMemory?: number };
@@ -76,6 +80,7 @@ export async function openBrowserPorts(dbName = DB_NAME, tenure?: Tenure): Promi
     snapshots,
     volumes,
     runtime,
+    network,
     registry: routeRegistries(
       { builtin: new OciLayoutRegistry({ readFile: readStatic }), [PLAYGROUND_REGISTRY]: await openPlaygroundRegistry(dbName) },
       // Other registries (the connected kernel service's): credentials come with each pull and push.

@@ -12,12 +12,19 @@ import { openBrowserPorts } from './engine-ports.ts';
 import { withWriterLock, writerLease } from './engine-methods.ts';
 import { HANDLE_RESULTS, handleMarker, unpackCallbacks } from './engine-wire.ts';
 import { EngineError } from '../engine/errors.ts';
+import { connectPublished, type PublishedPorts } from './net/published-port.ts';
 
 installEngineErrorTransfer();
 
 const dbName = self.name.startsWith('dockyard-engine:') ? self.name.slice('dockyard-engine:'.length) || undefined : undefined;
 const lease = writerLease(dbName ?? 'dockyard');
-const engine: Promise<Engine> = openBrowserPorts(dbName, lease).then((ports) => withWriterLock(createEngine(ports), lease));
+const ports = openBrowserPorts(dbName, lease);
+const engine: Promise<Engine> = ports.then((p) => {
+  const core = createEngine(p);
+  // Guests' names resolve through the core (user-defined networks, running containers).
+  p.network.resolver = (container, name) => core.resolveName(container, name);
+  return withWriterLock(core, lease);
+});
 
 /** A method of the engine object itself (not one of Object's: the name comes from a message). */
 function isMethod(target: Engine, name: string): name is keyof Engine {
@@ -49,5 +56,17 @@ Comlink.expose({
     if (method === handle.closing) handles.delete(id);
     const { value } = handle;
     return typeof value === 'function' ? value(...args) : (value as Record<string, (...a: unknown[]) => unknown>)[method](...args);
+  },
+
+  // The published ports of the containers this tab runs (net/published-port.ts).
+  async connectPublished(hostIp: string, hostPort: number): Promise<MessagePort> {
+    await engine;
+    const port = await connectPublished((await ports).network, hostIp, hostPort);
+    return Comlink.transfer(port, [port]);
+  },
+
+  async publishedPorts(): ReturnType<PublishedPorts['publishedPorts']> {
+    await engine;
+    return (await ports).network.published();
   },
 });

@@ -288,6 +288,8 @@ export class MemoryNetwork {
     s.backlog!.shift();
     c.sockets.add(waiting);
     this.sockets.set(waiting.id, waiting);
+    // A dial waiting for room in the backlog may go on.
+    if (waiting.peerContainer === OUTSIDE) this.wake(OUTSIDE);
     return waiting;
   }
 
@@ -354,7 +356,8 @@ export class MemoryNetwork {
    * A connection from outside to `container`'s listener on `port` (a published port), coming from
    * `from` (the network's gateway, as Docker's proxy's connections do). Its near end is OUTSIDE's
    * socket: send, recv, ready and close it through `transport(OUTSIDE)`. ECONNREFUSED when nothing
-   * listens there or its backlog is full.
+   * listens there; EAGAIN while its backlog is full (the caller may wait: an accept wakes OUTSIDE,
+   * as a client's SYN is retried until the server's queue has room).
    */
   dial(container: string, port: number, from: SockAddr): SocketId {
     const addresses = this.attached(container).endpoints.map((e) => e.address).filter((a) => a !== '');
@@ -362,7 +365,7 @@ export class MemoryNetwork {
     let address = '';
     for (const a of addresses) if ((listener = this.findListener(container, (address = a), port))) break;
     if (!listener) fail(SockErrno.CONNREFUSED, `connection refused: nothing listens on port ${port} in the container`);
-    if (listener.backlog!.length >= listener.backlogMax!) fail(SockErrno.CONNREFUSED, `connection refused: port ${port} has ${listener.backlogMax} connections waiting`);
+    if (listener.backlog!.length >= listener.backlogMax!) fail(SockErrno.AGAIN, `port ${port} has ${listener.backlogMax} connections waiting`);
     const s = this.open(OUTSIDE);
     s.local = { ...from };
     this.join(s, listener, { address, port });

@@ -30,8 +30,9 @@ export type ToProcess =
    * `tty`: stdin, stdout and stderr are a terminal (`docker run -t`). `rootKey` names `root` when
    * the runtime can (the same image root has the same key); with `reuseRoot` the Worker starts on
    * the root it kept under that key (kept-root.ts) and `root` holds only the files to write over it.
+   * `net`: the container's socket channel (worker/net/socket-channel.ts); absent, it has no network.
    */
-  | { type: 'start'; control: SharedArrayBuffer; root: RootEntries; rootKey?: string; reuseRoot?: boolean; launch: ProcessLaunch; interactive: boolean; tty: boolean }
+  | { type: 'start'; control: SharedArrayBuffer; net?: SharedArrayBuffer; root: RootEntries; rootKey?: string; reuseRoot?: boolean; launch: ProcessLaunch; interactive: boolean; tty: boolean }
   /** Only while no process runs (the worker is idle between start messages). */
   | { type: 'ping' };
 

@@ -16,6 +16,7 @@ import type { FromProcess, ProcessRequest, ToProcess } from './process-protocol.
 import { browserPorts, processKey, type ProcessBinding, type ProcessHost, type ProcessIo, type StdinSource } from './wasi-process.ts';
 import { TERMINAL_STDIO } from './terminal-fds.ts';
 import type { ProcessExit } from '../../engine/ports.ts';
+import { ChannelSockets } from '../net/socket-channel.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -65,6 +66,9 @@ function takeRequest(control: ControlViews): ProcessRequest | undefined {
  */
 const programCaches = new Map<number | undefined, ProgramCache>();
 
+/** The sockets of the container this Worker runs now (bound to its channel at its start). */
+const sockets = new ChannelSockets();
+
 function programCache(memoryBytes: number | undefined): ProgramCache {
   let cache = programCaches.get(memoryBytes);
   if (!cache) programCaches.set(memoryBytes, (cache = new ProgramCache(memoryBytes)));
@@ -97,7 +101,7 @@ function prepareSpare(rootKey: string, container: ContainerRoot, run: MainRun, c
     spareTimer = undefined;
     if (!isKept(rootKey) || spare) return;
     const binding: ProcessBinding = { run: { control, stdin: { kind: 'empty' } }, host: { write: () => {}, serve: () => {} } };
-    const prepared = prepareProgram(browserPorts(container), programCache(run.memoryBytes), { ...run, stdio: binding, depth: 0 });
+    const prepared = prepareProgram(browserPorts(container, sockets), programCache(run.memoryBytes), { ...run, stdio: binding, depth: 0 });
     if ('start' in prepared) spare = { rootKey, key: processKey(run), binding, process: prepared };
   }, 0);
 }
@@ -112,7 +116,7 @@ function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
   else dropSpare();
   const container = takeRoot(message.root, reuseKey);
   const { anchor, root } = container;
-  const ports = browserPorts(container);
+  const ports = browserPorts(container, sockets);
   const onChange = () => {
     root.changed = true;
   };
@@ -164,6 +168,9 @@ function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
     return runProgram(ports, programs, { module: loaded.module, args: request.args, env: request.env, stdio, depth: 0, memoryBytes: message.launch.memoryBytes });
   }
 
+  if (message.net) sockets.use(message.net, control.words, serve);
+  else sockets.release();
+
   const { launch } = message;
   const template: MainRun = { module: launch.module, args: launch.args, env: launch.env, memoryBytes: launch.memoryBytes, init: true };
   const stdin: StdinSource = message.interactive ? { kind: 'ring', channel: 0 } : { kind: 'empty' };
@@ -177,6 +184,7 @@ function runContainer(message: Extract<ToProcess, { type: 'start' }>): void {
     ready?.process.free();
     result = runProgram(ports, programs, { ...template, stdio: main, depth: 0 });
   }
+  sockets.release();
   const { trapped, ...exit } = result;
   let delta = null;
   try {

@@ -13,7 +13,8 @@
  *   (engine/wasi/signal-abi.ts), which comes through the control block too;
  *   fd_fdstat_get tells a terminal from a pipe (terminal-fds.ts), and every call that may change
  *   a file is seen (change-watch.ts);
- * - childStdio: a spawned child's output to its caller's or appended to a file of the MemFS.
+ * - childStdio: a spawned child's output to its caller's or appended to a file of the MemFS;
+ * - sockets: the Worker's socket channel to the engine's network hub (worker/net/socket-channel.ts).
  */
 import { WASI } from '@wasmer/wasi';
 import { type ControlViews, DOORBELL, isShared, REQUEST, ringRead, ringReadTerminal, stdinReady, takeSignals } from './control-block.ts';
@@ -24,6 +25,7 @@ import { importsProbe } from './preview1-probe.ts';
 import type { ContainerRoot } from './kept-root.ts';
 import type { Preview1, ProcessHostPorts, ProcessSignals } from '../../engine/wasi/process-host-ports.ts';
 import type { SpawnStdio } from '../../engine/wasi/spawn-abi.ts';
+import type { SocketTransport } from '../../engine/wasi/socket-port.ts';
 import { ERRNO_INTR } from '../../engine/wasi/signal-abi.ts';
 import { POLL_IDLE_MS, pollOneoff, type PollHost } from '../../engine/wasi/stdin-poll.ts';
 
@@ -210,11 +212,12 @@ function childStdio(container: ContainerRoot, caller: ProcessBinding, request: P
   };
 }
 
-/** The process host's ports for the processes of one container (its MemFS root). */
-export function browserPorts(container: ContainerRoot): ProcessHostPorts<ProcessBinding> {
+/** The process host's ports for the processes of one container (its MemFS root) and its sockets. */
+export function browserPorts(container: ContainerRoot, sockets?: SocketTransport): ProcessHostPorts<ProcessBinding> {
   const { anchor, root } = container;
   const encoder = new TextEncoder();
   return {
+    ...(sockets ? { sockets } : {}),
     files: {
       kindOf: (path) => kindAt(anchor, root, path),
       read: (path) => {

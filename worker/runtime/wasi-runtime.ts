@@ -43,6 +43,7 @@ import {
 } from '../process/control-block.ts';
 import type { FromProcess, ProcessRequest, RootDelta, RootEntries } from '../process/process-protocol.ts';
 import { WorkerPool } from './worker-pool.ts';
+import type { SocketChannels } from '../net/socket-channel.ts';
 
 /**
  * A container's current root (image layers + its writable layer + its volumes). `programKey`
@@ -115,6 +116,8 @@ export class WasiRuntime implements Runtime {
     readonly roots: ContainerRoots,
     pool?: WorkerPool,
     readonly runLocks?: RunLocks,
+    /** The network's socket channels (worker/net/network-hub.ts); without, guests' sockets answer ENETDOWN. */
+    readonly sockets?: SocketChannels,
   ) {
     this.pool = pool ?? new WorkerPool();
     this.#remote = runLocks ? new RemoteSignals(runLocks.store, (key, signal) => this.#deliver(key, signal)) : null;
@@ -183,6 +186,9 @@ export class WasiRuntime implements Runtime {
     const shared = isShared(control);
     const state: Live = { worker, control, mounts: spec.mounts, nextRequest: 1, slot: Promise.resolve(), replies: new Map(), execs: new Map(), freeChannels: channelNumbers(), io };
     this.#live.set(key, state);
+    // The container's sockets: its main process and its execs call through one channel; the hub
+    // rings the doorbell when one of them may be ready.
+    const net = shared ? this.sockets?.open(key, () => ring(control)) : undefined;
 
     let settle!: (exit: ProcessExit) => void;
     const exited = new Promise<ProcessExit>((resolve) => (settle = resolve));
@@ -192,6 +198,7 @@ export class WasiRuntime implements Runtime {
     const end = async (exit: ProcessExit, delta: RootDelta | null, idle = false, keptRoot?: string) => {
       if (ended) return;
       ended = true;
+      net?.close();
       if (idle && delta) this.pool.release(worker, fileBytes(root) + fileBytes(delta.written), keptRoot);
       else this.pool.discard(worker);
       this.#live.delete(key);
@@ -225,6 +232,7 @@ export class WasiRuntime implements Runtime {
     worker.postMessage({
       type: 'start',
       control: sab,
+      ...(net ? { net: net.buffer } : {}),
       root,
       ...(rootKey !== undefined ? { rootKey, reuseRoot: keepsRoot } : {}),
       launch: { args: spec.args, env, cwd: spec.cwd, module, ...(spec.memoryBytes ? { memoryBytes: spec.memoryBytes } : {}) },

@@ -152,6 +152,7 @@ describe('the in-memory network', () => {
     const d = net.dial('b', 80, { address: '172.18.0.1', port: 40001 });
     expect(woken.splice(0)).toEqual(['b']);
     const got = b.accept(l);
+    expect(woken.splice(0)).toEqual([OUTSIDE]);
     expect(got.peer).toEqual({ address: '172.18.0.1', port: 40001 });
     expect(b.local(got.id)).toEqual({ address: '172.18.0.3', port: 80 });
     outside.send(d, new TextEncoder().encode('GET /'));
@@ -160,6 +161,17 @@ describe('the in-memory network', () => {
     b.send(got.id, new TextEncoder().encode('200'));
     expect(woken.splice(0)).toEqual([OUTSIDE]);
     expect(outside.ready(d)).toEqual({ readable: true, writable: true, hangup: false });
+    // A full backlog: the dial may wait (EAGAIN) until an accept makes room, and is told then.
+    const small = b.open();
+    b.bind(small, { address: '0.0.0.0', port: 81 });
+    b.listen(small, 1);
+    net.dial('b', 81, { address: '172.18.0.1', port: 40002 });
+    expect(errno(() => net.dial('b', 81, { address: '172.18.0.1', port: 40003 }))).toBe(SockErrno.AGAIN);
+    woken.splice(0);
+    b.accept(small);
+    expect(woken.splice(0)).toEqual([OUTSIDE]);
+    net.dial('b', 81, { address: '172.18.0.1', port: 40003 });
+    woken.splice(0);
     net.detach('b');
     expect(new TextDecoder().decode(outside.recv(d, 64, false))).toBe('200');
     expect(outside.recv(d, 64, false)).toEqual(new Uint8Array(0));

@@ -1,0 +1,186 @@
+/**
+ * The browser engine's virtual network in Chromium (issue 16 §1, worker/net/): containers' process
+ * Workers reach each other through the engine Worker's hub with box's `nc` and `httpd`, names
+ * resolve on user-defined networks only, `none` reaches nothing, published ports answer through
+ * connectPublished, and docker stop ends the connections of the container it stops.
+ */
+import { test, expect, type Page } from '@playwright/test';
+
+declare global {
+  interface Window {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    dockyard: any;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    net: any;
+  }
+}
+
+async function openPage(page: Page) {
+  await page.goto('/test/browser/engine.html');
+  await expect(page.locator('#status')).toHaveText('ready');
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  // Helpers on the page for this spec's evaluate calls.
+  await page.evaluate(() => {
+    const decoder = new TextDecoder();
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    window.net = {
+      sleep,
+      async detached(db: string, create: Record<string, unknown>) {
+        const engine = window.dockyard.engine(db);
+        const { Id } = await engine.createContainer(create);
+        await engine.startContainer(Id);
+        return Id as string;
+      },
+      async sh(db: string, script: string, extra: Record<string, unknown> = {}) {
+        const r = await window.dockyard.dockerRun(db, { Image: 'box', Cmd: ['sh', '-c', script], ...extra, HostConfig: { AutoRemove: true, ...((extra.HostConfig as object) ?? {}) } });
+        return { out: `${r.stdout}${r.stderr}`, code: r.exit.StatusCode as number };
+      },
+      /** Run `script` until it exits 0 (a server that is still starting refuses), at most `tries` times. */
+      async shUntilOk(db: string, script: string, extra: Record<string, unknown> = {}, tries = 60) {
+        let last = { out: '', code: -1 };
+        for (let i = 0; i < tries; i++) {
+          last = await window.net.sh(db, script, extra);
+          if (last.code === 0) return last;
+          await sleep(100);
+        }
+        return last;
+      },
+      async logs(db: string, id: string) {
+        const entries = await window.dockyard.engine(db).logs(id, { stdout: true, stderr: true });
+        return entries.map((e: { data: Uint8Array }) => decoder.decode(e.data)).join('');
+      },
+      /** One exchange through a published port: send `text`, half close, read to the end. */
+      async request(db: string, hostPort: number, text: string) {
+        const port: MessagePort = await window.dockyard.engine(db).connectPublished('', hostPort);
+        return new Promise<string>((resolve) => {
+          const chunks: string[] = [];
+          port.onmessage = (e) => {
+            const m = e.data;
+            if (m.data) chunks.push(decoder.decode(m.data));
+            else if (m.end) resolve(chunks.join(''));
+            else if (m.error) resolve(`${chunks.join('')}[error: ${m.error}]`);
+          };
+          port.postMessage({ data: new TextEncoder().encode(text).buffer });
+          port.postMessage({ end: true });
+        });
+      },
+      /** As request, retried while the container's server is not listening yet. */
+      async requestWhenUp(db: string, hostPort: number, text: string, tries = 100) {
+        for (let i = 0; ; i++) {
+          try {
+            return await window.net.request(db, hostPort, text);
+          } catch (e) {
+            if (i >= tries) throw e;
+            await sleep(100);
+          }
+        }
+      },
+    };
+  });
+}
+
+test.describe('browser engine network', () => {
+  // Pulls and several containers on a 2-core machine shared with other suites: generous, not a timing claim.
+  test.setTimeout(240_000);
+
+  test('two containers on a user network reach each other by name; on the default bridge by address only; none reaches nothing', async ({ page }) => {
+    await openPage(page);
+    const db = `t-net-${Date.now()}`;
+    const o = await page.evaluate(async (db) => {
+      const engine = window.dockyard.engine(db);
+      await engine.pull('box');
+      await engine.createNetwork({ Name: 'app' });
+      const o: Record<string, unknown> = {};
+      const srv = await window.net.detached(db, { name: 'srv', Image: 'box', Cmd: ['nc', '-l', '-p', '8080'], HostConfig: { NetworkMode: 'app' } });
+      o.appIp = (await engine.inspectContainer(srv)).NetworkSettings.Networks.app?.IPAddress;
+      o.byName = await window.net.shUntilOk(db, 'echo hello-by-name | nc srv 8080', { HostConfig: { NetworkMode: 'app' } });
+      o.srvExit = await engine.waitContainer(srv, 'not-running');
+      o.srvLogs = await window.net.logs(db, srv);
+
+      const plain = await window.net.detached(db, { name: 'plain', Image: 'box', Cmd: ['nc', '-l', '-p', '8080'] });
+      const plainIp = (await engine.inspectContainer(plain)).NetworkSettings.IPAddress;
+      o.plainIp = plainIp;
+      o.bridgeByName = await window.net.sh(db, 'echo x | nc plain 8080');
+      o.bridgeByAddress = await window.net.shUntilOk(db, `echo hello-by-address | nc ${plainIp} 8080`);
+      await engine.waitContainer(plain, 'not-running');
+      o.plainLogs = await window.net.logs(db, plain);
+      // The default bridge and the user network do not reach each other.
+      const again = await window.net.detached(db, { name: 'srv2', Image: 'box', Cmd: ['nc', '-l', '-p', '8080'], HostConfig: { NetworkMode: 'app' } });
+      const againIp = (await engine.inspectContainer(again)).NetworkSettings.Networks.app?.IPAddress;
+      o.againIp = againIp;
+      o.crossNetworks = await window.net.sh(db, `echo x | nc ${againIp} 8080`);
+      o.none = await window.net.sh(db, `echo x | nc ${againIp} 8080; nc srv2 8080`, { HostConfig: { NetworkMode: 'none' } });
+      await engine.stopContainer(again, { timeout: 1 });
+      return o;
+    }, db);
+    expect(o.byName).toEqual({ out: '', code: 0 });
+    expect(o.srvExit).toMatchObject({ StatusCode: 0 });
+    expect(o.srvLogs).toBe('hello-by-name\n');
+    expect(o.appIp).toMatch(/^172\.18\.0\.\d+$/);
+    expect(o.plainIp).toMatch(/^172\.17\.0\.\d+$/);
+    expect(o.bridgeByName).toEqual({ out: "nc: bad address 'plain'\n", code: 1 });
+    expect(o.bridgeByAddress).toEqual({ out: '', code: 0 });
+    expect(o.plainLogs).toBe('hello-by-address\n');
+    const unreachable = (ip: string) => `nc: can't connect to remote host (${ip}): Network is unreachable (the playground has no outside network: only containers on your networks)\n`;
+    expect(o.againIp).toMatch(/^172\.18\.0\.\d+$/);
+    expect(o.crossNetworks).toEqual({ out: unreachable(o.againIp as string), code: 1 });
+    expect(o.none).toEqual({ out: `${unreachable(o.againIp as string)}nc: bad address 'srv2'\n`, code: 1 });
+  });
+
+  test('a published port answers through connectPublished: httpd, 50 connections at once, exec and diff meanwhile, stop ends a connection', async ({ page }) => {
+    await openPage(page);
+    const db = `t-pub-${Date.now()}`;
+    const o = await page.evaluate(async (db) => {
+      const engine = window.dockyard.engine(db);
+      await engine.pull('box');
+      const o: Record<string, unknown> = {};
+      o.none = await engine.connectPublished('', 8080).then(
+        () => 'connected',
+        (e: Error) => e.message,
+      );
+      const web = await window.net.detached(db, {
+        Image: 'box',
+        Cmd: ['sh', '-c', 'mkdir -p /www && echo hello-web > /www/index.html && httpd -f -p 80 -h /www'],
+        HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '', HostPort: '8080' }] } },
+      });
+      const get = 'GET / HTTP/1.0\r\nHost: localhost\r\n\r\n';
+      o.first = await window.net.requestWhenUp(db, 8080, get);
+      o.listed = await engine.publishedPorts();
+      o.web = web;
+      const many = await Promise.all(Array.from({ length: 50 }, () => window.net.request(db, 8080, get)));
+      o.manyOk = many.filter((r: string) => r.includes('200 OK') && r.endsWith('hello-web\n')).length;
+      // exec and a live diff are served by the same Worker while httpd waits in poll.
+      const exec = await engine.createExec(web, { Cmd: ['cat', '/www/index.html'], AttachStdout: true, AttachStderr: true });
+      const execOut: string[] = [];
+      await engine.startExec(exec.Id, { stdout: true, stderr: true, onOutput: (_fd: number, data: Uint8Array) => execOut.push(new TextDecoder().decode(data)) });
+      for (let i = 0; i < 100 && (await engine.inspectExec(exec.Id)).Running; i++) await window.net.sleep(50);
+      o.exec = execOut.join('');
+      o.diff = await engine.changes(web);
+      o.afterExec = await window.net.request(db, 8080, get);
+      // A connection that sent nothing yet: httpd holds it open; docker stop ends it.
+      const port: MessagePort = await engine.connectPublished('127.0.0.1', 8080);
+      const ended = new Promise<string>((resolve) => {
+        port.onmessage = (e) => resolve(e.data.end ? 'end' : e.data.error ? 'error' : 'data');
+      });
+      await engine.stopContainer(web, { timeout: 5 });
+      o.stopped = await ended;
+      o.afterStop = await engine.connectPublished('', 8080).then(
+        () => 'connected',
+        (e: Error) => e.message,
+      );
+      o.listedAfter = await engine.publishedPorts();
+      return o;
+    }, db);
+    expect(o.none).toBe('nothing is published on port 8080');
+    expect(o.first).toMatch(/^HTTP\/1\.[01] 200 OK\r\n/);
+    expect(o.first).toMatch(/hello-web\n$/);
+    expect(o.listed).toEqual([{ hostIp: '0.0.0.0', hostPort: 8080, containerId: o.web }]);
+    expect(o.manyOk).toBe(50);
+    expect(o.exec).toBe('hello-web\n');
+    expect(o.diff).toEqual(expect.arrayContaining([{ Kind: 1, Path: '/www' }]));
+    expect(o.afterExec).toMatch(/hello-web\n$/);
+    expect(o.stopped).toBe('end');
+    expect(o.afterStop).toBe('nothing is published on port 8080');
+    expect(o.listedAfter).toEqual([]);
+  });
+});
