@@ -1,0 +1,108 @@
+/**
+ * A request round trip over loopback inside one kernel container (issue 17 §1): a WASI guest's
+ * sockets are real sockets of the container's namespace (kernel-node/runner/kernel-sockets.ts).
+ * 64 bytes out, the same 64 echoed back, N times over one connection; each trip timed by the
+ * client. Rows, taken in turns for R rounds so that load that comes and goes on a shared machine
+ * shifts them alike:
+ *   baseline      two Node processes on the host's loopback (a net echo server, a net client)
+ *   guest-guest   bench/fixtures/socket-rtt.c in one container: the server its init, the client
+ *                 a docker exec, over 127.0.0.1 (both wait inside their blocking socket imports)
+ *   native-guest  the Node client entering the container's namespace (nsenter) against that
+ *                 guest server: how much of the trip is the server's side
+ * The guest client times with its monotonic clock (clock_time_get), the Node one with hrtime.
+ *
+ *   npx tsx bench/kernel-sockets.ts [N] [R]      (root, runc, clang with wasi-libc, docker CLI)
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { startService } from '../test/kernel/service.ts';
+import { tempDir } from '../test/kernel/harness.ts';
+import { median } from './support.ts';
+
+const N = Number(process.argv[2] ?? 2000);
+const R = Number(process.argv[3] ?? 3);
+const PORT = 7000;
+const run = promisify(execFile);
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const dir = tempDir('dockyard-bench-sockets-');
+
+/** The Node client: node -e CLIENT ADDR PORT N prints each trip in nanoseconds. */
+const CLIENT = `
+const [addr, port, n] = process.argv.slice(1);
+const s = require('net').connect(Number(port), addr, async () => {
+  s.setNoDelay(true);
+  const out = Buffer.alloc(64, 120);
+  let got = 0, done;
+  s.on('data', (d) => { got += d.length; if (got >= 64 && done) { got -= 64; const f = done; done = undefined; f(); } });
+  const times = [];
+  for (let i = 0; i < Number(n); i++) {
+    const t = process.hrtime.bigint();
+    await new Promise((r) => { done = r; s.write(out); });
+    times.push(String(process.hrtime.bigint() - t));
+  }
+  process.stdout.write(times.join('\\n') + '\\n');
+  s.end();
+});`;
+/** The Node echo server of the baseline. */
+const SERVER = `require('net').createServer((c) => { c.setNoDelay(true); c.pipe(c); }).listen(Number(process.argv[1]), '127.0.0.1', () => console.log('listening'));`;
+
+const trips = (stdout: string): number[] =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((l) => Number(l) / 1000);
+
+function p99(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * 0.99))];
+}
+
+const server = execFile(process.execPath, ['-e', SERVER, String(PORT)]);
+await new Promise<void>((resolve, reject) => {
+  server.stdout!.once('data', () => resolve());
+  server.once('exit', (code) => reject(new Error(`the baseline server ended: ${code}`)));
+});
+
+const svc = await startService(join(dir, 'svc'));
+const docker = async (...args: string[]) => {
+  const r = await svc.docker(args);
+  if (r.code !== 0) throw new Error(`docker ${args.join(' ')}: ${r.code} ${r.stderr}`);
+  return r.stdout;
+};
+try {
+  const context = join(dir, 'context');
+  mkdirSync(context, { recursive: true });
+  execFileSync('clang', ['--target=wasm32-wasi', '-O2', '-std=c11', '-D_GNU_SOURCE', `-I${join(repo, 'images', 'box')}`, join(repo, 'bench', 'fixtures', 'socket-rtt.c'), '-o', join(context, 'socket-rtt')]);
+  writeFileSync(join(context, 'Dockerfile'), 'FROM box\nCOPY socket-rtt /socket-rtt\n');
+  await docker('pull', 'box');
+  await docker('build', '-q', '-t', 'rtt', context);
+  await docker('run', '-d', '--name', 'rtt', 'rtt', '/socket-rtt', 'server', String(PORT));
+  const pid = (await docker('inspect', '--format', '{{.State.Pid}}', 'rtt')).trim();
+  for (const end = Date.now() + 20_000; ; await new Promise((r) => setTimeout(r, 100))) {
+    const { stdout } = await run('nsenter', ['-t', pid, '-n', 'ss', '-tlnH']);
+    if (stdout.includes(`:${PORT} `)) break;
+    if (Date.now() > end) throw new Error('the guest server did not listen');
+  }
+
+  const rows: Record<string, number[]> = { baseline: [], 'guest-guest': [], 'native-guest': [] };
+  for (let round = 0; round < R; round++) {
+    rows.baseline.push(...trips((await run(process.execPath, ['-e', CLIENT, '127.0.0.1', String(PORT), String(N)])).stdout));
+    rows['guest-guest'].push(...trips(await docker('exec', 'rtt', '/socket-rtt', 'client', '127.0.0.1', String(PORT), String(N))));
+    rows['native-guest'].push(...trips((await run('nsenter', ['-t', pid, '-n', process.execPath, '-e', CLIENT, '127.0.0.1', String(PORT), String(N)])).stdout));
+  }
+
+  const base = median(rows.baseline);
+  console.log(`\nloopback round trip, 64 bytes each way, ${N} trips x ${R} rounds per row (microseconds)\n`);
+  console.log('row            median     p99   x baseline');
+  for (const [name, xs] of Object.entries(rows)) {
+    console.log(`${name.padEnd(13)} ${median(xs).toFixed(1).padStart(7)} ${p99(xs).toFixed(1).padStart(7)} ${(median(xs) / base).toFixed(2).padStart(10)}`);
+  }
+  await docker('rm', '-f', 'rtt');
+} finally {
+  server.kill();
+  await svc.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
