@@ -12,6 +12,7 @@
  *   name; an image by reference (`box`, `box:1.0`, `name@sha256:...`), full ID or unique ID prefix.
  */
 import type { Digest, LogEntry, RegistryAuth } from './ports.ts';
+import type { HealthConfig } from './oci/types.ts';
 
 export type { Digest, RegistryAuth };
 
@@ -113,6 +114,10 @@ export interface ImageConfigFields {
   ExposedPorts?: Record<string, object>;
   Volumes?: Record<string, object>;
   StopSignal?: string;
+  /** Docker's HEALTHCHECK (Test ["CMD", ...] | ["CMD-SHELL", cmd] | ["NONE"], durations in ns). */
+  Healthcheck?: HealthConfig;
+  /** SHELL: what runs a CMD-SHELL healthcheck (default ["/bin/sh", "-c"]). */
+  Shell?: string[];
 }
 
 export interface ImageInspect {
@@ -210,6 +215,10 @@ export interface ContainerCreate {
   Volumes?: Record<string, object>;
   /** `-u`: only root (every process of this engine runs as root); another user is refused. */
   User?: string;
+  /** `--stop-signal`: what `docker stop` sends first (default the image's, else SIGTERM). */
+  StopSignal?: string;
+  /** `--health-*`, `--no-healthcheck`: merged with the image's HEALTHCHECK field by field, as Docker's. */
+  Healthcheck?: HealthConfig;
   HostConfig?: {
     Binds?: string[]; // "volume:/path[:ro]"; host paths are refused
     Memory?: number;
@@ -319,6 +328,27 @@ export interface ContainerSummary {
   SizeRw?: number;
   /** Only when listed with `size`: the whole merged file system. */
   SizeRootFs?: number;
+  /** Present when the container has a healthcheck and has run (as Engine API 1.52's summary). */
+  Health?: { Status: HealthStatus; FailingStreak: number };
+}
+
+export type HealthStatus = 'starting' | 'healthy' | 'unhealthy';
+
+/** One probe's result, as `docker inspect` shows it in State.Health.Log. */
+export interface HealthcheckResult {
+  Start: string; // RFC 3339
+  End: string;
+  /** 0 healthy, anything else unhealthy; -1 when the probe timed out or could not run. */
+  ExitCode: number;
+  Output: string;
+}
+
+/** State.Health: only for a container whose healthcheck runs a probe, from its first start on. */
+export interface HealthState {
+  Status: HealthStatus;
+  FailingStreak: number;
+  /** The last five results, oldest first. */
+  Log: HealthcheckResult[];
 }
 
 export interface ContainerState {
@@ -333,6 +363,7 @@ export interface ContainerState {
   Error: string;
   StartedAt: string; // RFC 3339, "0001-01-01T00:00:00Z" when never
   FinishedAt: string;
+  Health?: HealthState;
 }
 
 export interface ContainerInspect {

@@ -1,13 +1,15 @@
 /**
  * `docker ps` / `docker container ls`: docker's table (CONTAINER ID, IMAGE, COMMAND, CREATED,
  * STATUS, PORTS, NAMES), IDs and commands truncated unless --no-trunc, `-q`, `-n`/`-l`,
- * `-f status=|name=|id=|ancestor=`, `-s` (SIZE: the writable layer, and the virtual total), and `--format`.
+ * `-f status=|name=|id=|ancestor=|health=`, `-s` (SIZE: the writable layer, and the virtual total), and `--format`.
  */
 import type { ContainerSummary } from '../engine.ts';
 import { StatusError, type CommandSpec } from './command.ts';
 import { renderList, type ListFormat } from './format.ts';
 import { ellipsis, goTimeString, humanSizeWithPrecision, timeAgo, truncateId } from './units.ts';
 import { portFilter, portsColumn } from '../core/port-bindings.ts';
+import { healthFilterMatches } from '../core/health-config.ts';
+import { errorText } from './report.ts';
 
 const FORMAT_USAGE =
   "Format output using a custom template:\n'table':            Print output in table format with column headers (default)\n'table TEMPLATE':   Print output in table format using the given Go template\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates";
@@ -92,13 +94,15 @@ function matches(c: ContainerSummary, filters: string[]): boolean {
                   ? Object.entries(c.NetworkSettings?.Networks ?? {}).some(([name, e]) => name === value || (value.length > 0 && e.NetworkID.startsWith(value)))
                   : key === 'publish' || key === 'expose'
                     ? portFilter(key, value)(c.Ports ?? [])
-                    : true;
+                    : key === 'health'
+                      ? healthFilterMatches(value, c.Health)
+                      : true;
     if (!ok) return false;
   }
   return true;
 }
 
-const FILTER_KEYS = ['status', 'name', 'id', 'ancestor', 'label', 'network', 'publish', 'expose'];
+const FILTER_KEYS = ['status', 'name', 'id', 'ancestor', 'label', 'network', 'publish', 'expose', 'health'];
 
 export const ps: CommandSpec = {
   use: '[OPTIONS]',
@@ -123,6 +127,13 @@ export const ps: CommandSpec = {
       if (eq < 0) throw new StatusError(1, `bad format of filter (expected name=value)`);
       const key = f.slice(0, eq);
       if (!FILTER_KEYS.includes(key)) throw new StatusError(1, `Error response from daemon: Invalid filter '${key}'`);
+      if (key === 'health') {
+        try {
+          healthFilterMatches(f.slice(eq + 1), undefined);
+        } catch (e) {
+          throw new StatusError(1, errorText(e));
+        }
+      }
     }
     let last = flags.int('last');
     if (flags.bool('latest')) last = 1;

@@ -5,6 +5,7 @@
  * the full ID. Engine failures while creating or starting exit 125, 126 or 127 (exitStatus).
  */
 import type { ContainerCreate, Engine } from '../engine.ts';
+import type { HealthConfig } from '../oci/types.ts';
 import { isEngineError } from '../errors.ts';
 import { familiarName, parseReference, type Reference } from '../oci/reference.ts';
 import { EXIT_INTERRUPTED, followResize, onInterrupt, outputSink, pumpStdin } from './attach.ts';
@@ -22,6 +23,11 @@ export const CONTAINER_FLAGS: FlagSpec[] = [
   { name: 'entrypoint', type: 'string', usage: 'Overwrite the default ENTRYPOINT of the image' },
   { name: 'env', short: 'e', type: 'list', usage: 'Set environment variables' },
   { name: 'expose', type: 'list', usage: 'Expose a port or a range of ports' },
+  { name: 'health-cmd', type: 'string', usage: 'Command to run to check health' },
+  { name: 'health-interval', type: 'string', varName: 'duration', usage: 'Time between running the check (ms|s|m|h) (default 0s)' },
+  { name: 'health-retries', type: 'int', usage: 'Consecutive failures needed to report unhealthy' },
+  { name: 'health-start-period', type: 'string', varName: 'duration', usage: 'Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)' },
+  { name: 'health-timeout', type: 'string', varName: 'duration', usage: 'Maximum time to allow one check to run (ms|s|m|h) (default 0s)' },
   { name: 'hostname', short: 'h', type: 'string', usage: 'Container host name' },
   { name: 'interactive', short: 'i', type: 'bool', usage: 'Keep STDIN open even if not attached' },
   { name: 'label', short: 'l', type: 'list', usage: 'Set meta data on a container' },
@@ -30,12 +36,14 @@ export const CONTAINER_FLAGS: FlagSpec[] = [
   { name: 'network', type: 'string', usage: 'Connect a container to a network' },
   { name: 'net', type: 'string', usage: 'Connect a container to a network', hidden: true },
   { name: 'network-alias', type: 'list', usage: 'Add network-scoped alias for the container' },
+  { name: 'no-healthcheck', type: 'bool', usage: 'Disable any container-specified HEALTHCHECK' },
   { name: 'net-alias', type: 'list', usage: 'Add network-scoped alias for the container', hidden: true },
   { name: 'publish', short: 'p', type: 'list', usage: "Publish a container's port(s) to the host" },
   { name: 'publish-all', short: 'P', type: 'bool', usage: 'Publish all exposed ports to random ports' },
   { name: 'pull', type: 'string', usage: 'Pull image before running ("always", "missing", "never")', default: 'missing' },
   { name: 'quiet', short: 'q', type: 'bool', usage: 'Suppress the pull output' },
   { name: 'rm', type: 'bool', usage: 'Automatically remove the container and its associated anonymous volumes when it exits' },
+  { name: 'stop-signal', type: 'string', usage: 'Signal to stop a container', default: 'SIGTERM' },
   { name: 'tty', short: 't', type: 'bool', usage: 'Allocate a pseudo-TTY' },
   { name: 'volume', short: 'v', type: 'list', usage: 'Bind mount a volume' },
   { name: 'workdir', short: 'w', type: 'string', usage: 'Working directory inside the container' },
@@ -76,6 +84,9 @@ function buildRequest(flags: FlagValues, args: string[], detach: boolean): Conta
   if (flags.has('workdir')) create.WorkingDir = flags.string('workdir');
   if (flags.has('hostname')) create.Hostname = flags.string('hostname');
   if (Object.keys(labels).length) create.Labels = labels;
+  if (flags.has('stop-signal')) create.StopSignal = flags.string('stop-signal');
+  const healthcheck = healthRequest(flags);
+  if (healthcheck) create.Healthcheck = healthcheck;
   const hostConfig: NonNullable<ContainerCreate['HostConfig']> = {};
   // As docker's CLI: `-v /path` (no source) is an anonymous volume in Config.Volumes, the rest are binds.
   const [anonymous, binds] = partition(flags.list('volume'), (v) => !v.includes(':'));
@@ -96,6 +107,56 @@ function buildRequest(flags: FlagValues, args: string[], detach: boolean): Conta
 
 /** A mistake in a flag, found before anything is asked of the engine: docker's CLI words, exit 125. */
 class FlagProblem extends Error {}
+
+/**
+ * `--health-*` and `--no-healthcheck` as the docker CLI sends them: NONE for --no-healthcheck
+ * (with any --health-* it is refused), a CMD-SHELL test for --health-cmd, each duration in ns;
+ * fields not given stay 0, so the daemon takes the image's.
+ */
+function healthRequest(flags: FlagValues): HealthConfig | undefined {
+  const durations = { Interval: 'health-interval', Timeout: 'health-timeout', StartPeriod: 'health-start-period' } as const;
+  const given = flags.string('health-cmd') !== '' || flags.int('health-retries') !== 0 || Object.values(durations).some((f) => flagDuration(flags, f) !== 0);
+  if (flags.bool('no-healthcheck')) {
+    if (given) throw new FlagProblem('--no-healthcheck conflicts with --health-* options');
+    return { Test: ['NONE'] };
+  }
+  if (!given) return undefined;
+  const out: HealthConfig = { Test: flags.string('health-cmd') ? ['CMD-SHELL', flags.string('health-cmd')] : [] };
+  for (const [field, flag] of Object.entries(durations) as Array<[keyof typeof durations, string]>) {
+    const ns = flagDuration(flags, flag);
+    if (ns < 0) throw new FlagProblem(`--${flag} cannot be negative`);
+    if (ns) out[field] = ns;
+  }
+  const retries = flags.int('health-retries');
+  if (retries < 0) throw new FlagProblem('--health-retries cannot be negative');
+  if (retries) out.Retries = retries;
+  return out;
+}
+
+const DURATION_UNITS_NS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+
+/** A duration flag as pflag reads it (Go's time.ParseDuration: "1m30s", "-1.5h", "0"), in ns; "" is 0. */
+function flagDuration(flags: FlagValues, name: string): number {
+  const text = flags.string(name);
+  if (text === '') return 0;
+  const bad = (why: string) => new FlagProblem(`invalid argument "${text}" for "--${name}" flag: time: ${why} "${text}"`);
+  const sign = text.startsWith('-') ? -1 : 1;
+  const body = text.replace(/^[-+]/, '');
+  if (body === '0') return 0;
+  if (body === '') throw bad('invalid duration');
+  const part = /([0-9]*(?:\.[0-9]*)?)([a-zµμ]*)/y;
+  let total = 0;
+  for (let at = 0; at < body.length; ) {
+    part.lastIndex = at;
+    const m = part.exec(body);
+    if (!m || m[0] === '' || m[1] === '' || m[1] === '.') throw bad('invalid duration');
+    if (m[2] === '') throw bad('missing unit in duration');
+    if (!(m[2] in DURATION_UNITS_NS)) throw bad(`unknown unit "${m[2]}" in duration`);
+    total += Number(m[1]) * DURATION_UNITS_NS[m[2]];
+    at = part.lastIndex;
+  }
+  return sign * Math.round(total);
+}
 
 /** `--network`, `--network-alias`, `-p`, `-P`, `--expose` as the docker CLI sends them. */
 function networkRequest(flags: FlagValues, create: ContainerCreate, hostConfig: NonNullable<ContainerCreate['HostConfig']>): void {

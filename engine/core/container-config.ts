@@ -1,7 +1,8 @@
 import type { ContainerCreate } from '../engine.ts';
 import { EngineError } from '../errors.ts';
-import type { ContainerConfig } from '../oci/types.ts';
+import type { ContainerConfig, HealthConfig } from '../oci/types.ts';
 import type { Mount } from '../ports.ts';
+import { mergeHealthcheck } from './health-config.ts';
 
 /**
  * Docker's merge of a create request with the image config (moby's `merge`):
@@ -10,6 +11,7 @@ import type { Mount } from '../ports.ts';
  * - Env: the request's entries first, then the image's whose key the request did not set.
  * - WorkingDir, User: the request's, else the image's. Labels: the image's, overridden by key.
  * - Volumes: the image's and the request's (`-v /path`), each an anonymous volume unless bound.
+ * - StopSignal: the request's, else the image's. Healthcheck: health-config.ts's mergeHealthcheck.
  */
 export interface MergedConfig {
   Entrypoint: string[] | null;
@@ -21,6 +23,8 @@ export interface MergedConfig {
   Volumes: Record<string, object>;
   StopSignal?: string;
   ExposedPorts?: Record<string, object>;
+  Healthcheck?: HealthConfig;
+  Shell?: string[];
 }
 
 export function mergeConfig(image: ContainerConfig | undefined, create: ContainerCreate): MergedConfig {
@@ -35,6 +39,7 @@ export function mergeConfig(image: ContainerConfig | undefined, create: Containe
     entrypoint = img.Entrypoint ? [...img.Entrypoint] : null;
     cmd = create.Cmd && create.Cmd.length > 0 ? [...create.Cmd] : img.Cmd ? [...img.Cmd] : null;
   }
+  const healthcheck = mergeHealthcheck(img.Healthcheck, create.Healthcheck);
   return {
     Entrypoint: entrypoint,
     Cmd: cmd,
@@ -43,8 +48,10 @@ export function mergeConfig(image: ContainerConfig | undefined, create: Containe
     User: img.User ?? '',
     Labels: { ...(img.Labels ?? {}), ...(create.Labels ?? {}) },
     Volumes: { ...(img.Volumes ?? {}), ...(create.Volumes ?? {}) },
-    ...(img.StopSignal ? { StopSignal: img.StopSignal } : {}),
+    ...(create.StopSignal || img.StopSignal ? { StopSignal: create.StopSignal || img.StopSignal } : {}),
     ...(img.ExposedPorts ? { ExposedPorts: { ...img.ExposedPorts } } : {}),
+    ...(healthcheck ? { Healthcheck: healthcheck } : {}),
+    ...(img.Shell?.length ? { Shell: [...img.Shell] } : {}),
   };
 }
 

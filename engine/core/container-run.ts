@@ -12,6 +12,8 @@ import { copyUpVolumes } from './volume-copy.ts';
 import { startNetworking } from './network-endpoints.ts';
 import type { ContainerRecord } from './records.ts';
 import { processEnv } from './container-env.ts';
+import { healthAtExit, healthAtStart } from './health.ts';
+import { deliverableSignal, signalNumber } from './signals.ts';
 
 type Listener = { stdout: boolean; stderr: boolean; onOutput: AttachOptions['onOutput'] };
 
@@ -32,12 +34,6 @@ interface Session {
   /** This engine made an exec record for the container (noteExec). */
   hadExec?: boolean;
 }
-
-const SIGNALS: Record<string, 'SIGKILL' | 'SIGTERM' | 'SIGINT'> = {
-  KILL: 'SIGKILL', SIGKILL: 'SIGKILL', '9': 'SIGKILL',
-  TERM: 'SIGTERM', SIGTERM: 'SIGTERM', '15': 'SIGTERM',
-  INT: 'SIGINT', SIGINT: 'SIGINT', '2': 'SIGINT',
-};
 
 /**
  * Start, attach, wait, stop, kill, remove and logs: everything that touches a container's process.
@@ -126,6 +122,8 @@ export class ContainerRunner {
     const pid = process.pid ?? this.#nextPid++;
     await updateContainer(core, c.Id, (r) => {
       r.State = { ...r.State, Status: 'running', Running: true, Paused: false, OOMKilled: false, Dead: false, Pid: pid, ExitCode: 0, Error: '', StartedAt: rfc3339Nano(core.now()) };
+      const health = healthAtStart(r);
+      if (health) r.State.Health = health;
     });
     network.done();
     core.events.emit('container', 'start', c.Id, { image: c.Config.Image, name: c.Name.slice(1) });
@@ -191,7 +189,7 @@ export class ContainerRunner {
 
   /** docker stop of a container another tab runs: its stop signal there, SIGKILL after `seconds`. */
   async #stopElsewhere(c: ContainerRecord, seconds: number): Promise<void> {
-    const stopSignal = (c.Config.StopSignal ?? 'SIGTERM').toUpperCase() === 'SIGINT' ? 'SIGINT' : 'SIGTERM';
+    const stopSignal = deliverableSignal(c.Config.StopSignal ?? 'SIGTERM') ?? 'SIGTERM';
     if (seconds !== 0) {
       await this.#signalElsewhere(c, stopSignal);
       if (await this.#exitedElsewhere(c, seconds < 0 ? Number.MAX_SAFE_INTEGER : seconds * 1000)) return;
@@ -220,6 +218,8 @@ export class ContainerRunner {
     this.logWriter.close(c.Id);
     const record = await updateContainer(core, c.Id, (r) => {
       r.State = { ...r.State, Status: 'exited', Running: false, Pid: 0, ExitCode: exit.exitCode, OOMKilled: exit.oomKilled, Error: exit.error ?? '', FinishedAt: rfc3339Nano(core.now()) };
+      const health = healthAtExit(r.State.Health);
+      if (health) r.State.Health = health;
     });
     core.containers.release(c.Id);
     // Its connections end and its ports close with the process, before anyone is told it died.
@@ -291,19 +291,19 @@ export class ContainerRunner {
 
   async kill(name: string, signal = 'SIGKILL'): Promise<void> {
     const c = await findContainer(this.core, name);
-    const sig = SIGNALS[signal.toUpperCase()];
+    const sig = deliverableSignal(signal);
     if (!sig) throw new EngineError('invalid-argument', `Invalid signal: ${signal}`);
     const session = this.#sessions.get(c.Id);
     if (!session?.process) {
       if ((await this.#aliveElsewhere(c)) && (await this.#signalElsewhere(c, sig === 'SIGKILL' ? 'SIGKILL' : sig === 'SIGINT' ? 'SIGINT' : 'SIGTERM'))) {
-        this.core.events.emit('container', 'kill', c.Id, { signal: sig === 'SIGKILL' ? '9' : sig === 'SIGTERM' ? '15' : '2', name: c.Name.slice(1) });
+        this.core.events.emit('container', 'kill', c.Id, { signal: signalNumber(sig), name: c.Name.slice(1) });
         if (sig === 'SIGKILL') await this.#exitedElsewhere(c, ELSEWHERE_EXIT_MS);
         return;
       }
       throw new EngineError('conflict', `cannot kill container: ${name}: container ${c.Id} is not running`);
     }
     session.process.kill(sig);
-    this.core.events.emit('container', 'kill', c.Id, { signal: sig === 'SIGKILL' ? '9' : sig === 'SIGTERM' ? '15' : '2', name: c.Name.slice(1) });
+    this.core.events.emit('container', 'kill', c.Id, { signal: signalNumber(sig), name: c.Name.slice(1) });
     if (sig === 'SIGKILL') await session.done;
   }
 
@@ -321,7 +321,7 @@ export class ContainerRunner {
       throw new EngineError('not-modified', 'container already stopped');
     }
     const process = session.process;
-    const stopSignal = SIGNALS[(c.Config.StopSignal ?? 'SIGTERM').toUpperCase()] ?? 'SIGTERM';
+    const stopSignal = deliverableSignal(c.Config.StopSignal ?? 'SIGTERM') ?? 'SIGTERM';
     if (seconds !== 0) process.kill(stopSignal);
     if (seconds !== 0 && seconds > 0) {
       let timer: ReturnType<typeof setTimeout> | undefined;

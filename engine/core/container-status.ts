@@ -28,16 +28,23 @@ export interface StatusInput {
   StartedAt: string;
   FinishedAt: string;
   removing?: boolean;
+  Health?: { Status: string };
 }
 
 /** The STATUS column of `docker ps`, from a container's state, at time `now` (ms). */
 export function statusText(state: StatusInput, now: number): string {
   const started = parseTime(state.StartedAt);
-  if (state.Running) return `Up ${humanDuration(Math.max(0, now - (started ?? now)))}`;
+  if (state.Running) return `Up ${humanDuration(Math.max(0, now - (started ?? now)))}${healthSuffix(state.Health)}`;
   if (state.removing) return 'Removal In Progress';
   if (state.Dead) return 'Dead';
   if (started === undefined) return 'Created';
   const finished = parseTime(state.FinishedAt);
   if (finished === undefined) return '';
   return `Exited (${state.ExitCode}) ${humanDuration(Math.max(0, now - finished))} ago`;
+}
+
+/** What `docker ps` adds after "Up ..." for a container with a healthcheck: " (healthy)", " (health: starting)". */
+function healthSuffix(health: { Status: string } | undefined): string {
+  if (!health) return '';
+  return health.Status === 'starting' ? ' (health: starting)' : ` (${health.Status})`;
 }

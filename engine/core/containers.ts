@@ -6,6 +6,8 @@ import { commandLine, commandText, mergeConfig, normalizeTarget, parseBind, refu
 import { generateName, nameInUse, normalizeName } from './container-names.ts';
 import { containerSize } from './container-size.ts';
 import { statusText } from './container-status.ts';
+import { checkStopSignal } from './signals.ts';
+import { checkHealthcheck } from './health-config.ts';
 import { containerRecords, findContainer } from './container-store.ts';
 import type { Core } from './context.ts';
 import { randomId } from './ids.ts';
@@ -21,6 +23,8 @@ export async function createContainer(core: Core, options: ContainerCreate): Pro
   return core.containerLock.run(async () => {
     // Both reads at once: each is a round trip to the store.
     const [image, names] = await Promise.all([imageToRun(core, options.Image), core.containers.names()]);
+    checkHealthcheck(options.Healthcheck);
+    if (options.StopSignal) checkStopSignal(options.StopSignal);
     const merged = mergeConfig(image.config.config, options);
     const { Path, Args } = commandLine(merged);
     const networking = await createNetworking(core, options, merged.ExposedPorts);
@@ -92,6 +96,8 @@ export async function createContainer(core: Core, options: ContainerCreate): Pro
         Volumes: Object.keys(merged.Volumes).length ? merged.Volumes : undefined,
         ...(Object.keys(networking.exposed).length ? { ExposedPorts: networking.exposed } : {}),
         ...(merged.StopSignal ? { StopSignal: merged.StopSignal } : {}),
+        ...(merged.Healthcheck ? { Healthcheck: merged.Healthcheck } : {}),
+        ...(merged.Shell ? { Shell: merged.Shell } : {}),
       },
       HostConfig: {
         Binds: options.HostConfig?.Binds ? [...options.HostConfig.Binds] : null,
@@ -207,6 +213,7 @@ export function summary(core: Core, c: ContainerRecord, networks: readonly Netwo
     Created: unixSeconds(parseTime(c.Created) ?? 0),
     State: c.State.Status,
     Status: statusText(c.State, core.now()),
+    ...(c.State.Health ? { Health: { Status: c.State.Health.Status, FailingStreak: c.State.Health.FailingStreak } } : {}),
     Labels: { ...(c.Config.Labels ?? {}) },
     Mounts: c.Mounts.map((m) => ({ ...m })),
     ...summaryNetworking(c, networks),

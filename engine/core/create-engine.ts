@@ -8,6 +8,7 @@ import { createContainer, inspectContainer, listContainers, renameContainer } fr
 import { Core, type EngineOptions } from './context.ts';
 import { recoverContainers } from './recovery.ts';
 import { ExecRunner } from './exec.ts';
+import { HealthMonitor } from './health.ts';
 import { imageLayers } from './image-layers.ts';
 import { removeImage } from './image-remove.ts';
 import { tag } from './image-tag.ts';
@@ -44,6 +45,8 @@ export function createEngine(ports: HostPorts, options: EngineOptions = {}): Hos
   const core = new Core(ports, options);
   const runner = new ContainerRunner(core);
   const execs = new ExecRunner(core, runner);
+  // Probes of running containers' healthchecks: it follows their start and die events.
+  new HealthMonitor(core, execs);
   const ready = recoverContainers(core);
 
   // Every method goes through `g`: it waits for recovery and lets nothing but EngineError out.

@@ -1,6 +1,6 @@
 import type { AttachOptions, AttachStream, ExecCreate, ExecInspect } from '../engine.ts';
 import { EngineError } from '../errors.ts';
-import type { RunningProcess } from '../ports.ts';
+import type { ProcessExit, RunningProcess } from '../ports.ts';
 import { refuseOtherUser } from './container-config.ts';
 import { processEnv } from './container-env.ts';
 import { findContainer } from './container-store.ts';
@@ -8,6 +8,9 @@ import type { ContainerRunner } from './container-run.ts';
 import type { Core } from './context.ts';
 import { randomId } from './ids.ts';
 import type { ExecRecord } from './records.ts';
+
+/** Docker's exit status of an exec whose program could not be started (not found, not executable). */
+const EXIT_EXEC_FAILED = 126;
 
 /**
  * `docker exec`: a second process in a running container's snapshot, sharing its file system.
@@ -17,6 +20,8 @@ import type { ExecRecord } from './records.ts';
  */
 export class ExecRunner {
   readonly #processes = new Map<string, { containerId: string; process: RunningProcess }>();
+  /** Exec records of healthcheck probes: kept here, never in the store (Docker keeps them in memory too). */
+  readonly #transient = new Map<string, ExecRecord>();
 
   constructor(
     private readonly core: Core,
@@ -28,7 +33,7 @@ export class ExecRunner {
     });
   }
 
-  async create(name: string, options: ExecCreate): Promise<{ Id: string }> {
+  async create(name: string, options: ExecCreate, transient = false): Promise<{ Id: string }> {
     const c = await findContainer(this.core, name);
     if (!this.containers.isRunning(c.Id)) throw new EngineError('conflict', `Container ${c.Id} is not running`);
     if (!Array.isArray(options.Cmd) || options.Cmd.length === 0) throw new EngineError('invalid-argument', 'No exec command specified');
@@ -43,19 +48,46 @@ export class ExecRunner {
       Running: false,
       ExitCode: null,
     };
-    this.containers.noteExec(c.Id);
-    await this.core.ports.metadata.batch([{ op: 'put', bucket: 'execs', key: record.ID, value: record }]);
+    if (transient) {
+      this.#transient.set(record.ID, record);
+    } else {
+      this.containers.noteExec(c.Id);
+      await this.core.ports.metadata.batch([{ op: 'put', bucket: 'execs', key: record.ID, value: record }]);
+    }
     this.core.events.emit('container', `exec_create: ${record.Cmd.join(' ')}`, c.Id, { execID: record.ID });
     return { Id: record.ID };
   }
 
   async #record(id: string): Promise<ExecRecord> {
-    const r = await this.core.ports.metadata.get<ExecRecord>('execs', id);
+    const r = this.#transient.get(id) ?? (await this.core.ports.metadata.get<ExecRecord>('execs', id));
     if (!r) throw new EngineError('not-found', `No such exec instance: ${id}`);
     return r;
   }
 
   async start(id: string, options: AttachOptions): Promise<AttachStream> {
+    const launched = await this.#launch(id, options);
+    // Its end is heard through exec_die (wait, inspect); a failed write of the record reaches no caller.
+    launched.exit.catch(() => {});
+    return launched.stream;
+  }
+
+  /**
+   * A healthcheck probe: an exec of `cmd` in the running container with the events of any exec
+   * (exec_create, exec_start, exec_die), its output to `onOutput`, its record kept in memory only
+   * and dropped once it ended. `exit` settles when the end is recorded; `kill` ends it (SIGKILL).
+   */
+  async probe(containerId: string, cmd: string[], onOutput: (data: Uint8Array) => void): Promise<{ exit: Promise<ProcessExit>; kill(): void }> {
+    const { Id } = await this.create(containerId, { Cmd: cmd }, true);
+    try {
+      const launched = await this.#launch(Id, { stdin: false, stdout: true, stderr: true, onOutput: (_stream, data) => onOutput(data) });
+      return { exit: launched.exit.finally(() => this.#transient.delete(Id)), kill: launched.kill };
+    } catch (e) {
+      this.#transient.delete(Id);
+      throw e;
+    }
+  }
+
+  async #launch(id: string, options: AttachOptions): Promise<{ stream: AttachStream; exit: Promise<ProcessExit>; kill(): void }> {
     const core = this.core;
     const exec = await this.#record(id);
     if (exec.Running || exec.ExitCode !== null) throw new EngineError('conflict', `Error: Exec command ${id} has already run`);
@@ -83,23 +115,32 @@ export class ExecRunner {
     this.#processes.set(id, { containerId: c.Id, process });
     await this.#update(id, (r) => (r.Running = true));
     core.events.emit('container', `exec_start: ${exec.Cmd.join(' ')}`, c.Id, { execID: id });
-    const finish = async (exitCode: number) => {
+    const finish = async (exit: ProcessExit) => {
+      // A program that could not start is 126 for exec, whatever the reason (Docker's exec start failure).
+      const exitCode = exit.error !== undefined ? EXIT_EXEC_FAILED : exit.exitCode;
       this.#processes.delete(id);
       await this.#update(id, (r) => {
         r.Running = false;
         r.ExitCode = exitCode;
       });
       core.events.emit('container', 'exec_die', c.Id, { execID: id, exitCode: String(exitCode) });
+      return exit;
     };
-    process.exited.then((e) => finish(e.exitCode), () => finish(126));
+    const exit = process.exited.then(finish, (e: unknown) => finish({ exitCode: EXIT_EXEC_FAILED, oomKilled: false, error: e instanceof Error ? e.message : String(e) }));
     return {
-      write: async (data) => process.writeStdin(data.slice()),
-      closeStdin: async () => process.closeStdin(),
-      detach: async () => {},
+      stream: {
+        write: async (data) => process.writeStdin(data.slice()),
+        closeStdin: async () => process.closeStdin(),
+        detach: async () => {},
+      },
+      exit,
+      kill: () => process.kill('SIGKILL'),
     };
   }
 
   async #update(id: string, change: (r: ExecRecord) => void): Promise<void> {
+    const kept = this.#transient.get(id);
+    if (kept) return change(kept);
     const r = await this.core.ports.metadata.get<ExecRecord>('execs', id);
     if (!r) return;
     change(r);

@@ -7,6 +7,7 @@
 import type { ContainerCreate, EndpointConfig, ExecCreate, NetworkCreate, PortMap } from '../engine.ts';
 import { EngineError } from '../errors.ts';
 import { HOST_NETWORK_REFUSED } from '../core/network-endpoints.ts';
+import type { HealthConfig } from '../oci/types.ts';
 import type { ApiRequest } from './transport.ts';
 
 /** JSON bodies are small; a larger one is refused before it is parsed. */
@@ -168,6 +169,10 @@ export function containerCreate(body: Json, name: string | undefined): Container
   if (labels) create.Labels = labels;
   const user = optString(body, 'User');
   if (user) create.User = user;
+  const stopSignal = optString(body, 'StopSignal');
+  if (stopSignal) create.StopSignal = stopSignal;
+  const healthcheck = healthConfig(body);
+  if (healthcheck) create.Healthcheck = healthcheck;
   const volumes = optObject(body, 'Volumes');
   if (volumes && Object.keys(volumes).length) create.Volumes = Object.fromEntries(Object.keys(volumes).map((v) => [v, {}]));
   for (const field of ['WorkingDir', 'Hostname'] as const) {
@@ -203,6 +208,20 @@ export function containerCreate(body: Json, name: string | undefined): Container
     create.NetworkingConfig = { EndpointsConfig: out };
   }
   return create;
+}
+
+/** Config.Healthcheck: Test's words and the durations (ns) and retries, types checked here, values by the core. */
+function healthConfig(body: Json): HealthConfig | undefined {
+  const h = optObject(body, 'Healthcheck');
+  if (!h) return undefined;
+  const out: HealthConfig = { Test: optStrings(h, 'Test', 'Healthcheck.Test') ?? [] };
+  for (const field of ['Interval', 'Timeout', 'StartPeriod', 'StartInterval', 'Retries'] as const) {
+    const v = optNumber(h, field, `Healthcheck.${field}`);
+    if (v === undefined) continue;
+    if (!Number.isSafeInteger(v)) throw bad(`Healthcheck.${field}`, 'an integer');
+    out[field] = v;
+  }
+  return out;
 }
 
 /** HostConfig.PortBindings: "80/tcp" -> [{HostIp, HostPort}] (values checked by the core). */

@@ -7,6 +7,7 @@ import { asEngineError } from './error-status.ts';
 import { boolParam, filtersParam, intParam, optionalBool } from './query.ts';
 import type { RouteContext } from './route-context.ts';
 import { portFilter } from '../core/port-bindings.ts';
+import { healthFilterMatches } from '../core/health-config.ts';
 
 export const MULTIPLEXED_STREAM = 'application/vnd.docker.multiplexed-stream';
 export const RAW_STREAM = 'application/vnd.docker.raw-stream';
@@ -19,7 +20,7 @@ export async function create({ engine, reply, request }: RouteContext): Promise<
 
 /** Docker's `ps` filter keys: any other is Docker's "Invalid filter"; those we cannot answer yet are refused, never ignored. */
 const PS_FILTERS = new Set(['ancestor', 'before', 'expose', 'exited', 'health', 'id', 'isolation', 'is-task', 'label', 'name', 'network', 'publish', 'since', 'status', 'volume']);
-const PS_FILTERS_NOT_HERE = new Set(['before', 'since', 'health', 'isolation', 'is-task', 'volume']);
+const PS_FILTERS_NOT_HERE = new Set(['before', 'since', 'isolation', 'is-task', 'volume']);
 
 function containerFilter(filters: Map<string, string[]>): (c: ContainerSummary) => boolean {
   for (const key of filters.keys()) {
@@ -30,6 +31,8 @@ function containerFilter(filters: Map<string, string[]>): (c: ContainerSummary) 
     const wanted = filters.get(name);
     return !wanted || wanted.length === 0 || wanted.some(test);
   };
+  // A bad health value is refused even when no container is listed.
+  for (const v of filters.get('health') ?? []) healthFilterMatches(v, undefined);
   return (c) =>
     accepts('id', (v) => c.Id.startsWith(v)) &&
     accepts('name', (v) => c.Names.some((n) => n.slice(1).includes(v.replace(/^\//, '')))) &&
@@ -42,7 +45,8 @@ function containerFilter(filters: Map<string, string[]>): (c: ContainerSummary) 
     }) &&
     accepts('network', (v) => Object.entries(c.NetworkSettings?.Networks ?? {}).some(([name, e]) => name === v || (v !== '' && e.NetworkID.startsWith(v)))) &&
     accepts('publish', (v) => portFilter('publish', v)(c.Ports ?? [])) &&
-    accepts('expose', (v) => portFilter('expose', v)(c.Ports ?? []));
+    accepts('expose', (v) => portFilter('expose', v)(c.Ports ?? [])) &&
+    accepts('health', (v) => healthFilterMatches(v, c.Health));
 }
 
 export async function list({ engine, reply, request }: RouteContext): Promise<void> {

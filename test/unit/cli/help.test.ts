@@ -61,7 +61,7 @@ describe('command help', () => {
   it('wraps long usages at the terminal width as pflag does', async () => {
     const r = await docker(fakeEngine(), 'docker run --help', { columns: 80 });
     expect(r.stdout).toContain(
-      '      --rm                   Automatically remove the container and its\n                             associated anonymous volumes when it exits\n',
+      '      --rm                             Automatically remove the container\n                                       and its associated anonymous\n                                       volumes when it exits\n',
     );
   });
 
