@@ -5,6 +5,7 @@
 import { save, load } from './archive.ts';
 import { build } from './build.ts';
 import type { CommandSpec, GroupSpec } from './command.ts';
+import { compose } from './compose/compose-command.ts';
 import { commit, diff } from './container-changes.ts';
 import { exec } from './exec.ts';
 import { exportCommand, importCommand } from './export-import.ts';
@@ -23,6 +24,7 @@ import { volumeCreate, volumeLs, volumePrune, volumeRm } from './volume.ts';
 export const COMMANDS: Record<string, CommandSpec> = {
   build,
   commit,
+  compose,
   create,
   diff,
   exec,

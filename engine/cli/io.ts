@@ -38,6 +38,12 @@ export interface CliIO {
   /** Host files for `save -o`, `load -i`; paths are the host shell's. */
   readFile?(path: string): Promise<Uint8Array>;
   writeFile?(path: string, data: Uint8Array): Promise<void>;
+  /**
+   * The directory the terminal is in, as an absolute path (`/home/learner/examples/hits`): relative
+   * paths given to readFile and buildContext are read from there; `docker compose` names a project
+   * after its last component and labels containers with it. Default `/home/learner`.
+   */
+  workingDir?: string;
   /** The files of a build context directory: relative "/"-separated path -> content. */
   buildContext?(dir: string): Promise<Record<string, Uint8Array>>;
   /**
