@@ -6,6 +6,9 @@
 import './app/theme.css';
 import './app/components.css';
 import { localEngine } from './app/local-engine.ts';
+import { servePreviews } from './sw/page-side.ts';
 
 localEngine.preconnect();
-void import('./app/mount-page.ts').then(({ mountPage }) => mountPage(localEngine));
+// The preview's Service Worker asks this page for connections to published ports (web/sw/).
+const connector = servePreviews(localEngine);
+void import('./app/mount-page.ts').then(({ mountPage }) => mountPage(connector));

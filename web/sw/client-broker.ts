@@ -1,0 +1,73 @@
+/**
+ * The Service Worker's side of broker-protocol.ts: ask every open playground page for a connection
+ * to a published port; the page whose engine runs the container answers with it. A page that does
+ * not answer in time (frozen, still loading its engine) counts as one without the port, so a
+ * request never waits on it for long.
+ */
+import { CONNECT_PUBLISHED, type ConnectAnswer, type ConnectAsk } from './broker-protocol.ts';
+import type { PreviewFailure } from './preview-pages.ts';
+import { parsePreviewPath } from './preview-url.ts';
+
+/** How long one page may take to answer (its engine may be starting: IndexedDB, Workers). */
+export const PAGE_ANSWER_MS = 10_000;
+
+/** What the broker needs of a window client (the Service Worker's `Client`). */
+export interface PageClient {
+  url: string;
+  postMessage(message: unknown, transfer: Transferable[]): void;
+}
+
+function ask(client: PageClient, hostPort: number, waitMs: number): Promise<ConnectAnswer | null> {
+  const { port1, port2 } = new MessageChannel();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      port1.close();
+      resolve(null);
+    }, waitMs);
+    port1.onmessage = (event: MessageEvent<ConnectAnswer>) => {
+      clearTimeout(timer);
+      port1.close();
+      resolve(event.data);
+    };
+    client.postMessage({ type: CONNECT_PUBLISHED, hostPort } satisfies ConnectAsk, [port2]);
+  });
+}
+
+/** The port of the first page that connected, or why none could; extra connections are reset. */
+export async function connectThroughPages(pages: readonly PageClient[], hostPort: number, base: string, waitMs = PAGE_ANSWER_MS): Promise<MessagePort | PreviewFailure> {
+  // Previews (an iframe, a tab on /ports/...) are pages of the site too, but run no engine.
+  const engines = pages.filter((c) => !parsePreviewPath(new URL(c.url).pathname, base));
+  if (engines.length === 0) return { kind: 'no-playground', hostPort };
+  return new Promise((resolve) => {
+    let left = engines.length;
+    let won = false;
+    const failures: ConnectAnswer[] = [];
+    for (const client of engines) {
+      void ask(client, hostPort, waitMs).then((answer) => {
+        left--;
+        if (answer?.ok && answer.port instanceof MessagePort) {
+          if (won) return reset(answer.port);
+          won = true;
+          return resolve(answer.port);
+        }
+        if (answer && !answer.ok) failures.push(answer);
+        if (left === 0 && !won) resolve(bestFailure(failures, hostPort));
+      });
+    }
+  });
+}
+
+function reset(port: MessagePort): void {
+  port.postMessage({ error: 'another page answered first' });
+  port.close();
+}
+
+/** What says most: nothing listening beats a container that ended, which beats nothing published. */
+function bestFailure(answers: ConnectAnswer[], hostPort: number): PreviewFailure {
+  const failed = answers.filter((a): a is Extract<ConnectAnswer, { ok: false }> => !a.ok);
+  const refused = failed.find((a) => a.code === 'unavailable');
+  if (refused) return { kind: 'refused', hostPort, message: refused.message };
+  const ended = failed.find((a) => a.ended)?.ended;
+  if (ended) return { kind: 'ended', hostPort, ended };
+  return { kind: 'not-published', hostPort };
+}
