@@ -35,6 +35,8 @@ function bindMessage(b: DriverPortBinding, errno: number): string {
  * rejects with Docker's message and leaves nothing behind.
  */
 export class PortProxy {
+  #stopped = false;
+
   private constructor(private readonly child: ChildProcess) {}
 
   static async start(helper: string, netnsPath: string, target: string, bindings: DriverPortBinding[], allowed: readonly string[]): Promise<PortProxy | undefined> {
@@ -70,6 +72,9 @@ export class PortProxy {
 
   /** The listeners close and every proxied connection ends (the whole process group goes). */
   stop(): void {
+    // Once: a second kill could reach a process group that reused the ID.
+    if (this.#stopped) return;
+    this.#stopped = true;
     if (this.child.pid !== undefined && this.child.exitCode === null) {
       try {
         process.kill(-this.child.pid, 'SIGKILL');

@@ -49,7 +49,7 @@ export async function netnsLeft(dataRoot: string): Promise<string[]> {
   return present.filter((n) => n !== names.service && n !== spare);
 }
 
-/** Network devices in the service's namespace but its loopback: bridges and veth ends of containers gone. */
+/** Network devices in the service's namespace but its loopback and docker0 (kept, as Docker's): bridges and veth ends of containers gone. */
 export function linksLeft(dataRoot: string): string[] {
   const service = new NetnsNames(dataRoot).service;
   if (!existsSync(join(NETNS_DIR, service))) return [];
@@ -57,7 +57,7 @@ export function linksLeft(dataRoot: string): string[] {
   return out
     .split('\n')
     .map((l) => /^\d+:\s+([^:@\s]+)/.exec(l)?.[1])
-    .filter((n): n is string => n !== undefined && n !== 'lo');
+    .filter((n): n is string => n !== undefined && n !== 'lo' && n !== 'docker0');
 }
 
 /** Userland proxies (port-proxy.c) of this data root still running. */
