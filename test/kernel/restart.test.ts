@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { idleSpares, mountsLeft, runcLeft } from './leftovers.ts';
+import { createServer } from 'node:net';
+import { idleSpares, linksLeft, mountsLeft, netnsLeft, proxiesLeft, runcLeft } from './leftovers.ts';
 import { tempDir } from './harness.ts';
 import { startService, type RunningService } from './service.ts';
 
@@ -22,10 +23,18 @@ describe('the service killed with kill -9 while a container runs', () => {
   it('restarts over the same data root: the container shows Exited (137), its runc container and mounts are gone, images still run', async () => {
     svc = await startService(dir);
     await ok(['pull', 'box']);
-    const id = (await ok(['run', '-d', '--name', 'survivor', 'box', 'sh', '-c', 'while true; do sleep 1; done'])).trim();
+    // On a network of its own with a published port: a namespace, a veth, a bridge and a proxy to leave behind.
+    await ok(['network', 'create', 'crashnet']);
+    const port = await freePort();
+    const id = (await ok(['run', '-d', '--name', 'survivor', '--network', 'crashnet', '-p', `127.0.0.1:${port}:80`, 'box', 'sh', '-c', 'while true; do sleep 1; done'])).trim();
     expect((await ok(['ps', '--format', '{{.Names}} {{.State}}'])).trim()).toBe('survivor running');
+    expect(proxiesLeft(svc.dataRoot)).toHaveLength(1);
     svc.child.kill('SIGKILL');
     await new Promise((r) => svc!.child.once('exit', r));
+    // The proxy dies with the service (PR_SET_PDEATHSIG): nothing listens on the port any more.
+    for (let i = 0; i < 100 && proxiesLeft(svc.dataRoot).length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(proxiesLeft(svc.dataRoot)).toEqual([]);
+    expect(await freePort(port)).toBe(port);
 
     // A new service on the same data root (startService lays the built-in layouts again: same bytes).
     svc = await startService(dir);
@@ -35,10 +44,28 @@ describe('the service killed with kill -9 while a container runs', () => {
     expect(idleSpares(svc.dataRoot).length).toBeLessThanOrEqual(1);
     expect(runcLeft(svc.dataRoot)).toEqual([]);
     expect(await mountsLeft(svc.dataRoot)).toEqual([]);
+    // The dead service's namespaces (the container's, with its veth; its own, with the bridge) are gone.
+    expect(await netnsLeft(svc.dataRoot)).toEqual([]);
+    expect(linksLeft(svc.dataRoot)).toEqual([]);
     // The store still runs what it held, and the old container can be started again.
     expect((await ok(['run', '--rm', 'box', 'echo', 'after the crash'])).trim()).toBe('after the crash');
     await ok(['start', 'survivor']);
     expect((await ok(['ps', '--format', '{{.Names}} {{.State}}'])).trim()).toBe('survivor running');
+    expect((await ok(['port', 'survivor'])).trim()).toBe(`80/tcp -> 127.0.0.1:${port}`);
+    expect(proxiesLeft(svc.dataRoot)).toHaveLength(1);
     await ok(['rm', '-f', 'survivor']);
+    await ok(['network', 'rm', 'crashnet']);
   });
 });
+
+/** A free loopback port (the kernel picks one), or `port` itself once nothing holds it. */
+function freePort(port = 0): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(port, '127.0.0.1', () => {
+      const got = (s.address() as { port: number }).port;
+      s.close(() => resolve(got));
+    });
+  });
+}
