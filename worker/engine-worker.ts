@@ -13,6 +13,7 @@ import { withWriterLock, writerLease } from './engine-methods.ts';
 import { HANDLE_RESULTS, handleMarker, unpackCallbacks } from './engine-wire.ts';
 import { EngineError } from '../engine/errors.ts';
 import { connectPublished, type PublishedPorts } from './net/published-port.ts';
+import { PortRelay } from './net/port-relay.ts';
 
 installEngineErrorTransfer();
 
@@ -25,6 +26,17 @@ const engine: Promise<Engine> = ports.then((p) => {
   p.network.resolver = (container, name) => core.resolveName(container, name);
   return withWriterLock(core, lease);
 });
+/** This tab's published ports for the other tabs of the playground, theirs for this one. */
+const relay = new PortRelay(dbName ?? 'dockyard', async (hostIp, hostPort) => {
+  await engine;
+  return connectPublished((await ports).network, hostIp, hostPort);
+});
+
+/** Whether a running container - of any tab - publishes `hostPort` (the store's records say). */
+async function publishedAnywhere(hostPort: number): Promise<boolean> {
+  const running = await (await engine).listContainers({});
+  return running.some((c) => c.Ports.some((p) => p.PublicPort === hostPort));
+}
 
 /** A method of the engine object itself (not one of Object's: the name comes from a message). */
 function isMethod(target: Engine, name: string): name is keyof Engine {
@@ -61,7 +73,14 @@ Comlink.expose({
   // The published ports of the containers this tab runs (net/published-port.ts).
   async connectPublished(hostIp: string, hostPort: number): Promise<MessagePort> {
     await engine;
-    const port = await connectPublished((await ports).network, hostIp, hostPort);
+    let port: MessagePort;
+    try {
+      port = await connectPublished((await ports).network, hostIp, hostPort);
+    } catch (e) {
+      // Not here: the tab that runs the container answers through the relay.
+      if (!(e instanceof EngineError && e.code === 'not-found') || !(await publishedAnywhere(hostPort))) throw e;
+      port = await relay.connect(hostIp, hostPort);
+    }
     return Comlink.transfer(port, [port]);
   },
 

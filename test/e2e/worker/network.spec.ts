@@ -164,6 +164,8 @@ test.describe('browser engine network', () => {
       });
       await engine.stopContainer(web, { timeout: 5 });
       o.stopped = await ended;
+      // httpd ends on SIGTERM (its poll returned EINTR): 0, not the kill after the grace period.
+      o.stopExit = (await engine.inspectContainer(web)).State.ExitCode;
       o.afterStop = await engine.connectPublished('', 8080).then(
         () => 'connected',
         (e: Error) => e.message,
@@ -180,7 +182,41 @@ test.describe('browser engine network', () => {
     expect(o.diff).toEqual(expect.arrayContaining([{ Kind: 1, Path: '/www' }]));
     expect(o.afterExec).toMatch(/hello-web\n$/);
     expect(o.stopped).toBe('end');
+    expect(o.stopExit).toBe(0);
     expect(o.afterStop).toBe('nothing is published on port 8080');
     expect(o.listedAfter).toEqual([]);
+  });
+
+  test('a port published in one tab answers in another tab of the same playground', async ({ page, context }) => {
+    await openPage(page);
+    const other = await context.newPage();
+    await openPage(other);
+    const db = `t-tabs-${Date.now()}`;
+    const web = await page.evaluate(async (db) => {
+      await window.dockyard.engine(db).pull('box');
+      const id = await window.net.detached(db, {
+        Image: 'box',
+        Cmd: ['sh', '-c', 'mkdir -p /www && echo from-the-first-tab > /www/index.html && httpd -f -p 80 -h /www'],
+        HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '', HostPort: '8081' }] } },
+      });
+      await window.net.requestWhenUp(db, 8081, 'GET / HTTP/1.0\r\n\r\n');
+      return id;
+    }, db);
+    const o = await other.evaluate(async (db) => {
+      const engine = window.dockyard.engine(db);
+      return {
+        local: await engine.publishedPorts(),
+        answer: await window.net.request(db, 8081, 'GET / HTTP/1.0\r\n\r\n'),
+        unpublished: await engine.connectPublished('', 8082).then(
+          () => 'connected',
+          (e: Error) => e.message,
+        ),
+      };
+    }, db);
+    expect(o.local).toEqual([]);
+    expect(o.answer).toMatch(/^HTTP\/1\.[01] 200 OK\r\n[\s\S]*from-the-first-tab\n$/);
+    expect(o.unpublished).toBe('nothing is published on port 8082');
+    await page.evaluate(([db, id]) => window.dockyard.engine(db).stopContainer(id, { timeout: 5 }), [db, web] as const);
+    await other.close();
   });
 });
