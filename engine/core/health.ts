@@ -10,6 +10,7 @@
  * "unhealthy when the monitor has stopped").
  */
 import type { HealthcheckResult, HealthState } from '../engine.ts';
+import type { ProcessExit } from '../ports.ts';
 import { rfc3339Nano, parseTime } from './clock.ts';
 import { updateContainer } from './container-store.ts';
 import type { Core } from './context.ts';
@@ -131,33 +132,38 @@ export class HealthMonitor {
     const timing = probeTiming(config);
     const started = core.now();
     const output = new ProbeOutput();
-    let result: Omit<HealthcheckResult, 'Start' | 'End'>;
+    let probe: { exit: Promise<ProcessExit>; kill(): void };
     try {
-      const probe = await this.execs.probe(id, probeCommand(config, c.Config.Shell), (d) => output.write(d));
-      watch.kill = probe.kill;
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        probe.kill();
-      }, timing.timeoutMs);
-      const exit = await probe.exit.finally(() => clearTimeout(timer));
-      watch.kill = undefined;
-      if (timedOut) result = { ExitCode: -1, Output: `Health check exceeded timeout (${goDuration(config.Timeout || DEFAULT_PROBE_TIMEOUT_NS)})` };
-      else if (exit.error !== undefined) result = { ExitCode: -1, Output: startFailureLine(exit.error, 'exec').trimEnd() };
-      else result = { ExitCode: exit.exitCode, Output: output.text() };
+      probe = await this.execs.probe(id, probeCommand(config, c.Config.Shell), (d) => output.write(d));
     } catch (e) {
-      result = { ExitCode: -1, Output: e instanceof Error ? e.message : String(e) };
+      return this.#record(id, watch, timing, { Start: rfc3339Nano(started), End: rfc3339Nano(core.now()), ExitCode: -1, Output: e instanceof Error ? e.message : String(e) });
     }
+    watch.kill = probe.kill;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const ended = await Promise.race([probe.exit, new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timing.timeoutMs)))]).finally(() => clearTimeout(timer));
+    if (ended === 'timeout') {
+      // As Docker: the result is recorded now, the probe killed, and the next waits until it has gone.
+      probe.kill();
+      await this.#record(id, watch, timing, { Start: rfc3339Nano(started), End: rfc3339Nano(core.now()), ExitCode: -1, Output: `Health check exceeded timeout (${goDuration(config.Timeout || DEFAULT_PROBE_TIMEOUT_NS)})` });
+      await probe.exit.catch(() => {});
+    } else {
+      const result = ended.error !== undefined ? { ExitCode: -1, Output: startFailureLine(ended.error, 'exec').trimEnd() } : { ExitCode: ended.exitCode, Output: output.text() };
+      await this.#record(id, watch, timing, { Start: rfc3339Nano(started), End: rfc3339Nano(core.now()), ...result });
+    }
+    watch.kill = undefined;
+  }
+
+  /** One result into State.Health (not once the monitor stopped: the container died meanwhile); an event when the status changed. */
+  async #record(id: string, watch: Watch, timing: { retries: number; startPeriodMs: number }, result: HealthcheckResult): Promise<void> {
     if (watch.stopped) return;
-    const full: HealthcheckResult = { Start: rfc3339Nano(started), End: rfc3339Nano(core.now()), ...result };
     let before: string | undefined;
     let after: string | undefined;
-    const record = await updateContainer(core, id, (r) => {
+    const record = await updateContainer(this.core, id, (r) => {
       if (!r.State.Running || !r.State.Health || watch.stopped) return;
       before = r.State.Health.Status;
-      r.State.Health = applyProbeResult(r.State.Health, full, { retries: timing.retries, startPeriodMs: timing.startPeriodMs, startedAt: r.State.StartedAt });
+      r.State.Health = applyProbeResult(r.State.Health, result, { retries: timing.retries, startPeriodMs: timing.startPeriodMs, startedAt: r.State.StartedAt });
       after = r.State.Health.Status;
     });
-    if (record && after !== undefined && after !== before) core.events.emit('container', `health_status: ${after}`, id, { image: record.Config.Image, name: record.Name.slice(1) });
+    if (record && after !== undefined && after !== before) this.core.events.emit('container', `health_status: ${after}`, id, { image: record.Config.Image, name: record.Name.slice(1) });
   }
 }

@@ -95,6 +95,31 @@ describe('a probe that fails', () => {
     await stopped(h, id);
   });
 
+  it('a timed-out probe that outlives its kill (the browser cannot kill an exec) is failed at the timeout, and the next waits for it', async () => {
+    const h = await boxes.host({ pulled: true });
+    const inner = h.ports.runtime;
+    let starts = 0;
+    // The container's process is the first start of its snapshot; the probes come after it, unkillable.
+    h.ports.runtime = {
+      ...inner,
+      start: async (key, spec, io) => {
+        const p = await inner.start(key, spec, io);
+        return starts++ === 0 ? p : { ...p, kill: () => {}, exited: p.exited, writeStdin: (d) => p.writeStdin(d), closeStdin: () => p.closeStdin() };
+      },
+    };
+    const { id, events } = await started(h, { Healthcheck: { Test: ['CMD', 'sleep', '1'], Interval: 10 * MS, Timeout: 50 * MS, Retries: 1 } });
+    const s = await healthWhen(h, id, (x) => x.Status === 'unhealthy');
+    expect(s.Log).toEqual([expect.objectContaining({ ExitCode: -1, Output: 'Health check exceeded timeout (50ms)' })]);
+    // Failed while its exec still ran; no second probe began before it ended.
+    const actions = () => events.map((e) => e.Action.replace(/:.*/, ''));
+    expect(actions().filter((a) => a === 'exec_create' || a === 'exec_die')).toEqual(['exec_create']);
+    await eventually(async () => actions().includes('exec_die'), 6000);
+    await eventually(async () => actions().filter((a) => a === 'exec_create').length === 2, 6000);
+    expect(actions().filter((a) => a === 'exec_create' || a === 'exec_die').slice(0, 3)).toEqual(['exec_create', 'exec_die', 'exec_create']);
+    await stopped(h, id);
+    await eventually(async () => actions().filter((a) => a === 'exec_die').length === 2, 6000);
+  });
+
   it('a probe whose program cannot start fails with -1 and the exec error', async () => {
     const h = await boxes.host({ pulled: true });
     const { id } = await started(h, { Healthcheck: { Test: ['CMD', 'nonexistent'], Interval: 10 * MS, Retries: 1 } });
