@@ -45,8 +45,9 @@ export function composeContext(cx: CommandContext, options: ComposeOptions): Com
       return loading;
     },
     progress(kind, name, status) {
-      const what = kind === 'Volume' ? `Volume "${name}"` : kind ? `${kind} ${name}` : name;
-      cx.err(` ${what}  ${status}\n`);
+      // A pull names the service alone, with one space: ` kv Pulling`.
+      if (!kind) return cx.err(` ${name} ${status}\n`);
+      cx.err(` ${kind === 'Volume' ? `Volume "${name}"` : `${kind} ${name}`}  ${status}\n`);
     },
   };
 }

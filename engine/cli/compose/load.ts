@@ -112,7 +112,7 @@ function parseYaml(text: string, file: string): { raw: Record<string, unknown>; 
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   const problem = doc.errors[0];
   if (problem) {
-    const line = problem.linePos?.[0].line;
+    const line = lineCounter.linePos(problem.pos[0]).line;
     const message = problem.message.replace(/ at line \d+, column \d+.*$/s, '');
     throw new ComposeError(`failed to parse ${file}: yaml: ${line ? `line ${line}: ` : ''}${message.charAt(0).toLowerCase()}${message.slice(1)}`);
   }
