@@ -92,6 +92,9 @@ export function bundleConfig(o: BundleOptions): object {
         cpu: { shares: 1024 },
         ...(memory ? { memory } : {}),
       },
+      // A server in a container may listen on port 80 without any capability, as under Docker
+      // 20.10 (which sets the same for every container with a network namespace of its own).
+      sysctl: { 'net.ipv4.ip_unprivileged_port_start': '0' },
       maskedPaths: MASKED_PATHS,
       readonlyPaths: READONLY_PATHS,
       // A spare's namespace must stay a slave of the host's for its /rootfs to receive the mounts

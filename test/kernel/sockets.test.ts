@@ -127,4 +127,39 @@ describe('guest sockets on the kernel: real sockets in the container namespace',
     const gone = await svc.docker(['run', '--rm', '--network', 'app', 'box', 'nc', 'kv', '6379']);
     expect(gone).toMatchObject({ code: 1, stderr: "nc: bad address 'kv'\n" });
   }, 90_000);
+
+  it("containers on one user network: box nc reaches box httpd by name and address; -p takes the host's curl to it", async () => {
+    await ok(['network', 'create', 'site']);
+    await ok(['run', '-d', '--network', 'site', '--name', 'front', '-p', '127.0.0.1::80', 'box', 'sh', '-c', SERVE.replace('8080', '80')]);
+    const ip = (await ok(['inspect', '--format', '{{.NetworkSettings.Networks.site.IPAddress}}', 'front'])).trim();
+    await untilListening(await pidOf('front'), '0.0.0.0:80', 'front');
+    for (const target of ['front', ip]) {
+      const page = await ok(['run', '--rm', '-i', '--network', 'site', 'box', 'nc', target, '80'], 'GET / HTTP/1.0\r\n\r\n');
+      expect(page).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+      expect(page).toContain('hello from the guest');
+    }
+    // The server saw the client's own address on the network, as a Docker container would.
+    const clients = (await ok(['logs', 'front'])).split('\n').filter((l) => l.includes('"GET / HTTP/1.0"')).map((l) => l.split(' ')[0]);
+    expect(clients).toHaveLength(2);
+    for (const c of clients) expect(c).toMatch(new RegExp(`^${ip.split('.').slice(0, 2).join('\\.')}\\.0\\.\\d+$`));
+
+    const hostPort = (await ok(['port', 'front', '80'])).trim().split(':').pop();
+    const curl = await new Promise<{ code: number; stdout: string }>((resolve) =>
+      execFile('curl', ['-sS', '--max-time', '20', `http://127.0.0.1:${hostPort}/`], (e, stdout) => resolve({ code: e ? 1 : 0, stdout })),
+    );
+    expect(curl).toEqual({ code: 0, stdout: 'hello from the guest\n' });
+  }, 90_000);
+
+  it('from another network or to the gateway: unreachable in the words the browser engine uses', async () => {
+    const ip = (await ok(['inspect', '--format', '{{.NetworkSettings.Networks.site.IPAddress}}', 'front'])).trim();
+    const gateway = (await ok(['inspect', '--format', '{{.NetworkSettings.Networks.site.Gateway}}', 'front'])).trim();
+    const fromBridge = await svc.docker(['run', '--rm', 'box', 'nc', ip, '80']);
+    expect(fromBridge).toMatchObject({
+      code: 1,
+      stderr: `nc: can't connect to remote host (${ip}): Network is unreachable (the playground has no outside network: only containers on your networks)\n`,
+    });
+    const toGateway = await svc.docker(['run', '--rm', '--network', 'site', 'box', 'nc', gateway, '80']);
+    expect(toGateway).toMatchObject({ code: 1, stderr: `nc: can't connect to remote host (${gateway}): Host is unreachable\n` });
+    await ok(['rm', '-f', 'front']);
+  }, 60_000);
 });
