@@ -137,6 +137,17 @@ describe('container networks on the kernel service', () => {
     await ok(['network', 'rm', 'closed']);
   }, 60_000);
 
+  it('a -t container (started outside the warm spare) and docker start again get their addresses too', async () => {
+    const t = await ok(['run', '-d', '-t', '--network', 'app', 'box', 'sh', '-c', 'while true; do sleep 1; done']);
+    const ip = await ok(['inspect', '--format', '{{.NetworkSettings.Networks.app.IPAddress}}', t]);
+    expect(ipIn(t, ['-o', 'addr', 'show', 'dev', 'eth0'])).toContain(`inet ${ip}/16`);
+    await ok(['stop', '-t', '1', t]);
+    await ok(['start', t]);
+    expect(ipIn(t, ['-o', 'addr', 'show', 'dev', 'eth0'])).toContain(`inet ${await ok(['inspect', '--format', '{{.NetworkSettings.Networks.app.IPAddress}}', t])}/16`);
+    expect((await inNetns(t, ['busybox', 'ping', '-c', '1', '-W', '5', '172.18.0.2'])).code).toBe(0);
+    await ok(['rm', '-f', t]);
+  }, 60_000);
+
   it('network connect adds eth1 to a running container and disconnect takes it away', async () => {
     await ok(['network', 'create', 'side']);
     await ok(['network', 'connect', 'side', 'net-a']);
@@ -163,6 +174,12 @@ describe('container networks on the kernel service', () => {
     // Several at once, each its own connection.
     const many = await Promise.all(Array.from({ length: 8 }, () => get(`http://127.0.0.1:${hostPort}/`)));
     for (const r of many) expect(r.body).toBe('hello through the proxy\n');
+    // A body larger than any buffer on the way arrives whole.
+    const big = Buffer.alloc(3 << 20);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 7 + (i >> 12)) & 0xff;
+    writeFileSync(join(dir, `www-${c.slice(0, 8)}-80`, 'big.bin'), big);
+    const fetched = execFileSync('curl', ['-sS', '--max-time', '30', `http://127.0.0.1:${hostPort}/big.bin`], { maxBuffer: 8 << 20 });
+    expect(Buffer.compare(fetched, big)).toBe(0);
     await ok(['rm', '-f', 'web']);
     expect((await get(`http://127.0.0.1:${hostPort}/`)).code).not.toBe(0);
   }, 60_000);
@@ -203,13 +220,28 @@ describe('container networks on the kernel service', () => {
     await ok(['network', 'rm', 'app']);
     await noLeftovers();
   }, 60_000);
+
+  it('a stop of the service (SIGTERM) with a published port running leaves no namespace, proxy or listener', async () => {
+    const port = await freePort();
+    await ok(['network', 'create', 'last']);
+    await sleeper(['--network', 'last', '-p', `127.0.0.1:${port}:80`]);
+    expect(proxiesLeft(svc.dataRoot)).toHaveLength(1);
+    const exited = new Promise((r) => svc.child.once('exit', r));
+    svc.child.kill('SIGTERM');
+    await exited;
+    // Looked at before any cleanup of the test's own: what the service did on its way out.
+    expect(await names.present()).toEqual([]);
+    expect(proxiesLeft(svc.dataRoot)).toEqual([]);
+    expect(await freePort(port)).toBe(port);
+  }, 60_000);
 });
 
-/** A port nothing listens on now (the kernel picks it; closed again at once). */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
+/** A port nothing listens on now (the kernel picks it; closed again at once), or `port` itself once nothing holds it. */
+function freePort(port = 0): Promise<number> {
+  return new Promise((resolve, reject) => {
     const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
+    s.once('error', reject);
+    s.listen(port, '127.0.0.1', () => {
       const port = (s.address() as { port: number }).port;
       s.close(() => resolve(port));
     });
