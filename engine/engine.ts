@@ -460,6 +460,18 @@ export interface CommitOptions {
   pause?: boolean;
 }
 
+/**
+ * A path in a container, as `HEAD /containers/{id}/archive` reports it (X-Docker-Container-Path-Stat):
+ * `mode` is Go's os.FileMode (permissions, 1<<31 for a directory, 1<<27 for a symbolic link).
+ */
+export interface PathStat {
+  name: string;
+  size: number;
+  mode: number;
+  mtime: string;
+  linkTarget: string;
+}
+
 export interface ExecCreate {
   Cmd: string[];
   Env?: string[];
@@ -587,6 +599,15 @@ export interface Engine {
   commit(id: string, options?: CommitOptions): Promise<{ Id: string }>;
   /** `docker export`: the container's root file system (no volumes) as a tar. */
   exportContainer(id: string): Promise<Uint8Array>;
+  /** `docker cp`'s look at a path in a container (links on the way followed, the last one not). */
+  statPath(id: string, path: string): Promise<PathStat>;
+  /** `docker cp CONTAINER:PATH`: the path as a tar rooted at its base name (`.` for `dir/.`), and its stat. */
+  getArchive(id: string, path: string): Promise<{ stat: PathStat; archive: Uint8Array }>;
+  /**
+   * `docker cp ... CONTAINER:DIR`: a tar extracted into the directory `path`. `noOverwriteDirNonDir`:
+   * a directory is never replaced by a file nor a file by a directory (the docker CLI always asks so).
+   */
+  putArchive(id: string, path: string, archive: Uint8Array, options?: { noOverwriteDirNonDir?: boolean }): Promise<void>;
   resizeContainer(id: string, rows: number, cols: number): Promise<void>;
   /**
    * create + attach (stdout, stderr) + start + wait in one request, where the host can carry it

@@ -144,6 +144,14 @@ export interface Snapshotter {
    */
   makeDir(key: string, path: string): Promise<void>;
   /**
+   * `docker cp` into a container: `entries` (paths relative to `dir`, clean, parents first; no '')
+   * written into the directory `dir` (absolute, resolved by the core: an existing directory, no
+   * link on the way) of a prepared snapshot's writable layer. An entry replaces what is at its
+   * path, except that a directory over a directory keeps what is below it and takes the entry's
+   * mode. Called while the container is not running. Absent: a host that only builds (no containers).
+   */
+  write?(key: string, dir: string, entries: VolumeEntries): Promise<void>;
+  /**
    * Where the snapshot lives on the host, as Docker's `GraphDriver.Data` in `docker inspect`
    * (overlay2: LowerDir top first, UpperDir, WorkDir). Absent where nothing of it is on a disk.
    */

@@ -93,6 +93,9 @@ export function connectLocalEngine(options: ConnectOptions = {}): LocalEngine {
     changes: call('changes'),
     commit: call('commit'),
     exportContainer: call('exportContainer'),
+    statPath: call('statPath'),
+    getArchive: call('getArchive'),
+    putArchive: call('putArchive'),
     resizeContainer: call('resizeContainer'),
     // One message to the engine worker for create, attach, start and wait.
     run: call('run'),

@@ -26,6 +26,7 @@ export function withWriterLock(engine: Engine, lease: WriterLease): Engine {
     removeImage: locked(engine.removeImage),
     loadImages: locked(engine.loadImages),
     importImage: locked(engine.importImage),
+    putArchive: locked(engine.putArchive),
     createContainer: locked(engine.createContainer),
     startContainer: locked(engine.startContainer),
     removeContainer: locked(engine.removeContainer),

@@ -17,6 +17,7 @@ import { pull } from './pull.ts';
 import { push } from './push.ts';
 import { loadImages, saveImages } from './save-load.ts';
 import { exportContainer, importImage } from './export-import.ts';
+import { getArchive, putArchive, statPath } from './copy.ts';
 import { build } from './builder.ts';
 import { diskUsage, info, prune, version } from './system.ts';
 import { createVolume, inspectVolume, listVolumes, removeVolume } from './volumes.ts';
@@ -86,6 +87,9 @@ export function createEngine(ports: HostPorts, options: EngineOptions = {}): Hos
     changes: g((id) => containerChanges(core, id)),
     commit: g((id, o) => commit(core, id, o)),
     exportContainer: g((id) => exportContainer(core, id)),
+    statPath: g((id, path) => statPath(core, id, path)),
+    getArchive: g((id, path) => getArchive(core, id, path)),
+    putArchive: g((id, path, archive, o) => putArchive(core, id, path, archive, o)),
     resizeContainer: g((id, rows, cols) => runner.resize(id, rows, cols)),
     // Over the guarded calls, so each step is as if called alone.
     run: g((o) => runContainer(engine, o)),

@@ -39,7 +39,8 @@ function withMountPoints(entries: VolumeEntries | undefined, target: string): Vo
   return [...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-function toFsNode(node: TreeNode): FsNode {
+/** A tree node as the ports carry it. */
+export function toFsNode(node: TreeNode): FsNode {
   if (node.type === 'file') return { type: 'file', mode: node.mode, content: node.content };
   if (node.type === 'symlink') return { type: 'symlink', target: node.target };
   return { type: 'dir', mode: node.mode };

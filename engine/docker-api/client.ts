@@ -30,6 +30,7 @@ import type {
   HistoryEntry,
   ImageInspect,
   ImportOptions,
+  PathStat,
   ImageSummary,
   LayerView,
   LogsOptions,
@@ -48,6 +49,7 @@ import { EngineError } from '../errors.ts';
 import { DEFAULT_TAG, familiarName, familiarRepository, namesTagOrDigest, parseReference } from '../oci/reference.ts';
 import type { Digest, LogEntry, RegistryAuth } from '../ports.ts';
 import { writeTar } from '../tar/tar-writer.ts';
+import { decodePathStat, PATH_STAT_HEADER } from './archive-endpoints.ts';
 import { errorCodeForStatus, errorCodeOf } from './error-status.ts';
 import { FrameDecoder } from './frames.ts';
 import { JsonLineDecoder } from './json-stream.ts';
@@ -530,6 +532,22 @@ export class DockerApiEngine implements Engine {
   async exportContainer(id: string): Promise<Uint8Array> {
     const response = await this.#call('GET', `/containers/${seg(id)}/export`);
     return new Uint8Array(await response.arrayBuffer());
+  }
+
+  async statPath(id: string, path: string): Promise<PathStat> {
+    const response = await this.#call('HEAD', `/containers/${seg(id)}/archive`, { query: { path } });
+    return decodePathStat(response.headers.get(PATH_STAT_HEADER));
+  }
+
+  async getArchive(id: string, path: string): Promise<{ stat: PathStat; archive: Uint8Array }> {
+    const response = await this.#call('GET', `/containers/${seg(id)}/archive`, { query: { path } });
+    const stat = decodePathStat(response.headers.get(PATH_STAT_HEADER));
+    return { stat, archive: new Uint8Array(await response.arrayBuffer()) };
+  }
+
+  putArchive(id: string, path: string, archive: Uint8Array, options: { noOverwriteDirNonDir?: boolean } = {}): Promise<void> {
+    const query = { path, noOverwriteDirNonDir: bool(options.noOverwriteDirNonDir) };
+    return this.#empty('PUT', `/containers/${seg(id)}/archive`, { query, body: archive, contentType: 'application/x-tar' });
   }
 
   renameContainer(id: string, newName: string): Promise<void> {

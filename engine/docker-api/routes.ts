@@ -3,6 +3,7 @@
  * Docker's order of areas. `{name}` matches anything up to the next fixed part, slashes included
  * (image names have them: `localhost:5000/box:1.0`), as Docker's `{name:.*}`.
  */
+import * as archive from './archive-endpoints.ts';
 import * as attachEp from './attach-endpoints.ts';
 import * as containers from './container-endpoints.ts';
 import * as execs from './exec-endpoints.ts';
@@ -48,6 +49,9 @@ export const ROUTES: readonly Route[] = [
   route('GET', '/containers/{name}/logs', containers.logs),
   route('GET', '/containers/{name}/changes', containers.changes),
   route('GET', '/containers/{name}/export', containers.exportTar),
+  route('HEAD', '/containers/{name}/archive', archive.stat),
+  route('GET', '/containers/{name}/archive', archive.get),
+  route('PUT', '/containers/{name}/archive', archive.put),
   route('POST', '/containers/{name}/resize', containers.resize),
   route('POST', '/containers/{name}/attach', attachEp.attach),
   route('GET', '/containers/{name}/attach/ws', attachEp.attachWebSocket),

@@ -21,24 +21,29 @@ type WritableEntry = Exclude<TarEntry, { type: 'skipped' }>;
  * only for a path or link target that does not fit ustar (never atime/ctime), two zero blocks at
  * the end and no record padding. Whiteouts are ordinary empty files named `.wh.<name>`.
  * The same entries always give byte-identical output.
+ *
+ * `dotRoot`: the archive is rooted at `.` (an entry `.` and `./name` below it), as Docker's
+ * archive of a directory's contents (`docker cp c:/dir/. .`); never for a layer.
  */
-export function writeTar(entries: readonly TarEntry[]): Uint8Array {
-  return concatBytes([...tarChunks(entries)]);
+export function writeTar(entries: readonly TarEntry[], options: { dotRoot?: boolean } = {}): Uint8Array {
+  return concatBytes([...tarChunks(entries, options)]);
 }
 
 /** The same bytes as writeTar, as a sequence of chunks (headers, contents, padding). */
-export function* tarChunks(entries: readonly TarEntry[]): Generator<Uint8Array> {
+export function* tarChunks(entries: readonly TarEntry[], options: { dotRoot?: boolean } = {}): Generator<Uint8Array> {
   const sorted = entries.filter((e): e is WritableEntry => e.type !== 'skipped').sort((a, b) => comparePaths(a.path, b.path));
   for (let i = 0; i < sorted.length; i++) {
     const entry = sorted[i];
-    checkPath(entry.path);
+    checkPath(entry.path, options.dotRoot);
     if (i > 0 && sorted[i - 1].path === entry.path) throw new EngineError('invalid-argument', `tar writer: duplicate entry "${entry.path}"`);
     yield* entryChunks(entry);
   }
   yield new Uint8Array(BLOCK * 2);
 }
 
-function checkPath(path: string): void {
+function checkPath(whole: string, dotRoot = false): void {
+  if (dotRoot && whole === '.') return;
+  const path = dotRoot ? whole.replace(/^\.\//, '') : whole;
   const parts = path.split('/');
   if (path === '' || parts.some((p) => p === '' || p === '.' || p === '..') || path.includes('\0')) {
     throw new EngineError('invalid-argument', `tar writer: "${path}" is not a clean relative path`);

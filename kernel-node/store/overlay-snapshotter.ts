@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readFile, readdir, readlink, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, readdir, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError } from '../../engine/errors.ts';
 import type { BlobStore, Digest, FsNode, SnapshotChange, Snapshotter, VolumeEntries } from '../../engine/ports.ts';
@@ -106,6 +106,37 @@ export class OverlaySnapshotter implements Snapshotter {
       const target = await resolveInRoot(path, true, (p) => readlink(join(view, p)).catch(() => undefined));
       // A file in the way: nothing is made, as in the browser (engine/core/working-dir.ts).
       if (target !== '') await mkdir(join(view, target), { recursive: true, mode: 0o755 }).catch(() => undefined);
+    } finally {
+      await unmount(view);
+      await rm(view, { recursive: true, force: true });
+    }
+  }
+
+  /** Written through a writable overlay of the stack (the container is not running); the core resolved `dir` and checked the way. */
+  async write(key: string, dir: string, entries: VolumeEntries): Promise<void> {
+    const dirs = await this.overlay(key);
+    const view = join(this.data.mounts, `write-${randomBytes(8).toString('hex')}`);
+    await mkdir(view, { recursive: true });
+    await mountOverlay(view, dirs);
+    try {
+      for (const [p, node] of entries) {
+        const parts = `${dir}/${p}`.split('/').filter(Boolean);
+        if (parts.some((part) => part === '.' || part === '..')) throw new EngineError('invalid-argument', `invalid path to write: ${JSON.stringify(p)}`);
+        const at = join(view, ...parts);
+        const existing = await kindAt(at);
+        if (node.type === 'dir' && existing === 'dir') {
+          await chmod(at, node.mode & 0o7777);
+          continue;
+        }
+        if (existing) await rm(at, { recursive: true, force: true });
+        if (node.type === 'dir') {
+          await mkdir(at);
+          await chmod(at, node.mode & 0o7777);
+        } else if (node.type === 'file') {
+          await writeFile(at, node.content, { mode: node.mode & 0o7777 });
+          await chmod(at, node.mode & 0o7777);
+        } else await symlink(node.target, at);
+      }
     } finally {
       await unmount(view);
       await rm(view, { recursive: true, force: true });

@@ -113,6 +113,27 @@ export function snapshotterSuite(name: string, make: () => Promise<SnapshotterFi
       expect(await snapshots.read('c1', '/nowhere')).toBeUndefined();
     });
 
+    it('writes entries into a directory (docker cp): files replace, a directory over a directory keeps what is below it', async () => {
+      const { snapshots, blobs, fs } = await make();
+      await snapshots.prepare('c1', await layerSet(blobs));
+      if (!snapshots.write) throw new Error(`${name} has no write`);
+      await snapshots.write('c1', '/srv', [
+        ['old', { type: 'dir', mode: 0o700 }],
+        ['old/a', { type: 'file', mode: 0o755, content: enc('A') }],
+        ['new', { type: 'dir', mode: 0o755 }],
+        ['new/n', { type: 'file', mode: 0o644, content: enc('n') }],
+        ['ln', { type: 'symlink', target: 'new/n' }],
+      ]);
+      await snapshots.write('c1', '/', [['etc/motd', { type: 'dir', mode: 0o755 }]]);
+      expect(dec(await fs.readFile('c1', '/srv/old/a'))).toBe('A');
+      expect(dec(await fs.readFile('c1', '/srv/new/n'))).toBe('n');
+      const srv = new Map((await snapshots.read('c1', '/srv'))!);
+      expect(srv.get('old')).toEqual({ type: 'dir', mode: 0o700 });
+      expect(srv.get('ln')).toEqual({ type: 'symlink', target: 'new/n' });
+      expect((srv.get('old/a') as { mode: number }).mode & 0o777).toBe(0o755);
+      expect(brief(await snapshots.changes('c1'))).toEqual(['C /etc', 'C /etc/motd', 'C /srv', 'A /srv/ln', 'A /srv/new', 'A /srv/new/n', 'C /srv/old', 'C /srv/old/a']);
+    });
+
     it('reports a deleted directory as one D line', async () => {
       const { snapshots, blobs, fs } = await make();
       await snapshots.prepare('c1', await layerSet(blobs));

@@ -64,6 +64,12 @@ export const INHERENT_DIFFERENCES: InherentDifference[] = [
       'WASI preview1 has no working directory: our hosts hand the program its directory as PWD (engine/wasi/spawn-abi.ts), so a wasm program\'s environment holds PWD where a native program\'s does not.',
     rewrite: (r, argv) => (argv.includes('env') ? { ...r, stdout: r.stdout.replace(/^PWD=.*\n/gm, '') } : r),
   },
+  {
+    id: 'storage-path',
+    reason:
+      "Docker's daemon names a path in a container by where its overlay is mounted on the host (`lstat /var/lib/docker/overlay2/<id>/merged/srv/x: not a directory`); ours names the container's own path (`lstat /srv/x: ...`): our storage directories are not the user's business (docker cp's errors).",
+    rewrite: (r) => mapOutput(r, (s) => s.replace(/\S*\/overlay2\/[0-9a-f]+\/merged(\/\S*)/g, '$1')),
+  },
 ];
 
 /** A row of the base images' own history: box's two steps, the reference's import (its CreatedBy is empty). */

@@ -7,6 +7,8 @@
 import { it } from 'vitest';
 
 export const OPEN_DIFFERENCES: Record<string, string> = {
+  'into a running container':
+    "docker cp into a running container is refused (\"copying into a running container is not supported by this engine yet\"): the engine writes a container's layer only while no process has it (engine/core/copy.ts); reading from a running one works",
   'history: table, --format, -q, --no-trunc, -H=false':
     "a build keeps no intermediate images: history shows <missing> for the build's own steps where Docker's legacy builder shows each step's image ID (and `images -a` lists them)",
 };

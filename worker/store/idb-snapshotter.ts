@@ -5,6 +5,7 @@ import { diffTrees } from '../../engine/layers/layer-diff.ts';
 import { mergeLayers } from '../../engine/layers/merged-view.ts';
 import { applyChanges } from '../../engine/core/snapshot-layer.ts';
 import { makeDirInTree } from '../../engine/core/working-dir.ts';
+import { writeTreeEntries } from '../../engine/core/copy-tree.ts';
 import { readTreeDir } from '../../engine/core/volume-copy.ts';
 import type { Tenure } from './tenure.ts';
 import type { RootDelta, RootEntries } from '../process/process-protocol.ts';
@@ -128,6 +129,18 @@ export class IdbSnapshotter implements Snapshotter, ContainerRoots {
     const lower = await this.#lowerTree(record.layers);
     const tree = applyChanges(lower, record.changes);
     if (!makeDirInTree(tree, path)) return;
+    try {
+      await this.#put({ ...record, changes: changeSet(lower, tree) });
+    } catch (e) {
+      throw storageError(e, `saving the file system of ${key.slice(0, 12)}`);
+    }
+  }
+
+  async write(key: string, dir: string, entries: VolumeEntries): Promise<void> {
+    const record = await this.#record(key);
+    const lower = await this.#lowerTree(record.layers);
+    const tree = applyChanges(lower, record.changes);
+    writeTreeEntries(tree, dir, entries);
     try {
       await this.#put({ ...record, changes: changeSet(lower, tree) });
     } catch (e) {

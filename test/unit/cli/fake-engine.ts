@@ -147,6 +147,13 @@ export function fakeEngine(over: Partial<Engine> = {}): Engine & { calls: Call[]
     renameContainer: async () => {},
     exportContainer: async () => new Uint8Array(),
     importImage: async () => 'sha256:' + '0'.repeat(64),
+    statPath: async (id) => {
+      throw notFound(`No such container: ${id}`);
+    },
+    getArchive: async (id) => {
+      throw notFound(`No such container: ${id}`);
+    },
+    putArchive: async () => {},
     removeContainer: async () => {},
     listContainers: async () => [],
     inspectContainer: async (id) => {

@@ -66,6 +66,25 @@ export class DirSnapshotter implements Snapshotter {
     mkdirSync(join(this.dir(key), target), { recursive: true, mode: 0o755 });
   }
 
+  async write(key: string, dir: string, entries: VolumeEntries): Promise<void> {
+    for (const [p, node] of entries) {
+      const at = join(this.dir(key), dir, p);
+      const existing = lstatSync(at, { throwIfNoEntry: false });
+      if (node.type === 'dir' && existing?.isDirectory()) {
+        chmodSync(at, node.mode & 0o777);
+        continue;
+      }
+      if (existing) rmSync(at, { recursive: true, force: true });
+      if (node.type === 'dir') {
+        mkdirSync(at);
+        chmodSync(at, node.mode & 0o777);
+      } else if (node.type === 'file') {
+        writeFileSync(at, node.content);
+        chmodSync(at, node.mode & 0o777);
+      } else symlinkSync(node.target, at);
+    }
+  }
+
   async remove(key: string): Promise<void> {
     const s = this.#snapshots.get(key);
     if (!s) return;
