@@ -22,7 +22,8 @@ export async function preflight(runc = 'runc'): Promise<string[]> {
   }
   const mounts = await readFile('/proc/self/mounts', 'utf8').catch(() => '');
   if (!/ \/sys\/fs\/cgroup\/memory cgroup /.test(mounts) && !/ \/sys\/fs\/cgroup cgroup2 /.test(mounts)) problems.push('no memory cgroup is mounted at /sys/fs/cgroup/memory (cgroups v1) or /sys/fs/cgroup (v2)');
-  const tools: Record<string, string> = { mount: 'util-linux', umount: 'util-linux', ldd: 'libc-bin', getfattr: 'attr' };
+  // ip: containers' network namespaces, veths and bridges (kernel-node/net/).
+  const tools: Record<string, string> = { mount: 'util-linux', umount: 'util-linux', ldd: 'libc-bin', getfattr: 'attr', ip: 'iproute2' };
   for (const [tool, pkg] of Object.entries(tools)) {
     try {
       await run('sh', ['-c', `command -v ${tool}`]);

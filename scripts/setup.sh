@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 # tmux: test/kernel/tty runs `docker run -it` in a real terminal.
 # docker.io, busybox-static, docker-compose: the real Docker Engine (run inside a test's own network
 # namespace) and a second real API client, the reference for Docker's behaviour and messages.
-debs=(chromium runc attr clang lld wasi-libc libclang-rt-14-dev-wasm32 skopeo binaryen wabt fonts-nanum gcc libc6-dev tmux docker.io busybox-static docker-compose)
+# iproute2: the kernel service's network namespaces, veths and bridges (ip); curl: test/kernel/network reaches published ports.
+debs=(chromium runc attr clang lld wasi-libc libclang-rt-14-dev-wasm32 skopeo binaryen wabt fonts-nanum gcc libc6-dev tmux docker.io busybox-static docker-compose iproute2 curl)
 missing=()
 for d in "${debs[@]}"; do
   dpkg -s "$d" >/dev/null 2>&1 || missing+=("$d")
