@@ -1,8 +1,7 @@
 /**
- * The Service Worker's side of broker-protocol.ts: ask every open playground page for a connection
- * to a published port; the page whose engine runs the container answers with it. A page that does
- * not answer in time (frozen, still loading its engine) counts as one without the port, so a
- * request never waits on it for long.
+ * The Service Worker's side of broker-protocol.ts: ask the open playground pages for a connection
+ * to a published port. A page that does not answer in time (frozen, still loading its engine)
+ * counts as one without the port, so a request never waits on it for long.
  */
 import { CONNECT_PUBLISHED, type ConnectAnswer, type ConnectAsk } from './broker-protocol.ts';
 import type { PreviewFailure } from './preview-pages.ts';
@@ -14,6 +13,8 @@ export const PAGE_ANSWER_MS = 10_000;
 /** What the broker needs of a window client (the Service Worker's `Client`). */
 export interface PageClient {
   url: string;
+  focused?: boolean;
+  visibilityState?: DocumentVisibilityState;
   postMessage(message: unknown, transfer: Transferable[]): void;
 }
 
@@ -33,33 +34,27 @@ function ask(client: PageClient, hostPort: number, waitMs: number): Promise<Conn
   });
 }
 
-/** The port of the first page that connected, or why none could; extra connections are reset. */
+/**
+ * A connection from the first page that makes one, or why none could. Pages are asked one at a
+ * time, the focused and visible first: any page's engine reaches a port published in another tab
+ * (the engine relays it), so asking all at once would open a connection in each and waste all but
+ * one. A page that does not answer in `waitMs` is passed over.
+ */
 export async function connectThroughPages(pages: readonly PageClient[], hostPort: number, base: string, waitMs = PAGE_ANSWER_MS): Promise<MessagePort | PreviewFailure> {
   // Previews (an iframe, a tab on /ports/...) are pages of the site too, but run no engine.
-  const engines = pages.filter((c) => !parsePreviewPath(new URL(c.url).pathname, base));
+  const engines = pages.filter((c) => !parsePreviewPath(new URL(c.url).pathname, base)).sort((a, b) => rank(b) - rank(a));
   if (engines.length === 0) return { kind: 'no-playground', hostPort };
-  return new Promise((resolve) => {
-    let left = engines.length;
-    let won = false;
-    const failures: ConnectAnswer[] = [];
-    for (const client of engines) {
-      void ask(client, hostPort, waitMs).then((answer) => {
-        left--;
-        if (answer?.ok && answer.port instanceof MessagePort) {
-          if (won) return reset(answer.port);
-          won = true;
-          return resolve(answer.port);
-        }
-        if (answer && !answer.ok) failures.push(answer);
-        if (left === 0 && !won) resolve(bestFailure(failures, hostPort));
-      });
-    }
-  });
+  const failures: ConnectAnswer[] = [];
+  for (const client of engines) {
+    const answer = await ask(client, hostPort, waitMs);
+    if (answer?.ok && answer.port instanceof MessagePort) return answer.port;
+    if (answer && !answer.ok) failures.push(answer);
+  }
+  return bestFailure(failures, hostPort);
 }
 
-function reset(port: MessagePort): void {
-  port.postMessage({ error: 'another page answered first' });
-  port.close();
+function rank(client: PageClient): number {
+  return (client.focused ? 2 : 0) + (client.visibilityState === 'visible' ? 1 : 0);
 }
 
 /** What says most: nothing listening beats a container that ended, which beats nothing published. */

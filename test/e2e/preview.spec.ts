@@ -1,0 +1,88 @@
+import { test, expect, type Page } from '@playwright/test';
+import { expectOutput, openPlayground, run, runFresh } from './journey-support.ts';
+
+// Issue 16 §2: a published port opens in the page through the preview's Service Worker (web/sw/):
+// /ports/<hostPort>/ asks the playground page for a connection, speaks HTTP to the container and
+// streams its answer back; failures are pages that say what happened.
+
+const WEB = 'sh -c "mkdir -p /www && echo hello-from-httpd > /www/index.html && httpd -f -p 80 -h /www"';
+
+/** The playground, with its preview Service Worker in control (it claims the page once active). */
+async function openWithPreviews(page: Page): Promise<void> {
+  await openPlayground(page);
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 15_000 }).toBe(true);
+}
+
+/** Wait until the preview of `port` answers with a status other than a failure page's. */
+async function whenServing(page: Page, port: number): Promise<void> {
+  await expect
+    .poll(() => page.evaluate((p) => fetch(`/ports/${p}/`).then((r) => r.headers.get('x-dockyard-preview-error') ?? String(r.status)), port), { timeout: 30_000 })
+    .toBe('200');
+}
+
+test('a container’s httpd opens through the preview, in a tab of its own too; the page stays cross-origin isolated', async ({ page, context }) => {
+  test.setTimeout(120_000);
+  await openWithPreviews(page);
+  await run(page, `docker run -d --name web -p 8080:80 box ${WEB}`);
+  await whenServing(page, 8080);
+
+  const tab = await context.newPage();
+  const answer = await tab.goto('/ports/8080/');
+  expect(answer?.status()).toBe(200);
+  await expect(tab.locator('body')).toHaveText('hello-from-httpd');
+  expect(answer?.headers()['cross-origin-embedder-policy']).toBe('require-corp');
+  expect(await tab.evaluate(() => crossOriginIsolated)).toBe(true);
+
+  // A missing file is the container's own 404, passed on as it said it.
+  const missing = await tab.goto('/ports/8080/nope.html');
+  expect(missing?.status()).toBe(404);
+
+  // Several requests at once, each answered by httpd.
+  const bodies = await page.evaluate(() => Promise.all(Array.from({ length: 20 }, () => fetch('/ports/8080/').then((r) => r.text()))));
+  expect(bodies.filter((b) => b === 'hello-from-httpd\n')).toHaveLength(20);
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  await tab.close();
+});
+
+test('a port nobody publishes answers a page that says so', async ({ page, context }) => {
+  await openWithPreviews(page);
+  const tab = await context.newPage();
+  const answer = await tab.goto('/ports/9999/');
+  expect(answer?.status()).toBe(502);
+  await expect(tab.locator('h1')).toHaveText('Nothing is published on port 9999');
+  expect(await tab.evaluate(() => crossOriginIsolated)).toBe(true);
+});
+
+test('a server that never answers gets the timeout page, and the tab stays usable', async ({ page, context }) => {
+  test.setTimeout(150_000);
+  await openWithPreviews(page);
+  // nc accepts the connection and prints the request, but never answers (-i: its input stays open,
+  // so it does not end its side either).
+  await run(page, 'docker run -d -i --name silent -p 8081:80 box nc -l -p 80');
+  const tab = await context.newPage();
+  // `docker run -d` returns before nc listens: until it does, the port refuses (a page of its own).
+  let answer = await tab.goto('/ports/8081/', { timeout: 90_000 });
+  for (let i = 0; i < 30 && answer?.headers()['x-dockyard-preview-error'] === 'refused'; i++) {
+    await tab.waitForTimeout(500);
+    answer = await tab.goto('/ports/8081/', { timeout: 90_000 });
+  }
+  expect(answer?.status()).toBe(504);
+  await expect(tab.locator('h1')).toHaveText('The container on port 8081 did not answer');
+  await runFresh(page, 'docker logs silent');
+  await expectOutput(page, 'GET / HTTP/1.1');
+});
+
+test('a page reload ends the containers: their port answers a page that says so', async ({ page, context }) => {
+  test.setTimeout(120_000);
+  await openWithPreviews(page);
+  await run(page, `docker run -d --name gone -p 8082:80 box ${WEB}`);
+  await whenServing(page, 8082);
+  await page.reload();
+  await openWithPreviews(page);
+  const tab = await context.newPage();
+  const answer = await tab.goto('/ports/8082/');
+  expect(answer?.status()).toBe(502);
+  await expect(tab.locator('h1')).toHaveText('The container on port 8082 is not running');
+  await expect(tab.locator('body')).toContainText('docker start gone');
+});
