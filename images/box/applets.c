@@ -4,7 +4,7 @@
 #define A(n) int applet_##n(int, char **);
 A(basename) A(cat) A(clear) A(cp) A(date) A(dirname) A(echo) A(env) A(false) A(head)
 A(hostname) A(id) A(ln) A(mkdir) A(mv) A(printenv) A(printf) A(pwd) A(readlink) A(rm) A(rmdir)
-A(seq) A(sleep) A(tail) A(tee) A(touch) A(true) A(uname) A(wc) A(whoami) A(yes)
+A(seq) A(sleep) A(tail) A(tee) A(timeout) A(touch) A(true) A(uname) A(wc) A(whoami) A(yes)
 A(ls) A(test) A(bracket) A(grep) A(sort) A(uniq) A(cut) A(tr) A(sed) A(find) A(du) A(stat) A(which) A(stress)
 A(nc) A(httpd)
 #undef A
@@ -28,7 +28,7 @@ const struct applet box_applets[] = {
     {"grep", applet_grep, "[-ivncloqFEwxrhH] [-e PATTERN]... PATTERN [FILE]...", "Search for PATTERN (a POSIX regular expression) in FILEs (or stdin)\n\n\t-i\tIgnore case\n\t-v\tSelect non-matching lines\n\t-n\tShow line numbers\n\t-c\tCount matching lines\n\t-l\tList matching file names\n\t-q\tQuiet: exit 0 on a match\n\t-E\tExtended regular expressions\n\t-F\tFixed strings\n\t-w\tWhole words\n\t-x\tWhole lines\n\t-o\tOnly the matching part\n\t-r\tRecurse into directories"},
     {"head", applet_head, "[-n N] [-c N] [FILE]...", "Print the first 10 lines of FILEs (or stdin)\n\n\t-n N\tPrint first N lines\n\t-c N\tPrint first N bytes"},
     {"hostname", applet_hostname, "[-s] [NAME]", "Show the host name (from /etc/hostname), or set it there"},
-    {"httpd", applet_httpd, "[-f] [-p PORT] [-h DIR]", "Serve the files under DIR over HTTP (GET, HEAD): a directory by its index.html,\nthe content type by the extension; logs each request to stdout. SIGTERM ends it\n\n\t-f\tForeground (it always is: WASI cannot daemonize)\n\t-p PORT\tPort to listen on (default 80)\n\t-h DIR\tDirectory to serve (default .)"},
+    {"httpd", applet_httpd, "[-f] [-p PORT] [-h DIR] [-t SECS]", "Serve the files under DIR over HTTP (GET, HEAD): a directory by its index.html,\nthe content type by the extension; logs each request to stdout. SIGTERM ends it.\nFiles under DIR/cgi-bin/ run as CGI (GET, HEAD, POST), and cgi-bin/index.cgi for\na directory without index.html\n\n\t-f\tForeground (it always is: WASI cannot daemonize)\n\t-p PORT\tPort to listen on (default 80)\n\t-h DIR\tDirectory to serve (default .)\n\t-t SECS\tTime limit of a CGI script (default 10): then 504"},
     {"id", applet_id, "[-ugn]", "Print user and group ids (a WASI program always runs as root)"},
     {"ln", applet_ln, "[-sf] TARGET... LINK|DIR", "Create a link LINK or DIR/TARGET to TARGET\n\n\t-s\tMake a symbolic link\n\t-f\tRemove existing destinations"},
     {"ls", applet_ls, "[-1aAlRdhFC] [FILE]...", "List directory contents (sorted by name)\n\n\t-1\tOne column\n\t-a\tInclude names starting with .\n\t-A\tLike -a, without . and ..\n\t-l\tLong format\n\t-R\tRecurse\n\t-d\tList directory entries, not contents\n\t-h\tHuman readable sizes\n\t-F\tAppend / to directories, * to programs, @ to links"},
@@ -51,6 +51,7 @@ const struct applet box_applets[] = {
     {"tail", applet_tail, "[-n N] [-c N] [FILE]...", "Print the last 10 lines of FILEs (or stdin)\n\n\t-n N\tPrint last N lines\n\t-n +N\tStart with line N\n\t-c N\tPrint last N bytes"},
     {"tee", applet_tee, "[-a] [FILE]...", "Copy stdin to each FILE, and also to stdout\n\n\t-a\tAppend to the given FILEs"},
     {"test", applet_test, "EXPRESSION", "Evaluate EXPRESSION: -e -f -d -s -L -z -n, = != < >, -eq -ne -lt -le -gt -ge, ! -a -o ( )"},
+    {"timeout", applet_timeout, "[-s SIG] SECS PROG ARGS", "Run PROG; end it after SECS (fractions allowed) with status 124\n\n\t-s SIG\tAccepted for busybox command lines (the end is the same)"},
     {"touch", applet_touch, "[-c] [-d DATE] [-t DATE] [-r FILE] FILE...", "Update the last-modified date on the given FILE[s]\n\n\t-c\tDon't create files\n\t-d DT\tDate/time to use (YYYY-MM-DD [HH:MM:SS] or @SECONDS)\n\t-t DT\tDate/time as [[CC]YY]MMDDhhmm[.ss]\n\t-r FILE\tUse FILE's date/time"},
     {"tr", applet_tr, "[-cds] SET1 [SET2]", "Translate, squeeze, or delete characters from stdin\n\n\t-c\tComplement SET1\n\t-d\tDelete characters in SET1\n\t-s\tSqueeze repeated characters\n\nSets understand a-z ranges, \\n \\t escapes and [:alpha:] [:digit:] [:upper:] [:lower:] [:space:] classes"},
     {"true", applet_true, "", "Return an exit code of TRUE (0)"},

@@ -26,6 +26,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <stdint.h>
 
 extern FILE *box_in, *box_out, *box_err;
 FILE *box_real_stdin(void);
@@ -59,6 +60,8 @@ extern const int box_applet_count;
 const struct applet *box_find_applet(const char *name);
 /* Runs an applet in-process: handles --help, resets getopt, flushes box_out afterwards. */
 int box_run_applet(const struct applet *a, int argc, char **argv);
+/* How many applets are running now, nested: 1 for the one main() started. */
+extern int box_applet_depth;
 
 /* getopt without libc's own messages: prints a busybox-style one and returns '?'. State is reset by
  * box_run_applet before each applet runs. */
@@ -128,6 +131,24 @@ int box_signals(void);
 int box_is_init(void);
 int box_signal_number(const char *name); /* "TERM", "SIGTERM", "15"; 0 for EXIT; -1 unknown */
 const char *box_signal_name(int sig);
+/* A time limit on this process (the timeout applet; httpd's CGI runs under it): at the first
+ * box_signals() past it the process ends with BOX_TIMED_OUT, as coreutils' timeout reports. WASI
+ * has no alarm(), so blocking waits shorten themselves with box_wait_ms. 0: no limit. */
+#define BOX_TIMED_OUT 124
+extern long long box_deadline_ms;
+long long box_now_ms(void); /* CLOCK_MONOTONIC */
+/* How long a blocking wait of `ms` (-1: for ever) may last before the deadline. */
+int box_wait_ms(int ms);
+
+/* dockyard.spawn (sh_spawn.c; engine/wasi/spawn-abi.ts): runs the WASI module at `path` and waits
+ * for it - this whole process waits. in/out/err: "" inherits, else a file path ("&1" for err: as
+ * out). The result carries SPAWN_TAG unless the runtime lacks the import. */
+#define SPAWN_TAG 0x44590000 /* "DY" */
+#define SPAWN_TAG_MASK 0xffff0000
+#define SPAWN_KIND(r) (((r) >> 8) & 0xff)
+#define SPAWN_VALUE(r) ((r) & 0xff)
+enum { SPAWN_EXITED = 0, SPAWN_FAILED = 1, SPAWN_SIGNALED = 2 };
+int32_t box_spawn(const char *path, const char *cwd, const char *in, const char *out, const char *err, int argc, char **argv, char **env);
 
 /* The shell, entered by the sh applet. */
 int sh_main(int argc, char **argv);

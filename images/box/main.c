@@ -2,6 +2,8 @@
 #include "box.h"
 #include <getopt.h>
 
+int box_applet_depth;
+
 const struct applet *box_find_applet(const char *name)
 {
     for (int i = 0; i < box_applet_count; i++)
@@ -31,6 +33,7 @@ int box_run_applet(const struct applet *a, int argc, char **argv)
     }
     const char *saved_name = box_applet_name;
     box_applet_name = a->name;
+    box_applet_depth++;
     optind = 0; /* musl: 0 fully re-initialises getopt, including a half-read option cluster */
     opterr = 0;
     int st = a->fn(argc, argv);
@@ -40,6 +43,7 @@ int box_run_applet(const struct applet *a, int argc, char **argv)
     fflush(box_err);
     clearerr(box_out);
     box_applet_name = saved_name;
+    box_applet_depth--;
     return st & 255;
 }
 

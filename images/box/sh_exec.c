@@ -600,6 +600,7 @@ int sh_run_script_file(const char *path, int argc, char **argv)
         fprintf(box_err, "sh: can't open '%s': %s\n", path, strerror(errno));
         return 127;
     }
+    vars_init();
     struct sh_state *saved = sh_state_save();
     vars_only_exported();
     free(sh_arg0);

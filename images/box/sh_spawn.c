@@ -7,16 +7,11 @@
  * or (stderr only) "&1" for "wherever the child's stdout goes". The host appends to stdout and
  * stderr files; the shell creates or truncates them first.
  * The result carries a tag in its top 16 bits, so a runtime that stubs unknown imports (returning
- * 0 or -1) is recognised as "no spawn support": see SPAWN_TAG below.
+ * 0 or -1) is recognised as "no spawn support": see SPAWN_TAG in box.h.
  */
 #include "sh.h"
 #include <stdint.h>
 
-#define SPAWN_TAG 0x44590000          /* "DY" */
-#define SPAWN_TAG_MASK 0xffff0000
-#define SPAWN_KIND(r) (((r) >> 8) & 0xff)
-#define SPAWN_VALUE(r) ((r) & 0xff)
-enum { SPAWN_EXITED = 0, SPAWN_FAILED = 1, SPAWN_SIGNALED = 2 };
 enum { SPAWN_E_NOENT = 1, SPAWN_E_NOEXEC = 2, SPAWN_E_INVAL = 3, SPAWN_E_LIMIT = 4, SPAWN_E_UNSUPPORTED = 5 };
 
 __attribute__((import_module("dockyard"), import_name("spawn")))
@@ -28,6 +23,29 @@ static void field(struct sbuf *b, const char *s)
 {
     sb_adds(b, s);
     sb_addc(b, 0);
+}
+
+int32_t box_spawn(const char *path, const char *cwd, const char *in, const char *out, const char *err, int argc, char **argv, char **env)
+{
+    struct sbuf req = {0};
+    char num[16];
+    field(&req, "dockyard-spawn-1");
+    field(&req, path);
+    field(&req, cwd);
+    field(&req, in);
+    field(&req, out);
+    field(&req, err);
+    snprintf(num, sizeof num, "%d", argc);
+    field(&req, num);
+    for (int i = 0; i < argc; i++) field(&req, argv[i]);
+    int envc = 0;
+    for (char **e = env; e && *e; e++) envc++;
+    snprintf(num, sizeof num, "%d", envc);
+    field(&req, num);
+    for (char **e = env; e && *e; e++) field(&req, *e);
+    int32_t r = dockyard_spawn(req.s, (uint32_t)req.len);
+    free(req.s);
+    return r;
 }
 
 static int temp_counter;
@@ -79,26 +97,9 @@ int sh_spawn(const char *path, int argc, char **argv)
         err_f = err_tmp;
     }
 
-    struct sbuf req = {0};
-    char cwd[4096], num[16];
+    char cwd[4096];
     if (!getcwd(cwd, sizeof cwd)) strcpy(cwd, "/");
-    field(&req, "dockyard-spawn-1");
-    field(&req, path);
-    field(&req, cwd);
-    field(&req, in_f);
-    field(&req, out_f);
-    field(&req, err_f);
-    snprintf(num, sizeof num, "%d", argc);
-    field(&req, num);
-    for (int i = 0; i < argc; i++) field(&req, argv[i]);
-    int envc = 0;
-    for (char **e = environ; e && *e; e++) envc++;
-    snprintf(num, sizeof num, "%d", envc);
-    field(&req, num);
-    for (char **e = environ; e && *e; e++) field(&req, *e);
-
-    int32_t r = dockyard_spawn(req.s, (uint32_t)req.len);
-    free(req.s);
+    int32_t r = box_spawn(path, cwd, in_f, out_f, err_f, argc, argv, environ);
     if (((uint32_t)r & SPAWN_TAG_MASK) != SPAWN_TAG) {
         fprintf(box_err, "sh: %s: cannot run: this WASI runtime does not provide dockyard.spawn, "
                          "so box can only run its own applets\n", argv[0]);

@@ -74,8 +74,12 @@ void var_unset(const char *name)
     }
 }
 
+/* Once per process: by sh, or by the first script an applet runs (env, timeout) without one. */
 void vars_init(void)
 {
+    static int done;
+    if (done) return;
+    done = 1;
     for (char **e = environ; e && *e; e++) {
         const char *eq = strchr(*e, '=');
         if (!eq) continue;

@@ -13,6 +13,7 @@
  * A runtime without the import (one that stubs unknown imports) answers 0: no signals. */
 #include "box.h"
 #include <stdint.h>
+#include <time.h>
 
 enum { SIG_OP_TAKE = 0, SIG_OP_IS_INIT = 1 };
 
@@ -65,8 +66,31 @@ static int harmless(int sig)
     return sig == 17 || (sig >= 18 && sig <= 23) || sig == 28;
 }
 
+long long box_deadline_ms;
+
+long long box_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int box_wait_ms(int ms)
+{
+    if (!box_deadline_ms) return ms;
+    long long left = box_deadline_ms - box_now_ms();
+    if (left < 0) left = 0;
+    return ms < 0 || left < ms ? (int)left : ms;
+}
+
 int box_signals(void)
 {
+    if (box_deadline_ms && box_now_ms() >= box_deadline_ms) {
+        fflush(box_out);
+        fflush(box_err);
+        fflush(NULL);
+        _Exit(BOX_TIMED_OUT);
+    }
     for (;;) {
         int sig = dockyard_signal(SIG_OP_TAKE);
         if (sig <= 0) break;

@@ -127,6 +127,33 @@ APPLET(hostname)
     return 0;
 }
 
+int sh_spawn(const char *path, int argc, char **argv); /* sh_spawn.c */
+
+/* timeout: the command runs under box_deadline_ms, and the shell and the waiting applets end the
+ * process with 124 once it passes. So it must be a process of its own: run from a shell or another
+ * applet, timeout starts /bin/box again through dockyard.spawn, and only that process ends. -s is
+ * accepted for busybox's command lines; the end is the same for every signal. */
+APPLET(timeout)
+{
+    if (box_applet_depth > 1) return sh_spawn("/bin/box", argc, argv);
+    int opt;
+    while ((opt = box_getopt(argc, argv, "+s:k:")) != -1) {
+        if (opt == 's' && box_signal_number(optarg) > 0) continue;
+        if (opt == 's') { box_warn("unknown signal '%s'", optarg); return 1; }
+        if (opt != 'k') return box_usage_error("timeout");
+    }
+    if (argc - optind < 2) return box_usage_error("timeout");
+    char *end;
+    double secs = strtod(argv[optind], &end);
+    if (end == argv[optind] || *end || secs < 0 || secs > 1e9) { box_warn("invalid number '%s'", argv[optind]); return 1; }
+    long long saved = box_deadline_ms;
+    long long deadline = box_now_ms() + (long long)(secs * 1000);
+    if (secs > 0 && (!saved || deadline < saved)) box_deadline_ms = deadline;
+    int st = box_exec_command(argc - optind - 1, argv + optind + 1);
+    box_deadline_ms = saved;
+    return st;
+}
+
 APPLET(sleep)
 {
     if (argc < 2) return box_usage_error("sleep");
@@ -155,11 +182,16 @@ APPLET(sleep)
         clock_gettime(CLOCK_MONOTONIC, &now);
         double left = end - ((double)now.tv_sec + (double)now.tv_nsec / 1e9);
         if (left <= 0) break;
+        long long limit = box_wait_ms(-1);
+        if (limit >= 0 && left > (double)limit / 1000) left = (double)limit / 1000;
         struct timespec ts;
         ts.tv_sec = (time_t)left;
         ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
         unsigned taken = box_signals_taken;
-        if (nanosleep(&ts, NULL) == 0) break;
+        if (nanosleep(&ts, NULL) == 0) {
+            box_signals(); /* the deadline, if it cut this sleep short */
+            continue;
+        }
         if (box_signals()) return 128 + box_interrupted;
         if (box_signals_taken == taken) break; /* it failed for another reason */
     }

@@ -5,7 +5,18 @@ import { BOX, expectRun, expectSh } from './harness.ts';
 
 const APPLETS = ['[', 'basename', 'cat', 'clear', 'cp', 'cut', 'date', 'dirname', 'du', 'echo', 'env', 'false', 'find', 'grep', 'head',
   'hostname', 'httpd', 'id', 'ln', 'ls', 'mkdir', 'mv', 'nc', 'printenv', 'printf', 'pwd', 'readlink', 'rm', 'rmdir', 'sed', 'seq', 'sh', 'sleep', 'sort', 'stat',
-  'stress', 'tail', 'tee', 'test', 'touch', 'tr', 'true', 'uname', 'uniq', 'wc', 'which', 'whoami', 'yes'];
+  'stress', 'tail', 'tee', 'test', 'timeout', 'touch', 'tr', 'true', 'uname', 'uniq', 'wc', 'which', 'whoami', 'yes'];
+
+describe('box: timeout', () => {
+  it('ends a command that runs past SECS with 124 and only it: the shell goes on; a quick one keeps its status', async () => {
+    await expectSh("timeout 1 sleep 30; echo \"slept: $?\"; timeout 1 sh -c 'while :; do :; done'; echo \"spun: $?\"; timeout 5 sh -c 'echo quick; exit 3'; echo \"quick: $?\"", {
+      stdout: 'slept: 124\nspun: 124\nquick\nquick: 3\n',
+    });
+  });
+  it('a bad number or signal: a message and status 1', async () => {
+    await expectSh('timeout x true; echo $?; timeout -s NOPE 1 true; echo $?', { stdout: '1\n1\n', stderr: "timeout: invalid number 'x'\ntimeout: unknown signal 'NOPE'\n" });
+  });
+});
 
 describe('box: readlink', () => {
   it('prints nothing with status 1 for a file that is not a link; -f prints the full path, the last component may be missing', async () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGTERM, signalBit } from '../../../engine/wasi/signal-abi.ts';
 import { bytes, dialGuest, drain, network, PEER, runGuest, tryNow, tryPipe } from './socket-harness.ts';
+import { serveAll as serveRequests } from './http-peer.ts';
 
 const BOX = new WebAssembly.Module(readFileSync(new URL('../../../images/box/box.wasm', import.meta.url)));
 let root: string;
@@ -30,37 +31,10 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const box = (args: string[], net: Parameters<typeof runGuest>[0], extra: { signals?: { pending: number }; stdin?: string } = {}) =>
   runGuest(net, { module: BOX, root, args: ['box', ...args], ...extra });
 
-/**
- * Serve the requests one after another from the peer (each on its own connection, the answer read
- * to its end), then SIGTERM for httpd. Answers in order.
- */
+/** Serve the requests one after another from the peer (http-peer.ts), then SIGTERM for httpd. */
 function serveAll(requests: string[]): { answers: string[]; status: number; stdout: string; stderr: string } {
-  const answers: string[] = [];
-  const signals = { pending: 0 };
-  let conn: number | undefined;
-  let answer = '';
-  const { net, peer } = network(() => {
-    if (answers.length === requests.length) {
-      signals.pending = signalBit(SIGTERM);
-      return;
-    }
-    if (conn === undefined) {
-      conn = dialGuest(peer, 80);
-      if (conn === undefined) return;
-      peer.send(conn, bytes(requests[answers.length]));
-      answer = '';
-      return;
-    }
-    const got = drain(peer, conn);
-    answer += got.data;
-    if (got.ended) {
-      peer.close(conn);
-      conn = undefined;
-      answers.push(answer);
-    }
-  });
-  const r = box(['httpd', '-f', '-p', '80', '-h', '/www'], net, { signals });
-  return { answers, ...r };
+  const { answers, run } = serveRequests(requests, (net, signals) => box(['httpd', '-f', '-p', '80', '-h', '/www'], net, { signals }));
+  return { answers, ...run };
 }
 
 const ok = (type: string, body: string) => `HTTP/1.1 200 OK\r\nContent-Type: ${type}\r\nContent-Length: ${new TextEncoder().encode(body).length}\r\nConnection: close\r\n\r\n${body}`;
