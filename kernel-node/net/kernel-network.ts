@@ -104,6 +104,8 @@ export class KernelNetwork implements NetworkDriver {
 
   attach(containerId: string, network: ContainerNetwork): Promise<void> {
     return this.#serial(async () => {
+      // Made ahead for a warm spare whose runner is in it already: a failed attach must leave it to that spare.
+      const prepared = this.#containers.has(containerId);
       const w = await this.#namespace(containerId);
       w.attached = true;
       try {
@@ -116,7 +118,8 @@ export class KernelNetwork implements NetworkDriver {
           w.proxy = await PortProxy.start(this.o.proxy.path, this.names.path(this.names.service), target.address, network.ports, this.o.publishAddresses ?? []);
         }
       } catch (e) {
-        await this.#unwire(containerId);
+        if (prepared) await this.#strip(containerId, w);
+        else await this.#unwire(containerId);
         throw e instanceof EngineError ? e : new EngineError('internal', `cannot set up the container's network: ${(e as Error).message}`);
       }
     });
@@ -236,6 +239,14 @@ export class KernelNetwork implements NetworkDriver {
     if (users.size > 0 || bridgeName(e) === 'docker0') return [];
     this.#bridges.delete(e.networkId);
     return [`link del ${bridgeName(e)}`];
+  }
+
+  /** Back to a bare namespace (made ahead, kept): proxy and links gone. */
+  async #strip(containerId: string, w: Wired): Promise<void> {
+    w.proxy?.stop();
+    w.proxy = undefined;
+    for (const networkId of [...w.links.keys()]) await this.#unlink(containerId, w, networkId);
+    w.attached = false;
   }
 
   /** Proxy, namespace (its veths go with it) and the bridges it was the last on. Never throws. */

@@ -1,9 +1,9 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NetnsNames } from '../../kernel-node/net/netns-names.ts';
+import { NETNS_DIR, NetnsNames } from '../../kernel-node/net/netns-names.ts';
 import { linksLeft, netnsLeft, proxiesLeft } from './leftovers.ts';
 import { tempDir, waitFor } from './harness.ts';
 import { startService, type RunningService } from './service.ts';
@@ -47,6 +47,12 @@ function inNetns(id: string, args: string[], timeoutMs = 15_000): Promise<{ code
       resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
     );
   });
+}
+
+/** The container's process is in the namespace the driver wired for it (not a bare one runc or a spare made). */
+async function inWiredNetns(id: string): Promise<boolean> {
+  const pid = Number(await ok(['inspect', '--format', '{{.State.Pid}}', id]));
+  return readlinkSync(`/proc/${pid}/ns/net`) === `net:[${statSync(join(NETNS_DIR, names.container(id))).ino}]`;
 }
 
 function ipIn(id: string, args: string[]): string {
@@ -100,6 +106,8 @@ describe('container networks on the kernel service', () => {
     expect(ipIn(a, ['link', 'show', 'eth0'])).toContain(`link/ether ${macA}`);
     expect(ipIn(a, ['route', 'show', 'default'])).toContain('default via 172.18.0.1 dev eth0');
     expect(ipIn(a, ['link', 'show', 'lo'])).toMatch(/UP/);
+    expect(await inWiredNetns(a)).toBe(true);
+    expect(await inWiredNetns(b)).toBe(true);
     expect((await inNetns(a, ['busybox', 'ping', '-c', '1', '-W', '5', ipB])).code).toBe(0);
     await serveIn(b, 8000, 'from b\n');
     expect((await inNetns(a, ['busybox', 'wget', '-q', '-O', '-', `http://${ipB}:8000/`])).out).toBe('from b\n');
@@ -141,6 +149,7 @@ describe('container networks on the kernel service', () => {
     const t = await ok(['run', '-d', '-t', '--network', 'app', 'box', 'sh', '-c', 'while true; do sleep 1; done']);
     const ip = await ok(['inspect', '--format', '{{.NetworkSettings.Networks.app.IPAddress}}', t]);
     expect(ipIn(t, ['-o', 'addr', 'show', 'dev', 'eth0'])).toContain(`inet ${ip}/16`);
+    expect(await inWiredNetns(t)).toBe(true);
     await ok(['stop', '-t', '1', t]);
     await ok(['start', t]);
     expect(ipIn(t, ['-o', 'addr', 'show', 'dev', 'eth0'])).toContain(`inet ${await ok(['inspect', '--format', '{{.NetworkSettings.Networks.app.IPAddress}}', t])}/16`);
@@ -211,6 +220,11 @@ describe('container networks on the kernel service', () => {
     }
     await ok(['start', 'blocked']);
     expect(await ok(['port', 'blocked'])).toContain(`80/tcp -> 0.0.0.0:${port}`);
+    // Its second start is in the namespace wired for it (the first may have had a warm spare's, kept for it).
+    const blocked = await ok(['inspect', '--format', '{{.Id}}', 'blocked']);
+    expect(await inWiredNetns(blocked)).toBe(true);
+    await serveIn(blocked, 80, 'second start\n');
+    expect((await get(`http://127.0.0.1:${port}/`)).body).toBe('second start\n');
     await ok(['rm', '-f', 'blocked']);
   }, 60_000);
 
