@@ -7,6 +7,7 @@ import { build } from './build.ts';
 import type { CommandSpec, GroupSpec } from './command.ts';
 import { compose } from './compose/compose-command.ts';
 import { commit, diff } from './container-changes.ts';
+import { cp } from './cp.ts';
 import { exec } from './exec.ts';
 import { exportCommand, importCommand } from './export-import.ts';
 import { history, imagePrune, images, rmi, tag } from './images.ts';
@@ -25,6 +26,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   build,
   commit,
   compose,
+  cp,
   create,
   diff,
   exec,
@@ -58,7 +60,7 @@ const LIST_ALIASES = { list: 'ls', remove: 'rm' };
 export const GROUPS: Record<string, GroupSpec> = {
   container: {
     short: 'Manage containers',
-    commands: { commit, create, diff, exec, export: exportCommand, inspect: containerInspect, kill, logs, ls: ps, port, prune: containerPrune, rename, rm, run, start, stop, wait },
+    commands: { commit, cp, create, diff, exec, export: exportCommand, inspect: containerInspect, kill, logs, ls: ps, port, prune: containerPrune, rename, rm, run, start, stop, wait },
     alternates: { ...LIST_ALIASES, ps: 'ls' },
   },
   image: {

@@ -44,7 +44,11 @@ export interface CliIO {
    * after its last component and labels containers with it. Default `/home/learner`.
    */
   workingDir?: string;
-  /** The files of a build context directory: relative "/"-separated path -> content. */
+  /** `docker cp`: what is at a host path (links followed); undefined when nothing is there. */
+  pathKind?(path: string): Promise<'file' | 'dir' | undefined>;
+  /** `docker cp`: make a host directory whose parent exists; one that exists is left as it is. */
+  makeDir?(path: string): Promise<void>;
+  /** The files of a build context directory (and `docker cp`'s source): relative "/"-separated path -> content. */
   buildContext?(dir: string): Promise<Record<string, Uint8Array>>;
   /**
    * The login for a registry (`docker.io` for references without one), as the docker CLI reads it

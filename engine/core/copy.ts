@@ -42,6 +42,7 @@ export async function putArchive(core: Core, name: string, path: string, archive
   if (c.State.Running || c.State.Paused) {
     throw new EngineError('conflict', `copying into a running container is not supported by this engine yet: stop ${c.Name.slice(1)} first, or copy before it starts`);
   }
+  checkPath(path);
   const abs = absolute(path);
   refuseVolume(c, abs);
   const tree = await rootTree(core, c);
@@ -86,6 +87,7 @@ interface Located {
 }
 
 async function locate(core: Core, c: ContainerRecord, name: string, path: string): Promise<Located> {
+  checkPath(path);
   const abs = absolute(path);
   refuseVolume(c, abs);
   const tree = await rootTree(core, c);
@@ -97,6 +99,11 @@ async function locate(core: Core, c: ContainerRecord, name: string, path: string
   const parts = resolved.split('/');
   const base = dotted ? '.' : parts[parts.length - 1] || '/';
   return { tree, resolved, stat: statOf(node, base === '.' ? parts[parts.length - 1] || '/' : base), base: base === '/' ? '.' : base };
+}
+
+/** Docker's own words, its missing space included (`docker cp c: .`). */
+function checkPath(path: string): void {
+  if (path === '') throw new EngineError('invalid-argument', 'bad parameter: pathcannot be empty');
 }
 
 function absolute(path: string): string {

@@ -20,10 +20,10 @@ export function decodePathStat(header: string | null | undefined): PathStat {
   return JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)))) as PathStat;
 }
 
+/** An empty path is the engine's to refuse, in Docker's words. */
 function pathParam(query: URLSearchParams): string {
   const path = query.get('path');
-  if (!path) throw new EngineError('invalid-argument', 'Path cannot be empty');
-  return path;
+  return path ?? '';
 }
 
 export async function stat({ engine, reply, request, params }: RouteContext): Promise<void> {

@@ -27,6 +27,9 @@ export interface DockerContext {
   buildContext(dir: string): Promise<Record<string, Uint8Array>>;
   readFile(path: string): Promise<Uint8Array>;
   writeFile(path: string, data: Uint8Array): Promise<void>;
+  /** `docker cp`'s look at a workspace path, and the directories it makes there. */
+  pathKind(path: string): Promise<'file' | 'dir' | undefined>;
+  makeDir(path: string): Promise<void>;
 }
 
 export async function runDockerCommand(argv: string[], io: CommandIO, context: DockerContext): Promise<number> {
@@ -52,6 +55,8 @@ export async function runDockerCommand(argv: string[], io: CommandIO, context: D
     buildContext: context.buildContext,
     readFile: context.readFile,
     writeFile: context.writeFile,
+    pathKind: context.pathKind,
+    makeDir: context.makeDir,
     registryAuth,
   };
   return cli.runDocker(context.engine, argv, cliIO);

@@ -401,6 +401,8 @@ export class TerminalSession {
       buildContext: async (dir) => this.context.workspace.context(resolvePath(cwd, dir)),
       readFile: async (path) => this.context.workspace.read(resolvePath(cwd, path)),
       writeFile: (path, data) => this.context.workspace.write(resolvePath(cwd, path), data),
+      pathKind: async (path) => this.context.workspace.stat(resolvePath(cwd, path))?.kind,
+      makeDir: (path) => this.context.workspace.mkdir(resolvePath(cwd, path), { parents: true }),
     });
   }
 
