@@ -6,7 +6,7 @@ A(basename) A(cat) A(clear) A(cp) A(date) A(dirname) A(echo) A(env) A(false) A(h
 A(hostname) A(id) A(ln) A(mkdir) A(mv) A(printenv) A(printf) A(pwd) A(readlink) A(rm) A(rmdir)
 A(seq) A(sleep) A(tail) A(tee) A(timeout) A(touch) A(true) A(uname) A(wc) A(whoami) A(yes)
 A(ls) A(test) A(bracket) A(grep) A(sort) A(uniq) A(cut) A(tr) A(sed) A(find) A(du) A(stat) A(which) A(stress)
-A(nc) A(httpd)
+A(nc) A(httpd) A(wget) A(nslookup) A(getent)
 #undef A
 
 static int applet_sh(int argc, char **argv) { return sh_main(argc, argv); }
@@ -25,9 +25,10 @@ const struct applet box_applets[] = {
     {"env", applet_env, "[-i] [-u NAME] [NAME=VALUE]... [PROG ARGS]", "Print the environment or run PROG in a modified one\n\n\t-i\tStart with an empty environment\n\t-u NAME\tRemove NAME"},
     {"false", applet_false, "", "Return an exit code of FALSE (1)"},
     {"find", applet_find, "[PATH]... [-maxdepth N] [-mindepth N] [-name PAT] [-iname PAT] [-type f|d|l] [-path PAT] [-empty] [! EXPR] [-o EXPR]", "Search for files (in sorted order)"},
+    {"getent", applet_getent, "hosts [NAME]...", "Print the address of each NAME (/etc/hosts, then the engine's resolver), or /etc/hosts; status 2 when a NAME is not found"},
     {"grep", applet_grep, "[-ivncloqFEwxrhH] [-e PATTERN]... PATTERN [FILE]...", "Search for PATTERN (a POSIX regular expression) in FILEs (or stdin)\n\n\t-i\tIgnore case\n\t-v\tSelect non-matching lines\n\t-n\tShow line numbers\n\t-c\tCount matching lines\n\t-l\tList matching file names\n\t-q\tQuiet: exit 0 on a match\n\t-E\tExtended regular expressions\n\t-F\tFixed strings\n\t-w\tWhole words\n\t-x\tWhole lines\n\t-o\tOnly the matching part\n\t-r\tRecurse into directories"},
     {"head", applet_head, "[-n N] [-c N] [FILE]...", "Print the first 10 lines of FILEs (or stdin)\n\n\t-n N\tPrint first N lines\n\t-c N\tPrint first N bytes"},
-    {"hostname", applet_hostname, "[-s] [NAME]", "Show the host name (from /etc/hostname), or set it there"},
+    {"hostname", applet_hostname, "[-s] [-i] [NAME]", "Show the host name (from /etc/hostname), or set it there\n\n\t-s\tShort name\n\t-i\tAddresses of the host name (from /etc/hosts)"},
     {"httpd", applet_httpd, "[-f] [-p PORT] [-h DIR] [-t SECS]", "Serve the files under DIR over HTTP (GET, HEAD): a directory by its index.html,\nthe content type by the extension; logs each request to stdout. SIGTERM ends it.\nFiles under DIR/cgi-bin/ run as CGI (GET, HEAD, POST), and cgi-bin/index.cgi for\na directory without index.html\n\n\t-f\tForeground (it always is: WASI cannot daemonize)\n\t-p PORT\tPort to listen on (default 80)\n\t-h DIR\tDirectory to serve (default .)\n\t-t SECS\tTime limit of a CGI script (default 10): then 504"},
     {"id", applet_id, "[-ugn]", "Print user and group ids (a WASI program always runs as root)"},
     {"ln", applet_ln, "[-sf] TARGET... LINK|DIR", "Create a link LINK or DIR/TARGET to TARGET\n\n\t-s\tMake a symbolic link\n\t-f\tRemove existing destinations"},
@@ -35,6 +36,7 @@ const struct applet box_applets[] = {
     {"mkdir", applet_mkdir, "[-p] DIRECTORY...", "Create DIRECTORIES\n\n\t-p\tNo error if exists; make parent directories as needed"},
     {"mv", applet_mv, "[-f] SOURCE... DEST", "Rename SOURCE to DEST, or move SOURCEs into DEST"},
     {"nc", applet_nc, "[HOST PORT | -l -p PORT]", "Connect stdin and stdout to a TCP connection: to HOST PORT, or (-l) the first\nclient that connects to PORT. The end of stdin shuts the sending half.\nOnly containers on your networks answer: the playground has no outside network\n\n\t-l\tListen for one connection\n\t-p PORT\tThe port to listen on"},
+    {"nslookup", applet_nslookup, "HOST", "Query the name server (Docker's embedded DNS, answered by the engine) for the addresses of HOST"},
     {"printenv", applet_printenv, "[VARIABLE]...", "Print environment VARIABLEs, or all of them"},
     {"printf", applet_printf, "FORMAT [ARG]...", "Format and print ARG(s) according to FORMAT (%s %d %x %f %c %b ...)"},
     {"pwd", applet_pwd, "", "Print the full name of the current working directory"},
@@ -58,6 +60,7 @@ const struct applet box_applets[] = {
     {"uname", applet_uname, "[-asnrvmo]", "Print system information. The kernel a WASI program sees is its runtime:\n\"WASI\" (-s), release \"preview1\" (-r), machine \"wasm32\" (-m)"},
     {"uniq", applet_uniq, "[-cdui] [INPUT [OUTPUT]]", "Discard duplicate adjacent lines\n\n\t-c\tPrefix lines by the number of occurrences\n\t-d\tOnly print duplicated lines\n\t-u\tOnly print unique lines\n\t-i\tIgnore case"},
     {"wc", applet_wc, "[-lwc] [FILE]...", "Count lines, words, and bytes for FILEs (or stdin)\n\n\t-l\tCount newlines\n\t-w\tCount words\n\t-c\tCount bytes"},
+    {"wget", applet_wget, "[-qS] [-O FILE] [-T SEC] [--post-data STR] URL", "Retrieve a file over HTTP (there is no TLS and no outside network here)\n\n\t-q\tQuiet\n\t-S\tShow the server's response headers\n\t-O FILE\tSave to FILE ('-' for stdout)\n\t-T SEC\tTime limit of the whole download\n\t--post-data STR\tPOST STR (application/x-www-form-urlencoded)"},
     {"which", applet_which, "[-a] COMMAND...", "Locate COMMAND files in PATH"},
     {"whoami", applet_whoami, "", "Print the user name (root)"},
     {"yes", applet_yes, "[STRING]", "Repeatedly output a line with STRING, or 'y'"},

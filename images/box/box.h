@@ -150,6 +150,12 @@ int box_wait_ms(int ms);
 enum { SPAWN_EXITED = 0, SPAWN_FAILED = 1, SPAWN_SIGNALED = 2 };
 int32_t box_spawn(const char *path, const char *cwd, const char *in, const char *out, const char *err, int argc, char **argv, char **env);
 
+/* Names to addresses (lookup.c): /etc/hosts, then the engine's resolver. Up to `max` addresses
+ * into `out` (struct in_addr); how many. */
+struct in_addr;
+int box_lookup(const char *name, struct in_addr *out, int max);
+int box_hosts_lookup(const char *name, struct in_addr *out, int max);
+
 /* The shell, entered by the sh applet. */
 int sh_main(int argc, char **argv);
 

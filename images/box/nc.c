@@ -62,7 +62,7 @@ static int nc_connect(const char *host, const char *port_text, int *out)
     long port = nc_port(port_text);
     if (port < 0) { box_warn("bad port '%s'", port_text); return 1; }
     struct sockaddr_in in = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-    if (dy_resolve(host, &in.sin_addr)) { box_warn("bad address '%s'", host); return 1; }
+    if (!box_lookup(host, &in.sin_addr, 1)) { box_warn("bad address '%s'", host); return 1; }
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0 || connect(fd, (struct sockaddr *)&in, sizeof in) < 0) {
         int e = errno;

@@ -4,6 +4,7 @@
  * on every host (the browser and the kernel service alike), -m "wasm32", -r "preview1". */
 #include "box.h"
 #include <ctype.h>
+#include <netinet/in.h>
 #include <time.h>
 
 extern char **environ;
@@ -122,6 +123,18 @@ APPLET(hostname)
         return 0;
     }
     read_hostname(h, sizeof h);
+    if (argc > 1 && !strcmp(argv[1], "-i")) {
+        /* the addresses /etc/hosts gives the hostname: the container's, one per network */
+        struct in_addr a[16];
+        int n = box_hosts_lookup(h, a, 16);
+        if (!n) { box_warn("%s: Unknown host", h); return 1; }
+        for (int i = 0; i < n; i++) {
+            const unsigned char *b = (const unsigned char *)&a[i];
+            printf("%s%u.%u.%u.%u", i ? " " : "", b[0], b[1], b[2], b[3]);
+        }
+        printf("\n");
+        return 0;
+    }
     if (argc > 1 && !strcmp(argv[1], "-s")) h[strcspn(h, ".")] = 0;
     printf("%s\n", h);
     return 0;

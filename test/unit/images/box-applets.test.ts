@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { capMemory } from '../../../engine/wasi/memory-limit.ts';
 import { BOX, expectRun, expectSh } from './harness.ts';
 
-const APPLETS = ['[', 'basename', 'cat', 'clear', 'cp', 'cut', 'date', 'dirname', 'du', 'echo', 'env', 'false', 'find', 'grep', 'head',
-  'hostname', 'httpd', 'id', 'ln', 'ls', 'mkdir', 'mv', 'nc', 'printenv', 'printf', 'pwd', 'readlink', 'rm', 'rmdir', 'sed', 'seq', 'sh', 'sleep', 'sort', 'stat',
-  'stress', 'tail', 'tee', 'test', 'timeout', 'touch', 'tr', 'true', 'uname', 'uniq', 'wc', 'which', 'whoami', 'yes'];
+const APPLETS = ['[', 'basename', 'cat', 'clear', 'cp', 'cut', 'date', 'dirname', 'du', 'echo', 'env', 'false', 'find', 'getent', 'grep', 'head',
+  'hostname', 'httpd', 'id', 'ln', 'ls', 'mkdir', 'mv', 'nc', 'nslookup', 'printenv', 'printf', 'pwd', 'readlink', 'rm', 'rmdir', 'sed', 'seq', 'sh', 'sleep', 'sort', 'stat',
+  'stress', 'tail', 'tee', 'test', 'timeout', 'touch', 'tr', 'true', 'uname', 'uniq', 'wc', 'wget', 'which', 'whoami', 'yes'];
 
 describe('box: timeout', () => {
   it('ends a command that runs past SECS with 124 and only it: the shell goes on; a quick one keeps its status', async () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGTERM, signalBit } from '../../../engine/wasi/signal-abi.ts';
-import { bytes, dialGuest, drain, network, PEER, runGuest, tryNow, tryPipe } from './socket-harness.ts';
+import { bytes, dialGuest, drain, network, PEER, runGuest, tryNow, tryPipe, WEB } from './socket-harness.ts';
 import { serveAll as serveRequests } from './http-peer.ts';
 
 const BOX = new WebAssembly.Module(readFileSync(new URL('../../../images/box/box.wasm', import.meta.url)));
@@ -19,11 +19,14 @@ const CSS = 'body { color: teal }\n';
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'box-network-'));
-  for (const d of ['www/docs', 'www/empty']) mkdirSync(join(root, d), { recursive: true });
+  for (const d of ['www/docs', 'www/empty', 'tmp']) mkdirSync(join(root, d), { recursive: true });
   writeFileSync(join(root, 'www/index.html'), INDEX);
   writeFileSync(join(root, 'www/style.css'), CSS);
   writeFileSync(join(root, 'www/docs/index.html'), 'docs\n');
   writeFileSync(join(root, 'www/data.bin'), new Uint8Array([0, 1, 2, 255]));
+  mkdirSync(join(root, 'etc'));
+  writeFileSync(join(root, 'etc/hostname'), 'web\n');
+  writeFileSync(join(root, 'etc/hosts'), `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n${WEB.address}\tweb\n172.19.0.5\tweb\n`);
 });
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -184,5 +187,112 @@ describe('nc', () => {
       sent = true;
     });
     expect(box(['nc', '-l', '-p', '7000'], net)).toEqual({ status: 0, stdout: 'ping from peer\n', stderr: '' });
+  });
+});
+
+/**
+ * The peer as a web server on 8080: each request read whole (headers, then Content-Length bytes),
+ * kept in `requests`, answered by `answer(request)` and closed.
+ */
+function webPeer(answer: (request: string) => string): { net: Parameters<typeof runGuest>[0]; requests: string[] } {
+  const requests: string[] = [];
+  let listener = -1;
+  const clients: Array<{ s: number; data: string }> = [];
+  const made = network(() => {
+    const c = tryNow(() => made.peer.accept(listener));
+    if (c) clients.push({ s: c.id, data: '' });
+    for (const client of clients.splice(0)) {
+      client.data += drain(made.peer, client.s).data;
+      const end = client.data.indexOf('\r\n\r\n');
+      const length = Number(/\r\nContent-Length: (\d+)/i.exec(client.data)?.[1] ?? 0);
+      if (end < 0 || client.data.length < end + 4 + length) {
+        clients.push(client);
+        continue;
+      }
+      requests.push(client.data);
+      tryPipe(() => made.peer.send(client.s, bytes(answer(client.data))));
+      made.peer.close(client.s);
+    }
+  });
+  listener = made.peer.open();
+  made.peer.bind(listener, { address: '0.0.0.0', port: 8080 });
+  made.peer.listen(listener, 8);
+  return { net: made.net, requests };
+}
+
+const answerFor = (request: string): string => {
+  const path = request.split(' ')[1];
+  if (path === '/hello.txt') return 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 6\r\n\r\nhello\n';
+  if (path === '/chunked') return 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nchunk\r\n3\r\ned\n\r\n0\r\n\r\n';
+  if (path === '/old') return 'HTTP/1.1 301 Moved Permanently\r\nLocation: /hello.txt\r\nContent-Length: 0\r\n\r\n';
+  if (path === '/form') return `HTTP/1.1 200 OK\r\nContent-Length: ${request.length}\r\n\r\n${request}`;
+  return 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n';
+};
+
+describe('wget', () => {
+  it('-q -O - prints the body; by default it saves to the name in the URL, saying so as busybox', () => {
+    const { net, requests } = webPeer(answerFor);
+    expect(box(['wget', '-q', '-O', '-', 'http://peer:8080/hello.txt'], net)).toEqual({ status: 0, stdout: 'hello\n', stderr: '' });
+    expect(requests[0]).toBe('GET /hello.txt HTTP/1.1\r\nHost: peer:8080\r\nUser-Agent: Wget\r\nConnection: close\r\n\r\n');
+    expect(box(['sh', '-c', 'cd /tmp && wget http://peer:8080/hello.txt && cat hello.txt && rm hello.txt'], net)).toEqual({
+      status: 0,
+      stdout: 'hello\n',
+      stderr: `Connecting to peer (${PEER.address}:8080)\nsaving to 'hello.txt'\n'hello.txt' saved\n`,
+    });
+  });
+
+  it('follows a redirect, decodes chunked bodies, -S shows the headers, --post-data POSTs', () => {
+    const { net, requests } = webPeer(answerFor);
+    expect(box(['wget', '-q', '-O', '-', `http://${PEER.address}:8080/old`], net).stdout).toBe('hello\n');
+    expect(box(['wget', '-q', '-O', '-', 'http://peer:8080/chunked'], net).stdout).toBe('chunked\n');
+    expect(box(['wget', '-q', '-S', '-O', '-', 'http://peer:8080/hello.txt'], net)).toEqual({
+      status: 0,
+      stdout: 'hello\n',
+      stderr: '  HTTP/1.1 200 OK\n  Content-Type: text/plain\n  Content-Length: 6\n',
+    });
+    const posted = box(['wget', '-q', '-O', '-', '--post-data', 'a=1&b=2', 'http://peer:8080/form'], net).stdout;
+    expect(posted).toMatch(/^POST \/form HTTP\/1\.1\r\n/);
+    expect(posted).toContain('\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 7\r\n\r\na=1&b=2');
+    expect(requests.length).toBe(5);
+  });
+
+  it("fails in busybox's words: refused, unknown name, HTTP error, no outside network; status 1", () => {
+    const { net } = webPeer(answerFor);
+    expect(box(['wget', '-q', '-O', '-', 'http://peer:9999/'], net)).toEqual({ status: 1, stdout: '', stderr: `wget: can't connect to remote host (${PEER.address}): Connection refused\n` });
+    expect(box(['wget', '-O', '-', 'http://nowhere/'], net)).toEqual({ status: 1, stdout: '', stderr: "wget: bad address 'nowhere'\n" });
+    expect(box(['wget', '-q', '-O', '-', 'http://peer:8080/missing'], net)).toEqual({ status: 1, stdout: '', stderr: 'wget: server returned error: HTTP/1.1 404 Not Found\n' });
+    expect(box(['wget', '-q', '-O', '-', 'http://1.1.1.1/'], net).stderr).toBe(
+      "wget: can't connect to remote host (1.1.1.1): Network is unreachable (the playground has no outside network: only containers on your networks)\n",
+    );
+    expect(box(['wget', '-q', 'https://peer/'], net)).toEqual({ status: 1, stdout: '', stderr: 'wget: https://peer/: https is not supported (there is no TLS here)\n' });
+  });
+
+  it('-T ends a download from a server that never answers', () => {
+    // The in-memory network does not sleep while the guest waits: each wait here takes 2 ms of real time.
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    const { net } = network(() => void Atomics.wait(pause, 0, 0, 2));
+    const made = net.transport('peer');
+    const l = made.open();
+    made.bind(l, { address: '0.0.0.0', port: 8080 });
+    made.listen(l, 8);
+    expect(box(['wget', '-q', '-T', '1', '-O', '-', 'http://peer:8080/'], net)).toEqual({ status: 1, stdout: '', stderr: 'wget: download timed out\n' });
+  });
+});
+
+describe('names and addresses', () => {
+  it('nslookup and getent hosts: /etc/hosts, then the names of containers on the same networks', () => {
+    const { net } = network(() => undefined);
+    expect(box(['nslookup', 'peer'], net)).toEqual({
+      status: 0,
+      stdout: `Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\nNon-authoritative answer:\nName:\tpeer\nAddress: ${PEER.address}\n\n`,
+      stderr: '',
+    });
+    expect(box(['nslookup', 'nosuch'], net)).toEqual({ status: 1, stdout: "Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\n** server can't find nosuch: NXDOMAIN\n\n", stderr: '' });
+    expect(box(['getent', 'hosts', 'peer', 'localhost'], net)).toEqual({ status: 0, stdout: `${PEER.address.padEnd(15)} peer\n127.0.0.1       localhost\n`, stderr: '' });
+    expect(box(['getent', 'hosts', 'nosuch'], net)).toEqual({ status: 2, stdout: '', stderr: '' });
+  });
+
+  it('hostname -i prints the addresses /etc/hosts gives the hostname, one per network', () => {
+    expect(box(['hostname', '-i'], undefined)).toEqual({ status: 0, stdout: `${WEB.address} 172.19.0.5\n`, stderr: '' });
   });
 });
