@@ -331,7 +331,10 @@ export function wrapGuestSockets(preview1: Preview1, memory: () => WebAssembly.M
         const g = table.get(s.fd);
         if (!g) continue;
         const r = transport.ready(g.id);
-        if (s.tag === EVENTTYPE_FD_READ ? r.readable : r.writable) events.push({ sub: s, error: 0, nbytes: 1n, flags: r.hangup ? EVENTRWFLAGS_HANGUP : 0 });
+        // The peer's end of its sending (hangup) is news for reading only: wasi-libc's poll turns a
+        // write event flagged so into POLLHUP without POLLOUT, and a server answering a client that
+        // half-closed after its request would never be told it may write again.
+        if (s.tag === EVENTTYPE_FD_READ ? r.readable : r.writable) events.push({ sub: s, error: 0, nbytes: 1n, flags: r.hangup && s.tag === EVENTTYPE_FD_READ ? EVENTRWFLAGS_HANGUP : 0 });
       }
       events.push(...probeOthers(others, inPtr, outPtr));
       if (events.length > 0) {

@@ -140,7 +140,8 @@ test.describe('browser engine network', () => {
       );
       const web = await window.net.detached(db, {
         Image: 'box',
-        Cmd: ['sh', '-c', 'mkdir -p /www && echo hello-web > /www/index.html && httpd -f -p 80 -h /www'],
+        // /www/big: `seq 1 1400000` is 10,088,896 bytes.
+        Cmd: ['sh', '-c', 'mkdir -p /www && echo hello-web > /www/index.html && seq 1 1400000 > /www/big && httpd -f -p 80 -h /www'],
         HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '', HostPort: '8080' }] } },
       });
       const get = 'GET / HTTP/1.0\r\nHost: localhost\r\n\r\n';
@@ -149,6 +150,9 @@ test.describe('browser engine network', () => {
       o.web = web;
       const many = await Promise.all(Array.from({ length: 50 }, () => window.net.request(db, 8080, get)));
       o.manyOk = many.filter((r: string) => r.includes('200 OK') && r.endsWith('hello-web\n')).length;
+      const big: string = await window.net.request(db, 8080, 'GET /big HTTP/1.0\r\n\r\n');
+      const body = big.slice(big.indexOf('\r\n\r\n') + 4);
+      o.big = { length: body.length, head: body.slice(0, 8), tail: body.slice(-16) };
       // exec and a live diff are served by the same Worker while httpd waits in poll.
       const exec = await engine.createExec(web, { Cmd: ['cat', '/www/index.html'], AttachStdout: true, AttachStderr: true });
       const execOut: string[] = [];
@@ -178,6 +182,7 @@ test.describe('browser engine network', () => {
     expect(o.first).toMatch(/hello-web\n$/);
     expect(o.listed).toEqual([{ hostIp: '0.0.0.0', hostPort: 8080, containerId: o.web }]);
     expect(o.manyOk).toBe(50);
+    expect(o.big).toEqual({ length: 10_088_896, head: '1\n2\n3\n4\n', tail: '1399999\n1400000\n' });
     expect(o.exec).toBe('hello-web\n');
     expect(o.diff).toEqual(expect.arrayContaining([{ Kind: 1, Path: '/www' }]));
     expect(o.afterExec).toMatch(/hello-web\n$/);
