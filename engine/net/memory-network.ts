@@ -161,11 +161,19 @@ export class MemoryNetwork {
     this.containers.set(OUTSIDE, { endpoints: [], sockets: new Set(), nextEphemeral: EPHEMERAL_FIRST });
   }
 
-  /** The container joins (or its endpoints change: connect/disconnect of a running container). */
+  /**
+   * The container joins (or its endpoints change: connect/disconnect of a running container). A
+   * socket bound to an address it no longer holds closes, as its interface went: peers see the end.
+   */
   attach(container: string, endpoints: MemoryEndpoint[]): void {
     const had = this.containers.get(container);
-    if (had) had.endpoints = endpoints;
-    else this.containers.set(container, { endpoints, sockets: new Set(), nextEphemeral: EPHEMERAL_FIRST });
+    if (had) {
+      had.endpoints = endpoints;
+      for (const s of [...had.sockets]) {
+        const address = s.local?.address;
+        if (address && address !== ANY && !isLoopback(address) && !endpoints.some((e) => e.address === address)) this.closeSocket(s);
+      }
+    } else this.containers.set(container, { endpoints, sockets: new Set(), nextEphemeral: EPHEMERAL_FIRST });
   }
 
   /** The container stopped: every socket of it closes, its peers see the connections end. */

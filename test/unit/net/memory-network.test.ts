@@ -179,4 +179,21 @@ describe('the in-memory network', () => {
     net.detach(OUTSIDE);
     expect(outside.ready(d).hangup).toBe(true);
   });
+
+  it('a disconnect closes the sockets on the address the container no longer holds; the others stay', () => {
+    const { net, a, b } = twoOnApp();
+    const l = listen(b, 80);
+    const onApp = connect(a, '172.18.0.3', 80);
+    const there = b.accept(l).id;
+    const local = b.open();
+    b.bind(local, { address: '127.0.0.1', port: 81 });
+    b.listen(local, 1);
+    // b leaves app, keeps db.
+    net.attach('b', [{ network: 'db', address: '172.19.0.2', subnet: '172.19.0.0/16', names: ['b'] }]);
+    expect(a.recv(onApp, 8, false)).toEqual(new Uint8Array(0));
+    expect(errno(() => b.recv(there, 8, false))).toBe(SockErrno.BADF);
+    expect(b.ready(l).hangup).toBe(false);
+    expect(b.ready(local).hangup).toBe(false);
+    expect(errno(() => a.connect(a.open(), { address: '172.18.0.3', port: 80 }))).toBe(SockErrno.HOSTUNREACH);
+  });
 });
