@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NETNS_DIR, NetnsNames } from '../../kernel-node/net/netns-names.ts';
 import { linksLeft, netnsLeft, proxiesLeft } from './leftovers.ts';
+import { freePort } from './free-port.ts';
 import { tempDir, waitFor } from './harness.ts';
 import { startService, type RunningService } from './service.ts';
 
@@ -249,15 +250,3 @@ describe('container networks on the kernel service', () => {
     expect(await freePort(port)).toBe(port);
   }, 60_000);
 });
-
-/** A port nothing listens on now (the kernel picks it; closed again at once), or `port` itself once nothing holds it. */
-function freePort(port = 0): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(port, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createServer } from 'node:net';
 import { idleSpares, linksLeft, mountsLeft, netnsLeft, proxiesLeft, runcLeft } from './leftovers.ts';
+import { freePort } from './free-port.ts';
 import { tempDir } from './harness.ts';
 import { startService, type RunningService } from './service.ts';
 
@@ -57,15 +57,3 @@ describe('the service killed with kill -9 while a container runs', () => {
     await ok(['network', 'rm', 'crashnet']);
   });
 });
-
-/** A free loopback port (the kernel picks one), or `port` itself once nothing holds it. */
-function freePort(port = 0): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(port, '127.0.0.1', () => {
-      const got = (s.address() as { port: number }).port;
-      s.close(() => resolve(got));
-    });
-  });
-}
