@@ -43,6 +43,15 @@ test('a container’s httpd opens through the preview, in a tab of its own too; 
   expect(bodies.filter((b) => b === 'hello-from-httpd\n')).toHaveLength(20);
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   await tab.close();
+
+  // The host shell's curl and wget take the same path.
+  await runFresh(page, 'curl -i http://localhost:8080/nope.html');
+  await expectOutput(page, 'HTTP/1.1 404 Not Found');
+  await runFresh(page, 'wget -qO- http://localhost:8080/ && curl -s localhost:8080');
+  await expectOutput(page, /hello-from-httpd\nhello-from-httpd/);
+  await runFresh(page, 'curl http://localhost:9999/; echo "status $?"');
+  await expectOutput(page, "curl: (7) Failed to connect to localhost port 9999 after 0 ms: Couldn't connect to server");
+  await expectOutput(page, 'status 7');
 });
 
 test('a port nobody publishes answers a page that says so', async ({ page, context }) => {

@@ -6,6 +6,8 @@ import { parseCommandLine, ShellSyntaxError, type SimpleCommand } from './shell-
 import { expandWord, expandWords, type Expander } from './shell-expand.ts';
 import type { StdinSource } from './stdin-source.ts';
 import { wrapWords } from './text-width.ts';
+import { curl, wget, type HttpCommandHost } from './http-commands.ts';
+import { previewFetch, type PortFetch } from '../sw/preview-fetch.ts';
 
 /** Where a command's output goes and how it is interrupted. */
 export interface CommandIO {
@@ -38,10 +40,12 @@ export interface ShellHost {
   history(): readonly string[];
   /** The page's own text in the learner's language (help, hints); English when absent. */
   text?(key: MessageKey, params?: Params): string;
+  /** curl's and wget's way to a published port; the page's preview Service Worker when absent. */
+  fetchPort?: PortFetch;
 }
 
 /** The shell's commands, in the order `help` lists them (their descriptions are `shell.cmd.<name>`). */
-export const SHELL_COMMANDS = ['docker', 'ls', 'cd', 'pwd', 'cat', 'echo', 'mkdir', 'rm', 'mv', 'touch', 'edit', 'export', 'unset', 'sleep', 'true', 'clear', 'history', 'help'] as const;
+export const SHELL_COMMANDS = ['docker', 'curl', 'wget', 'ls', 'cd', 'pwd', 'cat', 'echo', 'mkdir', 'rm', 'mv', 'touch', 'edit', 'export', 'unset', 'sleep', 'true', 'clear', 'history', 'help'] as const;
 /** Names the shell runs that help mentions under another's line. */
 const QUIET_COMMANDS = ['false'];
 export const COMMAND_NAMES: readonly string[] = [...SHELL_COMMANDS, ...QUIET_COMMANDS];
@@ -190,6 +194,10 @@ export class HostShell {
       switch (name) {
         case 'docker':
           return await this.host.docker(args, io, this.cwd);
+        case 'curl':
+          return await curl(args, io, this.#http());
+        case 'wget':
+          return await wget(args, io, this.#http());
         case 'help':
           return this.#help(io);
         case 'pwd':
@@ -329,6 +337,14 @@ export class HostShell {
       else if (!this.vars.has(name)) this.vars.set(name, '');
     }
     return status;
+  }
+
+  #http(): HttpCommandHost {
+    return {
+      fetchPort: this.host.fetchPort ?? previewFetch,
+      readFile: (path) => this.host.workspace.read(resolvePath(this.cwd, path)),
+      writeFile: (path, bytes) => this.host.workspace.write(resolvePath(this.cwd, path), bytes),
+    };
   }
 
   async #sleep(args: string[], io: CommandIO): Promise<number> {

@@ -22,6 +22,8 @@ export const enShell = {
   'shell.help.keys': 'Keys: Up/Down history, Ctrl-R searches it, Tab completes, Ctrl-C interrupts, Ctrl-D ends input, Ctrl-L clears. Escape then Tab leaves the terminal.',
   'shell.help.try': 'Try: docker run hello-world',
   'shell.cmd.docker': 'run a docker command (docker --help lists them)',
+  'shell.cmd.curl': 'get a published port: curl http://localhost:PORT/ (-i: headers too)',
+  'shell.cmd.wget': 'get a URL into a file (wget -qO- URL prints it)',
   'shell.cmd.ls': 'list files (ls -l for details)',
   'shell.cmd.cd': 'change directory (cd .. goes up, cd - back, cd alone home)',
   'shell.cmd.pwd': 'print the current directory',

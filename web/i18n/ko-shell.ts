@@ -19,6 +19,8 @@ export const koShell: Record<keyof typeof enShell, string> = {
   'shell.help.keys': '키: 위/아래 기록, Ctrl-R 기록 검색, Tab 자동 완성, Ctrl-C 중단, Ctrl-D 입력 끝, Ctrl-L 화면 지우기. Escape 다음 Tab으로 터미널을 벗어납니다.',
   'shell.help.try': '해 보기: docker run hello-world',
   'shell.cmd.docker': 'docker 명령 실행 (docker --help로 목록 보기)',
+  'shell.cmd.curl': '게시된 포트 읽기: curl http://localhost:PORT/ (-i: 헤더도)',
+  'shell.cmd.wget': 'URL을 파일로 받기 (wget -qO- URL 은 화면에 출력)',
   'shell.cmd.ls': '파일 목록 (자세히는 ls -l)',
   'shell.cmd.cd': '디렉터리 이동 (cd .. 위로, cd - 이전 곳으로, cd 만 치면 홈)',
   'shell.cmd.pwd': '현재 디렉터리 출력',
