@@ -444,6 +444,12 @@ export interface LogsOptions {
 export interface WaitResult {
   StatusCode: number;
   Error: { Message: string } | null;
+  /**
+   * Dockyard's own field: the program could not start (not found, not executable), in Docker's
+   * words. Docker's start call fails then; here the process host finds out after the start, so
+   * the error comes with the exit (State.Error has it too) and the CLI prints it as Docker's.
+   */
+  StartError?: string;
 }
 
 export interface Change {

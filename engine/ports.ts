@@ -214,7 +214,12 @@ export interface ProcessIO {
 export interface ProcessExit {
   exitCode: number;
   oomKilled: boolean;
-  /** Set when the runtime could not start the program at all (exitCode is then 125/126/127). */
+  /**
+   * Set when the runtime could not start the program at all (exitCode is then 125/126/127), in
+   * Docker's words. The host writes nothing on the process's stderr then: the core makes it
+   * Docker's failed start (the container stays as it was, the CLI prints the error). An exec
+   * prints the runtime's line itself, as Docker's does.
+   */
   error?: string;
 }
 

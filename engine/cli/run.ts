@@ -4,7 +4,7 @@
  * wait registered before start, start, then the container's exit status is the CLI's. `-d` prints
  * the full ID. Engine failures while creating or starting exit 125, 126 or 127 (exitStatus).
  */
-import type { ContainerCreate, Engine } from '../engine.ts';
+import type { ContainerCreate, Engine, WaitResult } from '../engine.ts';
 import type { HealthConfig } from '../oci/types.ts';
 import { isEngineError } from '../errors.ts';
 import { familiarName, parseReference, type Reference } from '../oci/reference.ts';
@@ -320,7 +320,7 @@ async function runInOneCall(cx: CommandContext, req: ContainerRequest, run: NonN
     });
   try {
     const result = await createWithPull(cx, req, runOnce, () => id !== undefined);
-    return result.StatusCode;
+    return startErrorOr(cx, result);
   } catch (e) {
     if (id === undefined || !started) {
       cx.err(reportText('run', errorText(e), id === undefined));
@@ -332,6 +332,12 @@ async function runInOneCall(cx: CommandContext, req: ContainerRequest, run: NonN
   } finally {
     stops.forEach((stop) => stop());
   }
+}
+
+/** The exit status; a program that could not start is printed as Docker prints its failed start. */
+function startErrorOr(cx: CommandContext, result: WaitResult): number {
+  if (result.StartError) cx.err(reportText('run', `Error response from daemon: ${result.StartError}`, false));
+  return result.StatusCode;
 }
 
 export interface AttachedRun {
@@ -370,7 +376,7 @@ export async function runAttached(cx: CommandContext, id: string, opts: Attached
       });
   try {
     const result = await waiting;
-    return result.StatusCode;
+    return startErrorOr(cx, result);
   } catch (e) {
     // The container went away under us (removed by someone else): docker reports the error.
     if (interruptedByUser) return EXIT_INTERRUPTED;

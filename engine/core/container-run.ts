@@ -1,4 +1,4 @@
-import type { AttachOptions, AttachStream, LogsOptions, WaitResult } from '../engine.ts';
+import type { AttachOptions, AttachStream, ContainerState, LogsOptions, WaitResult } from '../engine.ts';
 import { EngineError } from '../errors.ts';
 import type { LogEntry, ProcessExit, RunningProcess } from '../ports.ts';
 import { rfc3339Nano, ZERO_TIME } from './clock.ts';
@@ -33,6 +33,8 @@ interface Session {
   firstRun?: boolean;
   /** This engine made an exec record for the container (noteExec). */
   hadExec?: boolean;
+  /** The state before the running start, which a start whose program could not run goes back to. */
+  beforeStart?: Pick<ContainerState, 'Status' | 'StartedAt' | 'FinishedAt' | 'Health'>;
 }
 
 /**
@@ -119,6 +121,7 @@ export class ContainerRunner {
     }
     session.process = process;
     session.firstRun = c.State.StartedAt === ZERO_TIME;
+    session.beforeStart = { Status: c.State.Status, StartedAt: c.State.StartedAt, FinishedAt: c.State.FinishedAt, Health: c.State.Health };
     const pid = process.pid ?? this.#nextPid++;
     await updateContainer(core, c.Id, (r) => {
       r.State = { ...r.State, Status: 'running', Running: true, Paused: false, OOMKilled: false, Dead: false, Pid: pid, ExitCode: 0, Error: '', StartedAt: rfc3339Nano(core.now()) };
@@ -216,7 +219,17 @@ export class ContainerRunner {
     const core = this.core;
     // The last partial lines go to the store with the next send; this engine's `logs` sends first.
     this.logWriter.close(c.Id);
+    // `error`: the program never ran (not found, not executable). As Docker's failed start, the
+    // container stays as it was before (created, if it never ran) with the exit code and the error.
+    const before = exit.error !== undefined ? session.beforeStart : undefined;
     const record = await updateContainer(core, c.Id, (r) => {
+      if (before) {
+        const { Health, ...rest } = before;
+        r.State = { ...r.State, ...rest, Running: false, Pid: 0, ExitCode: exit.exitCode, OOMKilled: exit.oomKilled, Error: exit.error ?? '' };
+        if (Health) r.State.Health = Health;
+        else delete r.State.Health;
+        return;
+      }
       r.State = { ...r.State, Status: 'exited', Running: false, Pid: 0, ExitCode: exit.exitCode, OOMKilled: exit.oomKilled, Error: exit.error ?? '', FinishedAt: rfc3339Nano(core.now()) };
       const health = healthAtExit(r.State.Health);
       if (health) r.State.Health = health;
@@ -227,7 +240,8 @@ export class ContainerRunner {
     session.process = undefined;
     session.listeners.clear();
     session.stdinQueue = [];
-    const result: WaitResult = { StatusCode: exit.exitCode, Error: null };
+    // A start that failed is told to whoever waits (the CLI prints it as Docker's failed start).
+    const result: WaitResult = { StatusCode: exit.exitCode, Error: null, ...(before ? { StartError: exit.error } : {}) };
     session.lastExit = result;
     if (exit.oomKilled) core.events.emit('container', 'oom', c.Id, { image: c.Config.Image, name: c.Name.slice(1) });
     core.events.emit('container', 'die', c.Id, { exitCode: String(exit.exitCode), image: c.Config.Image, name: c.Name.slice(1) });

@@ -140,7 +140,9 @@ export function prepareGuest(spec: RunnerSpec, stdio: FdStdio, report: (message:
   const loaded = loadProgram(ports.files, programs, name, env, spec.cwd || '/');
   const failed = (exit: ProgramExit): ProgramExit => {
     if (exit.error === undefined) return exit;
-    ports.writeError(stdio, startFailureLine(exit.error, spec.exec ? 'exec' : 'run'));
+    // An exec prints the runtime's line, as Docker's; a container's own program does not - the
+    // core makes it Docker's failed start and the CLI prints the error (nothing in its logs).
+    if (spec.exec) ports.writeError(stdio, startFailureLine(exit.error, 'exec'));
     report({ code: exit.exitCode, error: exit.error });
     return exit;
   };

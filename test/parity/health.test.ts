@@ -118,6 +118,22 @@ describe('issue 14 leftovers on both engines', () => {
     expect(r.kernel).toMatchObject({ code: 1, stdout: '', stderr: 'Error response from daemon: Invalid signal: FOO\n' });
   });
 
+  parityIt("a container whose program cannot start stays created, its error printed by run and not in its logs (Docker's failed start)", async () => {
+    const out = { browser: [] as string[], kernel: [] as string[] };
+    for (const [side, run] of SIDES()) {
+      const name = `no-start-${side}`;
+      const r = await run(['run', '--name', name, 'box', '/nonexistent']);
+      const state = await run(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}} {{.State.StartedAt}} {{.State.FinishedAt}} {{.State.Error}}', name]);
+      const logs = await run(['logs', name]);
+      const ps = await run(['ps', '-a', '--filter', `name=${name}`, '--format', '{{.Status}}']);
+      out[side].push(`${r.code}`, r.stdout, r.stderr, state.stdout, logs.stdout + logs.stderr, ps.stdout);
+      await run(['rm', name]);
+    }
+    expect(out.browser).toEqual(out.kernel);
+    const error = 'exec: "/nonexistent": stat /nonexistent: no such file or directory';
+    expect(out.kernel).toEqual(['127', '', `docker: Error response from daemon: ${error}.\n`, `created 127 0001-01-01T00:00:00Z 0001-01-01T00:00:00Z ${error}\n`, '', 'Created\n']);
+  });
+
   parityIt('docker exec of a program that cannot start ends 126 with the runtime\'s words', async () => {
     const out = { browser: [] as unknown[], kernel: [] as unknown[] };
     for (const [side, run] of SIDES()) {

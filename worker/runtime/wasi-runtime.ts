@@ -19,7 +19,7 @@ import { EngineError } from '../../engine/errors.ts';
 import { isRuntimeFile, RUNTIME_FILES_DIR, runtimeFiles } from '../../engine/core/runtime-files.ts';
 import type { Mount, ProcessExit, ProcessIO, ProcessSpec, Runtime, RunningProcess } from '../../engine/ports.ts';
 import { resolveGuestPath } from '../../engine/wasi/spawn-abi.ts';
-import { notExecutable, startFailureLine, type PathKind } from '../../engine/wasi/program-path.ts';
+import { notExecutable, type PathKind } from '../../engine/wasi/program-path.ts';
 import { consoleEnv, containerEnv, locateProgram } from '../../engine/wasi/process-host.ts';
 import { SIGINT, SIGTERM, signalBit } from '../../engine/wasi/signal-abi.ts';
 import { limitMemory } from '../../engine/wasi/memory-limit.ts';
@@ -98,9 +98,11 @@ function exitNow(exit: ProcessExit): RunningProcess {
   return { writeStdin: () => {}, closeStdin: () => {}, kill: () => {}, exited: Promise.resolve(exit) };
 }
 
-/** A program that cannot start: Docker's words on stderr as well as in State.Error. */
-function failedStart(exit: ProcessExit, io: ProcessIO): RunningProcess {
-  if (exit.error !== undefined) io.stderr(encoder.encode(startFailureLine(exit.error, 'run')));
+/**
+ * A program that cannot start: its exit carries Docker's words (State.Error); nothing goes to its
+ * stderr - the core makes it Docker's failed start, and the CLI prints the error as Docker's does.
+ */
+function failedStart(exit: ProcessExit): RunningProcess {
   return exitNow(exit);
 }
 
@@ -169,12 +171,12 @@ export class WasiRuntime implements Runtime {
       env,
       spec.cwd,
     );
-    if (!('path' in found)) return failedStart(found, io);
+    if (!('path' in found)) return failedStart({ ...found, oomKilled: false });
     let module: WebAssembly.Module | null;
     try {
       module = await this.#compile(programKey(found.path), found.bytes, spec.memoryBytes);
     } catch {
-      return failedStart({ ...notExecutable(name), oomKilled: false }, io);
+      return failedStart({ ...notExecutable(name), oomKilled: false });
     }
     if (!module) return exitNow({ exitCode: 137, oomKilled: true });
 

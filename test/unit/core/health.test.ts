@@ -219,3 +219,30 @@ describe('docker exec of a program that cannot start', () => {
     await stopped(h, id);
   });
 });
+
+describe("a container whose program cannot start: Docker's failed start", () => {
+  it('stays created with the exit code and the error; the wait says why', async () => {
+    const h = await boxes.host({ pulled: true });
+    const { Id } = await h.engine.createContainer({ Image: 'box', Cmd: ['/nonexistent'] });
+    const waited = h.engine.waitContainer(Id, 'next-exit');
+    await h.engine.startContainer(Id);
+    expect(await waited).toEqual({ StatusCode: 127, Error: null, StartError: 'exec: "/nonexistent": stat /nonexistent: no such file or directory' });
+    const { State } = await h.engine.inspectContainer(Id);
+    expect(State).toMatchObject({ Status: 'created', Running: false, ExitCode: 127, Error: 'exec: "/nonexistent": stat /nonexistent: no such file or directory', StartedAt: '0001-01-01T00:00:00Z', FinishedAt: '0001-01-01T00:00:00Z' });
+    expect((await docker(h.engine, `docker ps -a --format '{{.Status}}' --filter id=${Id}`)).stdout).toBe('Created\n');
+  });
+
+  it('one that ran before goes back to exited, its times those of its last run', async () => {
+    const h = await boxes.host({ pulled: true });
+    // Its program removes itself: the second start finds nothing to run.
+    const { Id } = await h.engine.createContainer({ Image: 'box', Entrypoint: ['/bin/rm'], Cmd: ['/bin/rm'] });
+    const first = h.engine.waitContainer(Id, 'next-exit');
+    await h.engine.startContainer(Id);
+    expect(await first).toEqual({ StatusCode: 0, Error: null });
+    const ran = (await h.engine.inspectContainer(Id)).State;
+    const second = h.engine.waitContainer(Id, 'next-exit');
+    await h.engine.startContainer(Id);
+    expect((await second).StatusCode).toBe(127);
+    expect((await h.engine.inspectContainer(Id)).State).toMatchObject({ Status: 'exited', ExitCode: 127, StartedAt: ran.StartedAt, FinishedAt: ran.FinishedAt });
+  });
+});

@@ -14,7 +14,6 @@ import { expect } from 'vitest';
 import type { FsNode } from '../../../engine/ports.ts';
 import { ProgramCache } from '../../../engine/wasi/program-cache.ts';
 import { containerEnv, loadProgram, runProgram, type ProgramExit } from '../../../engine/wasi/process-host.ts';
-import { startFailureLine } from '../../../engine/wasi/program-path.ts';
 import { normalizeGuestPath } from '../../../engine/wasi/spawn-abi.ts';
 import { controlViews, createControlBlock, FOREGROUND_SIGNALS, postSignal, SIGNAL } from '../../../worker/process/control-block.ts';
 import { TERMINAL_STDIO } from '../../../worker/process/terminal-fds.ts';
@@ -147,11 +146,8 @@ export function browserHost(files: FileSpec): TestHost {
       const loaded = loadProgram(ports.files, programs, argv[0] ?? '', env, options.cwd ?? '/');
       let exit: ProgramExit;
       if ('module' in loaded) exit = runProgram(ports, programs, { module: loaded.module, args: argv, env, stdio, depth: 0, init: true, ...(options.memoryBytes ? { memoryBytes: options.memoryBytes } : {}) });
-      else {
-        // As the browser's runtime does before it hands a program to a Worker (wasi-runtime.ts).
-        if (loaded.error !== undefined) err.push(enc.encode(startFailureLine(loaded.error, 'run')));
-        exit = loaded;
-      }
+      // As the browser's runtime: a program that cannot start writes nothing, its exit says why (wasi-runtime.ts).
+      else exit = loaded;
       const text = (chunks: Uint8Array[]) => Buffer.concat(chunks).toString('utf8');
       return result(exit, text(out), text(err));
     },
