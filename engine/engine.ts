@@ -389,7 +389,17 @@ export interface ContainerInspect {
     AttachStdout: boolean;
     AttachStderr: boolean;
   };
-  HostConfig: { Binds: string[] | null; Memory: number; AutoRemove: boolean; NetworkMode: string; PortBindings: PortMap; PublishAllPorts: boolean; ConsoleSize?: [number, number] };
+  HostConfig: {
+    Binds: string[] | null;
+    Memory: number;
+    AutoRemove: boolean;
+    NetworkMode: string;
+    PortBindings: PortMap;
+    PublishAllPorts: boolean;
+    ConsoleSize?: [number, number];
+    /** json-file in every inspect (the engine keeps each container's output for `docker logs`); records do not store it. */
+    LogConfig?: { Type: 'json-file'; Config: Record<string, string> };
+  };
   Mounts: MountPoint[];
   NetworkSettings: NetworkSettings;
 }

@@ -196,7 +196,9 @@ export async function inspectContainer(core: Core, name: string): Promise<Contai
     Platform: 'wasi',
     GraphDriver: { Name: driver, Data: (await core.ports.snapshots.describe?.(c.Id).catch(() => undefined)) ?? null },
     Config: structuredClone(c.Config),
-    HostConfig: { ...structuredClone(c.HostConfig), ...hostNetworkConfig(c) },
+    // The engine keeps every container's output for `docker logs`, as Docker's default json-file
+    // driver does; clients (docker-compose 1.29) read no logs from a container without a driver.
+    HostConfig: { ...structuredClone(c.HostConfig), ...hostNetworkConfig(c), LogConfig: { Type: 'json-file', Config: {} } },
     Mounts: c.Mounts.map((m) => ({ ...m })),
     NetworkSettings: networkSettingsView(c, networks),
   };

@@ -6,6 +6,7 @@ import { rfc3339Nano } from './clock.ts';
 import { containerRecords } from './container-store.ts';
 import type { Core } from './context.ts';
 import { randomId } from './ids.ts';
+import { labelsMatch } from './label-filter.ts';
 import { contains, defaultGateway, formatIPv4, formatSubnet, macAddress as macOf, nextPool, overlaps, parseIPv4, parseSubnet, POOL_OVERLAP, type Subnet } from './ipam.ts';
 import type { ContainerRecord, NetworkRecord } from './records.ts';
 
@@ -221,11 +222,6 @@ export function networkView(n: Network, records: readonly ContainerRecord[]): Ne
   };
 }
 
-function labelMatches(labels: Record<string, string>, filter: string): boolean {
-  const eq = filter.indexOf('=');
-  return eq < 0 ? filter in labels : labels[filter.slice(0, eq)] === filter.slice(eq + 1);
-}
-
 const FILTERS = ['driver', 'id', 'label', 'name', 'scope', 'type', 'dangling'];
 
 /** The Engine API's network filters; an unknown filter is Docker's error. */
@@ -242,7 +238,7 @@ export function networkFilter(filters: Record<string, string[]>): (n: NetworkIns
   return (n, builtin) =>
     accepts('driver', (v) => n.Driver === v) &&
     accepts('id', (v) => n.Id.includes(v)) &&
-    accepts('label', (v) => labelMatches(n.Labels, v)) &&
+    labelsMatch(n.Labels, filters.label) &&
     accepts('name', (v) => n.Name.includes(v)) &&
     accepts('scope', (v) => v === 'local') &&
     accepts('type', (v) => (v === 'builtin') === builtin) &&

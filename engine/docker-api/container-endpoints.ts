@@ -8,6 +8,7 @@ import { boolParam, filtersParam, intParam, optionalBool } from './query.ts';
 import type { RouteContext } from './route-context.ts';
 import { portFilter } from '../core/port-bindings.ts';
 import { healthFilterMatches } from '../core/health-config.ts';
+import { labelsMatch } from '../core/label-filter.ts';
 
 export const MULTIPLEXED_STREAM = 'application/vnd.docker.multiplexed-stream';
 export const RAW_STREAM = 'application/vnd.docker.raw-stream';
@@ -39,10 +40,7 @@ function containerFilter(filters: Map<string, string[]>): (c: ContainerSummary) 
     accepts('status', (v) => c.State === v) &&
     accepts('exited', (v) => c.State === 'exited' && c.Status.startsWith(`Exited (${v})`)) &&
     accepts('ancestor', (v) => c.Image === v || c.ImageID === v || c.ImageID === `sha256:${v}`) &&
-    accepts('label', (v) => {
-      const eq = v.indexOf('=');
-      return eq < 0 ? v in c.Labels : c.Labels[v.slice(0, eq)] === v.slice(eq + 1);
-    }) &&
+    labelsMatch(c.Labels, filters.get('label')) &&
     accepts('network', (v) => Object.entries(c.NetworkSettings?.Networks ?? {}).some(([name, e]) => name === v || (v !== '' && e.NetworkID.startsWith(v)))) &&
     accepts('publish', (v) => portFilter('publish', v)(c.Ports ?? [])) &&
     accepts('expose', (v) => portFilter('expose', v)(c.Ports ?? [])) &&

@@ -1,12 +1,13 @@
 /** `docker volume`: list, create, inspect, remove. */
 import { EngineError } from '../errors.ts';
 import { jsonBody, volumeCreate } from './bodies.ts';
+import { labelsMatch } from '../core/label-filter.ts';
 import { boolParam, filtersParam } from './query.ts';
 import type { RouteContext } from './route-context.ts';
 
 const VOLUME_FILTERS = new Set(['dangling', 'driver', 'label', 'name']);
 
-/** `docker volume ls --filter`: Docker's four keys (each key any of its values); any other is Docker's "Invalid filter". */
+/** `docker volume ls --filter`: Docker's four keys (each key any of its values, every label); any other is Docker's "Invalid filter". */
 export async function list({ engine, reply, request }: RouteContext): Promise<void> {
   const filters = filtersParam(request.query);
   for (const key of filters.keys()) if (!VOLUME_FILTERS.has(key)) throw new EngineError('invalid-argument', `Invalid filter '${key}'`);
@@ -22,10 +23,7 @@ export async function list({ engine, reply, request }: RouteContext): Promise<vo
     (v) =>
       any('name', (n) => v.Name.includes(n)) &&
       any('driver', (d) => v.Driver === d) &&
-      any('label', (l) => {
-        const eq = l.indexOf('=');
-        return eq < 0 ? l in (v.Labels ?? {}) : (v.Labels ?? {})[l.slice(0, eq)] === l.slice(eq + 1);
-      }) &&
+      labelsMatch(v.Labels, filters.get('label')) &&
       (dangling === undefined || (dangling === 'true' || dangling === '1') === !used.has(v.Name)),
   );
   await reply.json(200, { Volumes: volumes, Warnings: result.Warnings });
