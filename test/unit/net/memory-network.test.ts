@@ -6,17 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryNetwork, OUTSIDE } from '../../../engine/net/memory-network.ts';
 import { SockErrno } from '../../../engine/wasi/socket-abi.ts';
-import { SocketError, type SocketTransport } from '../../../engine/wasi/socket-port.ts';
+import type { SocketTransport } from '../../../engine/wasi/socket-port.ts';
+import { errno } from './socket-errno.ts';
 
-const errno = (call: () => unknown): number | undefined => {
-  try {
-    call();
-    return undefined;
-  } catch (e) {
-    if (e instanceof SocketError) return e.errno;
-    throw e;
-  }
-};
 
 function twoOnApp(options = {}) {
   const net = new MemoryNetwork(options);

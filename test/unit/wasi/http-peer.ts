@@ -13,9 +13,10 @@ export interface Served<R> {
 
 /**
  * Start the server with `start(net, signals)` and send it `requests` one after another on `port`;
- * once all are answered, SIGTERM arrives for it. Answers in order.
+ * once all are answered, SIGTERM arrives for it. Answers in order. `halfClose`: the client shuts
+ * its sending half after each request (as nc and the published ports' `end` do).
  */
-export function serveAll<R>(requests: string[], start: (net: MemoryNetwork, signals: { pending: number }) => R, port = 80): Served<R> {
+export function serveAll<R>(requests: string[], start: (net: MemoryNetwork, signals: { pending: number }) => R, port = 80, { halfClose = false } = {}): Served<R> {
   const answers: string[] = [];
   const signals = { pending: 0 };
   let conn: number | undefined;
@@ -29,6 +30,7 @@ export function serveAll<R>(requests: string[], start: (net: MemoryNetwork, sign
       conn = dialGuest(peer, port);
       if (conn === undefined) return;
       peer.send(conn, bytes(requests[answers.length]));
+      if (halfClose) peer.shutdown(conn, 2);
       answer = '';
       return;
     }

@@ -11,6 +11,7 @@ import type { DriverEndpoint, DriverPortBinding } from '../../../engine/ports.ts
 import { EngineError } from '../../../engine/errors.ts';
 import { SockErrno } from '../../../engine/wasi/socket-abi.ts';
 import { SocketError, type SocketTransport } from '../../../engine/wasi/socket-port.ts';
+import { errno } from '../net/socket-errno.ts';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -33,15 +34,6 @@ function endpoint(networkName: string, address: string, over: Partial<DriverEndp
 
 const NONE: DriverEndpoint = { networkId: 'id-none', networkName: 'none', driver: 'null', subnet: '', gateway: '', internal: false, address: '', mac: '', resolves: false };
 
-const errno = (call: () => unknown): number | undefined => {
-  try {
-    call();
-    return undefined;
-  } catch (e) {
-    if (e instanceof SocketError) return e.errno;
-    throw e;
-  }
-};
 
 function listen(t: SocketTransport, port: number, address = '0.0.0.0'): number {
   const s = t.open();
