@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'fflate';
 import { imageLayoutFiles } from '../engine/oci/image-layout.ts';
-import { box, helloWorld, sqlite, type Shipped } from './assemble/base-images.ts';
+import { box, helloWorld, httpd, kv, sqlite, type Shipped } from './assemble/base-images.ts';
 import { appletList } from './assemble/applet-list.ts';
 import { buildExamples } from './assemble/example-images.ts';
 
@@ -31,6 +31,8 @@ const shipped: Shipped[] = [helloWorld(read('hello-world/hello.wasm'))];
 const boxImage = box(boxWasm, await appletList(boxWasm));
 shipped.push(boxImage);
 shipped.push(sqlite(boxImage, read('sqlite/sqlite3.wasm')));
+shipped.push(httpd(boxImage, read('httpd/index.cgi')));
+shipped.push(kv(boxImage, read('kv/kv.wasm')));
 shipped.push(...(await buildExamples(root, shipped)));
 
 const layouts = join(root, 'layouts');

@@ -1,8 +1,8 @@
 #!/bin/sh
-# Compiles the C images (box, hello-world) to WASI modules, bit for bit reproducibly:
+# Compiles the C images (box, hello-world, kv, sqlite) to WASI modules, bit for bit reproducibly:
 # fixed flags, sorted sources compiled from a fixed relative path, no debug info, no producers
 # section, no timestamps. Needs Debian's clang, lld, wasi-libc, libclang-rt-14-dev-wasm32 and
-# binaryen. Usage: images/compile.sh [box|hello|sqlite|all|check]   (default: all)
+# binaryen. Usage: images/compile.sh [box|hello|kv|sqlite|all|check]   (default: all)
 # sqlite: the SQLite amalgamation comes from the npm package better-sqlite3 (pinned version),
 # fetched with `npm pack` into a cache directory; compiling it takes a few minutes.
 #   check: rebuild both into a temporary directory and fail unless they equal the committed files
@@ -58,6 +58,9 @@ box|all) build box box box/box.wasm "" ;;
 esac
 case $what in
 hello|all) [ -d hello-world ] && [ -n "$(ls hello-world/*.c 2>/dev/null)" ] && build hello hello-world hello-world/hello.wasm "" ;;
+esac
+case $what in
+kv|all) build kv kv kv/kv.wasm "-I../box" ;;
 esac
 case $what in
 sqlite|all) fetch_sqlite; build sqlite3 sqlite sqlite/sqlite3.wasm "" ;;

@@ -1,6 +1,7 @@
 /**
  * The images we assemble from compiled modules rather than build from a Dockerfile: hello-world
- * and box (a busybox-like image), and sqlite on top of box. Each is a plain file tree turned into
+ * and box (a busybox-like image), and on top of box sqlite, httpd (the web server) and kv (the
+ * key-value store). Each is a plain file tree turned into
  * one deterministic layer with the engine's own tar writer, so every digest is reproducible.
  */
 import { appendLayer, buildImage, emptyImage, setConfig, uncompressedLayer, type BuiltImage, type Image } from '../../engine/oci/image-builder.ts';
@@ -78,4 +79,33 @@ export function sqlite(base: Shipped, sqliteWasm: Uint8Array): Shipped {
   image = setConfig(image, { WorkingDir: '/data' }, { created: SOURCE_DATE, created_by: 'WORKDIR /data' });
   image = setConfig(image, { Cmd: ['sqlite3'] }, { created: SOURCE_DATE, created_by: 'CMD ["sqlite3"]' });
   return finish('sqlite', image, [...base.layers, l.tar], ['latest']);
+}
+
+/** httpd: FROM box, serving /var/www; its default page is a CGI script (images/httpd/index.cgi). */
+export function httpd(base: Shipped, indexCgi: Uint8Array): Shipped {
+  const l = layer(base.image, [
+    { type: 'dir', path: 'var' },
+    { type: 'dir', path: 'var/www' },
+    { type: 'dir', path: 'var/www/cgi-bin' },
+    { type: 'file', path: 'var/www/cgi-bin/index.cgi', mode: 0o755, content: indexCgi },
+  ], 'COPY index.cgi /var/www/cgi-bin/index.cgi # images/httpd');
+  let image = setConfig(l.image, { ExposedPorts: { '80/tcp': {} } }, { created: SOURCE_DATE, created_by: 'EXPOSE map[80/tcp:{}]' });
+  image = setConfig(image, { WorkingDir: '/var/www' }, { created: SOURCE_DATE, created_by: 'WORKDIR /var/www' });
+  image = setConfig(image, { Cmd: ['httpd', '-f', '-p', '80', '-h', '/var/www'] }, { created: SOURCE_DATE, created_by: 'CMD ["httpd" "-f" "-p" "80" "-h" "/var/www"]' });
+  return finish('httpd', image, [...base.layers, l.tar], ['latest']);
+}
+
+/** kv: FROM box, plus the key-value server (images/kv); its data directory is a volume. */
+export function kv(base: Shipped, kvWasm: Uint8Array): Shipped {
+  const l = layer(base.image, [
+    { type: 'dir', path: 'data' },
+    { type: 'dir', path: 'usr' },
+    { type: 'dir', path: 'usr/bin' },
+    { type: 'file', path: 'usr/bin/kv', mode: 0o755, content: kvWasm },
+  ], 'COPY kv.wasm /usr/bin/kv # images/kv');
+  let image = setConfig(l.image, { Volumes: { '/data': {} } }, { created: SOURCE_DATE, created_by: 'VOLUME [/data]' });
+  image = setConfig(image, { WorkingDir: '/data' }, { created: SOURCE_DATE, created_by: 'WORKDIR /data' });
+  image = setConfig(image, { ExposedPorts: { '6379/tcp': {} } }, { created: SOURCE_DATE, created_by: 'EXPOSE map[6379/tcp:{}]' });
+  image = setConfig(image, { Cmd: ['kv'] }, { created: SOURCE_DATE, created_by: 'CMD ["kv"]' });
+  return finish('kv', image, [...base.layers, l.tar], ['latest']);
 }
