@@ -12,7 +12,7 @@ import { copyUpVolumes } from './volume-copy.ts';
 import { startNetworking } from './network-endpoints.ts';
 import type { ContainerRecord } from './records.ts';
 import { processEnv } from './container-env.ts';
-import { healthAtExit, healthAtStart } from './health.ts';
+import { endHealth, healthAtStart } from './health.ts';
 import { deliverableSignal, signalNumber } from './signals.ts';
 
 type Listener = { stdout: boolean; stderr: boolean; onOutput: AttachOptions['onOutput'] };
@@ -162,6 +162,7 @@ export class ContainerRunner {
     await updateContainer(this.core, c.Id, (r) => {
       if (!r.State.Running) return;
       r.State = { ...r.State, Status: 'exited', Running: false, Pid: 0, ExitCode: EXIT_KILLED, Error: 'the engine that ran it has gone (its tab was closed)', FinishedAt: rfc3339Nano(this.core.now()) };
+      endHealth(r.State);
     });
     await this.core.containers.flush();
     return false;
@@ -231,8 +232,7 @@ export class ContainerRunner {
         return;
       }
       r.State = { ...r.State, Status: 'exited', Running: false, Pid: 0, ExitCode: exit.exitCode, OOMKilled: exit.oomKilled, Error: exit.error ?? '', FinishedAt: rfc3339Nano(core.now()) };
-      const health = healthAtExit(r.State.Health);
-      if (health) r.State.Health = health;
+      endHealth(r.State);
     });
     core.containers.release(c.Id);
     // Its connections end and its ports close with the process, before anyone is told it died.

@@ -9,7 +9,7 @@
  * results stay in State.Health.Log. When the container stops, its status is unhealthy (Docker's
  * "unhealthy when the monitor has stopped").
  */
-import type { HealthcheckResult, HealthState } from '../engine.ts';
+import type { ContainerState, HealthcheckResult, HealthState } from '../engine.ts';
 import type { ProcessExit } from '../ports.ts';
 import { rfc3339Nano, parseTime } from './clock.ts';
 import { updateContainer } from './container-store.ts';
@@ -26,9 +26,9 @@ export function healthAtStart(c: ContainerRecord): HealthState | undefined {
   return { Status: 'starting', FailingStreak: 0, Log: c.State.Health?.Log ?? [] };
 }
 
-/** State.Health once the process ended: unhealthy, the rest kept. */
-export function healthAtExit(health: HealthState | undefined): HealthState | undefined {
-  return health && { ...health, Status: 'unhealthy' };
+/** Once the process ended (or is taken for ended): the health is unhealthy, the rest kept. */
+export function endHealth(state: ContainerState): void {
+  if (state.Health) state.Health = { ...state.Health, Status: 'unhealthy' };
 }
 
 /** One result applied to State.Health (moby's handleProbeResult). */

@@ -2,6 +2,7 @@ import { EXIT_KILLED } from '../errors.ts';
 import { rfc3339Nano } from './clock.ts';
 import { containerRecords, updateContainer } from './container-store.ts';
 import type { Core } from './context.ts';
+import { endHealth } from './health.ts';
 
 /**
  * When an engine starts over stores an earlier one left (a reloaded page, a restarted service),
@@ -16,6 +17,7 @@ export async function recoverContainers(core: Core): Promise<void> {
     if (!c.State.Running || elsewhere.has(c.Id)) continue;
     await updateContainer(core, c.Id, (r) => {
       r.State = { ...r.State, Status: 'exited', Running: false, Pid: 0, ExitCode: EXIT_KILLED, Error: 'the engine stopped while the container was running', FinishedAt: rfc3339Nano(core.now()) };
+      endHealth(r.State);
     });
   }
   await core.containers.flush();

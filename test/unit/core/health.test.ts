@@ -10,6 +10,7 @@ import type { TestHost } from './support/test-host.ts';
 import { boxHosts } from './support/box-hosts.ts';
 import { eventually } from './support/run.ts';
 import { docker } from '../cli/fake-engine.ts';
+import { createEngine } from '../../../engine/core/create-engine.ts';
 
 const boxes = boxHosts();
 const MS = 1e6;
@@ -146,6 +147,19 @@ describe('a probe that fails', () => {
     const { id } = await started(h, { Healthcheck: { Test: ['CMD-SHELL', script], Interval: 10 * MS } });
     const s = await healthWhen(h, id, (x) => x.Status === 'healthy');
     expect(s.Log[0].Output).toBe('0123456789'.repeat(410).slice(0, 4096) + '...');
+    await stopped(h, id);
+  });
+});
+
+describe('an engine that opens over stores a running container was left in', () => {
+  it('marks it exited and its health unhealthy (recovery.ts)', async () => {
+    const h = await boxes.host({ pulled: true });
+    const { id } = await started(h, { Healthcheck: { Test: ['CMD-SHELL', 'true'], Interval: 10 * MS } });
+    await healthWhen(h, id, (x) => x.Status === 'healthy');
+    // As a restart would find it: the store has the running, healthy record.
+    await eventually(async () => (await h.metadata.get<{ State: { Health?: HealthState } }>('containers', id))?.State.Health?.Status === 'healthy');
+    const again = createEngine(h.ports);
+    expect((await again.inspectContainer(id)).State).toMatchObject({ Status: 'exited', Running: false, Health: { Status: 'unhealthy', FailingStreak: 0 } });
     await stopped(h, id);
   });
 });
