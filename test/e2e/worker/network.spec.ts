@@ -111,6 +111,13 @@ test.describe('browser engine network', () => {
       o.crossNetworks = await window.net.sh(db, `echo x | nc ${againIp} 8080`);
       o.none = await window.net.sh(db, `echo x | nc ${againIp} 8080; nc srv2 8080`, { HostConfig: { NetworkMode: 'none' } });
       await engine.stopContainer(again, { timeout: 1 });
+      // docker network connect of a running container: its name resolves there and it answers.
+      const late = await window.net.detached(db, { name: 'late', Image: 'box', Cmd: ['nc', '-l', '-p', '8080'] });
+      o.beforeConnect = await window.net.sh(db, 'echo x | nc late 8080', { HostConfig: { NetworkMode: 'app' } });
+      await engine.connectNetwork('app', late);
+      o.afterConnect = await window.net.shUntilOk(db, 'echo hello-after-connect | nc late 8080', { HostConfig: { NetworkMode: 'app' } });
+      await engine.waitContainer(late, 'not-running');
+      o.lateLogs = await window.net.logs(db, late);
       return o;
     }, db);
     expect(o.byName).toEqual({ out: '', code: 0 });
@@ -124,6 +131,9 @@ test.describe('browser engine network', () => {
     const unreachable = (ip: string) => `nc: can't connect to remote host (${ip}): Network is unreachable (the playground has no outside network: only containers on your networks)\n`;
     expect(o.againIp).toMatch(/^172\.18\.0\.\d+$/);
     expect(o.crossNetworks).toEqual({ out: unreachable(o.againIp as string), code: 1 });
+    expect(o.beforeConnect).toEqual({ out: "nc: bad address 'late'\n", code: 1 });
+    expect(o.afterConnect).toEqual({ out: '', code: 0 });
+    expect(o.lateLogs).toBe('hello-after-connect\n');
     expect(o.none).toEqual({ out: `${unreachable(o.againIp as string)}nc: bad address 'srv2'\n`, code: 1 });
   });
 
