@@ -1,10 +1,11 @@
 /**
  * The tutorial as issue 6 asks it to be tested: in each language, every lesson completed by
  * clicking only the steps' commands, every check turning green, in one page from lesson 1 on (later
- * lessons use what earlier ones left: greeter images, the registry at localhost:5000).
+ * lessons use what earlier ones left: greeter images, the registry at localhost:5000). Issue 19:
+ * every step is first seen not done on arrival - no credit for an effect the learner did not cause.
  */
 import { expect, test } from '@playwright/test';
-import { completeStep, engineReady, LANGS, useLanguage } from './tutorial-support.ts';
+import { completeStep, engineReady, expectNotDoneOnArrival, LANGS, useLanguage } from './tutorial-support.ts';
 import { openPlayground } from './journey-support.ts';
 
 const LESSONS = 8;
@@ -25,7 +26,9 @@ for (const lang of LANGS) {
       const steps = await page.locator('.dots .dot').count();
       expect(steps, title).toBeGreaterThan(0);
       for (let s = 0; s < steps; s++) {
-        await completeStep(page, `${lang} lesson ${l + 1} "${title}" step ${s + 1}`);
+        const where = `${lang} lesson ${l + 1} "${title}" step ${s + 1}`;
+        await expectNotDoneOnArrival(page, where);
+        await completeStep(page, where);
         await page.getByTestId('tutorial-next').click();
       }
     }

@@ -19,6 +19,20 @@ export async function engineReady(page: Page): Promise<void> {
   await expect(page.getByTestId('engine-indicator')).toHaveClass(/ready/, { timeout: 30_000 });
 }
 
+/**
+ * Issue 19: a step is done only by what the learner did while it was open. On arrival its check is
+ * read (it settles as failed, or as "already" when the state it looks for happens to hold) and the
+ * step is not done - nothing passes on its own.
+ */
+export async function expectNotDoneOnArrival(page: Page, where: string): Promise<void> {
+  const step = page.getByTestId('tutorial-step');
+  await expect(step, `${where}: settles on arrival`).toHaveAttribute('data-status', /^(failed|already)$/, { timeout: 30_000 });
+  // Whatever the engine still does from the step before (a container ending, output arriving) is
+  // not the learner's either: a moment later the step is still not done.
+  await page.waitForTimeout(500);
+  await expect(step, `${where}: not done before anything was run`).not.toHaveAttribute('data-status', 'passed');
+}
+
 /** Click each of the current step's commands in order, then wait for its check to pass. */
 export async function completeStep(page: Page, where: string): Promise<void> {
   const step = page.getByTestId('tutorial-step');

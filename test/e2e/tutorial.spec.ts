@@ -30,14 +30,15 @@ test('a wrong action leaves the check red with its hint; progress survives a rel
 
   await page.reload();
   await expect(page.getByTestId('tutorial-step')).toHaveAttribute('data-status', 'passed', { timeout: 30_000 });
-  // Reset forgets the progress, not the containers: the first step's state still holds, so it is
-  // checked green again, and nothing else is done.
+  // Reset forgets the progress, not the containers: the first step's state still holds, yet it is
+  // not done again - the learner did nothing since (issue 19) - and it says so; nothing else is done.
   await page.getByTestId('tutorial-next').click();
   await expect(page.locator('.dots .dot.done')).toHaveCount(1);
   await page.getByTestId('tutorial-reset').click();
   await expect(page.getByTestId('tutorial-step')).toHaveAttribute('data-step', 'hostname');
-  await expect(page.getByTestId('tutorial-step')).toHaveAttribute('data-status', 'passed', { timeout: 30_000 });
-  await expect(page.locator('.dots .dot.done')).toHaveCount(1);
+  await expect(page.getByTestId('tutorial-step')).toHaveAttribute('data-status', 'already', { timeout: 30_000 });
+  await expect(page.getByTestId('tutorial-check')).toContainText('not from anything done in this step');
+  await expect(page.locator('.dots .dot.done')).toHaveCount(0);
 });
 
 for (const lang of LANGS) {

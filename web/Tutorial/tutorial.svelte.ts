@@ -8,7 +8,11 @@ import type { Lesson, Step, StepEngine } from './lesson-format.ts';
 import { lessonsIn, withEngines } from './lessons.ts';
 import { readProgress, writeProgress, type Progress } from './progress-store.ts';
 
-export type StepStatus = 'idle' | 'checking' | 'passed' | 'failed';
+/**
+ * `already`: what the step looks for holds, but not through anything done while it was open (it
+ * held on arrival and none of its commands has run since) - no credit until the learner does it.
+ */
+export type StepStatus = 'idle' | 'checking' | 'passed' | 'failed' | 'already';
 
 /** What the tutorial drives: the same engine session, terminals and router the rest of the page uses. */
 export interface TutorialHost {
@@ -48,6 +52,10 @@ export class Tutorial {
   #openedAt = $state(0);
   /** Which of the current step's commands were clicked. */
   #clicked = $state<number[]>([]);
+  /** Each engine's count of the learner's actions when the current step opened. */
+  #openedActs = { browser: 0, kernel: 0 };
+  /** The step's check was seen not to hold while it was open: holding now is the learner's doing. */
+  #seenFailing = false;
   #evaluation = 0;
   #disposeEffects: () => void;
 
@@ -224,6 +232,8 @@ export class Tutorial {
     this.figures = [];
     this.notice = null;
     this.#clicked = [];
+    this.#seenFailing = false;
+    this.#openedActs = { browser: this.host.engine.acts, kernel: this.host.kernel()?.acts ?? 0 };
     const current = this.step;
     const session = current ? this.#session(current.engine) : null;
     this.#openedAt = this.#acted();
@@ -236,6 +246,19 @@ export class Tutorial {
   /** Moves whenever either engine changes: the learner acted (on the right engine or not). */
   #acted(): number {
     return this.host.engine.revision + (this.host.kernel()?.revision ?? 0);
+  }
+
+  /**
+   * Whether holding now is to the learner's credit: they acted since the step opened, and either the
+   * check was seen not to hold meanwhile or one of the step's own commands ran (typed or clicked).
+   */
+  #earned(step: Step): boolean {
+    const kernel = this.host.kernel();
+    const acted = this.host.engine.acts > this.#openedActs.browser || (kernel?.acts ?? 0) > this.#openedActs.kernel;
+    if (!acted) return false;
+    if (this.#seenFailing) return true;
+    const lines = [...this.host.engine.linesSince(this.#openedActs.browser), ...(kernel?.linesSince(this.#openedActs.kernel) ?? [])];
+    return lines.some((line) => step.run.some((command) => sameCommand(line, command)));
   }
 
   /** The engine a step's commands and checks use; null for a kernel step with no service connected. */
@@ -257,7 +280,11 @@ export class Tutorial {
     if (ticket !== this.#evaluation) return; // a newer evaluation (or another step) took over
     this.figures = figures;
     this.checkError = result.error ?? '';
-    this.status = result.ok ? 'passed' : 'failed';
+    // A check that could not read the engine says nothing about the state; one that read it and
+    // did not hold makes the next hold the learner's doing.
+    if (!result.ok && !result.error) this.#seenFailing = true;
+    const credited = result.ok && (wasDone || this.#earned(step));
+    this.status = credited ? 'passed' : result.ok ? 'already' : 'failed';
     // A check that does not hold yet is asked again for a while: what it reads may change with no
     // engine event to say so (a running container's output arriving after its start event), and
     // one that could not read the engine (a busy container, a slow worker) may succeed next time.
@@ -266,7 +293,7 @@ export class Tutorial {
         if (ticket === this.#evaluation) void this.#evaluate(lesson, step, session.revision, attempt + 1);
       }, CHECK_RETRY_MS);
     }
-    if (result.ok && !wasDone) {
+    if (credited && !wasDone) {
       const done = { ...this.#progress.done, [lesson.id]: [...(this.#progress.done[lesson.id] ?? []), step.id] };
       this.#save({ ...this.#progress, done });
       if (step.view) this.host.navigate(step.view);
@@ -277,4 +304,12 @@ export class Tutorial {
     this.#progress = progress;
     writeProgress(storage(), progress);
   }
+}
+
+/** A line the learner ran is one of a step's commands: the same words, a digest filled in where the step has `{{digest:REF}}`. */
+function sameCommand(line: string, command: string): boolean {
+  const words = (text: string) => text.trim().split(/\s+/).join(' ');
+  const [ran, wanted] = [words(line), words(command)];
+  const placeholder = wanted.indexOf('{{digest:');
+  return placeholder < 0 ? ran === wanted : ran.startsWith(wanted.slice(0, placeholder));
 }

@@ -18,6 +18,7 @@ export interface EngineConnector {
  */
 const BURST_MS = 40;
 const OTHER_TAB_DELAY_MS = 60;
+const LINES_KEPT = 50;
 
 export class EngineSession {
   readonly label: string;
@@ -30,6 +31,13 @@ export class EngineSession {
   volumes = $state.raw<Volume[]>([]);
   /** Moves on every engine change; detail views refetch when it does. */
   revision = $state(0);
+  /**
+   * The learner's own actions on this engine - a terminal command that finished, a view's button -
+   * counted, with the command lines: the tutorial credits a step only for what was done while it
+   * was open (an engine event alone may be something that happened on its own).
+   */
+  acts = $state(0);
+  #lines: Array<{ act: number; line: string }> = [];
   /** The last events, newest last, for the activity line. */
   lastEvent = $state.raw<EngineEvent | null>(null);
 
@@ -112,10 +120,20 @@ export class EngineSession {
     return this.#refreshing;
   }
 
-  /** After a terminal command: something may have changed even without an event. */
-  changed(): void {
+  /** After a terminal command (`line`) or a view's action: something may have changed even without an event. */
+  changed(line?: string): void {
+    this.acts += 1;
+    if (line !== undefined) {
+      this.#lines.push({ act: this.acts, line });
+      if (this.#lines.length > LINES_KEPT) this.#lines.shift();
+    }
     this.revision += 1;
     void this.refresh();
+  }
+
+  /** The command lines run since `acts` was `since` (the last LINES_KEPT at most). */
+  linesSince(since: number): string[] {
+    return this.#lines.filter((l) => l.act > since).map((l) => l.line);
   }
 
   dispose(): void {

@@ -32,6 +32,7 @@ export const en = {
   'view.volumes': 'Volumes',
   'view.storage': 'Storage',
   'view.parity': 'Side by side',
+  'view.preview': 'Preview',
 
   'tutorial.toggle': 'Tutorial',
   'tutorial.show': 'Show the tutorial',
@@ -53,6 +54,7 @@ export const en = {
   'tutorial.checking': 'Checking…',
   'tutorial.passed': 'Done',
   'tutorial.waiting': 'Waiting for you',
+  'tutorial.already': 'This already holds, but not from anything done in this step: run its command to see it happen.',
   'tutorial.hint': 'Not yet',
   'tutorial.checkFailed': 'The check could not read the engine: {message}',
   'tutorial.openView': 'Open the view',

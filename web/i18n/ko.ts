@@ -30,6 +30,7 @@ export const ko: Record<MessageKey, string> = {
   'view.volumes': '볼륨',
   'view.storage': '저장소',
   'view.parity': '나란히 비교',
+  'view.preview': '미리보기',
 
   'tutorial.toggle': '튜토리얼',
   'tutorial.show': '튜토리얼 열기',
@@ -51,6 +52,7 @@ export const ko: Record<MessageKey, string> = {
   'tutorial.checking': '확인하는 중…',
   'tutorial.passed': '완료',
   'tutorial.waiting': '실행을 기다리는 중',
+  'tutorial.already': '이미 그런 상태이지만, 이 단계에서 한 일로 그렇게 된 것은 아닙니다. 단계의 명령을 실행해 직접 일어나는 것을 보세요.',
   'tutorial.hint': '아직 아닙니다',
   'tutorial.checkFailed': '엔진 상태를 읽지 못했습니다: {message}',
   'tutorial.openView': '관련 화면 열기',
