@@ -18,7 +18,8 @@ import { networkInterfaces } from 'node:os';
 import { constants } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_MAX_SOCKETS, NO_OUTSIDE_NETWORK } from '../../engine/net/memory-network.ts';
-import { parseIPv4Bytes, SockErrno, type SockAddr } from '../../engine/wasi/socket-abi.ts';
+import { contains, formatIPv4, parseIPv4, parseSubnet } from '../../engine/core/ipam.ts';
+import { SockErrno, type SockAddr } from '../../engine/wasi/socket-abi.ts';
 import { SocketError, type SocketId, type SocketReadiness, type SocketTransport } from '../../engine/wasi/socket-port.ts';
 import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, type SocketCalls } from './socket-calls.ts';
 
@@ -97,16 +98,14 @@ function check<T>(r: T | number, addr?: SockAddr): T {
   return r as T;
 }
 
-const num = (bytes: number[]) => ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0;
-
+/** Whether `address` is in `subnet` ("172.18.0.0/16"), by the network model's own rule. */
 function inSubnet(address: string, subnet: string): boolean {
-  const [base, bits] = subnet.split('/');
-  const a = parseIPv4Bytes(address);
-  const b = parseIPv4Bytes(base);
-  const prefix = Number(bits);
-  if (!a || !b || !(prefix >= 0 && prefix <= 32)) return false;
-  const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
-  return (num(a) & mask) === (num(b) & mask);
+  const ip = parseIPv4(address);
+  try {
+    return ip !== undefined && contains(parseSubnet(subnet), ip);
+  } catch {
+    return false;
+  }
 }
 
 /** The reach of the namespace this thread runs in. */
@@ -121,7 +120,7 @@ export function namespaceReach(): Reach {
     for (const line of readFileSync('/proc/net/route', 'utf8').split('\n').slice(1)) {
       const hex = line.split('\t')[2];
       const g = hex ? parseInt(hex, 16) : 0;
-      if (g) gateways.push([g & 0xff, (g >>> 8) & 0xff, (g >>> 16) & 0xff, g >>> 24].join('.'));
+      if (g) gateways.push(formatIPv4(((g & 0xff) << 24) | (((g >>> 8) & 0xff) << 16) | (((g >>> 16) & 0xff) << 8) | (g >>> 24)));
     }
   } catch {
     // No routes to read: nothing is a gateway.

@@ -71,6 +71,15 @@ function nativeClient(port: number, send: string, delayMs = 0): { child: ChildPr
   return { child, output: new Promise((r) => child.on('exit', () => r(out))) };
 }
 
+/** A listener on this transport's loopback and one connection to it: listener, client end, server end. */
+function connectedPair(t: SocketTransport): { l: number; c: number; s: number } {
+  const l = t.open();
+  t.listen(l, 4);
+  const c = t.open();
+  t.connect(c, { address: '127.0.0.1', port: t.local(l).port });
+  return { l, c, s: blocking(t, () => t.accept(l)).id };
+}
+
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -127,13 +136,9 @@ describe('kernel sockets: the transport contract on real sockets', () => {
     for (const id of [c, s, late]) t.close(id);
   });
 
-  it('a peer that closed: send fails with EPIPE or ECONNRESET (never SIGPIPE), recv sees the end', () => {
+  it('a peer that closed: send fails with EPIPE or ECONNRESET (never SIGPIPE), poll says hangup', () => {
     const t = transport();
-    const l = t.open();
-    t.listen(l, 1);
-    const c = t.open();
-    t.connect(c, { address: '127.0.0.1', port: t.local(l).port });
-    const s = blocking(t, () => t.accept(l)).id;
+    const { l, c, s } = connectedPair(t);
     t.close(s);
     let errno = 0;
     for (let i = 0; i < 50 && errno === 0; i++) {
@@ -145,17 +150,14 @@ describe('kernel sockets: the transport contract on real sockets', () => {
       }
     }
     expect([SockErrno.PIPE, SockErrno.CONNRESET]).toContain(errno);
+    expect(t.ready(c)).toMatchObject({ readable: true, hangup: true });
     t.close(c);
     t.close(l);
   });
 
   it('a reader that never reads: send fills the kernel buffers, then AGAIN and not writable (bounded)', () => {
     const t = transport();
-    const l = t.open();
-    t.listen(l, 1);
-    const c = t.open();
-    t.connect(c, { address: '127.0.0.1', port: t.local(l).port });
-    const s = blocking(t, () => t.accept(l)).id;
+    const { l, c, s } = connectedPair(t);
     const chunk = new Uint8Array(64 * 1024);
     let sent = 0;
     let errno = 0;
@@ -205,11 +207,7 @@ describe('kernel sockets: the transport contract on real sockets', () => {
 
   it('a container holds at most maxSockets: EMFILE on open and on accept, the waiting connection stays waiting', () => {
     const t = transport({ maxSockets: 3 });
-    const l = t.open();
-    t.listen(l, 4);
-    const c = t.open();
-    t.connect(c, { address: '127.0.0.1', port: t.local(l).port });
-    const s = blocking(t, () => t.accept(l)).id;
+    const { l, s } = connectedPair(t);
     expect(failure(() => t.open())).toMatchObject({ errno: SockErrno.MFILE, message: 'too many sockets: a container holds at most 3' });
     const other = transport();
     const c2 = other.open();
