@@ -23,6 +23,8 @@ export interface DockerContext {
   columns: number;
   /** The terminal's height: a -t container's console size with `columns`. */
   rows: number;
+  /** The shell's directory as an absolute path (CliIO.workingDir). */
+  workingDir: string;
   /** The build context for `docker build DIR`, DIR as the shell resolves it. */
   buildContext(dir: string): Promise<Record<string, Uint8Array>>;
   readFile(path: string): Promise<Uint8Array>;
@@ -52,6 +54,7 @@ export async function runDockerCommand(argv: string[], io: CommandIO, context: D
     onResize: io.onResize,
     signal: io.signal,
     rawInput: io.rawInput,
+    workingDir: context.workingDir,
     buildContext: context.buildContext,
     readFile: context.readFile,
     writeFile: context.writeFile,

@@ -40,6 +40,14 @@ export function isWithin(path: string, dir: string): boolean {
   return dir === '' || path === dir || path.startsWith(`${dir}/`);
 }
 
+/** The workspace root as an absolute path, for programs that want one (`docker compose` names a project after its folder). */
+export const HOME = '/home/learner';
+
+/** A workspace path as an absolute path under HOME: "" -> "/home/learner". */
+export function absolutePath(path: string): string {
+  return path ? `${HOME}/${path}` : HOME;
+}
+
 /** How the shell prints a directory: "~", "~/examples/greeter". */
 export function displayPath(path: string): string {
   return path ? `~/${path}` : '~';
