@@ -1,6 +1,6 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NETNS_DIR, NetnsNames } from '../../kernel-node/net/netns-names.ts';
@@ -177,9 +177,10 @@ describe('container networks on the kernel service', () => {
 
   it('-p publishes on the host loopback: curl reaches a server in the container; docker port shows it', async () => {
     const hostPort = await freePort();
-    const c = await sleeper(['-p', `127.0.0.1:${hostPort}:80`, '--name', 'web']);
+    const echoPort = await freePort();
+    const c = await sleeper(['-p', `127.0.0.1:${hostPort}:80`, '-p', `127.0.0.1:${echoPort}:7000`, '--name', 'web']);
     await serveIn(c, 80, 'hello through the proxy\n');
-    expect(await ok(['port', 'web'])).toBe(`80/tcp -> 127.0.0.1:${hostPort}`);
+    expect(await ok(['port', 'web'])).toBe(`80/tcp -> 127.0.0.1:${hostPort}\n7000/tcp -> 127.0.0.1:${echoPort}`);
     expect(await get(`http://127.0.0.1:${hostPort}/`)).toEqual({ code: 0, body: 'hello through the proxy\n' });
     // Several at once, each its own connection.
     const many = await Promise.all(Array.from({ length: 8 }, () => get(`http://127.0.0.1:${hostPort}/`)));
@@ -190,6 +191,18 @@ describe('container networks on the kernel service', () => {
     writeFileSync(join(dir, `www-${c.slice(0, 8)}-80`, 'big.bin'), big);
     const fetched = execFileSync('curl', ['-sS', '--max-time', '30', `http://127.0.0.1:${hostPort}/big.bin`], { maxBuffer: 8 << 20 });
     expect(Buffer.compare(fetched, big)).toBe(0);
+    // A half-close passes through: the server answers after it has read the client's end.
+    const answering = spawn('ip', ['netns', 'exec', names.container(c), 'busybox', 'nc', '-l', '-p', '7000', '-e', 'sh', '-c', 'wc -c; echo after-eof'], { stdio: 'ignore' });
+    started.push(answering);
+    await waitFor(() => (/:7000 /.test(execFileSync('ip', ['netns', 'exec', names.container(c), 'busybox', 'netstat', '-ltn']).toString()) ? true : undefined), 'nc on 7000');
+    const reply = await new Promise<string>((resolve, reject) => {
+      let got = '';
+      const s = connect(echoPort, '127.0.0.1', () => s.end('twelve bytes'));
+      s.setEncoding('utf8').on('data', (d: string) => (got += d));
+      s.on('end', () => resolve(got));
+      s.on('error', reject);
+    });
+    expect(reply.split('\n').map((l) => l.trim())).toEqual(['12', 'after-eof', '']);
     await ok(['rm', '-f', 'web']);
     expect((await get(`http://127.0.0.1:${hostPort}/`)).code).not.toBe(0);
   }, 60_000);
