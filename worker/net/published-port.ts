@@ -8,7 +8,8 @@
  * - `connectPublished(hostIp, hostPort)` rejects with EngineError 'not-found' "nothing is published
  *   on port N" when no running container of this engine publishes it, and with 'unavailable'
  *   "connection refused: ..." when one does but nothing listens on its port; a listener whose
- *   backlog is full is waited for (as a client retries its SYN), 10 s at most ("connection timed out").
+ *   backlog is full is waited for (as a client retries its SYN), 10 s at most ("connection timed out");
+ *   'resource-exhausted' when the page holds as many connections as a container may (all ports).
  * - Otherwise it resolves to a MessagePort. Both directions speak PublishedPortMessage: `data`
  *   (bytes, in order), `end` (that direction is over: a half close, the other still flows),
  *   `error` (the connection is reset; nothing follows). Once both directions ended the engine
@@ -66,6 +67,8 @@ export async function connectPublished(hub: NetworkHub, hostIp: string, hostPort
       return port2;
     } catch (e) {
       if (!(e instanceof SocketError)) throw e;
+      // The outside's sockets are bounded as a container's are: the page's connections, all ports.
+      if (e.errno === SockErrno.MFILE) throw new EngineError('resource-exhausted', 'too many connections to published ports are open at once');
       if (e.errno !== SockErrno.AGAIN) throw new EngineError('unavailable', e.message);
       if (Date.now() >= until) throw new EngineError('unavailable', `connection timed out: ${e.message}`);
     }

@@ -258,4 +258,16 @@ describe('published ports', () => {
     expect(second).toBeDefined();
     open.push(second!);
   });
+
+  it('the connections from outside are bounded as a container sockets are: past the bound, resource-exhausted; one closed makes room', async () => {
+    const hub = new NetworkHub({ maxSockets: 2 });
+    await hub.attach('web', { endpoints: [endpoint('bridge', '172.17.0.2')], ports: [{ hostIp: '', hostPort: 8080, containerPort: 80, protocol: 'tcp' }] });
+    listen(hub.net.transport('web'), 80);
+    const first = await connectPublished(hub, '', 8080);
+    open.push(first, await connectPublished(hub, '', 8080));
+    await expect(connectPublished(hub, '', 8080)).rejects.toMatchObject({ code: 'resource-exhausted', message: 'too many connections to published ports are open at once' });
+    first.postMessage({ error: 'closed by the page' });
+    await turns();
+    open.push(await connectPublished(hub, '', 8080));
+  });
 });
