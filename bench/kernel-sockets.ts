@@ -9,6 +9,10 @@
  *                 a docker exec, over 127.0.0.1 (both wait inside their blocking socket imports)
  *   native-guest  the Node client entering the container's namespace (nsenter) against that
  *                 guest server: how much of the trip is the server's side
+ *   container-container  the guest client in a second container on the same user network, to
+ *                 the server's address there (veths and the network's bridge, kernel-node/net)
+ *   published-port  the Node client on the host's loopback through `-p 127.0.0.1::7000` (the
+ *                 service's userland proxy) to the guest server
  * The guest client times with its monotonic clock (clock_time_get), the Node one with hrtime.
  *
  *   npx tsx bench/kernel-sockets.ts [N] [R]      (root, runc, clang with wasi-libc, docker CLI)
@@ -79,7 +83,10 @@ try {
   writeFileSync(join(context, 'Dockerfile'), 'FROM box\nCOPY socket-rtt /socket-rtt\n');
   await docker('pull', 'box');
   await docker('build', '-q', '-t', 'rtt', context);
-  await docker('run', '-d', '--name', 'rtt', 'rtt', '/socket-rtt', 'server', String(PORT));
+  await docker('network', 'create', 'rttnet');
+  await docker('run', '-d', '--name', 'rtt', '--network', 'rttnet', '-p', `127.0.0.1::${PORT}`, 'rtt', '/socket-rtt', 'server', String(PORT));
+  const address = (await docker('inspect', '--format', '{{.NetworkSettings.Networks.rttnet.IPAddress}}', 'rtt')).trim();
+  const published = (await docker('port', 'rtt', String(PORT))).trim().split(':').pop()!;
   const pid = (await docker('inspect', '--format', '{{.State.Pid}}', 'rtt')).trim();
   for (const end = Date.now() + 20_000; ; await new Promise((r) => setTimeout(r, 100))) {
     const { stdout } = await run('nsenter', ['-t', pid, '-n', 'ss', '-tlnH']);
@@ -87,20 +94,23 @@ try {
     if (Date.now() > end) throw new Error('the guest server did not listen');
   }
 
-  const rows: Record<string, number[]> = { baseline: [], 'guest-guest': [], 'native-guest': [] };
+  const rows: Record<string, number[]> = { baseline: [], 'guest-guest': [], 'native-guest': [], 'container-container': [], 'published-port': [] };
   for (let round = 0; round < R; round++) {
     rows.baseline.push(...trips((await run(process.execPath, ['-e', CLIENT, '127.0.0.1', String(PORT), String(N)])).stdout));
     rows['guest-guest'].push(...trips(await docker('exec', 'rtt', '/socket-rtt', 'client', '127.0.0.1', String(PORT), String(N))));
     rows['native-guest'].push(...trips((await run('nsenter', ['-t', pid, '-n', process.execPath, '-e', CLIENT, '127.0.0.1', String(PORT), String(N)])).stdout));
+    rows['container-container'].push(...trips(await docker('run', '--rm', '--network', 'rttnet', 'rtt', '/socket-rtt', 'client', address, String(PORT), String(N))));
+    rows['published-port'].push(...trips((await run(process.execPath, ['-e', CLIENT, '127.0.0.1', published, String(N)])).stdout));
   }
 
   const base = median(rows.baseline);
   console.log(`\nloopback round trip, 64 bytes each way, ${N} trips x ${R} rounds per row (microseconds)\n`);
-  console.log('row            median     p99   x baseline');
+  console.log('row                  median     p99   x baseline');
   for (const [name, xs] of Object.entries(rows)) {
-    console.log(`${name.padEnd(13)} ${median(xs).toFixed(1).padStart(7)} ${p99(xs).toFixed(1).padStart(7)} ${(median(xs) / base).toFixed(2).padStart(10)}`);
+    console.log(`${name.padEnd(19)} ${median(xs).toFixed(1).padStart(7)} ${p99(xs).toFixed(1).padStart(7)} ${(median(xs) / base).toFixed(2).padStart(10)}`);
   }
   await docker('rm', '-f', 'rtt');
+  await docker('network', 'rm', 'rttnet');
 } finally {
   server.kill();
   await svc.stop();
