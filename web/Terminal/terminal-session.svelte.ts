@@ -1,6 +1,6 @@
 import type { EngineSession } from '../app/engine-session.svelte.ts';
 import type { Workspace } from '../Workspace/workspace.svelte.ts';
-import { resolvePath } from '../Workspace/workspace-paths.ts';
+import { absolutePath, resolvePath } from '../Workspace/workspace-paths.ts';
 import type { CommandHistory } from './command-history.ts';
 import { complete, type CompletionSources, type FlagInfo } from './completion.ts';
 import { loadCli, runDockerCommand } from './docker-runner.ts';
@@ -398,6 +398,7 @@ export class TerminalSession {
       engineError: session.error,
       columns: this.#screen?.cols ?? 80,
       rows: this.#screen?.rows ?? 24,
+      workingDir: absolutePath(cwd),
       buildContext: async (dir) => this.context.workspace.context(resolvePath(cwd, dir)),
       readFile: async (path) => this.context.workspace.read(resolvePath(cwd, path)),
       writeFile: (path, data) => this.context.workspace.write(resolvePath(cwd, path), data),
