@@ -4,6 +4,7 @@
  * resolve on user-defined networks only, `none` reaches nothing, published ports answer through
  * connectPublished, and docker stop ends the connections of the container it stops.
  */
+import { readFileSync } from 'node:fs';
 import { test, expect, type Page } from '@playwright/test';
 
 declare global {
@@ -233,5 +234,46 @@ test.describe('browser engine network', () => {
     expect(o.unpublished).toBe('nothing is published on port 8082');
     await page.evaluate(([db, id]) => window.dockyard.engine(db).stopContainer(id, { timeout: 5 }), [db, web] as const);
     await other.close();
+  });
+
+  test('the hits example through its published port: the count grows, stop kv and the page says so, start it and it counts again', async ({ page }) => {
+    await openPage(page);
+    const db = `t-hits-${Date.now()}`;
+    const context = Object.fromEntries(['Dockerfile', 'index.cgi'].map((f) => [f, [...readFileSync(new URL(`../../../images/examples/hits/${f}`, import.meta.url))]]));
+    const o = await page.evaluate(
+      async ([db, files]) => {
+        const engine = window.dockyard.engine(db);
+        await engine.pull('kv');
+        await engine.pull('httpd');
+        await engine.createNetwork({ Name: 'app' });
+        const kv = await window.net.detached(db, { name: 'kv', Image: 'kv', HostConfig: { NetworkMode: 'app' } });
+        await engine.build({ context: Object.fromEntries(Object.entries(files).map(([k, v]) => [k, new Uint8Array(v as number[])])), tags: ['hits'] });
+        await window.net.detached(db, { Image: 'hits', HostConfig: { NetworkMode: 'app', PortBindings: { '80/tcp': [{ HostIp: '', HostPort: '8080' }] } } });
+        const get = 'GET / HTTP/1.0\r\n\r\n';
+        const heading = (page: string) => page.match(/<h1>(.*)<\/h1>/)?.[1] ?? page;
+        const o: Record<string, string> = {};
+        // kv may still be starting: the first answer that counts.
+        for (let i = 0; i < 50; i++) {
+          o.first = heading(await window.net.requestWhenUp(db, 8080, get));
+          if (o.first.startsWith('This page')) break;
+          await window.net.sleep(100);
+        }
+        o.second = heading(await window.net.request(db, 8080, get));
+        await engine.stopContainer(kv, { timeout: 5 });
+        o.stopped = heading(await window.net.request(db, 8080, get));
+        await engine.startContainer(kv);
+        for (let i = 0; i < 50; i++) {
+          o.again = heading(await window.net.request(db, 8080, get));
+          if (o.again.startsWith('This page')) break;
+          await window.net.sleep(100);
+        }
+        return o;
+      },
+      [db, context] as const,
+    );
+    expect(o.first).toBe('This page has been seen 1 time.');
+    expect(o.second).toBe('This page has been seen 2 times.');
+    expect(o.stopped).toBe('Cannot reach kv');
+    expect(o.again).toBe('This page has been seen 3 times.');
   });
 });
