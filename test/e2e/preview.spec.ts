@@ -95,3 +95,28 @@ test('a page reload ends the containers: their port answers a page that says so'
   await expect(tab.locator('h1')).toHaveText('The container on port 8082 is not running');
   await expect(tab.locator('body')).toContainText('docker start gone');
 });
+
+test('the Preview view: the Containers view links a published port to it, its address bar and reload', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openWithPreviews(page);
+  await run(page, `docker run -d --name site -p 8083:80 box ${WEB}`);
+  await whenServing(page, 8083);
+  await page.goto('/#/containers');
+  await page.getByTestId('port-link-8083').click();
+  await expect(page).toHaveURL(/#\/preview\/8083$/);
+  const frame = page.frameLocator('[data-testid=preview-frame]');
+  await expect(frame.locator('body')).toHaveText('hello-from-httpd');
+  await expect(page.getByTestId('preview-open')).toHaveAttribute('href', '/ports/8083/');
+
+  await page.getByTestId('preview-address').fill('/nope.html');
+  await page.getByTestId('preview-address').press('Enter');
+  await expect(frame.locator('body')).toContainText('404');
+  await page.getByTestId('preview-reload').click();
+  await expect(frame.locator('body')).toContainText('404');
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+
+  // The view lists what is published.
+  await page.goto('/#/preview');
+  await expect(page.getByTestId('preview-port-8083')).toHaveText('localhost:8083');
+});

@@ -2,10 +2,11 @@
  * Deep links: the hash names the view and, for some views, the thing it shows.
  *   #/workspace[/path/in/workspace]   #/images[/box:latest]   #/containers[/<id or name>]
  *   #/volumes[/<name>]                #/storage            #/parity
+ *   #/preview[/<host port>]
  * Everything after the view's segment belongs to the subject, so references with "/" or "@"
  * (team/app:v2, box@sha256:...) survive unescaped.
  */
-export type ViewName = 'workspace' | 'images' | 'containers' | 'volumes' | 'storage' | 'parity';
+export type ViewName = 'workspace' | 'images' | 'containers' | 'volumes' | 'storage' | 'parity' | 'preview';
 
 export const VIEWS: ReadonlyArray<{ name: ViewName; label: string }> = [
   { name: 'workspace', label: 'Workspace' },
@@ -15,6 +16,8 @@ export const VIEWS: ReadonlyArray<{ name: ViewName; label: string }> = [
   { name: 'storage', label: 'Storage' },
   // Side by side with a kernel service (web/Parity, issue 8).
   { name: 'parity', label: 'Side by side' },
+  // A published port opened in the page (web/Preview, web/sw/, issue 16).
+  { name: 'preview', label: 'Preview' },
 ];
 
 export interface Route {

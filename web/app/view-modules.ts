@@ -17,6 +17,7 @@ export const VIEW_MODULES = {
   volumes: once(() => import('../Volumes/VolumesView.svelte')),
   storage: once(() => import('../Storage/StorageView.svelte')),
   parity: once(() => import('../Parity/ParityView.svelte')),
+  preview: once(() => import('../Preview/PreviewView.svelte')),
 };
 
 export const TUTORIAL_MODULES = {
