@@ -4,6 +4,7 @@
  * and point at --help; nothing ever prints a stack trace.
  */
 import { isEngineError, exitStatus } from '../errors.ts';
+import { missingImageHint } from './registry-hint.ts';
 
 /** The text docker prints for an error: daemon errors carry the daemon prefix. */
 export function errorText(e: unknown): string {
@@ -16,7 +17,8 @@ export function errorText(e: unknown): string {
 export function reportText(command: string, message: string, withHelp: boolean): string {
   let text = message.replace(/\.$/, '') + '.';
   if (withHelp) text += `\nSee 'docker ${command} --help'.`;
-  return `docker: ${text}\n`;
+  const hint = missingImageHint(message);
+  return `docker: ${text}\n${hint ? `${hint}\n` : ''}`;
 }
 
 /** Exit status for an engine failure while creating or starting a container (125/126/127). */

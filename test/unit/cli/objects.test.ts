@@ -286,7 +286,7 @@ describe('pull, push, build, save, load', () => {
       },
     });
     const r1 = await docker(before, 'docker pull nope:1');
-    expect(r1).toEqual({ status: 1, stdout: '', stderr: "Error response from daemon: pull access denied for nope, repository does not exist or may require 'docker login'\n" });
+    expect(r1).toEqual({ status: 1, stdout: '', stderr: "Error response from daemon: pull access denied for nope, repository does not exist or may require 'docker login'\n" + "This playground's registry has no nope image; it has box, greeter, hello-world, httpd, kv, sqlite (httpd is the web server here, kv the key-value store).\n" });
     const inside = fakeEngine({
       pull: async (_r, o) => {
         o?.onProgress?.({ errorDetail: { message: 'digest mismatch for layer sha256:abc' }, error: 'digest mismatch for layer sha256:abc' });

@@ -166,7 +166,8 @@ describe('docker run: the flow', () => {
     const r = await docker(engine, 'docker run nope');
     expect(r.status).toBe(125);
     expect(r.stderr).toBe(
-      "Unable to find image 'nope:latest' locally\ndocker: Error response from daemon: pull access denied for nope, repository does not exist or may require 'docker login'.\nSee 'docker run --help'.\n",
+      "Unable to find image 'nope:latest' locally\ndocker: Error response from daemon: pull access denied for nope, repository does not exist or may require 'docker login'.\nSee 'docker run --help'.\n" +
+        `This playground's registry has no nope image; it has box, greeter, hello-world, httpd, kv, sqlite (httpd is the web server here, kv the key-value store).\n`,
     );
   });
 
