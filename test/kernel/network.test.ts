@@ -203,7 +203,16 @@ describe('container networks on the kernel service', () => {
       s.on('error', reject);
     });
     expect(reply.split('\n').map((l) => l.trim())).toEqual(['12', 'after-eof', '']);
+    // A connection open when the container goes ends with it (the client sees the end, no hang).
+    const again = spawn('ip', ['netns', 'exec', names.container(c), 'busybox', 'nc', '-l', '-p', '7000'], { stdio: 'ignore' });
+    started.push(again);
+    await waitFor(() => (/:7000 /.test(execFileSync('ip', ['netns', 'exec', names.container(c), 'busybox', 'netstat', '-ltn']).toString()) ? true : undefined), 'nc on 7000 again');
+    const open = connect(echoPort, '127.0.0.1');
+    open.on('error', () => undefined);
+    await new Promise((resolve) => open.once('connect', resolve));
+    const ended = new Promise((resolve) => open.once('close', resolve));
     await ok(['rm', '-f', 'web']);
+    await ended;
     expect((await get(`http://127.0.0.1:${hostPort}/`)).code).not.toBe(0);
   }, 60_000);
 
