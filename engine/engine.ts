@@ -571,6 +571,14 @@ export interface Engine {
   info(): Promise<SystemInfo>;
   diskUsage(): Promise<DiskUsage>;
   prune(options?: { all?: boolean; volumes?: boolean }): Promise<PruneReport>;
+  /** `docker container prune`: every container not running; SpaceReclaimed is their writable layers. */
+  pruneContainers(): Promise<{ ContainersDeleted: string[]; SpaceReclaimed: number }>;
+  /** `docker image prune [-a]`: dangling images, or every one no container uses; SpaceReclaimed the blobs freed. */
+  pruneImages(options?: { all?: boolean }): Promise<{ ImagesDeleted: RemovedImage[]; SpaceReclaimed: number }>;
+  /** `docker volume prune [-a]`: unused anonymous volumes, or every unused one; SpaceReclaimed their contents. */
+  pruneVolumes(options?: { all?: boolean }): Promise<{ VolumesDeleted: string[]; SpaceReclaimed: number }>;
+  /** `docker builder prune` (and the last step of the docker CLI's `system prune`): the build cache. */
+  pruneBuildCache(): Promise<{ CachesDeleted: string[]; SpaceReclaimed: number }>;
   /**
    * Subscribe to events; returns a function that unsubscribes. `since` (unix seconds): the events
    * the engine kept from then on (its last 256) come first, then live ones.

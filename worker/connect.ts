@@ -64,6 +64,10 @@ export function connectLocalEngine(options: ConnectOptions = {}): LocalEngine {
     info: call('info'),
     diskUsage: call('diskUsage'),
     prune: call('prune'),
+    pruneContainers: call('pruneContainers'),
+    pruneImages: call('pruneImages'),
+    pruneVolumes: call('pruneVolumes'),
+    pruneBuildCache: call('pruneBuildCache'),
     events: call('events'),
 
     pull: call('pull'),

@@ -20,6 +20,10 @@ export function withWriterLock(engine: Engine, lease: WriterLease): Engine {
       lease.run(() => fn(...args));
   const writers = {
     prune: locked(engine.prune),
+    pruneContainers: locked(engine.pruneContainers),
+    pruneImages: locked(engine.pruneImages),
+    pruneVolumes: locked(engine.pruneVolumes),
+    pruneBuildCache: locked(engine.pruneBuildCache),
     pull: locked(engine.pull),
     build: locked(engine.build),
     tag: locked(engine.tag),

@@ -5,7 +5,7 @@
  */
 import type { ImageSummary } from '../engine.ts';
 import { isEngineError } from '../errors.ts';
-import { StatusError, type CommandSpec } from './command.ts';
+import type { CommandSpec } from './command.ts';
 import { renderList, type ListFormat } from './format.ts';
 import { confirm } from './prompt.ts';
 import { FORMAT_USAGE } from './ps.ts';
@@ -210,26 +210,10 @@ export const imagePrune: CommandSpec = {
       ? 'WARNING! This will remove all images without at least one container associated to them.\nAre you sure you want to continue?'
       : 'WARNING! This will remove all dangling images.\nAre you sure you want to continue?';
     if (!flags.bool('force') && !(await confirm(cx, warning))) return 0;
-    const containers = await cx.engine.listContainers({ all: true });
-    const used = new Set(containers.map((c) => c.ImageID));
-    const lines: string[] = [];
-    let reclaimed = 0;
-    for (const image of await cx.engine.listImages()) {
-      if (used.has(image.Id) || image.Containers > 0) continue;
-      if (!all && image.RepoTags.length > 0) continue;
-      try {
-        const removed = await cx.engine.removeImage(image.Id, { force: all });
-        for (const r of removed) {
-          if (r.Untagged) lines.push(`untagged: ${r.Untagged}`);
-          if (r.Deleted) lines.push(`deleted: ${r.Deleted}`);
-        }
-        reclaimed += Math.max(0, image.Size - Math.max(0, image.SharedSize));
-      } catch (e) {
-        if (!isEngineError(e, 'conflict')) throw new StatusError(1, errorText(e));
-      }
-    }
+    const report = await cx.engine.pruneImages({ all });
+    const lines = report.ImagesDeleted.flatMap((r) => [...(r.Untagged ? [`untagged: ${r.Untagged}`] : []), ...(r.Deleted ? [`deleted: ${r.Deleted}`] : [])]);
     if (lines.length) cx.out('Deleted Images:\n' + lines.map((l) => l + '\n').join('') + '\n');
-    cx.out(`Total reclaimed space: ${humanSize(reclaimed)}\n`);
+    cx.out(`Total reclaimed space: ${humanSize(report.SpaceReclaimed)}\n`);
     return 0;
   },
 };

@@ -155,16 +155,9 @@ export const containerPrune: CommandSpec = {
   async run(cx, flags) {
     const warning = 'WARNING! This will remove all stopped containers.\nAre you sure you want to continue?';
     if (!flags.bool('force') && !(await confirm(cx, warning))) return 0;
-    const deleted: string[] = [];
-    let reclaimed = 0;
-    for (const c of await cx.engine.listContainers({ all: true, size: true })) {
-      if (c.State === 'running' || c.State === 'paused' || c.State === 'restarting') continue;
-      await cx.engine.removeContainer(c.Id);
-      deleted.push(c.Id);
-      reclaimed += c.SizeRw ?? 0;
-    }
-    if (deleted.length) cx.out('Deleted Containers:\n' + deleted.map((id) => id + '\n').join('') + '\n');
-    cx.out(`Total reclaimed space: ${humanSize(reclaimed)}\n`);
+    const report = await cx.engine.pruneContainers();
+    if (report.ContainersDeleted.length) cx.out('Deleted Containers:\n' + report.ContainersDeleted.map((id) => id + '\n').join('') + '\n');
+    cx.out(`Total reclaimed space: ${humanSize(report.SpaceReclaimed)}\n`);
     return 0;
   },
 };

@@ -91,19 +91,9 @@ export const volumePrune: CommandSpec = {
       ? 'WARNING! This will remove all local volumes not used by at least one container.\nAre you sure you want to continue?'
       : 'WARNING! This will remove anonymous local volumes not used by at least one container.\nAre you sure you want to continue?';
     if (!flags.bool('force') && !(await confirm(cx, warning))) return 0;
-    const usage = await cx.engine.diskUsage();
-    const inUse = new Set((await cx.engine.listContainers({ all: true })).flatMap((c) => (c.Mounts ?? []).map((m) => m.Name)));
-    const deleted: string[] = [];
-    let reclaimed = 0;
-    for (const v of usage.Volumes) {
-      if (inUse.has(v.Name) || v.UsageData.RefCount > 0) continue;
-      if (!all && !(ANONYMOUS_LABEL in (v.Labels ?? {}))) continue;
-      await cx.engine.removeVolume(v.Name);
-      deleted.push(v.Name);
-      reclaimed += Math.max(0, v.UsageData.Size);
-    }
-    if (deleted.length) cx.out('Deleted Volumes:\n' + deleted.map((n) => n + '\n').join('') + '\n');
-    cx.out(`Total reclaimed space: ${humanSize(reclaimed)}\n`);
+    const report = await cx.engine.pruneVolumes({ all });
+    if (report.VolumesDeleted.length) cx.out('Deleted Volumes:\n' + report.VolumesDeleted.map((n) => n + '\n').join('') + '\n');
+    cx.out(`Total reclaimed space: ${humanSize(report.SpaceReclaimed)}\n`);
     return 0;
   },
 };

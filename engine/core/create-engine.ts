@@ -20,6 +20,7 @@ import { exportContainer, importImage } from './export-import.ts';
 import { getArchive, putArchive, statPath } from './copy.ts';
 import { build } from './builder.ts';
 import { diskUsage, info, prune, version } from './system.ts';
+import { pruneBuildCache, pruneContainers, pruneImages, pruneVolumes } from './prune.ts';
 import { createVolume, inspectVolume, listVolumes, removeVolume } from './volumes.ts';
 import { connectContainer, disconnectContainer, resolveName } from './network-endpoints.ts';
 import { createNetwork, inspectNetwork, listNetworks, pruneNetworks, removeNetwork } from './networks.ts';
@@ -58,6 +59,10 @@ export function createEngine(ports: HostPorts, options: EngineOptions = {}): Hos
     info: g(() => info(core, runner)),
     diskUsage: g(() => diskUsage(core)),
     prune: g((o) => prune(core, runner, o)),
+    pruneContainers: g(() => pruneContainers(core, runner)),
+    pruneImages: g((o) => pruneImages(core, o)),
+    pruneVolumes: g((o) => pruneVolumes(core, o)),
+    pruneBuildCache: g(() => pruneBuildCache(core)),
     events: g(async (listener, options) => core.events.subscribe(listener, options)),
 
     pull: g((reference, o) => pull(core, reference, o)),

@@ -5,12 +5,11 @@ import { containerSize } from './container-size.ts';
 import { containerRecords } from './container-store.ts';
 import { summary } from './containers.ts';
 import type { Core } from './context.ts';
-import { allTags, deleteBlob, imageRecords, usedBlobs } from './image-store.ts';
+import { imageRecords } from './image-store.ts';
 import { listImages } from './image-views.ts';
-import { removeImage } from './image-remove.ts';
 import { layerSize } from './layer-sizes.ts';
-import type { VolumeRecord } from './records.ts';
-import { deleteVolume, listVolumes, volumeUsers } from './volumes.ts';
+import { collectBlobs, pruneBuildCache, pruneContainers, pruneImages, pruneVolumes, storedBytes } from './prune.ts';
+import { listVolumes, volumeUsers } from './volumes.ts';
 
 /** `docker version`, `info`, `system df`, `system prune`. */
 
@@ -80,44 +79,11 @@ export async function diskUsage(core: Core): Promise<DiskUsage> {
  * `all`, as Docker 23+). Finally every blob nothing refers to.
  */
 export async function prune(core: Core, runner: ContainerRunner, options: { all?: boolean; volumes?: boolean } = {}): Promise<PruneReport> {
-  const report: PruneReport = { ContainersDeleted: [], ImagesDeleted: [], VolumesDeleted: [], SpaceReclaimed: 0 };
   const before = await storedBytes(core);
-  for (const c of await containerRecords(core)) {
-    if (runner.isRunning(c.Id) || c.State.Running) continue;
-    await runner.remove(c.Id);
-    report.ContainersDeleted.push(c.Id);
-  }
-  const tags = await allTags(core);
-  const containers = await containerRecords(core);
-  for (const r of await imageRecords(core)) {
-    const tagged = tags.some(([, v]) => v === r.Id);
-    if (tagged && !options.all) continue;
-    if (containers.some((c) => c.Image === r.Id)) continue;
-    try {
-      report.ImagesDeleted.push(...(await removeImage(core, r.Id, { force: false })));
-    } catch {
-      // an image another image is built on stays, as in Docker
-    }
-  }
-  for (const [key] of await core.ports.metadata.list('build-cache')) await core.ports.metadata.batch([{ op: 'delete', bucket: 'build-cache', key }]);
-  if (options.volumes) {
-    for (const [name, v] of await core.ports.metadata.list<VolumeRecord>('volumes')) {
-      if (!v.anonymous && !options.all) continue;
-      if ((await volumeUsers(core, name)).length) continue;
-      await core.containerLock.run(() => deleteVolume(core, name));
-      report.VolumesDeleted.push(name);
-    }
-  }
-  await core.imageLock.run(async () => {
-    const used = await usedBlobs(core);
-    for (const d of await core.ports.blobs.list()) if (!used.has(d) && !core.isPinned(d)) await deleteBlob(core, d);
-  });
-  report.SpaceReclaimed = Math.max(0, before - (await storedBytes(core)));
-  return report;
-}
-
-async function storedBytes(core: Core): Promise<number> {
-  let n = 0;
-  for (const d of await core.ports.blobs.list()) n += (await core.ports.blobs.size(d)) ?? 0;
-  return n;
+  const { ContainersDeleted } = await pruneContainers(core, runner);
+  const { ImagesDeleted } = await pruneImages(core, options);
+  await pruneBuildCache(core);
+  const { VolumesDeleted } = options.volumes ? await pruneVolumes(core, options) : { VolumesDeleted: [] };
+  await collectBlobs(core);
+  return { ContainersDeleted, ImagesDeleted, VolumesDeleted, SpaceReclaimed: Math.max(0, before - (await storedBytes(core))) };
 }

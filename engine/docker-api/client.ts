@@ -348,6 +348,24 @@ export class DockerApiEngine implements Engine {
     return this.#json('POST', '/system/prune', { query: { all: bool(options.all), volumes: bool(options.volumes) } });
   }
 
+  pruneContainers(): Promise<{ ContainersDeleted: string[]; SpaceReclaimed: number }> {
+    return this.#json<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }>('POST', '/containers/prune').then((r) => ({ ...r, ContainersDeleted: r.ContainersDeleted ?? [] }));
+  }
+
+  pruneImages(options: { all?: boolean } = {}): Promise<{ ImagesDeleted: RemovedImage[]; SpaceReclaimed: number }> {
+    const filters = JSON.stringify({ dangling: [String(!options.all)] });
+    return this.#json<{ ImagesDeleted: RemovedImage[] | null; SpaceReclaimed: number }>('POST', '/images/prune', { query: { filters } }).then((r) => ({ ...r, ImagesDeleted: r.ImagesDeleted ?? [] }));
+  }
+
+  pruneVolumes(options: { all?: boolean } = {}): Promise<{ VolumesDeleted: string[]; SpaceReclaimed: number }> {
+    const filters = JSON.stringify(options.all ? { all: ['true'] } : {});
+    return this.#json<{ VolumesDeleted: string[] | null; SpaceReclaimed: number }>('POST', '/volumes/prune', { query: { filters } }).then((r) => ({ ...r, VolumesDeleted: r.VolumesDeleted ?? [] }));
+  }
+
+  pruneBuildCache(): Promise<{ CachesDeleted: string[]; SpaceReclaimed: number }> {
+    return this.#json<{ CachesDeleted: string[] | null; SpaceReclaimed: number }>('POST', '/build/prune').then((r) => ({ ...r, CachesDeleted: r.CachesDeleted ?? [] }));
+  }
+
   /** Resolves once the server has subscribed (its head has arrived). */
   async events(listener: (event: EngineEvent) => void, options: { since?: number } = {}): Promise<() => void> {
     const abort = new AbortController();

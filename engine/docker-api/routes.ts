@@ -9,6 +9,7 @@ import * as containers from './container-endpoints.ts';
 import * as execs from './exec-endpoints.ts';
 import * as images from './image-endpoints.ts';
 import * as networks from './network-endpoints.ts';
+import * as prunes from './prune-endpoints.ts';
 import type { RouteHandler } from './route-context.ts';
 import * as system from './system-endpoints.ts';
 import * as volumes from './volume-endpoints.ts';
@@ -38,6 +39,7 @@ export const ROUTES: readonly Route[] = [
 
   route('POST', '/containers/create', containers.create),
   route('GET', '/containers/json', containers.list),
+  route('POST', '/containers/prune', prunes.containers),
   route('GET', '/containers/{name}/json', containers.inspect),
   route('POST', '/containers/{name}/start', containers.start),
   route('POST', '/containers/{name}/stop', containers.stop),
@@ -67,7 +69,9 @@ export const ROUTES: readonly Route[] = [
   route('GET', '/images/json', images.list),
   route('GET', '/images/get', images.save),
   route('POST', '/images/load', images.load),
+  route('POST', '/images/prune', prunes.images),
   route('POST', '/build', images.build),
+  route('POST', '/build/prune', prunes.buildCache),
   route('GET', '/images/{name}/json', images.inspect),
   route('GET', '/images/{name}/history', images.history),
   route('GET', '/images/{name}/layers', images.layers),
@@ -78,6 +82,7 @@ export const ROUTES: readonly Route[] = [
 
   route('GET', '/volumes', volumes.list),
   route('POST', '/volumes/create', volumes.create),
+  route('POST', '/volumes/prune', prunes.volumes),
   route('GET', '/volumes/{name}', volumes.inspect),
   route('DELETE', '/volumes/{name}', volumes.remove),
 

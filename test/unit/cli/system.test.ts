@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { docker, fakeEngine, ID_A, IMAGE_ID, imageSummary, NOW, summary, volume } from './fake-engine.ts';
+import { docker, fakeEngine, ID_A, IMAGE_ID, imageSummary, summary, volume } from './fake-engine.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const answers = (...lines: string[]) => ({ read: async () => (lines.length ? enc(lines.shift() as string) : null) });
@@ -89,46 +89,17 @@ describe('prune prompts', () => {
     expect(r.stdout).toBe('Total reclaimed space: 0B\n');
   });
 
-  it('container prune removes stopped containers only', async () => {
-    const stopped = summary({ Id: 'b'.repeat(64), State: 'exited' });
-    // The reclaimed space is the stopped containers' writable layers, from the sized list (`?size=1`).
+  it("the prunes print the engine's report as docker does (the rules: test/unit/core/prune.test.ts)", async () => {
     const engine = fakeEngine({
-      listContainers: async (o) => (o?.size ? [{ ...summary(), SizeRw: 7, SizeRootFs: 0 }, { ...stopped, SizeRw: 2500, SizeRootFs: 0 }] : [summary(), stopped]),
+      pruneContainers: async () => ({ ContainersDeleted: ['b'.repeat(64)], SpaceReclaimed: 2500 }),
+      pruneImages: async (o) => ({ ImagesDeleted: o?.all ? [{ Untagged: 'box:latest' }, { Deleted: IMAGE_ID }] : [], SpaceReclaimed: o?.all ? 1000 : 0 }),
+      pruneVolumes: async (o) => ({ VolumesDeleted: o?.all ? ['named', 'c0ffee'] : ['c0ffee'], SpaceReclaimed: o?.all ? 2010 : 2000 }),
     });
-    const r = await docker(engine, 'docker container prune -f');
-    expect(r.stdout).toBe(`Deleted Containers:\n${'b'.repeat(64)}\n\nTotal reclaimed space: 2.5kB\n`);
-    expect(engine.calls.filter((c) => c[0] === 'removeContainer')).toEqual([['removeContainer', 'b'.repeat(64)]]);
-  });
-
-  it('image prune removes dangling images not used by containers (-a: all unused)', async () => {
-    const dangling = imageSummary({ Id: 'sha256:' + 'c'.repeat(64), RepoTags: [], Size: 1000, SharedSize: 0, Created: NOW / 1000 });
-    const used = imageSummary({ Id: 'sha256:' + 'd'.repeat(64), RepoTags: [] });
-    const engine = fakeEngine({
-      listImages: async () => [imageSummary(), dangling, used],
-      listContainers: async () => [summary({ ImageID: used.Id })],
-      removeImage: async (r) => [{ Deleted: r }],
-    });
-    const r = await docker(engine, 'docker image prune -f');
-    expect(r.stdout).toBe(`Deleted Images:\ndeleted: ${dangling.Id}\n\nTotal reclaimed space: 1kB\n`);
-    const all = await docker(engine, 'docker image prune -af');
-    expect(all.stdout).toContain(`deleted: ${IMAGE_ID}\n`);
-  });
-
-  it('volume prune removes unused anonymous volumes (--all: named too)', async () => {
-    const engine = fakeEngine({
-      diskUsage: async () => ({
-        LayersSize: 0,
-        Images: [],
-        Containers: [],
-        Volumes: [
-          { ...volume('named'), UsageData: { Size: 10, RefCount: 0 } },
-          { ...volume('c0ffee', { 'com.docker.volume.anonymous': '' }), UsageData: { Size: 2000, RefCount: 0 } },
-          { ...volume('used', { 'com.docker.volume.anonymous': '' }), UsageData: { Size: 5, RefCount: 1 } },
-        ],
-        BuildCache: [],
-      }),
-    });
+    expect((await docker(engine, 'docker container prune -f')).stdout).toBe(`Deleted Containers:\n${'b'.repeat(64)}\n\nTotal reclaimed space: 2.5kB\n`);
+    expect((await docker(engine, 'docker image prune -f')).stdout).toBe('Total reclaimed space: 0B\n');
+    expect((await docker(engine, 'docker image prune -af')).stdout).toBe(`Deleted Images:\nuntagged: box:latest\ndeleted: ${IMAGE_ID}\n\nTotal reclaimed space: 1kB\n`);
     expect((await docker(engine, 'docker volume prune -f')).stdout).toBe('Deleted Volumes:\nc0ffee\n\nTotal reclaimed space: 2kB\n');
     expect((await docker(engine, 'docker volume prune -af')).stdout).toBe('Deleted Volumes:\nnamed\nc0ffee\n\nTotal reclaimed space: 2.01kB\n');
+    expect(engine.calls.filter((c) => String(c[0]).startsWith('prune')).map((c) => c[0])).toEqual(['pruneContainers', 'pruneImages', 'pruneImages', 'pruneVolumes', 'pruneVolumes']);
   });
 });
