@@ -4,6 +4,7 @@ import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NETNS_DIR, NetnsNames } from '../../kernel-node/net/netns-names.ts';
+import { listenAddress } from '../../kernel-node/net/port-proxy.ts';
 import { linksLeft, netnsLeft, proxiesLeft } from './leftovers.ts';
 import { freePort } from './free-port.ts';
 import { tempDir, waitFor } from './harness.ts';
@@ -99,6 +100,9 @@ describe('container networks on the kernel service', () => {
     const b = await sleeper(['--network', 'app', '--name', 'net-b']);
     const [ipA, macA, gw] = (await ok(['inspect', '--format', '{{.NetworkSettings.Networks.app.IPAddress}} {{.NetworkSettings.Networks.app.MacAddress}} {{.NetworkSettings.Networks.app.Gateway}}', a])).split(' ');
     const ipB = await ok(['inspect', '--format', '{{.NetworkSettings.Networks.app.IPAddress}}', b]);
+    expect((await ok(['network', 'ls', '--format', '{{.Name}} {{.Driver}}'])).split('\n')).toContain('app bridge');
+    const members = await ok(['network', 'inspect', 'app', '--format', '{{range .Containers}}{{.Name}}={{.IPv4Address}} {{end}}']);
+    expect(members.split(' ').sort()).toEqual(['net-a=172.18.0.2/16', 'net-b=172.18.0.3/16']);
     expect(ipA).toBe('172.18.0.2');
     expect(ipB).toBe('172.18.0.3');
     expect(gw).toBe('172.18.0.1');
@@ -271,4 +275,15 @@ describe('container networks on the kernel service', () => {
     expect(proxiesLeft(svc.dataRoot)).toEqual([]);
     expect(await freePort(port)).toBe(port);
   }, 60_000);
+});
+
+describe('the host addresses the userland proxy listens on', () => {
+  it("every address is the loopback here; a loopback address as given; any other only when the service's --publish-address names it", () => {
+    expect(listenAddress('', [])).toBe('127.0.0.1');
+    expect(listenAddress('0.0.0.0', [])).toBe('127.0.0.1');
+    expect(listenAddress('::', [])).toBe('::1');
+    expect(listenAddress('127.0.0.2', [])).toBe('127.0.0.2');
+    expect(() => listenAddress('192.0.2.7', [])).toThrow('cannot publish on 192.0.2.7: this service publishes ports on the loopback only (start it with --publish-address 192.0.2.7 to allow that address)');
+    expect(listenAddress('192.0.2.7', ['192.0.2.7'])).toBe('192.0.2.7');
+  });
 });
