@@ -210,7 +210,8 @@ export class KernelNetwork implements NetworkDriver {
     if (!users) this.#bridges.set(e.networkId, (users = new Set()));
     users.add(containerId);
     w.links.set(e.networkId, link);
-    const inside = [`addr add ${e.address}/${prefixOf(e.subnet)} dev ${link.ifname}`, `link set ${link.ifname} up`];
+    // No IPv6 link-local address (as Docker's containers, which have IPv6 off): no DAD or router solicitations on the bridge.
+    const inside = [`link set ${link.ifname} addrgenmode none`, `addr add ${e.address}/${prefixOf(e.subnet)} dev ${link.ifname}`, `link set ${link.ifname} up`];
     if (e.gateway && w.gateway === undefined) {
       w.gateway = e.networkId;
       inside.push(`route add default via ${e.gateway} dev ${link.ifname}`);

@@ -108,6 +108,8 @@ describe('container networks on the kernel service', () => {
     expect(gw).toBe('172.18.0.1');
     const addr = ipIn(a, ['-o', 'addr', 'show', 'dev', 'eth0']);
     expect(addr).toContain('inet 172.18.0.2/16');
+    // IPv4 only on eth0, as Docker's containers (IPv6 off): no link-local address either.
+    expect(addr).not.toContain('inet6');
     expect(ipIn(a, ['link', 'show', 'eth0'])).toContain(`link/ether ${macA}`);
     expect(ipIn(a, ['route', 'show', 'default'])).toContain('default via 172.18.0.1 dev eth0');
     expect(ipIn(a, ['link', 'show', 'lo'])).toMatch(/UP/);
