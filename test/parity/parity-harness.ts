@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, inject } from 'vitest';
 import WebSocket from 'ws';
 import { DockerApiEngine, type WebSocketConstructor } from '../../engine/docker-api/client.ts';
 import { runDocker } from '../../engine/cli/index.ts';
-import type { DockerOptions, DockerResult } from './docker-result.ts';
+import { folderIO, type DockerOptions, type DockerResult } from './docker-result.ts';
 import { startKernelService, type KernelService } from './kernel-service.ts';
 
 export type { DockerResult } from './docker-result.ts';
@@ -63,11 +63,7 @@ export async function openParity(): Promise<ParityHarness> {
         stderr: (t) => (stderr += t),
         ...(options.stdin === undefined ? {} : { stdin: { read: async () => { const c = input; input = null; return c; } } }),
         now: options.now === undefined ? undefined : () => options.now!,
-        async buildContext(dir) {
-          const files = options.contexts?.[dir];
-          if (!files) throw new Error(`unable to prepare context: path "${dir}" not found`);
-          return Object.fromEntries(Object.entries(files).map(([p, b]) => [p, decode(b)]));
-        },
+        ...folderIO(options, decode),
       });
       return { code, stdout, stderr };
     };

@@ -9,7 +9,7 @@ import { runDocker } from '../../../engine/cli/index.ts';
 import type { Engine } from '../../../engine/engine.ts';
 import { connectLocalEngine } from '../../../worker/connect.ts';
 import { registryAuth, shareRegistryCredentials } from '../../../web/Connect/registry-credentials.ts';
-import type { DockerOptions, DockerResult } from '../docker-result.ts';
+import { folderIO, type DockerOptions, type DockerResult } from '../docker-result.ts';
 
 const engines = new Map<string, Engine>();
 
@@ -44,11 +44,7 @@ async function docker(db: string, argv: string[], options: DockerOptions = {}): 
     now: options.now === undefined ? undefined : () => options.now!,
     // The playground's terminal hands the CLI the page's logins (web/Terminal/docker-runner.ts).
     registryAuth,
-    async buildContext(dir: string) {
-      const files = options.contexts?.[dir];
-      if (!files) throw new Error(`unable to prepare context: path "${dir}" not found`);
-      return Object.fromEntries(Object.entries(files).map(([p, b]) => [p, fromBase64(b)]));
-    },
+    ...folderIO(options, fromBase64),
   });
   return { code, stdout, stderr };
 }
