@@ -39,7 +39,7 @@ async function bothUntilOk(argv: string[], stdin?: string): Promise<Both> {
 }
 
 describe('sockets between containers', () => {
-  parityIt('box nc reaches box httpd on a user network by name and by address; refusals in the same words; the same request log', async () => {
+  parityIt('box nc and wget reach box httpd on a user network by name and by address; nslookup, getent hosts, hostname -i; refusals in the same words; the same request log', async () => {
     await started(['network', 'create', 'webnet']);
     await started(['run', '-d', '--network', 'webnet', '--name', 'web', ...SERVE]);
     // Ready when it answers a client on its network (one request logged on each engine).
@@ -64,10 +64,22 @@ describe('sockets between containers', () => {
     expectSame(toGateway);
     expect(toGateway.kernel.code).toBe(1);
 
+    // Names and addresses as the learner's tools show them, then a download between containers.
+    expectSame(await h.both(['run', '--rm', '--network', 'webnet', 'box', 'nslookup', 'web']));
+    expectSame(await h.both(['run', '--rm', '--network', 'webnet', 'box', 'nslookup', 'nobody']));
+    const hosts = await h.both(['run', '--rm', '--network', 'webnet', 'box', 'getent', 'hosts', 'web', 'localhost']);
+    expectSame(hosts);
+    expect(hosts.kernel.stdout).toBe(`${address.padEnd(15)} web\n127.0.0.1       localhost\n`);
+    expectSame(await h.both(['run', '--rm', 'box', 'getent', 'hosts', 'web']));
+    expectSame(await h.both(['run', '--rm', '--network', 'webnet', '--hostname', 'client', 'box', 'hostname', '-i']));
+    const wget = await h.both(['run', '--rm', '--network', 'webnet', 'box', 'wget', '-q', '-O', '-', 'http://web/']);
+    expectSame(wget);
+    expect(wget.kernel).toEqual({ code: 0, stdout: 'hello from box httpd\n', stderr: '' });
+    expectSame(await h.both(['run', '--rm', '--network', 'webnet', 'box', 'wget', '-q', '-O', '-', 'http://web/missing']));
     // Every client had the address the model gives the next container on webnet, on both engines.
     const logs = await h.both(['logs', 'web']);
     expectSame(logs);
-    expect(logs.kernel.stdout.split('\n').filter(Boolean).map((l) => l.split(' ')[0])).toEqual(['172.18.0.3', '172.18.0.3', '172.18.0.3']);
+    expect(logs.kernel.stdout.split('\n').filter(Boolean).map((l) => l.split(' ')[0])).toEqual(['172.18.0.3', '172.18.0.3', '172.18.0.3', '172.18.0.3', '172.18.0.3']);
     expectSame(await h.both(['stop', 'web']));
     expectSame(await h.both(['inspect', '-f', '{{.State.ExitCode}}', 'web']));
   });
