@@ -202,6 +202,10 @@ export class MemoryNetwork {
     };
     return {
       open: () => this.open(container).id,
+      addresses: () => [
+        { address: '127.0.0.1', prefix: 8 },
+        ...this.attached(container).endpoints.map((e) => ({ address: e.address, prefix: Number(e.subnet?.split('/')[1] ?? 32) })),
+      ],
       bind: (id, addr) => this.bind(get(id), addr),
       listen: (id, backlog) => this.listen(get(id), backlog),
       accept: (id) => {

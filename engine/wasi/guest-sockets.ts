@@ -6,6 +6,7 @@
  */
 import type { Preview1, ProcessSignals } from './process-host-ports.ts';
 import {
+  ADDR_CIDR_BYTES,
   ADDR_IP_BYTES,
   AF_INET4,
   FDFLAGS_NONBLOCK,
@@ -19,6 +20,7 @@ import {
   SOCK_STREAM,
   SOCKET_FD_BASE,
   SockErrno,
+  writeAddrCidr,
   writeAddrIp,
   writeAddrPort,
   type SockAddr,
@@ -238,6 +240,15 @@ export function wrapGuestSockets(preview1: Preview1, memory: () => WebAssembly.M
     sock_send: sockSend,
     sock_recv: sockRecv,
     sock_shutdown: sockShutdown,
+    port_addr_list: (roAddrs, naddrsPtr) =>
+      errnoOf(() => {
+        if (!transport.addresses) throw new SocketError(SockErrno.NOTSUP, 'this host does not list its interfaces');
+        const list = transport.addresses();
+        const room = view().getUint32(naddrsPtr, true);
+        list.slice(0, room).forEach((a, i) => writeAddrCidr(view(), roAddrs + i * ADDR_CIDR_BYTES, a.address, a.prefix));
+        view().setUint32(naddrsPtr, list.length, true);
+        if (list.length > room) throw new SocketError(SockErrno.OVERFLOW, `${list.length} addresses, room for ${room}`);
+      }),
     resolve: (host, hostLen, _port, roAddrs, naddrs, roN) =>
       errnoOf(() => {
         const name = new TextDecoder().decode(new Uint8Array(memory().buffer, host, hostLen));

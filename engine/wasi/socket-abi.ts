@@ -27,6 +27,11 @@
  *   resolve(host: *u8, host_len: u32, port: u16, ro_addrs: *addr_ip, naddrs: u32, ro_n: *u32)
  *       a name to addresses through the engine's resolver (the caller's networks); ENOENT when
  *       it resolves nowhere. A dotted IPv4 address resolves to itself.
+ *   port_addr_list(ro_addrs: *addr_cidr, naddrs: *u32)                     getifaddrs(), `ip addr`
+ *       the container's interface addresses: loopback (127.0.0.1/8) first, then one per network
+ *       in the order of its networks (eth0, eth1, ...). *naddrs holds the room at ro_addrs on
+ *       entry and how many there are on return; EOVERFLOW when they did not all fit (the room is
+ *       filled). ENOTSUP from a transport that cannot list them (SocketTransport.addresses).
  *
  * The preview1 calls of the same names (wasi_snapshot_preview1 sock_send, sock_recv,
  * sock_shutdown, sock_accept - what wasi-libc's send/recv/shutdown/accept call) do the same on a
@@ -42,6 +47,8 @@
  *              converts sin_port with ntohs), u8[4] address @4; a guest reserves
  *              ADDR_PORT_BYTES for one.
  *   addr_ip    u16 tag @0, u8[4] address @2; ADDR_IP_BYTES apart in an array.
+ *   addr_cidr  u16 tag @0, u8[4] address @2, u8 prefix length @6; ADDR_CIDR_BYTES apart (WASIX's
+ *              tagged union, sized for its IPv6 member).
  *
  * Sockets belong to the process that opened them: a program started through dockyard.spawn does
  * not inherit its caller's, and every socket of a process closes when it ends (its peers see the
@@ -77,11 +84,13 @@ export const SOCKET_IMPORT_NAMES = [
   'sock_recv',
   'sock_shutdown',
   'resolve',
+  'port_addr_list',
 ] as const;
 /** The first socket descriptor; a process's sockets count up from here. */
 export const SOCKET_FD_BASE = 0x100000;
 export const ADDR_PORT_BYTES = 20;
 export const ADDR_IP_BYTES = 18;
+export const ADDR_CIDR_BYTES = 20;
 
 export const AF_INET4 = 1;
 export const SOCK_STREAM = 1;
@@ -148,6 +157,12 @@ export function writeAddrIp(view: DataView, ptr: number, address: string): void 
   for (let i = 0; i < ADDR_IP_BYTES; i++) view.setUint8(ptr + i, 0);
   view.setUint16(ptr, AF_INET4, true);
   ipv4Bytes(address).forEach((b, i) => view.setUint8(ptr + 2 + i, b));
+}
+
+export function writeAddrCidr(view: DataView, ptr: number, address: string, prefix: number): void {
+  for (let i = 0; i < ADDR_CIDR_BYTES; i++) view.setUint8(ptr + i, 0);
+  writeAddrIp(view, ptr, address);
+  view.setUint8(ptr + 6, prefix);
 }
 
 /** The four bytes of a dotted IPv4 address; undefined when `text` is not one. */

@@ -63,5 +63,11 @@ export interface SocketTransport {
   ready(id: SocketId): SocketReadiness;
   /** The addresses `name` has on this container's networks; empty when it resolves nowhere. */
   resolve(name: string): string[];
+  /**
+   * The container's interface addresses with their prefix lengths (socket-abi.ts port_addr_list):
+   * loopback 127.0.0.1/8 first, then one per network in the order of its networks. Optional: a
+   * transport without it makes the guest's call ENOTSUP.
+   */
+  addresses?(): Array<{ address: string; prefix: number }>;
   wait(ms: number): void;
 }

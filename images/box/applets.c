@@ -6,7 +6,7 @@ A(basename) A(cat) A(clear) A(cp) A(date) A(dirname) A(echo) A(env) A(false) A(h
 A(hostname) A(id) A(ln) A(mkdir) A(mv) A(printenv) A(printf) A(pwd) A(readlink) A(rm) A(rmdir)
 A(seq) A(sleep) A(tail) A(tee) A(timeout) A(touch) A(true) A(uname) A(wc) A(whoami) A(yes)
 A(ls) A(test) A(bracket) A(grep) A(sort) A(uniq) A(cut) A(tr) A(sed) A(find) A(du) A(stat) A(which) A(stress)
-A(nc) A(httpd) A(wget) A(nslookup) A(getent)
+A(nc) A(httpd) A(wget) A(nslookup) A(getent) A(ip)
 #undef A
 
 static int applet_sh(int argc, char **argv) { return sh_main(argc, argv); }
@@ -31,6 +31,7 @@ const struct applet box_applets[] = {
     {"hostname", applet_hostname, "[-s] [-i] [NAME]", "Show the host name (from /etc/hostname), or set it there\n\n\t-s\tShort name\n\t-i\tAddresses of the host name (from /etc/hosts)"},
     {"httpd", applet_httpd, "[-f] [-p PORT] [-h DIR] [-t SECS]", "Serve the files under DIR over HTTP (GET, HEAD): a directory by its index.html,\nthe content type by the extension; logs each request to stdout. SIGTERM ends it.\nFiles under DIR/cgi-bin/ run as CGI (GET, HEAD, POST), and cgi-bin/index.cgi for\na directory without index.html\n\n\t-f\tForeground (it always is: WASI cannot daemonize)\n\t-p PORT\tPort to listen on (default 80)\n\t-h DIR\tDirectory to serve (default .)\n\t-t SECS\tTime limit of a CGI script (default 10): then 504"},
     {"id", applet_id, "[-ugn]", "Print user and group ids (a WASI program always runs as root)"},
+    {"ip", applet_ip, "[-4] addr [show]", "Show the container's network interfaces and addresses (read-only: the engine sets them)"},
     {"ln", applet_ln, "[-sf] TARGET... LINK|DIR", "Create a link LINK or DIR/TARGET to TARGET\n\n\t-s\tMake a symbolic link\n\t-f\tRemove existing destinations"},
     {"ls", applet_ls, "[-1aAlRdhFC] [FILE]...", "List directory contents (sorted by name)\n\n\t-1\tOne column\n\t-a\tInclude names starting with .\n\t-A\tLike -a, without . and ..\n\t-l\tLong format\n\t-R\tRecurse\n\t-d\tList directory entries, not contents\n\t-h\tHuman readable sizes\n\t-F\tAppend / to directories, * to programs, @ to links"},
     {"mkdir", applet_mkdir, "[-p] DIRECTORY...", "Create DIRECTORIES\n\n\t-p\tNo error if exists; make parent directories as needed"},

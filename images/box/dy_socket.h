@@ -31,6 +31,10 @@ DY_WASIX(sock_accept_v2) int32_t dy_sock_accept_v2(int32_t fd, int32_t fdflags, 
 DY_WASIX(sock_connect) int32_t dy_sock_connect(int32_t fd, const dy_addr_port *addr);
 DY_WASIX(sock_addr_local) int32_t dy_sock_addr_local(int32_t fd, dy_addr_port *addr);
 DY_WASIX(sock_addr_peer) int32_t dy_sock_addr_peer(int32_t fd, dy_addr_port *addr);
+/* addr_cidr: u16 tag, 4 address bytes, u8 prefix length; 20 bytes apart. */
+typedef struct { uint16_t tag; uint8_t addr[4]; uint8_t prefix; uint8_t reserved[13]; } dy_addr_cidr;
+/* The container's interface addresses: loopback first, then one per network (EOVERFLOW: more than *n). */
+DY_WASIX(port_addr_list) int32_t dy_port_addr_list(dy_addr_cidr *addrs, uint32_t *n);
 DY_WASIX(resolve) int32_t dy_resolve_raw(const char *host, uint32_t len, int32_t port, dy_addr_ip *addrs, uint32_t n, uint32_t *count);
 
 static inline int dy_fail(int e) { errno = e; return -1; }

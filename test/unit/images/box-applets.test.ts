@@ -4,7 +4,7 @@ import { capMemory } from '../../../engine/wasi/memory-limit.ts';
 import { BOX, expectRun, expectSh } from './harness.ts';
 
 const APPLETS = ['[', 'basename', 'cat', 'clear', 'cp', 'cut', 'date', 'dirname', 'du', 'echo', 'env', 'false', 'find', 'getent', 'grep', 'head',
-  'hostname', 'httpd', 'id', 'ln', 'ls', 'mkdir', 'mv', 'nc', 'nslookup', 'printenv', 'printf', 'pwd', 'readlink', 'rm', 'rmdir', 'sed', 'seq', 'sh', 'sleep', 'sort', 'stat',
+  'hostname', 'httpd', 'id', 'ip', 'ln', 'ls', 'mkdir', 'mv', 'nc', 'nslookup', 'printenv', 'printf', 'pwd', 'readlink', 'rm', 'rmdir', 'sed', 'seq', 'sh', 'sleep', 'sort', 'stat',
   'stress', 'tail', 'tee', 'test', 'timeout', 'touch', 'tr', 'true', 'uname', 'uniq', 'wc', 'wget', 'which', 'whoami', 'yes'];
 
 describe('box: timeout', () => {

@@ -295,4 +295,31 @@ describe('names and addresses', () => {
   it('hostname -i prints the addresses /etc/hosts gives the hostname, one per network', () => {
     expect(box(['hostname', '-i'], undefined)).toEqual({ status: 0, stdout: `${WEB.address} 172.19.0.5\n`, stderr: '' });
   });
+  it('ip addr shows lo and an eth per network, with its prefix, broadcast and MAC; it changes nothing', () => {
+    const { net } = network(() => undefined);
+    net.attach('web', [WEB, { network: 'db', address: '192.168.16.3', subnet: '192.168.16.0/20', names: ['web'] }]);
+    const shown = box(['ip', 'addr'], net);
+    expect(shown).toEqual({
+      status: 0,
+      stderr: '',
+      stdout: [
+        '1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN qlen 1000',
+        '    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00',
+        '    inet 127.0.0.1/8 scope host lo',
+        '       valid_lft forever preferred_lft forever',
+        '2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP',
+        '    link/ether 02:42:ac:12:00:02 brd ff:ff:ff:ff:ff:ff',
+        '    inet 172.18.0.2/16 brd 172.18.255.255 scope global eth0',
+        '       valid_lft forever preferred_lft forever',
+        '3: eth1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP',
+        '    link/ether 02:42:c0:a8:10:03 brd ff:ff:ff:ff:ff:ff',
+        '    inet 192.168.16.3/20 brd 192.168.31.255 scope global eth1',
+        '       valid_lft forever preferred_lft forever',
+        '',
+      ].join('\n'),
+    });
+    expect(box(['ip', '-4', 'a', 'show'], net)).toEqual(shown);
+    expect(box(['ip', 'addr', 'add', '10.0.0.1/8', 'dev', 'eth0'], net)).toEqual({ status: 2, stdout: '', stderr: 'ip: RTNETLINK answers: Operation not permitted\n' });
+    expect(box(['ip', 'route'], net)).toEqual({ status: 1, stdout: '', stderr: "ip: only 'ip addr' is here: the container's network is the engine's\n" });
+  });
 });
