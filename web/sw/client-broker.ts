@@ -60,7 +60,8 @@ function rank(client: PageClient): number {
 /** What says most: nothing listening beats a container that ended, which beats nothing published. */
 function bestFailure(answers: ConnectAnswer[], hostPort: number): PreviewFailure {
   const failed = answers.filter((a): a is Extract<ConnectAnswer, { ok: false }> => !a.ok);
-  const refused = failed.find((a) => a.code === 'unavailable');
+  // 'unavailable': nothing listens; 'resource-exhausted': too many connections open at once.
+  const refused = failed.find((a) => a.code === 'unavailable' || a.code === 'resource-exhausted');
   if (refused) return { kind: 'refused', hostPort, message: refused.message };
   const ended = failed.find((a) => a.ended)?.ended;
   if (ended) return { kind: 'ended', hostPort, ended };

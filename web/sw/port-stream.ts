@@ -96,8 +96,15 @@ export class PortStream {
     this.#wake?.();
   }
 
-  /** Done with it after a complete answer: nothing more is read or written. */
+  /**
+   * Done with it after a complete answer. A container that ended its side gets our end too, so the
+   * connection closes on both sides (the engine frees it once both directions ended); one that kept
+   * its side open (it ignored `Connection: close`) is reset.
+   */
   close(): void {
+    if (this.#closed) return;
+    if (this.#ended && this.#chunks.length === 0) this.#port.postMessage({ end: true } satisfies PortMessage);
+    else this.#port.postMessage({ error: 'closed by the page' } satisfies PortMessage);
     this.#close();
   }
 

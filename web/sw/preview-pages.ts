@@ -29,7 +29,7 @@ function text(f: PreviewFailure): { title: string; body: string } {
         body: `<code>${escape(f.ended.name)}</code> published ${port} and is not running now (${escape(f.ended.status)}). Containers end when the page that ran them is reloaded or closed. Start it again with <code>docker start ${escape(f.ended.name)}</code>, then reload this page.`,
       };
     case 'refused':
-      return { title: `Connection refused on ${port}`, body: `A container publishes ${port}, but nothing in it listens on the port it maps to (${escape(f.message)}).` };
+      return { title: `Connection refused on ${port}`, body: `A container publishes ${port}, but the connection to it could not be opened: ${escape(f.message)}.` };
     case 'no-playground':
       return { title: `No playground is open`, body: `Containers run inside a playground page. Open the playground, start the container that publishes ${port}, then reload this page.` };
     case 'timeout':

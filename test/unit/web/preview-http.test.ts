@@ -119,13 +119,23 @@ describe('reading the answer', () => {
     expect(Buffer.compare(got, body)).toBe(0);
   });
 
-  it('a body without framing runs until the container ends the connection', async () => {
+  it('a body without framing runs until the container ends the connection, and the page ends its side', async () => {
     const c = fakeContainer();
     const answering = exchange(c.port, 80, { method: 'GET', target: '/', headers: [] });
     c.send('HTTP/1.0 200 OK\nContent-Type: text/plain\n\nline 1\n');
     c.send('line 2\n');
     c.end();
     expect(await text((await answering).body)).toBe('line 1\nline 2\n');
+    // Both sides ended: the engine frees the connection (it would count against its bound otherwise).
+    await heard(c.events, /^end$/);
+  });
+
+  it('a complete answer from a container that keeps its side open resets the connection', async () => {
+    const c = fakeContainer();
+    const answering = exchange(c.port, 80, { method: 'GET', target: '/', headers: [] });
+    c.send('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+    expect(await text((await answering).body)).toBe('ok');
+    await heard(c.events, /^error: closed by the page$/);
   });
 
   it('no body for HEAD, 204 and 304 whatever the headers say', async () => {
