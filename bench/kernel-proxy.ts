@@ -86,7 +86,7 @@ try {
   // The host's own namespace is slower per connection on this machine than a fresh one (busybox
   // httpd and this client, both on loopback: p50 1.0-1.4 ms against 0.6-0.8): the same proxy
   // binary is also run listening in dockerd's namespace, so both proxies meet clients from there.
-  const sideProxy = spawn('nsenter', [`--net=/run/netns/${refNetns}`, join(host.data.runtime, 'port-proxy'), host.network.names.path(host.network.names.service), ourIp, '127.0.0.1', String(refPort + 1), '80'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const sideProxy = spawn('nsenter', [`--net=/run/netns/${refNetns}`, join(host.data.network, 'port-proxy'), host.network.names.path(host.network.names.service), ourIp, '127.0.0.1', String(refPort + 1), '80'], { stdio: ['pipe', 'pipe', 'ignore'] });
   children.push(sideProxy);
   await new Promise<void>((resolve, reject) => sideProxy.stdout!.once('data', (d: Buffer) => (d.toString().startsWith('ready') ? resolve() : reject(new Error(d.toString())))));
   await new Promise((r) => setTimeout(r, 1000));

@@ -68,13 +68,10 @@ export async function openKernelHost(o: KernelHostOptions): Promise<KernelHost> 
   const volumes = new DiskVolumeStore(data.volumes);
   await mkdir(data.containers, { recursive: true, mode: 0o700 });
   const snapshots = new OverlaySnapshotter(data, blobs);
-  const runtimeRoot = await prepareRuntimeRoot(data);
+  await mkdir(data.network, { recursive: true, mode: 0o700 });
+  const [runtimeRoot, proxy] = await Promise.all([prepareRuntimeRoot(data), compileHostHelper('../net/port-proxy.c', join(data.network, 'port-proxy'))]);
   // After the runc containers of a dead service are gone: their namespaces can then go too.
-  const network = await KernelNetwork.open({
-    dataRoot: data.root,
-    proxy: await compileHostHelper('../net/port-proxy.c', join(data.runtime, 'port-proxy')),
-    publishAddresses: o.publishAddresses,
-  });
+  const network = await KernelNetwork.open({ dataRoot: data.root, proxy, publishAddresses: o.publishAddresses });
   const runtime = new RuncRuntime({ data, runtime: runtimeRoot, snapshots, volumePath: (n) => volumes.path(n), runc: o.runc, spare: o.spare, netns: network });
   snapshots.onRemove = (key) => runtime.release(key);
   runtime.refill();

@@ -49,6 +49,10 @@ export class DataRoot {
   get spares(): string {
     return join(this.root, 'spares');
   }
+  /** The network's host helper (kernel-node/net/port-proxy.c, compiled at every start). */
+  get network(): string {
+    return join(this.root, 'network');
+  }
   container(key: string): string {
     return join(this.containers, key);
   }

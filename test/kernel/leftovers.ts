@@ -3,6 +3,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { mountsUnder } from '../../kernel-node/runtime/mounts.ts';
 import { NETNS_DIR, NetnsNames } from '../../kernel-node/net/netns-names.ts';
+import { DataRoot } from '../../kernel-node/store/data-root.ts';
 
 /**
  * What a running service may hold between runs without it being a leftover: its warm spare
@@ -62,7 +63,7 @@ export function linksLeft(dataRoot: string): string[] {
 
 /** Userland proxies (port-proxy.c) of this data root still running. */
 export function proxiesLeft(dataRoot: string): number[] {
-  const helper = join(dataRoot, 'runtime', 'port-proxy');
+  const helper = join(new DataRoot(dataRoot).network, 'port-proxy');
   const pids: number[] = [];
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
