@@ -48,6 +48,8 @@ type State = 'fresh' | 'bound' | 'listening' | 'connecting' | 'connected';
 interface KernelSocket {
   fd: number;
   state: State;
+  /** Where a connect under way goes. */
+  target?: SockAddr;
 }
 
 /** Linux errno (positive) -> WASI errno. */
@@ -166,7 +168,9 @@ export function kernelSockets(calls: SocketCalls, options: KernelSocketOptions =
     check(calls.watch(waiter, fd, true));
     return s;
   };
+  /** Connected, or why not: a handshake still under way is AGAIN (as Linux's send and recv then), a failed one its error. */
   const connected = (s: KernelSocket): void => {
+    if (s.state === 'connecting') settle(s, s.target!);
     if (s.state !== 'connected') throw new SocketError(SockErrno.NOTCONN, 'socket is not connected');
   };
 
@@ -224,6 +228,7 @@ export function kernelSockets(calls: SocketCalls, options: KernelSocketOptions =
         }
         if (r !== -EINPROGRESS) fail(-r, target);
         s.state = 'connecting';
+        s.target = target;
         // The playground's connections are made at once (socket-abi.ts): on a loopback or a bridge
         // the handshake takes microseconds, so wait for it here (a signal or stdin ends the wait
         // early; the guest's wait loop then asks again).
@@ -262,6 +267,13 @@ export function kernelSockets(calls: SocketCalls, options: KernelSocketOptions =
     },
     peer(id) {
       const s = get(id);
+      if (s.state === 'connecting') {
+        try {
+          settle(s, s.target!);
+        } catch {
+          // Still under way, or failed: either way not connected, as getpeername says then.
+        }
+      }
       if (s.state !== 'connected') throw new SocketError(SockErrno.NOTCONN, 'not connected');
       const [address, port] = check<[string, number]>(calls.name(s.fd, true));
       return { address, port };

@@ -177,6 +177,41 @@ describe('kernel sockets: the transport contract on real sockets', () => {
     for (const id of [c, s, l]) t.close(id);
   });
 
+  it('a connect its listener cannot take yet (backlog full) stays under way: AGAIN, not writable, then connected once accepted - no second connect needed', () => {
+    const t = transport({ connectWaitMs: 0 });
+    const l = t.open();
+    t.listen(l, 1);
+    const target = { address: '127.0.0.1', port: t.local(l).port };
+    let pending: number | undefined;
+    for (let i = 0; i < 8 && pending === undefined; i++) {
+      const c = t.open();
+      try {
+        t.connect(c, target);
+      } catch (e) {
+        if ((e as SocketError).errno !== SockErrno.AGAIN) throw e;
+        pending = c;
+      }
+    }
+    // Linux drops the SYN of a connection its full accept queue cannot hold; the client retries.
+    expect(pending).toBeDefined();
+    expect(t.ready(pending!).writable).toBe(false);
+    expect(failure(() => t.send(pending!, bytes('x'))).errno).toBe(SockErrno.AGAIN);
+    expect(failure(() => t.peer(pending!)).errno).toBe(SockErrno.NOTCONN);
+    blocking(t, () => {
+      for (;;) {
+        try {
+          t.accept(l);
+        } catch (e) {
+          if ((e as SocketError).errno === SockErrno.AGAIN) break;
+          throw e;
+        }
+      }
+      if (!t.ready(pending!).writable) throw new SocketError(SockErrno.AGAIN, 'still connecting');
+    });
+    expect(t.send(pending!, bytes('x'))).toBe(1);
+    expect(t.peer(pending!)).toEqual(target);
+  }, 60_000);
+
   it('binds: the same port twice, an address that is not the container, a bound socket again', () => {
     const t = transport();
     const a = t.open();
