@@ -488,6 +488,12 @@ export interface PathStat {
   linkTarget: string;
 }
 
+/** `docker top`: ps's column titles and one row of cells per process (GET /containers/{id}/top). */
+export interface TopResult {
+  Titles: string[];
+  Processes: string[][];
+}
+
 export interface ExecCreate {
   Cmd: string[];
   Env?: string[];
@@ -621,6 +627,8 @@ export interface Engine {
   logs(id: string, options?: LogsOptions): Promise<LogEntry[]>;
   changes(id: string): Promise<Change[]>;
   commit(id: string, options?: CommitOptions): Promise<{ Id: string }>;
+  /** `docker top`: the processes of a running container, as `ps -ef` (the only ps arguments taken). */
+  top(id: string, psArgs?: string): Promise<TopResult>;
   /** `docker export`: the container's root file system (no volumes) as a tar. */
   exportContainer(id: string): Promise<Uint8Array>;
   /** `docker cp`'s look at a path in a container (links on the way followed, the last one not). */

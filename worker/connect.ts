@@ -97,6 +97,7 @@ export function connectLocalEngine(options: ConnectOptions = {}): LocalEngine {
     changes: call('changes'),
     commit: call('commit'),
     exportContainer: call('exportContainer'),
+    top: call('top'),
     statPath: call('statPath'),
     getArchive: call('getArchive'),
     putArchive: call('putArchive'),

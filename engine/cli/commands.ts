@@ -17,6 +17,7 @@ import { logs } from './logs.ts';
 import { networkConnect, networkCreate, networkDisconnect, networkLs, networkPrune, networkRm } from './network.ts';
 import { port } from './port.ts';
 import { ps } from './ps.ts';
+import { top } from './top.ts';
 import { pull, push } from './pull.ts';
 import { create, run } from './run.ts';
 import { info, systemDf, systemPrune, version } from './system.ts';
@@ -51,6 +52,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   start,
   stop,
   tag,
+  top,
   version,
   wait,
 };
@@ -60,7 +62,7 @@ const LIST_ALIASES = { list: 'ls', remove: 'rm' };
 export const GROUPS: Record<string, GroupSpec> = {
   container: {
     short: 'Manage containers',
-    commands: { commit, cp, create, diff, exec, export: exportCommand, inspect: containerInspect, kill, logs, ls: ps, port, prune: containerPrune, rename, rm, run, start, stop, wait },
+    commands: { commit, cp, create, diff, exec, export: exportCommand, inspect: containerInspect, kill, logs, ls: ps, port, prune: containerPrune, rename, rm, run, start, stop, top, wait },
     alternates: { ...LIST_ALIASES, ps: 'ls' },
   },
   image: {

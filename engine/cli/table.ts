@@ -6,13 +6,14 @@
 const MIN_WIDTH = 10;
 const PADDING = 3;
 
-export function tabwrite(lines: string[]): string {
+/** `minWidth`: docker's own for a few commands (`docker top`: 20). */
+export function tabwrite(lines: string[], minWidth = MIN_WIDTH): string {
   const rows = lines.map((line) => line.split('\t'));
   const widths: number[] = [];
   for (const cells of rows) {
     // Only tab-terminated cells (all but the last) take part in a column's width.
     for (let i = 0; i < cells.length - 1; i++) {
-      widths[i] = Math.max(widths[i] ?? MIN_WIDTH, [...cells[i]].length + PADDING);
+      widths[i] = Math.max(widths[i] ?? minWidth, [...cells[i]].length + PADDING);
     }
   }
   return rows

@@ -19,7 +19,7 @@ const EXIT_EXEC_FAILED = 126;
  * close the exec's stream.
  */
 export class ExecRunner {
-  readonly #processes = new Map<string, { containerId: string; process: RunningProcess }>();
+  readonly #processes = new Map<string, { containerId: string; process: RunningProcess; cmd: string[]; tty: boolean; started: number }>();
   /** Exec records of healthcheck probes: kept here, never in the store (Docker keeps them in memory too). */
   readonly #transient = new Map<string, ExecRecord>();
 
@@ -31,6 +31,11 @@ export class ExecRunner {
       if (e.Type !== 'container' || e.Action !== 'die') return;
       for (const p of this.#processes.values()) if (p.containerId === e.Actor.ID) p.process.kill('SIGKILL');
     });
+  }
+
+  /** The exec processes running in a container now, oldest first (`docker top`). */
+  running(containerId: string): Array<{ cmd: string[]; tty: boolean; started: number; pid?: number }> {
+    return [...this.#processes.values()].filter((p) => p.containerId === containerId).map((p) => ({ cmd: p.cmd, tty: p.tty, started: p.started, pid: p.process.pid }));
   }
 
   async create(name: string, options: ExecCreate, transient = false): Promise<{ Id: string }> {
@@ -112,7 +117,7 @@ export class ExecRunner {
         stderr: (d) => wantErr && options.onOutput(2, d),
       },
     );
-    this.#processes.set(id, { containerId: c.Id, process });
+    this.#processes.set(id, { containerId: c.Id, process, cmd: exec.Cmd, tty: exec.Tty, started: core.now() });
     await this.#update(id, (r) => (r.Running = true));
     core.events.emit('container', `exec_start: ${exec.Cmd.join(' ')}`, c.Id, { execID: id });
     const finish = async (exit: ProcessExit) => {

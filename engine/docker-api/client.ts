@@ -31,6 +31,7 @@ import type {
   ImageInspect,
   ImportOptions,
   PathStat,
+  TopResult,
   ImageSummary,
   LayerView,
   LogsOptions,
@@ -545,6 +546,10 @@ export class DockerApiEngine implements Engine {
 
   killContainer(id: string, options: { signal?: string } = {}): Promise<void> {
     return this.#empty('POST', `/containers/${seg(id)}/kill`, { query: { signal: options.signal } });
+  }
+
+  top(id: string, psArgs?: string): Promise<TopResult> {
+    return this.#json('GET', `/containers/${seg(id)}/top`, { query: { ps_args: psArgs || undefined } });
   }
 
   async exportContainer(id: string): Promise<Uint8Array> {

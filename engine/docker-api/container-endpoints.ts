@@ -64,6 +64,11 @@ export async function rename({ engine, reply, request, params }: RouteContext): 
   reply.empty(204);
 }
 
+/** `GET /containers/{id}/top?ps_args=` -> {Titles, Processes}. */
+export async function top({ engine, reply, request, params }: RouteContext): Promise<void> {
+  await reply.json(200, await engine.top(params[0], request.query.get('ps_args') ?? ''));
+}
+
 /** `GET /containers/{id}/export` -> the root file system as a tar. */
 export async function exportTar({ engine, reply, params }: RouteContext): Promise<void> {
   await reply.bytes(200, 'application/x-tar', await engine.exportContainer(params[0]));

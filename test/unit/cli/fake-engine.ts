@@ -150,6 +150,9 @@ export function fakeEngine(over: Partial<Engine> = {}): Engine & { calls: Call[]
     killContainer: async () => {},
     renameContainer: async () => {},
     exportContainer: async () => new Uint8Array(),
+    top: async (id) => {
+      throw notFound(`No such container: ${id}`);
+    },
     importImage: async () => 'sha256:' + '0'.repeat(64),
     statPath: async (id) => {
       throw notFound(`No such container: ${id}`);
