@@ -129,6 +129,8 @@ describe('container networks on the kernel service', () => {
     // The service's namespace routes nothing and has no link to the host's.
     expect(execFileSync('ip', ['netns', 'exec', names.service, 'cat', '/proc/sys/net/ipv4/ip_forward']).toString().trim()).toBe('0');
     expect(execFileSync('ip', ['-n', names.service, 'route', 'show', 'default']).toString().trim()).toBe('');
+    // Nothing listens there either (the proxies listen on the host and only connect from there): the gateway answers no port.
+    expect(execFileSync('ip', ['netns', 'exec', names.service, 'ss', '-Hltn']).toString().trim()).toBe('');
   }, 60_000);
 
   it('the default bridge is docker0 at 172.17.0.1/16; a container there cannot reach one on another network', async () => {
