@@ -92,13 +92,16 @@ static napi_value sock_open(napi_env env, napi_callback_info info) {
   return num(env, fd);
 }
 
-/* bind(fd, address, port) */
-static napi_value sock_bind(napi_env env, napi_callback_info info) {
+/* op(fd, address, port) for bind(2) and connect(2), which take the same arguments. */
+static napi_value with_address(napi_env env, napi_callback_info info, int (*op)(int, const struct sockaddr *, socklen_t)) {
   ARGS(3);
   struct sockaddr_in sa;
   if (!to_sockaddr(env, argv[1], argv[2], &sa)) return num(env, -EINVAL);
-  return bind(i32(env, argv[0]), (struct sockaddr *)&sa, sizeof sa) < 0 ? fail(env) : num(env, 0);
+  return op(i32(env, argv[0]), (struct sockaddr *)&sa, sizeof sa) < 0 ? fail(env) : num(env, 0);
 }
+
+/* bind(fd, address, port) */
+static napi_value sock_bind(napi_env env, napi_callback_info info) { return with_address(env, info, bind); }
 
 /* listen(fd, backlog) */
 static napi_value sock_listen(napi_env env, napi_callback_info info) {
@@ -125,12 +128,7 @@ static napi_value sock_accept(napi_env env, napi_callback_info info) {
 }
 
 /* connect(fd, address, port) -> 0, or -EINPROGRESS while the handshake runs. */
-static napi_value sock_connect(napi_env env, napi_callback_info info) {
-  ARGS(3);
-  struct sockaddr_in sa;
-  if (!to_sockaddr(env, argv[1], argv[2], &sa)) return num(env, -EINVAL);
-  return connect(i32(env, argv[0]), (struct sockaddr *)&sa, sizeof sa) < 0 ? fail(env) : num(env, 0);
-}
+static napi_value sock_connect(napi_env env, napi_callback_info info) { return with_address(env, info, connect); }
 
 /* The pending error of fd (how a non-blocking connect ended): 0 or a positive errno. */
 static napi_value sock_error(napi_env env, napi_callback_info info) {
