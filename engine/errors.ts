@@ -47,13 +47,15 @@ export function httpStatus(code: ErrorCode): number {
   switch (code) {
     case 'invalid-argument':
     case 'invalid-content':
+    // A program that cannot start fails the start as Docker's startInvalidConfigError: 400.
+    case 'command-not-found':
+    case 'cannot-invoke':
       return 400;
     case 'unauthorized':
       return 401;
     case 'forbidden':
       return 403;
     case 'not-found':
-    case 'command-not-found':
       return 404;
     case 'already-exists':
     case 'conflict':

@@ -231,6 +231,12 @@ export interface RunningProcess {
   resize?(rows: number, cols: number): void;
   readonly exited: Promise<ProcessExit>;
   /**
+   * True when, by the time `start` resolved, the program had ended without running (not found,
+   * not executable): `exited` is then settled or settles without anything in between, its
+   * `error` set. The core then fails the start as Docker does. Absent or false: it runs.
+   */
+  readonly notStarted?: boolean;
+  /**
    * The process's ID as the host numbers it (State.Pid in `docker inspect`), known once `start`
    * resolved. Absent where no host process stands for it (the browser): the core numbers it.
    */
@@ -263,6 +269,19 @@ export interface Runtime {
    * hostname follow it). Each ID is handed out once; undefined: the core picks a random one.
    */
   nextContainerId?(): string | undefined;
+  /**
+   * What the processes of a running container use now (`docker stats`), as the host measures
+   * it: memory in bytes (without the page cache it can drop), CPU time in ns since the container
+   * started, processes. Undefined when nothing of it runs here. Absent: the host cannot measure.
+   */
+  usage?(snapshotKey: string): Promise<ContainerUsage | undefined>;
+}
+
+/** A running container's resource use (Runtime.usage). */
+export interface ContainerUsage {
+  memoryBytes: number;
+  cpuNanos: number;
+  pids: number;
 }
 
 /** A manifest or index as fetched: the bytes are kept as they are, the digest is ours. */

@@ -271,7 +271,7 @@ export const run: CommandSpec = {
         await cx.engine.startContainer(id);
       } catch (e) {
         cx.err(reportText('run', errorText(e), false));
-        return runErrorStatus(e);
+        return startErrorStatus(e);
       }
       return 0;
     }
@@ -282,7 +282,7 @@ export const run: CommandSpec = {
       sigProxy: flags.bool('sig-proxy'),
       onStartError: (e) => {
         cx.err(reportText('run', errorText(e), false));
-        return runErrorStatus(e);
+        return startErrorStatus(e);
       },
     });
   },
@@ -324,7 +324,7 @@ async function runInOneCall(cx: CommandContext, req: ContainerRequest, run: NonN
   } catch (e) {
     if (id === undefined || !started) {
       cx.err(reportText('run', errorText(e), id === undefined));
-      return runErrorStatus(e);
+      return id === undefined ? runErrorStatus(e) : startErrorStatus(e);
     }
     // The container went away under us (removed by someone else): docker reports the error.
     if (interruptedByUser) return EXIT_INTERRUPTED;
@@ -332,6 +332,18 @@ async function runInOneCall(cx: CommandContext, req: ContainerRequest, run: NonN
   } finally {
     stops.forEach((stop) => stop());
   }
+}
+
+/**
+ * The status of a failed start, read from the daemon's words as docker's CLI reads them
+ * (runStartContainerErr): the error's code does not cross the Engine API, its message does.
+ */
+function startErrorStatus(e: unknown): number {
+  const text = errorText(e);
+  if (/executable file not found|no such file or directory/.test(text)) return 127;
+  // Docker's: permission denied, is a directory; ours: a file that is no WebAssembly program.
+  if (/permission denied|is a directory|exec format error/.test(text)) return 126;
+  return runErrorStatus(e);
 }
 
 /** The exit status; a program that could not start is printed as Docker prints its failed start. */

@@ -109,15 +109,22 @@ export class ContainerRunner {
     try {
       await copyUpVolumes(core.ports, c.Id, spec.mounts);
       process = await core.ports.runtime.start(c.Id, spec, io);
+      if (process.notStarted) {
+        const exit = await process.exited;
+        if (exit.error !== undefined) throw startFailure(exit.exitCode, exit.error);
+      }
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      await updateContainer(core, c.Id, (r) => {
-        r.State = { ...r.State, Status: 'exited', Running: false, ExitCode: 128, Error: message, FinishedAt: rfc3339Nano(core.now()) };
+      // Docker's failed start: the container stays as it was (created, if it never ran), with the
+      // exit code (127/126 for a program that cannot start, else 128) and the error; --rm removes it.
+      const failure = e instanceof EngineError ? e : new EngineError('internal', e instanceof Error ? e.message : String(e));
+      const record = await updateContainer(core, c.Id, (r) => {
+        r.State = { ...r.State, Status: c.State.StartedAt === ZERO_TIME ? 'created' : 'exited', Running: false, ExitCode: START_FAILURE_STATUS[failure.code] ?? 128, Error: failure.message };
       });
       core.containers.release(c.Id);
       network.done();
       await driver?.detach(c.Id);
-      throw e instanceof EngineError ? e : new EngineError('internal', message);
+      if (record?.HostConfig.AutoRemove) await this.#removeStopped(record, true).catch(() => {});
+      throw failure;
     }
     session.process = process;
     session.firstRun = c.State.StartedAt === ZERO_TIME;
@@ -407,6 +414,14 @@ export class ContainerRunner {
     if (!session?.process) throw new EngineError('conflict', `cannot resize a container that is not running: ${c.Id.slice(0, 12)}`);
     session.process.resize?.(rows, cols);
   }
+}
+
+/** The exit code a failed start leaves, by the error's code (Docker's translateContainerdStartErr). */
+const START_FAILURE_STATUS: Partial<Record<EngineError['code'], number>> = { 'command-not-found': 127, 'cannot-invoke': 126 };
+
+/** A program that cannot start, as the start's error: the exit code says which (127 nothing to run, 126 not runnable). */
+function startFailure(exitCode: number, error: string): EngineError {
+  return new EngineError(exitCode === 127 ? 'command-not-found' : exitCode === 126 ? 'cannot-invoke' : 'internal', error);
 }
 
 /** How long a SIGKILL sent to another tab may take to show as an exit in the store. */

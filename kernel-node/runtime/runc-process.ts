@@ -45,6 +45,8 @@ export class Process implements RunningProcess {
   readonly #child: ChildProcess;
   #signal: Signal | undefined;
   #isStarted = false;
+  /** It ended before the runner said its program started (RunningProcess.notStarted). */
+  #endedUnstarted = false;
   #report: { code?: number; error?: string } = {};
   #oomKilled = false;
   /** A program the guest started was killed at the memory limit (the guest itself went on). */
@@ -110,15 +112,22 @@ export class Process implements RunningProcess {
     this.exited = new Promise<ProcessExit>((resolve) => {
       this.#child.on('error', (e) => {
         markReady(false);
+        this.#endedUnstarted ||= !this.#isStarted;
         markStarted();
         resolve({ exitCode: 125, oomKilled: false, error: `runc: ${e.message}` });
       });
       this.#child.on('close', (code, signal) => {
         markReady(false);
+        this.#endedUnstarted ||= !this.#isStarted;
         markStarted();
         void this.#finish(code ?? 128 + (signal ? (SIGNALS[signal as Signal] ?? 1) : 1)).then(resolve);
       });
     });
+  }
+
+  /** The program never ran: the runner could not start it, or runc failed (the port's contract). */
+  get notStarted(): boolean {
+    return this.#endedUnstarted;
   }
 
   /** Every lookup is answered (nothing, when it fails), so the runner never waits out its timeout. */

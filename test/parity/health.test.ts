@@ -126,12 +126,19 @@ describe('issue 14 leftovers on both engines', () => {
       const state = await run(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}} {{.State.StartedAt}} {{.State.FinishedAt}} {{.State.Error}}', name]);
       const logs = await run(['logs', name]);
       const ps = await run(['ps', '-a', '--filter', `name=${name}`, '--format', '{{.Status}}']);
+      // Started again, and detached: the start fails each time (docker start: 1, run -d: the ID, then 127).
+      const again = await run(['start', name]);
+      const detached = await run(['run', '-d', '--name', `${name}-d`, 'box', '/nonexistent']);
       out[side].push(`${r.code}`, r.stdout, r.stderr, state.stdout, logs.stdout + logs.stderr, ps.stdout);
-      await run(['rm', name]);
+      out[side].push(`${again.code}`, again.stderr.replace(name, 'NAME'), `${detached.code}`, detached.stdout.replace(/^[0-9a-f]{64}\n$/, 'ID'), detached.stderr);
+      await run(['rm', name, `${name}-d`]);
     }
     expect(out.browser).toEqual(out.kernel);
     const error = 'exec: "/nonexistent": stat /nonexistent: no such file or directory';
-    expect(out.kernel).toEqual(['127', '', `docker: Error response from daemon: ${error}.\n`, `created 127 0001-01-01T00:00:00Z 0001-01-01T00:00:00Z ${error}\n`, '', 'Created\n']);
+    expect(out.kernel).toEqual([
+      '127', '', `docker: Error response from daemon: ${error}.\n`, `created 127 0001-01-01T00:00:00Z 0001-01-01T00:00:00Z ${error}\n`, '', 'Created\n',
+      '1', `Error response from daemon: ${error}\nError: failed to start containers: NAME\n`, '127', 'ID', `docker: Error response from daemon: ${error}.\n`,
+    ]);
   });
 
   parityIt('docker exec of a program that cannot start ends 126 with the runtime\'s words', async () => {

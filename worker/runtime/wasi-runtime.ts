@@ -100,10 +100,10 @@ function exitNow(exit: ProcessExit): RunningProcess {
 
 /**
  * A program that cannot start: its exit carries Docker's words (State.Error); nothing goes to its
- * stderr - the core makes it Docker's failed start, and the CLI prints the error as Docker's does.
+ * stderr - the core fails the start as Docker's does, and the CLI prints the error.
  */
 function failedStart(exit: ProcessExit): RunningProcess {
-  return exitNow(exit);
+  return { ...exitNow(exit), notStarted: true };
 }
 
 export class WasiRuntime implements Runtime {

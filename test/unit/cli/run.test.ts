@@ -175,6 +175,9 @@ describe('docker run: the flow', () => {
     ['command-not-found', 127, 'exec: "nope": executable file not found'],
     ['cannot-invoke', 126, 'exec: "/etc": permission denied'],
     ['internal', 125, 'something broke'],
+    // Over the Engine API the code is lost (400): the words say it, as docker's CLI reads them.
+    ['invalid-argument', 127, 'exec: "/nope": stat /nope: no such file or directory'],
+    ['invalid-argument', 126, 'exec: "/etc/hostname": exec format error'],
   ] as const)('a start failure (%s) exits %d', async (code, status, message) => {
     const engine = fakeEngine({
       startContainer: async () => {

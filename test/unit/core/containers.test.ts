@@ -73,11 +73,12 @@ describe('create and run', () => {
     expect(r.id).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('answers a missing command with 127 and says why', async () => {
+  it('answers a missing command with 127 and says why: the start fails, as Docker\'s', async () => {
     const h = await boxHost();
-    const r = await run(h.engine, { Image: 'box', Cmd: ['nosuchcmd'] });
-    expect(r.code).toBe(127);
-    const c = await h.engine.inspectContainer(r.id);
+    const { Id } = await h.engine.createContainer({ Image: 'box', Cmd: ['nosuchcmd'] });
+    const e = await rejection(h.engine.startContainer(Id));
+    expect(e.code).toBe('command-not-found');
+    const c = await h.engine.inspectContainer(Id);
     expect(c.State.ExitCode).toBe(127);
     expect(c.State.Error).toContain('executable file not found in $PATH');
   });

@@ -235,15 +235,26 @@ describe('docker exec of a program that cannot start', () => {
 });
 
 describe("a container whose program cannot start: Docker's failed start", () => {
-  it('stays created with the exit code and the error; the wait says why', async () => {
+  async function startError(h: TestHost, id: string): Promise<{ code?: string; message: string }> {
+    return h.engine.startContainer(id).then(
+      () => ({ message: 'started' }),
+      (e: Error & { code?: string }) => ({ code: e.code, message: e.message }),
+    );
+  }
+
+  it('the start fails with the error; the container stays created with the exit code and the error', async () => {
     const h = await boxes.host({ pulled: true });
     const { Id } = await h.engine.createContainer({ Image: 'box', Cmd: ['/nonexistent'] });
-    const waited = h.engine.waitContainer(Id, 'next-exit');
-    await h.engine.startContainer(Id);
-    expect(await waited).toEqual({ StatusCode: 127, Error: null, StartError: 'exec: "/nonexistent": stat /nonexistent: no such file or directory' });
+    const events: string[] = [];
+    h.engine.events((e) => void (e.Actor.ID === Id && events.push(e.Action)));
+    expect(await startError(h, Id)).toEqual({ code: 'command-not-found', message: 'exec: "/nonexistent": stat /nonexistent: no such file or directory' });
     const { State } = await h.engine.inspectContainer(Id);
     expect(State).toMatchObject({ Status: 'created', Running: false, ExitCode: 127, Error: 'exec: "/nonexistent": stat /nonexistent: no such file or directory', StartedAt: '0001-01-01T00:00:00Z', FinishedAt: '0001-01-01T00:00:00Z' });
+    expect(events).not.toContain('start');
     expect((await docker(h.engine, `docker ps -a --format '{{.Status}}' --filter id=${Id}`)).stdout).toBe('Created\n');
+    const dir = await h.engine.createContainer({ Image: 'box', Cmd: ['/etc'] });
+    expect(await startError(h, dir.Id)).toEqual({ code: 'cannot-invoke', message: 'exec: "/etc": permission denied' });
+    expect((await h.engine.inspectContainer(dir.Id)).State).toMatchObject({ Status: 'created', ExitCode: 126 });
   });
 
   it('one that ran before goes back to exited, its times those of its last run', async () => {
@@ -254,9 +265,21 @@ describe("a container whose program cannot start: Docker's failed start", () => 
     await h.engine.startContainer(Id);
     expect(await first).toEqual({ StatusCode: 0, Error: null });
     const ran = (await h.engine.inspectContainer(Id)).State;
-    const second = h.engine.waitContainer(Id, 'next-exit');
-    await h.engine.startContainer(Id);
-    expect((await second).StatusCode).toBe(127);
+    expect((await startError(h, Id)).code).toBe('command-not-found');
     expect((await h.engine.inspectContainer(Id)).State).toMatchObject({ Status: 'exited', ExitCode: 127, StartedAt: ran.StartedAt, FinishedAt: ran.FinishedAt });
+  });
+
+  it('--rm: the container is removed; docker run says why and exits 127', async () => {
+    const h = await boxes.host({ pulled: true });
+    const r = await docker(h.engine, 'docker run --rm box /nonexistent');
+    expect(r.status).toBe(127);
+    expect(r.stderr).toBe('docker: Error response from daemon: exec: "/nonexistent": stat /nonexistent: no such file or directory.\n');
+    expect(await h.engine.listContainers({ all: true })).toEqual([]);
+    const detached = await docker(h.engine, 'docker run -d --name dd box /nonexistent');
+    expect(detached.stderr).toBe('docker: Error response from daemon: exec: "/nonexistent": stat /nonexistent: no such file or directory.\n');
+    expect(detached.status).toBe(127);
+    expect(detached.stdout).toMatch(/^[0-9a-f]{64}\n$/);
+    const start = await docker(h.engine, 'docker start dd');
+    expect(start).toEqual({ status: 1, stdout: '', stderr: 'Error response from daemon: exec: "/nonexistent": stat /nonexistent: no such file or directory\nError: failed to start containers: dd\n' });
   });
 });

@@ -11,7 +11,7 @@ import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import type { ProcessExit, ProcessIO, ProcessSpec, Runtime, RunningProcess } from '../../../../engine/ports.ts';
 import { resolveInRootSync } from '../../../../engine/layers/path-rules.ts';
 import { limitMemory, OOM_EXPORT } from '../../../../engine/wasi/memory-limit.ts';
-import { lookupProgram, type PathKind } from '../../../../engine/wasi/program-path.ts';
+import { lookupProgram, startFailureLine, type PathKind } from '../../../../engine/wasi/program-path.ts';
 import { SOCKET_IMPORT_MODULE, SOCKET_IMPORT_NAMES, SockErrno } from '../../../../engine/wasi/socket-abi.ts';
 import type { DirSnapshotter } from './dir-snapshotter.ts';
 
@@ -103,6 +103,8 @@ export interface VolumeDirs {
 export class NodeWasiRuntime implements Runtime {
   /** Processes started and not yet exited (tests check nothing is left behind). */
   readonly live = new Set<RunningProcess>();
+  /** Snapshots whose container's own process runs: another start there is an exec. */
+  readonly #mains = new Set<string>();
 
   constructor(
     private readonly snapshots: DirSnapshotter,
@@ -113,7 +115,8 @@ export class NodeWasiRuntime implements Runtime {
     const root = this.snapshots.dir(snapshotKey);
     const found = findProgram(root, spec);
     if ('code' in found) {
-      io.stderr(new TextEncoder().encode(`dockyard: ${found.error}\n`));
+      // As both hosts: an exec prints the runtime's line; a container's own program prints nothing (the core fails its start).
+      if (this.#mains.has(snapshotKey)) io.stderr(new TextEncoder().encode(startFailureLine(found.error, 'exec')));
       return finished({ exitCode: found.code, oomKilled: false, error: found.error });
     }
     let wasm: Uint8Array = new Uint8Array(readFileSync(found.host));
@@ -179,12 +182,17 @@ export class NodeWasiRuntime implements Runtime {
     };
     if (!spec.openStdin) proc.closeStdin();
     this.live.add(proc);
+    if (!this.#mains.has(snapshotKey)) {
+      this.#mains.add(snapshotKey);
+      void exited.then(() => this.#mains.delete(snapshotKey));
+    }
     return proc;
   }
 }
 
+/** A program that could not start (the port's notStarted: the core fails a container's start). */
 function finished(exit: ProcessExit): RunningProcess {
-  return { writeStdin() {}, closeStdin() {}, kill() {}, exited: Promise.resolve(exit) };
+  return { writeStdin() {}, closeStdin() {}, kill() {}, exited: Promise.resolve(exit), notStarted: true };
 }
 
 /** The engine's program lookup (engine/wasi/program-path.ts) over a root directory on disk. */
