@@ -92,7 +92,12 @@ static int nc_relay(int fd)
     }
     struct pollfd fds[2] = { { .fd = fd, .events = POLLIN }, { .fd = 0, .events = POLLIN } };
     for (;;) {
-        if (poll(fds, from_stdin ? 2 : 1, -1) < 0) {
+        int ready = poll(fds, from_stdin ? 2 : 1, box_wait_ms(-1));
+        if (ready == 0) {
+            box_signals(); /* a time limit (timeout, httpd's CGI) has passed: it ends the process */
+            continue;
+        }
+        if (ready < 0) {
             if (errno == EINTR) {
                 int status = nc_interrupted();
                 if (status) return status;

@@ -176,6 +176,17 @@ describe('nc', () => {
     expect(box(['nc', 'peer'], net).status).toBe(1);
   });
 
+  it('under timeout, a peer that never answers ends nc with 124', () => {
+    // The in-memory network does not sleep while the guest waits: each wait here takes 2 ms of real time.
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    const { net } = network(() => void Atomics.wait(pause, 0, 0, 2));
+    const silent = net.transport('peer');
+    const l = silent.open();
+    silent.bind(l, { address: '0.0.0.0', port: 7000 });
+    silent.listen(l, 8);
+    expect(box(['timeout', '1', 'nc', 'peer', '7000'], net, { stdin: 'hello?\n' })).toEqual({ status: 124, stdout: '', stderr: '' });
+  });
+
   it('-l -p PORT takes one connection and prints what it sends', () => {
     let sent = false;
     const { net, peer } = network(() => {
