@@ -79,6 +79,7 @@ console.log(`dockyard kernel service
   registry:    http://127.0.0.1:${port}/v2/   (same token: HTTP Basic password with any user name, or Bearer)
     docker push 127.0.0.1:${port}/box:1.0   (through this service: no credentials needed)
     skopeo copy --src-tls-verify=false --src-creds x:${token} docker://127.0.0.1:${port}/box:1.0 oci:box-oci:1.0
+  ports:       docker run -p publishes on this machine's loopback (127.0.0.1, ::1)${values['publish-address']!.length ? `, and on ${values['publish-address']!.join(', ')}` : ''}; containers cannot reach this machine
   open the playground connected to this service:
     ${playground.origin}${playground.pathname}#connect=http://127.0.0.1:${port}&token=${token}
   playground origins allowed: ${allowedOrigins.length ? allowedOrigins.join(', ') : '(none: pass --allow-origin URL)'}`);
