@@ -14,10 +14,10 @@ async function openWithPreviews(page: Page): Promise<void> {
   await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 15_000 }).toBe(true);
 }
 
-/** Wait until the preview of `port` answers with a status other than a failure page's. */
-async function whenServing(page: Page, port: number): Promise<void> {
+/** Wait until the preview of `port` answers `path` with a status other than a failure page's. */
+async function whenServing(page: Page, port: number, path = '/'): Promise<void> {
   await expect
-    .poll(() => page.evaluate((p) => fetch(`/ports/${p}/`).then((r) => r.headers.get('x-dockyard-preview-error') ?? String(r.status)), port), { timeout: 30_000 })
+    .poll(() => page.evaluate(({ port, path }) => fetch(`/ports/${port}${path}`).then((r) => r.headers.get('x-dockyard-preview-error') ?? String(r.status)), { port, path }), { timeout: 60_000 })
     .toBe('200');
 }
 
@@ -119,4 +119,20 @@ test('the Preview view: the Containers view links a published port to it, its ad
   // The view lists what is published.
   await page.goto('/#/preview');
   await expect(page.getByTestId('preview-port-8083')).toHaveText('localhost:8083');
+});
+
+test('a 10 MB answer arrives whole, byte for byte', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openWithPreviews(page);
+  // seq 1 1500000: 10,888,897 bytes, under httpd's 16 MB file limit.
+  await run(page, 'docker run -d --name big -p 8084:80 box sh -c "mkdir -p /www && seq 1 1500000 > /www/big.txt && httpd -f -p 80 -h /www"', 1, 120_000);
+  await whenServing(page, 8084, '/big.txt');
+  const got = await page.evaluate(async () => {
+    const text = await (await fetch('/ports/8084/big.txt')).text();
+    const lines = text.split('\n');
+    return { bytes: text.length, lines: lines.length - 1, last: lines[lines.length - 2], inOrder: lines.slice(0, -1).every((l, i) => l === String(i + 1)) };
+  });
+  let bytes = 0;
+  for (let n = 1; n <= 1_500_000; n++) bytes += String(n).length + 1;
+  expect(got).toEqual({ bytes, lines: 1_500_000, last: '1500000', inOrder: true });
 });
