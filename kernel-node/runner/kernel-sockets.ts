@@ -230,8 +230,9 @@ export function kernelSockets(calls: SocketCalls, options: KernelSocketOptions =
         s.state = 'connecting';
         s.target = target;
         // The playground's connections are made at once (socket-abi.ts): on a loopback or a bridge
-        // the handshake takes microseconds, so wait for it here (a signal or stdin ends the wait
-        // early; the guest's wait loop then asks again).
+        // the handshake takes microseconds, so wait for it here, briefly; a handshake that takes
+        // longer (a SYN dropped by a full accept queue) is AGAIN, and the guest's own wait loop,
+        // which signals can end, takes over.
         waitFor(s.fd, connectWaitMs);
       }
       settle(s, target);
@@ -296,7 +297,7 @@ export function kernelSockets(calls: SocketCalls, options: KernelSocketOptions =
     },
   };
 
-  /** Wait up to `ms` for fd to become writable (a handshake's end), or for any other wake. */
+  /** Wait up to `ms` for fd to become writable (a handshake's end). */
   function waitFor(fd: number, ms: number): void {
     const end = performance.now() + ms;
     for (let left = ms; left > 0 && (calls.ready(fd) & (POLLOUT | POLLERR | POLLHUP)) === 0; left = end - performance.now()) {
