@@ -6,7 +6,7 @@ import { commandLine, commandText, mergeConfig, normalizeTarget, parseBind, refu
 import { generateName, nameInUse, normalizeName } from './container-names.ts';
 import { containerSize } from './container-size.ts';
 import { statusText } from './container-status.ts';
-import { checkStopSignal } from './signals.ts';
+import { checkStopSignal, deliverableSignal } from './signals.ts';
 import { checkHealthcheck } from './health-config.ts';
 import { containerRecords, findContainer } from './container-store.ts';
 import type { Core } from './context.ts';
@@ -135,7 +135,9 @@ export async function createContainer(core: Core, options: ContainerCreate): Pro
       await core.containers.create(record);
     });
     core.events.emit('container', 'create', id, { image: options.Image, name: name.slice(1) });
-    return { Id: id, Warnings: [] };
+    // An image's STOPSIGNAL this engine cannot send is said, not silently replaced (docker stop sends SIGTERM then).
+    const warnings = merged.StopSignal && !deliverableSignal(merged.StopSignal) ? [`the image's STOPSIGNAL ${merged.StopSignal} cannot be sent by this engine: docker stop sends SIGTERM`] : [];
+    return { Id: id, Warnings: warnings };
   });
 }
 

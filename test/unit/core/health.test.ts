@@ -283,3 +283,26 @@ describe("a container whose program cannot start: Docker's failed start", () => 
     expect(start).toEqual({ status: 1, stdout: '', stderr: 'Error response from daemon: exec: "/nonexistent": stat /nonexistent: no such file or directory\nError: failed to start containers: dd\n' });
   });
 });
+
+describe('--stop-signal / StopSignal (engine/core/signals.ts)', () => {
+  it("docker stop sends it; what is no signal is Docker's \"Invalid signal\", a signal this engine cannot send is refused in words", async () => {
+    const h = await boxes.host({ pulled: true });
+    for (const [signal, status] of [['int', 130], ['2', 130], ['SIGTERM', 143]] as const) {
+      const { id } = await started(h, { StopSignal: signal });
+      await h.engine.stopContainer(id, { timeout: 30 });
+      // The test runtime ends a process on SIGINT with 130 and on SIGTERM with 143 (128 + n).
+      expect((await h.engine.inspectContainer(id)).State.ExitCode, signal).toBe(status);
+      expect((await h.engine.inspectContainer(id)).Config.StopSignal).toBe(signal);
+    }
+    const refused = (StopSignal: string) => h.engine.createContainer({ Image: 'box', StopSignal }).then(() => 'created', (e: Error) => e.message);
+    expect(await refused('FOO')).toBe('Invalid signal: FOO');
+    expect(await refused('0')).toBe('Invalid signal: 0');
+    expect(await refused('SIGUSR1')).toBe('--stop-signal SIGUSR1 is not supported by this engine: a container can be stopped with SIGTERM, SIGINT or SIGKILL here');
+    expect(await refused('100')).toMatch(/^--stop-signal 100 is not supported/);
+    // An image's STOPSIGNAL this engine cannot send: created, with a warning that says what stop does.
+    await h.engine.build({ context: { Dockerfile: new TextEncoder().encode('FROM box\nSTOPSIGNAL SIGQUIT\n') }, tags: ['quits'] });
+    const quits = await docker(h.engine, 'docker create quits');
+    expect(quits.status).toBe(0);
+    expect(quits.stderr).toBe("WARNING: the image's STOPSIGNAL SIGQUIT cannot be sent by this engine: docker stop sends SIGTERM\n");
+  });
+});
