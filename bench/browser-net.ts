@@ -126,21 +126,32 @@ async function inPage(page: Page) {
           await sleep(100);
         }
       }
+      // A server that died says why, not only that its port is gone.
+      const why = async (e: unknown) => {
+        const state = (await engine.inspectContainer(web)).State;
+        const logs = await engine.logs(web, { stdout: true, stderr: true, tail: 5 });
+        return new Error(`${(e as Error).message}; web: ${JSON.stringify(state)} ${logs.map((l: { data: Uint8Array }) => new TextDecoder().decode(l.data)).join('')}`);
+      };
       const latency: number[] = [];
-      for (let i = 0; i < requests; i++) {
+      let perSecond = 0;
+      try {
+        for (let i = 0; i < requests; i++) {
+          const t0 = performance.now();
+          await request();
+          latency.push(performance.now() - t0);
+        }
+        const total = requests * 2;
+        let next = 0;
         const t0 = performance.now();
-        await request();
-        latency.push(performance.now() - t0);
+        await Promise.all(
+          Array.from({ length: 10 }, async () => {
+            while (next++ < total) await request();
+          }),
+        );
+        perSecond = total / ((performance.now() - t0) / 1000);
+      } catch (e) {
+        throw await why(e);
       }
-      const total = requests * 2;
-      let next = 0;
-      const t0 = performance.now();
-      await Promise.all(
-        Array.from({ length: 10 }, async () => {
-          while (next++ < total) await request();
-        }),
-      );
-      const perSecond = total / ((performance.now() - t0) / 1000);
 
       const timed = async (script: string) => {
         const t = performance.now();

@@ -171,7 +171,10 @@ export class MemoryNetwork {
       had.endpoints = endpoints;
       for (const s of [...had.sockets]) {
         const address = s.local?.address;
-        if (address && address !== ANY && !isLoopback(address) && !endpoints.some((e) => e.address === address)) this.closeSocket(s);
+        if (address && address !== ANY && !isLoopback(address) && !endpoints.some((e) => e.address === address)) {
+          this.closeSocket(s);
+          this.wake(container);
+        }
       }
     } else this.containers.set(container, { endpoints, sockets: new Set(), nextEphemeral: EPHEMERAL_FIRST });
   }

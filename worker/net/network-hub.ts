@@ -139,6 +139,8 @@ export class NetworkHub implements NetworkDriver, SocketChannels {
         return { arg: packReadiness(t.ready(id)) };
       case 'resolve':
         return { data: encodeJson(await this.resolve(container, t, decodeText(data))) };
+      case 'addresses':
+        return { data: encodeJson(t.addresses!()) };
     }
   }
 

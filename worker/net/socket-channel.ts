@@ -44,7 +44,7 @@ export const CHANNEL_DATA_BYTES = 64 * 1024;
 const CALL_TIMEOUT_MS = 30_000;
 const CALL_WAIT_SLICE_MS = 1000;
 
-export const OPS = ['open', 'bind', 'listen', 'accept', 'connect', 'send', 'recv', 'shutdown', 'close', 'local', 'peer', 'ready', 'resolve'] as const;
+export const OPS = ['open', 'bind', 'listen', 'accept', 'connect', 'send', 'recv', 'shutdown', 'close', 'local', 'peer', 'ready', 'resolve', 'addresses'] as const;
 export type SocketOp = (typeof OPS)[number];
 
 const READABLE = 1;
@@ -259,6 +259,9 @@ export class ChannelSockets implements SocketTransport {
   }
   resolve(name: string): string[] {
     return decodeJson<string[]>(this.#call('resolve', 0, 0, encoder.encode(name)).data);
+  }
+  addresses(): Array<{ address: string; prefix: number }> {
+    return decodeJson<Array<{ address: string; prefix: number }>>(this.#call('addresses', 0).data);
   }
   wait(ms: number): void {
     const control = this.#control;

@@ -95,6 +95,7 @@ test.describe('browser engine network', () => {
       const srv = await window.net.detached(db, { name: 'srv', Image: 'box', Cmd: ['nc', '-l', '-p', '8080'], HostConfig: { NetworkMode: 'app' } });
       o.appIp = (await engine.inspectContainer(srv)).NetworkSettings.Networks.app?.IPAddress;
       o.byName = await window.net.shUntilOk(db, 'echo hello-by-name | nc srv 8080', { HostConfig: { NetworkMode: 'app' } });
+      o.ipAddr = await window.net.sh(db, 'ip -4 addr', { HostConfig: { NetworkMode: 'app' } });
       o.srvExit = await engine.waitContainer(srv, 'not-running');
       o.srvLogs = await window.net.logs(db, srv);
 
@@ -122,6 +123,7 @@ test.describe('browser engine network', () => {
       return o;
     }, db);
     expect(o.byName).toEqual({ out: '', code: 0 });
+    expect((o.ipAddr as { out: string }).out).toMatch(/inet 127\.0\.0\.1\/8[\s\S]*inet 172\.18\.0\.\d+\/16/);
     expect(o.srvExit).toMatchObject({ StatusCode: 0 });
     expect(o.srvLogs).toBe('hello-by-name\n');
     expect(o.appIp).toMatch(/^172\.18\.0\.\d+$/);

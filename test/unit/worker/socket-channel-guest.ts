@@ -48,7 +48,7 @@ parentPort!.on('message', (step: string) => {
     const sent = sockets.send(conn.id, new Uint8Array(100 * 1024).fill(7));
     const refused = failure(() => sockets.connect(sockets.open(), { address: '172.18.0.2', port: 1 }));
     const outside = failure(() => sockets.connect(sockets.open(), { address: '10.1.2.3', port: 80 }));
-    post({ got: new TextDecoder().decode(got), sent, refused, outside, resolved: sockets.resolve('localhost'), peer: sockets.peer(conn.id), ready: sockets.ready(conn.id), served: served > 0 });
+    post({ got: new TextDecoder().decode(got), sent, refused, outside, resolved: sockets.resolve('localhost'), addresses: sockets.addresses(), peer: sockets.peer(conn.id), ready: sockets.ready(conn.id), served: served > 0 });
   } else if (step === 'after-close') {
     post({ afterClose: failure(() => sockets.open()) });
   }

@@ -62,6 +62,10 @@ it('carries a guest blocking calls to the hub and back; the doorbell wakes its w
     refused: { errno: SockErrno.CONNREFUSED, message: 'connection refused: nothing listens on 172.18.0.2:1' },
     outside: { errno: SockErrno.NETUNREACH, message: expect.stringContaining('the playground has no outside network') },
     resolved: ['127.0.0.1'],
+    addresses: [
+      { address: '127.0.0.1', prefix: 8 },
+      { address: '172.18.0.2', prefix: 16 },
+    ],
     peer: { address: '172.18.0.3', port: peer.local(s).port },
     ready: { readable: false, writable: false, hangup: false },
     served: true,
