@@ -1,5 +1,5 @@
 /**
- * The test's container `peer` as an HTTP client of a server the guest runs (socket-harness.ts):
+ * The test's container `peer` as the client of a server the guest runs (socket-harness.ts), HTTP or kv:
  * each request on its own connection, sent whole, the answer read to its end; then SIGTERM.
  */
 import { SIGTERM, signalBit } from '../../../engine/wasi/signal-abi.ts';

@@ -6,8 +6,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SIGTERM, signalBit } from '../../../engine/wasi/signal-abi.ts';
-import { bytes, dialGuest, drain, network, runGuest } from './socket-harness.ts';
+import { runGuest } from './socket-harness.ts';
+import { serveAll } from './http-peer.ts';
 
 const KV = new WebAssembly.Module(readFileSync(new URL('../../../images/kv/kv.wasm', import.meta.url)));
 let root: string;
@@ -18,33 +18,10 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** Send each session's bytes on its own connection, read until kv closes it (QUIT or an error), then SIGTERM. */
+/** Send each session's bytes on its own connection, read until kv closes it (QUIT or an error), then SIGTERM (http-peer.ts). */
 function talk(sessions: string[], args: string[] = []): { replies: string[]; status: number; stdout: string; stderr: string } {
-  const replies: string[] = [];
-  const signals = { pending: 0 };
-  let conn: number | undefined;
-  let reply = '';
-  const { net, peer } = network(() => {
-    if (replies.length === sessions.length) {
-      signals.pending = signalBit(SIGTERM);
-      return;
-    }
-    if (conn === undefined) {
-      conn = dialGuest(peer, 6379);
-      if (conn !== undefined) peer.send(conn, bytes(sessions[replies.length]));
-      reply = '';
-      return;
-    }
-    const got = drain(peer, conn);
-    reply += got.data;
-    if (got.ended) {
-      peer.close(conn);
-      conn = undefined;
-      replies.push(reply);
-    }
-  });
-  const run = runGuest(net, { module: KV, root, args: ['kv', ...args], signals });
-  return { replies, ...run };
+  const { answers, run } = serveAll(sessions, (net, signals) => runGuest(net, { module: KV, root, args: ['kv', ...args], signals }), 6379);
+  return { replies: answers, ...run };
 }
 
 const resp = (...args: string[]) => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
