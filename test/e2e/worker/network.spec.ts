@@ -247,10 +247,11 @@ test.describe('browser engine network', () => {
         const engine = window.dockyard.engine(db);
         await engine.pull('kv');
         await engine.pull('httpd');
+        await engine.pull('box');
         await engine.createNetwork({ Name: 'app' });
         const kv = await window.net.detached(db, { name: 'kv', Image: 'kv', HostConfig: { NetworkMode: 'app' } });
         await engine.build({ context: Object.fromEntries(Object.entries(files).map(([k, v]) => [k, new Uint8Array(v as number[])])), tags: ['hits'] });
-        await window.net.detached(db, { Image: 'hits', HostConfig: { NetworkMode: 'app', PortBindings: { '80/tcp': [{ HostIp: '', HostPort: '8080' }] } } });
+        await window.net.detached(db, { name: 'hits', Image: 'hits', HostConfig: { NetworkMode: 'app', PortBindings: { '80/tcp': [{ HostIp: '', HostPort: '8080' }] } } });
         const get = 'GET / HTTP/1.0\r\n\r\n';
         const heading = (page: string) => page.match(/<h1>(.*)<\/h1>/)?.[1] ?? page;
         const o: Record<string, string> = {};
@@ -269,6 +270,9 @@ test.describe('browser engine network', () => {
           if (o.again.startsWith('This page')) break;
           await window.net.sleep(100);
         }
+        // Container to container over HTTP, by name: box's wget.
+        const wget = await window.net.sh(db, 'wget -q -O - http://hits/', { HostConfig: { NetworkMode: 'app' } });
+        o.wget = `${heading(wget.out)} [${wget.code}]`;
         return o;
       },
       [db, context] as const,
@@ -277,5 +281,6 @@ test.describe('browser engine network', () => {
     expect(o.second).toBe('This page has been seen 2 times.');
     expect(o.stopped).toBe('Cannot reach kv');
     expect(o.again).toBe('This page has been seen 3 times.');
+    expect(o.wget).toBe('This page has been seen 4 times. [0]');
   });
 });
