@@ -36,7 +36,7 @@ export interface KernelSocketOptions {
   wakeFd?: number;
   /** Names on the container's networks (name-lookup.ts); without it only localhost resolves. */
   resolve?: (name: string) => string[];
-  /** The namespace's reach; read from its interfaces and /proc/net/route at each connect by default. */
+  /** The namespace's reach; read from its interfaces and /proc/net/route by default (kept a second: reachCache). */
   reach?: () => Reach;
   maxSockets?: number;
   /** The most one connect waits for its handshake before the guest's wait loop takes over. */
@@ -130,13 +130,38 @@ export function namespaceReach(): Reach {
   return { subnets, gateways };
 }
 
+/**
+ * Reading the namespace's reach costs ~0.4 ms (its interfaces through netlink, its routes), too
+ * much for every connect between containers: it is kept for REACH_TTL_MS. An address outside the
+ * kept subnets is looked at afresh before it is refused (a network connected since), so the
+ * cache can only be late the other way: for up to REACH_TTL_MS after a `network disconnect` the
+ * network's addresses pass this check and meet the kernel's routes instead.
+ */
+const REACH_TTL_MS = 1000;
+
+interface ReachCache {
+  current(): Reach;
+  fresh(): Reach;
+}
+
+function reachCache(read: () => Reach): ReachCache {
+  let kept: Reach | undefined;
+  let at = 0;
+  const fresh = () => {
+    kept = read();
+    at = performance.now();
+    return kept;
+  };
+  return { current: () => (kept && performance.now() - at < REACH_TTL_MS ? kept : fresh()), fresh };
+}
+
 /** Why `address` is out of the guest's reach, thrown; loopback and its own subnets pass. */
-function checkReach(address: string, reach: () => Reach): void {
+function checkReach(address: string, reach: ReachCache): void {
   if (address.startsWith('127.')) return;
-  const r = reach();
-  if (!r.subnets.some((s) => inSubnet(address, s))) {
-    throw new SocketError(SockErrno.NETUNREACH, `${address} is not on this container's networks: ${NO_OUTSIDE_NETWORK}`);
-  }
+  const inside = (r: Reach) => r.subnets.some((s) => inSubnet(address, s));
+  let r = reach.current();
+  if (!inside(r)) r = reach.fresh();
+  if (!inside(r)) throw new SocketError(SockErrno.NETUNREACH, `${address} is not on this container's networks: ${NO_OUTSIDE_NETWORK}`);
   if (r.gateways.includes(address)) throw new SocketError(SockErrno.HOSTUNREACH, `no host has ${address} on this container's networks`);
 }
 
@@ -149,7 +174,7 @@ function linuxHow(how: number): number {
 export function kernelSockets(calls: SocketCalls, options: KernelSocketOptions = {}): SocketTransport {
   const sockets = new Map<SocketId, KernelSocket>();
   const maxSockets = options.maxSockets ?? DEFAULT_MAX_SOCKETS;
-  const reach = options.reach ?? namespaceReach;
+  const reach = reachCache(options.reach ?? namespaceReach);
   const connectWaitMs = options.connectWaitMs ?? 50;
   const waiter = check<number>(calls.waiter());
   if (options.wakeFd !== undefined) check(calls.watch(waiter, options.wakeFd, false));

@@ -240,6 +240,25 @@ describe('kernel sockets: the transport contract on real sockets', () => {
     for (const id of [s, l]) t.close(id);
   });
 
+  it('reach is kept between connects, and a network connected since is seen at once (its gateway EHOSTUNREACH, not ENETUNREACH)', () => {
+    const networks = [{ subnet: '10.99.0.0/16', gateway: '10.99.0.1' }];
+    let reads = 0;
+    const t = transport({
+      reach: () => {
+        reads++;
+        return { subnets: networks.map((n) => n.subnet), gateways: networks.map((n) => n.gateway) };
+      },
+    });
+    const s = t.open();
+    expect(failure(() => t.connect(s, { address: '10.99.0.1', port: 80 })).errno).toBe(SockErrno.HOSTUNREACH);
+    expect(failure(() => t.connect(s, { address: '10.99.0.1', port: 80 })).errno).toBe(SockErrno.HOSTUNREACH);
+    expect(reads).toBe(1);
+    networks.push({ subnet: '10.98.0.0/16', gateway: '10.98.0.1' });
+    expect(failure(() => t.connect(s, { address: '10.98.0.1', port: 80 })).errno).toBe(SockErrno.HOSTUNREACH);
+    expect(failure(() => t.connect(s, { address: '10.97.0.1', port: 80 })).errno).toBe(SockErrno.NETUNREACH);
+    t.close(s);
+  });
+
   it('a container holds at most maxSockets: EMFILE on open and on accept, the waiting connection stays waiting', () => {
     const t = transport({ maxSockets: 3 });
     const { l, s } = connectedPair(t);
