@@ -44,7 +44,7 @@ function prefixOf(subnet: string): string {
  * driver wires them, but inside a network namespace of the service's own.
  *
  * - The service's namespace holds one Linux bridge per network in use (the gateway's address on
- *   it), made at the first endpoint and removed with the last. Nothing links it to the host's
+ *   it), made at the first endpoint and removed with the last (docker0 stays). Nothing links it to the host's
  *   namespace and it forwards nothing (ip_forward is 0 in a new namespace): containers reach the
  *   containers on their own networks and nothing else - no host service, no route out.
  * - Each container's namespace (named, so runc joins it: `pathOf`) has loopback up and one veth per
