@@ -38,6 +38,16 @@ function get(url: string): Promise<{ code: number; body: string }> {
   });
 }
 
+/** `fn`'s answer once `done` says it is the one, trying every 500 ms for up to 30 s (a server starting). */
+async function until<T>(fn: () => Promise<T>, done: (t: T) => boolean): Promise<T> {
+  let got = await fn();
+  for (let i = 0; i < 60 && !done(got); i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    got = await fn();
+  }
+  return got;
+}
+
 const heading = (page: string) => /<h1>(.*)<\/h1>/.exec(page)?.[1];
 
 describe('services on the kernel service', () => {
@@ -48,12 +58,7 @@ describe('services on the kernel service', () => {
     const port = await freePort();
     await ok(['run', '-d', '--network', 'app', '-p', `127.0.0.1:${port}:80`, '--name', 'hits', 'hits']);
     const url = `http://127.0.0.1:${port}/`;
-    // The published port answers once hits's httpd listens: try for up to 30 s.
-    let first = await get(url);
-    for (let i = 0; i < 60 && !first.body.includes('<h1>'); i++) {
-      await new Promise((r) => setTimeout(r, 500));
-      first = await get(url);
-    }
+    const first = await until(() => get(url), (r) => r.body.includes('<h1>'));
     expect(heading(first.body), first.body).toBe('This page has been seen 1 time.');
     expect(heading((await get(url)).body)).toBe('This page has been seen 2 times.');
     expect(heading((await get(url)).body)).toBe('This page has been seen 3 times.');
@@ -74,5 +79,26 @@ describe('services on the kernel service', () => {
     expect(down.body).toMatch(/<pre>nc: (bad address 'kv'|can't connect to remote host)/);
     await ok(['rm', '-f', 'hits', 'kv']);
     await ok(['network', 'rm', 'app']);
+  }, 180_000);
+
+  it("httpd's default page shows the container's hostname and address; kv's data outlives its container in a volume", async () => {
+    const port = await freePort();
+    const web = await ok(['run', '-d', '-p', `127.0.0.1:${port}:80`, 'httpd']);
+    const address = await ok(['inspect', '-f', '{{.NetworkSettings.IPAddress}}', web]);
+    const page = await until(() => get(`http://127.0.0.1:${port}/`), (r) => r.body.includes('</html>'));
+    expect(page.body).toContain('<b>WebAssembly</b>');
+    expect(page.body).toContain(`<tr><td>Container hostname</td><td><b>${web.slice(0, 12)}</b></td></tr>`);
+    expect(page.body).toContain(`<tr><td>Container address</td><td><b>${address}</b></td></tr>`);
+
+    const kv1 = await ok(['run', '-d', '-v', 'kvdata:/data', 'kv']);
+    const at = await ok(['inspect', '-f', '{{.NetworkSettings.IPAddress}}', kv1]);
+    const say = (command: string) => ok(['run', '--rm', 'box', 'sh', '-c', `printf '${command}\\r\\n' | nc ${at} 6379`]);
+    expect(await say('SET kept yes')).toBe('+OK');
+    await ok(['rm', '-f', kv1, web]);
+    const kv2 = await ok(['run', '-d', '-v', 'kvdata:/data', 'kv']);
+    expect(await until(() => ok(['logs', kv2]), (l) => l.includes('ready'))).toContain('kv: 1 keys loaded from /data/kv.resp');
+    const again = await ok(['inspect', '-f', '{{.NetworkSettings.IPAddress}}', kv2]);
+    expect(await ok(['run', '--rm', 'box', 'sh', '-c', `printf 'GET kept\\r\\n' | nc ${again} 6379`])).toBe('$3\r\nyes');
+    await ok(['rm', '-f', kv2]);
   }, 180_000);
 });
