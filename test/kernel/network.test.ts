@@ -176,6 +176,12 @@ describe('container networks on the kernel service', () => {
     expect(ipIn(a, ['-o', 'addr', 'show', 'dev', 'eth1'])).toContain(`inet ${ip}/16`);
     const other = await sleeper(['--network', 'side']);
     expect((await inNetns(other, ['busybox', 'ping', '-c', '1', '-W', '5', ip])).code).toBe(0);
+    // The default route goes with its network: the next network's gateway takes over.
+    await ok(['network', 'connect', 'app', other]);
+    expect(ipIn(other, ['route', 'show', 'default'])).toContain('default via 172.19.0.1 dev eth0');
+    await ok(['network', 'disconnect', 'side', other]);
+    expect(ipIn(other, ['route', 'show', 'default'])).toContain('default via 172.18.0.1 dev eth1');
+    await ok(['network', 'connect', 'side', other]);
     await ok(['network', 'disconnect', 'side', 'net-a']);
     expect(ipIn(a, ['-o', 'link', 'show'])).not.toContain('eth1');
     expect((await inNetns(other, ['busybox', 'ping', '-c', '1', '-W', '2', ip])).code).not.toBe(0);
