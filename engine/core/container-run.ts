@@ -13,7 +13,7 @@ import { startNetworking } from './network-endpoints.ts';
 import type { ContainerRecord } from './records.ts';
 import { processEnv } from './container-env.ts';
 import { endHealth, healthAtStart } from './health.ts';
-import { deliverableSignal, signalNumber } from './signals.ts';
+import { deliverableSignal, signalNumber, type DeliverableSignal } from './signals.ts';
 
 type Listener = { stdout: boolean; stderr: boolean; onOutput: AttachOptions['onOutput'] };
 
@@ -343,7 +343,12 @@ export class ContainerRunner {
     }
     const process = session.process;
     const stopSignal = deliverableSignal(c.Config.StopSignal ?? 'SIGTERM') ?? 'SIGTERM';
-    if (seconds !== 0) process.kill(stopSignal);
+    // Each signal stop sends is a `kill` event, as Docker's (kill 15, kill 9 after the grace period, die, stop).
+    const send = (signal: DeliverableSignal) => {
+      process.kill(signal);
+      this.core.events.emit('container', 'kill', c.Id, { signal: signalNumber(signal), name: c.Name.slice(1) });
+    };
+    if (seconds !== 0) send(stopSignal);
     if (seconds !== 0 && seconds > 0) {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timedOut = await Promise.race([
@@ -351,9 +356,9 @@ export class ContainerRunner {
         new Promise<boolean>((r) => (timer = setTimeout(() => r(true), seconds * 1000))),
       ]);
       clearTimeout(timer);
-      if (timedOut) process.kill('SIGKILL');
+      if (timedOut) send('SIGKILL');
     } else if (seconds === 0) {
-      process.kill('SIGKILL');
+      send('SIGKILL');
     }
     await session.done;
     this.core.events.emit('container', 'stop', c.Id, { name: c.Name.slice(1) });

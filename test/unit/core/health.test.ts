@@ -288,8 +288,10 @@ describe('--stop-signal / StopSignal (engine/core/signals.ts)', () => {
   it("docker stop sends it; what is no signal is Docker's \"Invalid signal\", a signal this engine cannot send is refused in words", async () => {
     const h = await boxes.host({ pulled: true });
     for (const [signal, status] of [['int', 130], ['2', 130], ['SIGTERM', 143]] as const) {
-      const { id } = await started(h, { StopSignal: signal });
+      const { id, events } = await started(h, { StopSignal: signal });
       await h.engine.stopContainer(id, { timeout: 30 });
+      // As Docker's: the signal sent is a kill event, then die and stop.
+      expect(events.filter((e) => ['kill', 'die', 'stop'].includes(e.Action)).map((e) => `${e.Action}${e.Actor.Attributes.signal ? ' ' + e.Actor.Attributes.signal : ''}`)).toEqual([`kill ${status - 128}`, 'die', 'stop']);
       // The test runtime ends a process on SIGINT with 130 and on SIGTERM with 143 (128 + n).
       expect((await h.engine.inspectContainer(id)).State.ExitCode, signal).toBe(status);
       expect((await h.engine.inspectContainer(id)).Config.StopSignal).toBe(signal);
