@@ -13,6 +13,8 @@
  *                 the server's address there (veths and the network's bridge, kernel-node/net)
  *   published-port  the Node client on the host's loopback through `-p 127.0.0.1::7000` (the
  *                 service's userland proxy) to the guest server
+ * and, with a new connection for each trip (connect, the exchange, close: a client of one request
+ * per connection), N/4 trips: baseline, guest-guest and container-container again.
  * The guest client times with its monotonic clock (clock_time_get), the Node one with hrtime.
  *
  *   npx tsx bench/kernel-sockets.ts [N] [R]      (root, runc, clang with wasi-libc, docker CLI)
@@ -33,23 +35,26 @@ const run = promisify(execFile);
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const dir = tempDir('dockyard-bench-sockets-');
 
-/** The Node client: node -e CLIENT ADDR PORT N prints each trip in nanoseconds. */
+/** The Node client: node -e CLIENT ADDR PORT N [new] prints each trip in nanoseconds; `new`: a connection per trip. */
 const CLIENT = `
-const [addr, port, n] = process.argv.slice(1);
-const s = require('net').connect(Number(port), addr, async () => {
-  s.setNoDelay(true);
-  const out = Buffer.alloc(64, 120);
-  let got = 0, done;
-  s.on('data', (d) => { got += d.length; if (got >= 64 && done) { got -= 64; const f = done; done = undefined; f(); } });
+const net = require('net');
+const [addr, port, n, fresh] = process.argv.slice(1);
+const out = Buffer.alloc(64, 120);
+const open = () => new Promise((r) => { const s = net.connect(Number(port), addr, () => { s.setNoDelay(true); r(s); }); });
+const trip = (s) => new Promise((r) => { let got = 0; const on = (d) => { got += d.length; if (got >= 64) { s.off('data', on); r(); } }; s.on('data', on); s.write(out); });
+(async () => {
   const times = [];
+  let s = fresh ? undefined : await open();
   for (let i = 0; i < Number(n); i++) {
     const t = process.hrtime.bigint();
-    await new Promise((r) => { done = r; s.write(out); });
+    if (fresh) s = await open();
+    await trip(s);
+    if (fresh) s.destroy();
     times.push(String(process.hrtime.bigint() - t));
   }
+  if (!fresh) s.end();
   process.stdout.write(times.join('\\n') + '\\n');
-  s.end();
-});`;
+})();`;
 /** The Node echo server of the baseline. */
 const SERVER = `require('net').createServer((c) => { c.setNoDelay(true); c.pipe(c); }).listen(Number(process.argv[1]), '127.0.0.1', () => console.log('listening'));`;
 
@@ -94,20 +99,35 @@ try {
     if (Date.now() > end) throw new Error('the guest server did not listen');
   }
 
-  const rows: Record<string, number[]> = { baseline: [], 'guest-guest': [], 'native-guest': [], 'container-container': [], 'published-port': [] };
+  const rows: Record<string, number[]> = {
+    baseline: [],
+    'guest-guest': [],
+    'native-guest': [],
+    'container-container': [],
+    'published-port': [],
+    'baseline, new conn': [],
+    'guest-guest, new conn': [],
+    'cont-cont, new conn': [],
+  };
+  const M = String(Math.max(1, Math.floor(N / 4)));
   for (let round = 0; round < R; round++) {
     rows.baseline.push(...trips((await run(process.execPath, ['-e', CLIENT, '127.0.0.1', String(PORT), String(N)])).stdout));
     rows['guest-guest'].push(...trips(await docker('exec', 'rtt', '/socket-rtt', 'client', '127.0.0.1', String(PORT), String(N))));
     rows['native-guest'].push(...trips((await run('nsenter', ['-t', pid, '-n', process.execPath, '-e', CLIENT, '127.0.0.1', String(PORT), String(N)])).stdout));
     rows['container-container'].push(...trips(await docker('run', '--rm', '--network', 'rttnet', 'rtt', '/socket-rtt', 'client', address, String(PORT), String(N))));
     rows['published-port'].push(...trips((await run(process.execPath, ['-e', CLIENT, '127.0.0.1', published, String(N)])).stdout));
+    rows['baseline, new conn'].push(...trips((await run(process.execPath, ['-e', CLIENT, '127.0.0.1', String(PORT), M, 'new'])).stdout));
+    rows['guest-guest, new conn'].push(...trips(await docker('exec', 'rtt', '/socket-rtt', 'client-new', '127.0.0.1', String(PORT), M)));
+    rows['cont-cont, new conn'].push(...trips(await docker('run', '--rm', '--network', 'rttnet', 'rtt', '/socket-rtt', 'client-new', address, String(PORT), M)));
   }
 
   const base = median(rows.baseline);
-  console.log(`\nloopback round trip, 64 bytes each way, ${N} trips x ${R} rounds per row (microseconds)\n`);
-  console.log('row                  median     p99   x baseline');
+  const baseNew = median(rows['baseline, new conn']);
+  console.log(`\nround trip, 64 bytes each way, ${N} trips (${M} with a new connection each) x ${R} rounds per row (microseconds)\n`);
+  console.log('row                     median     p99   x baseline');
   for (const [name, xs] of Object.entries(rows)) {
-    console.log(`${name.padEnd(19)} ${median(xs).toFixed(1).padStart(7)} ${p99(xs).toFixed(1).padStart(7)} ${(median(xs) / base).toFixed(2).padStart(10)}`);
+    const against = name.endsWith('new conn') ? baseNew : base;
+    console.log(`${name.padEnd(22)} ${median(xs).toFixed(1).padStart(7)} ${p99(xs).toFixed(1).padStart(7)} ${(median(xs) / against).toFixed(2).padStart(10)}`);
   }
   await docker('rm', '-f', 'rtt');
   await docker('network', 'rm', 'rttnet');
