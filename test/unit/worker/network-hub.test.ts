@@ -150,6 +150,15 @@ describe('published ports', () => {
     return { hub, web: hub.net.transport('web') };
   }
 
+  /** web listening on 80, published on 8080, and one connection to it from the page (not yet accepted). */
+  async function dialed() {
+    const { hub, web } = await webOnBridge();
+    const l = listen(web, 80);
+    const port = await connectPublished(hub, '', 8080);
+    open.push(port);
+    return { hub, web, l, port };
+  }
+
   it('nothing published: not-found in Docker-like words; published but nobody listens: unavailable, connection refused', async () => {
     const { hub } = await webOnBridge();
     await expect(connectPublished(hub, '', 9999)).rejects.toMatchObject({ code: 'not-found', message: 'nothing is published on port 9999' });
@@ -164,10 +173,7 @@ describe('published ports', () => {
   });
 
   it('carries both directions in order, half closes, and closes once both ended; the container sees the gateway as its peer', async () => {
-    const { hub, web } = await webOnBridge();
-    const l = listen(web, 80);
-    const port = await connectPublished(hub, '', 8080);
-    open.push(port);
+    const { web, l, port } = await dialed();
     const got = collect(port);
     const s = web.accept(l);
     expect(s.peer.address).toBe('172.17.0.1');
@@ -184,10 +190,7 @@ describe('published ports', () => {
   });
 
   it('keeps what the page sends beyond the connection buffer and hands it on as the container reads', async () => {
-    const { hub, web } = await webOnBridge();
-    const l = listen(web, 80);
-    const port = await connectPublished(hub, '', 8080);
-    open.push(port);
+    const { web, l, port } = await dialed();
     const body = new Uint8Array(300 * 1024).map((_, i) => i % 251);
     port.postMessage({ data: body.slice().buffer });
     port.postMessage({ end: true });
@@ -219,10 +222,7 @@ describe('published ports', () => {
   });
 
   it('a stop (detach) ends the connection: the page reads what was sent, then the end', async () => {
-    const { hub, web } = await webOnBridge();
-    const l = listen(web, 80);
-    const port = await connectPublished(hub, '', 8080);
-    open.push(port);
+    const { hub, web, l, port } = await dialed();
     const got = collect(port);
     const s = web.accept(l).id;
     web.send(s, encoder.encode('partial'));
@@ -232,10 +232,7 @@ describe('published ports', () => {
   });
 
   it('an error from the page resets: the container reads the end and its writes fail', async () => {
-    const { hub, web } = await webOnBridge();
-    const l = listen(web, 80);
-    const port = await connectPublished(hub, '', 8080);
-    open.push(port);
+    const { web, l, port } = await dialed();
     const s = web.accept(l).id;
     port.postMessage({ error: 'the preview was closed' });
     await turns();
