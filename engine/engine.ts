@@ -488,6 +488,30 @@ export interface PathStat {
   linkTarget: string;
 }
 
+/** CPU figures of one stats sample: ns of CPU the container used, ns all CPUs of the host had. */
+export interface CpuStats {
+  cpu_usage: { total_usage: number; usage_in_kernelmode: number; usage_in_usermode: number };
+  system_cpu_usage: number;
+  online_cpus: number;
+}
+
+/**
+ * `docker stats` (GET /containers/{id}/stats?stream=false): Docker's StatsJSON, the fields its CLI
+ * reads. `precpu_stats` is the sample before, so the CLI's CPU % is the use between the two.
+ */
+export interface ContainerStats {
+  id: string;
+  name: string;
+  read: string;
+  preread: string;
+  pids_stats: { current?: number };
+  cpu_stats: CpuStats;
+  precpu_stats: CpuStats;
+  memory_stats: { usage?: number; limit?: number; stats?: Record<string, number> };
+  blkio_stats: { io_service_bytes_recursive: Array<{ major: number; minor: number; op: string; value: number }> | null };
+  networks?: Record<string, { rx_bytes: number; tx_bytes: number }>;
+}
+
 /** `docker top`: ps's column titles and one row of cells per process (GET /containers/{id}/top). */
 export interface TopResult {
   Titles: string[];
@@ -627,6 +651,8 @@ export interface Engine {
   logs(id: string, options?: LogsOptions): Promise<LogEntry[]>;
   changes(id: string): Promise<Change[]>;
   commit(id: string, options?: CommitOptions): Promise<{ Id: string }>;
+  /** `docker stats --no-stream`: one sample of a container's use (zeros for one not running). */
+  stats(id: string): Promise<ContainerStats>;
   /** `docker top`: the processes of a running container, as `ps -ef` (the only ps arguments taken). */
   top(id: string, psArgs?: string): Promise<TopResult>;
   /** `docker export`: the container's root file system (no volumes) as a tar. */

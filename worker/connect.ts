@@ -98,6 +98,7 @@ export function connectLocalEngine(options: ConnectOptions = {}): LocalEngine {
     commit: call('commit'),
     exportContainer: call('exportContainer'),
     top: call('top'),
+    stats: call('stats'),
     statPath: call('statPath'),
     getArchive: call('getArchive'),
     putArchive: call('putArchive'),

@@ -17,6 +17,7 @@ import { logs } from './logs.ts';
 import { networkConnect, networkCreate, networkDisconnect, networkLs, networkPrune, networkRm } from './network.ts';
 import { port } from './port.ts';
 import { ps } from './ps.ts';
+import { stats } from './stats.ts';
 import { top } from './top.ts';
 import { pull, push } from './pull.ts';
 import { create, run } from './run.ts';
@@ -50,6 +51,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   run,
   save,
   start,
+  stats,
   stop,
   tag,
   top,
@@ -62,7 +64,7 @@ const LIST_ALIASES = { list: 'ls', remove: 'rm' };
 export const GROUPS: Record<string, GroupSpec> = {
   container: {
     short: 'Manage containers',
-    commands: { commit, cp, create, diff, exec, export: exportCommand, inspect: containerInspect, kill, logs, ls: ps, port, prune: containerPrune, rename, rm, run, start, stop, top, wait },
+    commands: { commit, cp, create, diff, exec, export: exportCommand, inspect: containerInspect, kill, logs, ls: ps, port, prune: containerPrune, rename, rm, run, start, stats, stop, top, wait },
     alternates: { ...LIST_ALIASES, ps: 'ls' },
   },
   image: {

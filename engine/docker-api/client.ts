@@ -31,6 +31,7 @@ import type {
   ImageInspect,
   ImportOptions,
   PathStat,
+  ContainerStats,
   TopResult,
   ImageSummary,
   LayerView,
@@ -546,6 +547,10 @@ export class DockerApiEngine implements Engine {
 
   killContainer(id: string, options: { signal?: string } = {}): Promise<void> {
     return this.#empty('POST', `/containers/${seg(id)}/kill`, { query: { signal: options.signal } });
+  }
+
+  stats(id: string): Promise<ContainerStats> {
+    return this.#json('GET', `/containers/${seg(id)}/stats`, { query: { stream: false } });
   }
 
   top(id: string, psArgs?: string): Promise<TopResult> {

@@ -64,6 +64,14 @@ export async function rename({ engine, reply, request, params }: RouteContext): 
   reply.empty(204);
 }
 
+/** `GET /containers/{id}/stats?stream=false` -> one StatsJSON; a stream (the CLI's live view) is refused in words. */
+export async function stats({ engine, reply, request, params }: RouteContext): Promise<void> {
+  if (optionalBool(request.query, 'stream') !== false && !boolParam(request.query, 'one-shot')) {
+    throw new EngineError('invalid-argument', 'streaming stats is not supported by this engine yet: use docker stats --no-stream');
+  }
+  await reply.json(200, await engine.stats(params[0]));
+}
+
 /** `GET /containers/{id}/top?ps_args=` -> {Titles, Processes}. */
 export async function top({ engine, reply, request, params }: RouteContext): Promise<void> {
   await reply.json(200, await engine.top(params[0], request.query.get('ps_args') ?? ''));

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError } from '../../engine/errors.ts';
-import type { Mount, ProcessIO, ProcessSpec, RunningProcess, Runtime } from '../../engine/ports.ts';
+import type { ContainerUsage, Mount, ProcessIO, ProcessSpec, RunningProcess, Runtime } from '../../engine/ports.ts';
 import { containerEnv } from '../../engine/wasi/process-host.ts';
 import type { DataRoot } from '../store/data-root.ts';
 import { overlayOptions } from './mounts.ts';
@@ -353,6 +353,24 @@ export class RuncRuntime implements Runtime {
       // release) is still part of the run, and a boot next to it slows it on a 2-core machine.
       this.#refillWhenIdle();
     });
+  }
+
+  /** `docker stats` from the container's cgroups (v1): memory without the inactive page cache, as Docker's CLI counts it. */
+  async usage(snapshotKey: string): Promise<ContainerUsage | undefined> {
+    const cg = cgroupOf(runcId(snapshotKey));
+    const read = (file: string) => readFile(`/sys/fs/cgroup/${file.replace('/', cg + '/')}`, 'utf8');
+    let memory: string;
+    try {
+      memory = await read('memory/memory.usage_in_bytes');
+    } catch {
+      return undefined; // no cgroup: nothing of it runs
+    }
+    const stat = await read('memory/memory.stat').catch(() => '');
+    const inactive = Number(/^total_inactive_file (\d+)/m.exec(stat)?.[1] ?? 0);
+    const used = Number(memory.trim());
+    const cpuNanos = Number((await read('cpuacct/cpuacct.usage').catch(() => '0')).trim());
+    const pids = Number((await read('pids/pids.current').catch(() => '0')).trim());
+    return { memoryBytes: inactive < used ? used - inactive : used, cpuNanos, pids };
   }
 
   #runcCommand(args: string[]): Promise<void> {

@@ -150,6 +150,9 @@ export function fakeEngine(over: Partial<Engine> = {}): Engine & { calls: Call[]
     killContainer: async () => {},
     renameContainer: async () => {},
     exportContainer: async () => new Uint8Array(),
+    stats: async (id) => {
+      throw notFound(`No such container: ${id}`);
+    },
     top: async (id) => {
       throw notFound(`No such container: ${id}`);
     },

@@ -90,7 +90,7 @@ export function makeHost(options: { layout?: Layout; engine?: EngineOptions; reg
     volumes,
     runtime,
     registry: routeRegistries({ builtin }, options.registry),
-    platform: { host: 'linux', name: 'test-host', ncpu: 2, memTotal: 4 << 30, kernelVersion: '6.1.0-test' },
+    platform: { host: 'linux', name: 'test-host', ncpu: 2, memTotal: 4 * 2 ** 30, kernelVersion: '6.1.0-test' },
     now: options.clock === 'real' ? () => Date.now() : () => clock.now,
   };
   const engine = createEngine(ports, options.engine);
