@@ -33,6 +33,16 @@ test('a container’s httpd opens through the preview, in a tab of its own too; 
   await expect(tab.locator('body')).toHaveText('hello-from-httpd');
   expect(answer?.headers()['cross-origin-embedder-policy']).toBe('require-corp');
   expect(await tab.evaluate(() => crossOriginIsolated)).toBe(true);
+  // The guest's page reaches nothing outside the site (the playground has no outside network).
+  const blocked = await tab.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        document.addEventListener('securitypolicyviolation', (e) => resolve(`${e.effectiveDirective} ${e.blockedURI}`));
+        void fetch('http://127.0.0.1:9/').catch(() => {});
+      }),
+  );
+  expect(blocked).toBe('connect-src http://127.0.0.1:9/');
+  expect(await tab.evaluate(() => fetch('/ports/8080/').then((r) => r.status))).toBe(200);
 
   // A missing file is the container's own 404, passed on as it said it.
   const missing = await tab.goto('/ports/8080/nope.html');

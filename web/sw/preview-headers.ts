@@ -12,6 +12,13 @@ export const ISOLATION_HEADERS = {
 } as const;
 
 /**
+ * A page a container serves loads and connects only within the site (its own port's preview, which
+ * the Service Worker answers): the playground has no outside network, and what a guest's page asks
+ * for must not reach it either. Added beside any policy of the container's own (both apply).
+ */
+export const PREVIEW_CSP = "default-src 'self' data: blob: 'unsafe-inline' 'unsafe-eval'; form-action 'self'";
+
+/**
  * The host shell's curl sends RAW_HEADER: it gets the container's headers as sent, and its status
  * line in STATUS_HEADER under a 200 (a fetch() would follow a 3xx and hide it).
  */
@@ -26,8 +33,8 @@ const OURS = new Set(Object.keys(ISOLATION_HEADERS).map((n) => n.toLowerCase()))
 
 /**
  * The answer's headers for the page: the container's (without hop-by-hop ones; Content-Length only
- * when it framed the body), Location kept inside the preview, and the isolation headers over
- * whatever the container said about isolation. `raw` (the host shell's curl) keeps the container's
+ * when it framed the body), Location kept inside the preview, the isolation headers over whatever
+ * the container said about isolation, and PREVIEW_CSP. `raw` (the host shell's curl) keeps the container's
  * headers as sent and adds nothing.
  */
 export function pageHeaders(headers: [string, string][], options: { hostPort: number; base: string; framedByLength: boolean; raw: boolean }): Headers {
@@ -42,6 +49,9 @@ export function pageHeaders(headers: [string, string][], options: { hostPort: nu
     if (OURS.has(name)) continue;
     out.append(name, name === 'location' ? rewriteLocation(value, options.hostPort, options.base) : value);
   }
-  if (!options.raw) for (const [name, value] of Object.entries(ISOLATION_HEADERS)) out.set(name, value);
+  if (!options.raw) {
+    for (const [name, value] of Object.entries(ISOLATION_HEADERS)) out.set(name, value);
+    out.append('Content-Security-Policy', PREVIEW_CSP);
+  }
   return out;
 }

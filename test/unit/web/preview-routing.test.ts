@@ -56,6 +56,8 @@ describe('the headers of a proxied answer', () => {
     expect(h.get('cross-origin-embedder-policy')).toBe('require-corp');
     expect(h.get('cross-origin-resource-policy')).toBe('same-origin');
     expect(h.get('cross-origin-opener-policy')).toBe('same-origin');
+    // Nothing the guest's page asks for leaves the site.
+    expect(h.get('content-security-policy')).toBe("default-src 'self' data: blob: 'unsafe-inline' 'unsafe-eval'; form-action 'self'");
     expect([h.get('connection'), h.get('transfer-encoding')]).toEqual([null, null]);
     expect([h.get('content-length'), h.get('location')]).toEqual(['5', '/ports/8080/next']);
     expect(pageHeaders(sent, { hostPort: 8080, base: '/', framedByLength: false, raw: false }).get('content-length')).toBeNull();
@@ -65,6 +67,7 @@ describe('the headers of a proxied answer', () => {
     const h = pageHeaders(sent, { hostPort: 8080, base: '/', framedByLength: true, raw: true });
     expect(h.get('cross-origin-embedder-policy')).toBe('unsafe-none');
     expect(h.get('location')).toBe('/next');
+    expect(h.get('content-security-policy')).toBeNull();
   });
 });
 
