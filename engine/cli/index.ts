@@ -31,6 +31,7 @@ import { FlagError, parseFlags } from './flags.ts';
 import { argsError, commandHelp, flagErrorText, groupHelp, rootHelp, ROOT_FLAGS } from './help.ts';
 import type { CliIO } from './io.ts';
 import { errorText } from './report.ts';
+import { missingImageHint } from './registry-hint.ts';
 import { CLIENT_VERSION } from './system.ts';
 
 export type { CliIO } from './io.ts';
@@ -153,12 +154,17 @@ export async function runDocker(engine: Engine, argv: string[], io: CliIO): Prom
   try {
     return await dispatch(engine, argv, io);
   } catch (e) {
+    // After Docker's words for an image the registry lacks: the line naming what it has.
+    const hint = (text: string) => {
+      const line = missingImageHint(text);
+      return line ? `${line}\n` : '';
+    };
     if (e instanceof StatusError) {
-      if (e.message) io.stderr(e.message.endsWith('\n') ? e.message : e.message + '\n');
+      if (e.message) io.stderr((e.message.endsWith('\n') ? e.message : e.message + '\n') + hint(e.message));
       return e.status === 0 ? 1 : e.status;
     }
     // An engine failure is the daemon's error: docker exits 1 for it outside run/create.
-    io.stderr(errorText(e) + '\n');
+    io.stderr(errorText(e) + '\n' + hint(errorText(e)));
     return 1;
   }
 }

@@ -11,7 +11,6 @@ import { EXIT_INTERRUPTED, interrupted } from './attach.ts';
 import { StatusError, type CommandContext, type CommandSpec } from './command.ts';
 import { progressDisplay } from './progress.ts';
 import { errorText } from './report.ts';
-import { missingImageHint } from './registry-hint.ts';
 
 /** The host's login for the registry of `name` (the docker CLI's `auths` entry), if it has one. */
 export function registryAuthFor(cx: CommandContext, name: string): RegistryAuth | undefined {
@@ -72,10 +71,7 @@ export const pull: CommandSpec = {
     const allTags = flags.bool('all-tags');
     if (allTags && namesTagOrDigest(name)) throw new StatusError(1, "tag can't be used with --all-tags/-a");
     if (!quiet && !allTags && !namesTagOrDigest(name)) cx.out('Using default tag: latest\n');
-    const outcome = await withProgress(cx, quiet, (onProgress) => cx.engine.pull(name, { onProgress, allTags, auth: registryAuthFor(cx, name) })).catch((e: unknown) => {
-      const hint = e instanceof StatusError ? missingImageHint(e.message) : undefined;
-      throw hint ? new StatusError((e as StatusError).status, `${(e as StatusError).message}\n${hint}`) : e;
-    });
+    const outcome = await withProgress(cx, quiet, (onProgress) => cx.engine.pull(name, { onProgress, allTags, auth: registryAuthFor(cx, name) }));
     if (outcome === 'interrupted') return EXIT_INTERRUPTED;
     // docker prints the repository alone after pulling all of its tags.
     cx.out(qualifiedName(allTags ? { ...ref, tag: undefined } : ref) + '\n');

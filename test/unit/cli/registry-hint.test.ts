@@ -36,8 +36,14 @@ describe('an image this registry lacks', () => {
     });
   });
 
-  it('docker pull redis says the same', async () => {
-    expect(await docker(host().engine, 'docker pull redis')).toEqual({ status: 1, stdout: 'Using default tag: latest\n', stderr: `Error response from daemon: ${denied('redis')}\n${hint('redis')}` });
+  it('docker pull redis and docker create postgres say the same', async () => {
+    const h = host();
+    expect(await docker(h.engine, 'docker pull redis')).toEqual({ status: 1, stdout: 'Using default tag: latest\n', stderr: `Error response from daemon: ${denied('redis')}\n${hint('redis')}` });
+    expect(await docker(h.engine, 'docker create postgres:16')).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: `Unable to find image 'postgres:16' locally\nError response from daemon: ${denied('postgres')}\n${hint('postgres')}`,
+    });
   });
 
   it('no hint for a name with a namespace, or for other errors', () => {
