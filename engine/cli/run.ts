@@ -6,6 +6,7 @@
  */
 import type { ContainerCreate, Engine, WaitResult } from '../engine.ts';
 import type { HealthConfig } from '../oci/types.ts';
+import { parseGoDuration } from '../core/go-duration.ts';
 import { isEngineError } from '../errors.ts';
 import { familiarName, parseReference, type Reference } from '../oci/reference.ts';
 import { EXIT_INTERRUPTED, followResize, onInterrupt, outputSink, pumpStdin } from './attach.ts';
@@ -133,29 +134,15 @@ function healthRequest(flags: FlagValues): HealthConfig | undefined {
   return out;
 }
 
-const DURATION_UNITS_NS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
-
-/** A duration flag as pflag reads it (Go's time.ParseDuration: "1m30s", "-1.5h", "0"), in ns; "" is 0. */
+/** A duration flag as pflag reads it (Go's time.ParseDuration), in ns; "" is 0. */
 function flagDuration(flags: FlagValues, name: string): number {
   const text = flags.string(name);
   if (text === '') return 0;
-  const bad = (why: string) => new FlagProblem(`invalid argument "${text}" for "--${name}" flag: time: ${why} "${text}"`);
-  const sign = text.startsWith('-') ? -1 : 1;
-  const body = text.replace(/^[-+]/, '');
-  if (body === '0') return 0;
-  if (body === '') throw bad('invalid duration');
-  const part = /([0-9]*(?:\.[0-9]*)?)([a-zµμ]*)/y;
-  let total = 0;
-  for (let at = 0; at < body.length; ) {
-    part.lastIndex = at;
-    const m = part.exec(body);
-    if (!m || m[0] === '' || m[1] === '' || m[1] === '.') throw bad('invalid duration');
-    if (m[2] === '') throw bad('missing unit in duration');
-    if (!(m[2] in DURATION_UNITS_NS)) throw bad(`unknown unit "${m[2]}" in duration`);
-    total += Number(m[1]) * DURATION_UNITS_NS[m[2]];
-    at = part.lastIndex;
+  try {
+    return parseGoDuration(text);
+  } catch (e) {
+    throw new FlagProblem(`invalid argument "${text}" for "--${name}" flag: ${(e as Error).message}`);
   }
-  return sign * Math.round(total);
 }
 
 /** `--network`, `--network-alias`, `-p`, `-P`, `--expose` as the docker CLI sends them. */
