@@ -8,7 +8,11 @@
  * adapter wasi-runner-host.ts); this file is the process around it. Outside the guest's sight it
  * reports to the service on fd 3 (one JSON line): `{"error", "code"}` when the program cannot be
  * found (127) or invoked (126), so the service can tell that apart from a guest that exits with
- * 127 itself.
+ * 127 itself. On the same channel it asks the service what a name resolves to (name-lookup.ts).
+ *
+ * Sockets: the guest's are real sockets of the container's network namespace, made by the guest
+ * thread through the native calls the service compiled next to this bundle (socket-calls.c,
+ * kernel-sockets.ts); without them the guest's sock_open is ENETDOWN.
  *
  * Signals: Node is PID 1 of the container, and node:wasi's calls block the thread they run on, so
  * the guest runs in a worker thread of this same file. The main thread catches the signals runc
