@@ -133,6 +133,16 @@ describe('httpd', () => {
   });
 });
 
+/** The peer listening on `port` and never answering; each wait of the guest takes 2 ms of real time (the in-memory network does not sleep), so time limits pass. */
+function silentPeer(port: number): Parameters<typeof runGuest>[0] {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  const { net, peer } = network(() => void Atomics.wait(pause, 0, 0, 2));
+  const l = peer.open();
+  peer.bind(l, { address: '0.0.0.0', port });
+  peer.listen(l, 8);
+  return net;
+}
+
 describe('nc', () => {
   /** The peer listening on 7000, answering in upper case once the client has sent all. */
   function upper() {
@@ -177,14 +187,7 @@ describe('nc', () => {
   });
 
   it('under timeout, a peer that never answers ends nc with 124', () => {
-    // The in-memory network does not sleep while the guest waits: each wait here takes 2 ms of real time.
-    const pause = new Int32Array(new SharedArrayBuffer(4));
-    const { net } = network(() => void Atomics.wait(pause, 0, 0, 2));
-    const silent = net.transport('peer');
-    const l = silent.open();
-    silent.bind(l, { address: '0.0.0.0', port: 7000 });
-    silent.listen(l, 8);
-    expect(box(['timeout', '1', 'nc', 'peer', '7000'], net, { stdin: 'hello?\n' })).toEqual({ status: 124, stdout: '', stderr: '' });
+    expect(box(['timeout', '1', 'nc', 'peer', '7000'], silentPeer(7000), { stdin: 'hello?\n' })).toEqual({ status: 124, stdout: '', stderr: '' });
   });
 
   it('-l -p PORT takes one connection and prints what it sends', () => {
@@ -279,14 +282,7 @@ describe('wget', () => {
   });
 
   it('-T ends a download from a server that never answers', () => {
-    // The in-memory network does not sleep while the guest waits: each wait here takes 2 ms of real time.
-    const pause = new Int32Array(new SharedArrayBuffer(4));
-    const { net } = network(() => void Atomics.wait(pause, 0, 0, 2));
-    const made = net.transport('peer');
-    const l = made.open();
-    made.bind(l, { address: '0.0.0.0', port: 8080 });
-    made.listen(l, 8);
-    expect(box(['wget', '-q', '-T', '1', '-O', '-', 'http://peer:8080/'], net)).toEqual({ status: 1, stdout: '', stderr: 'wget: download timed out\n' });
+    expect(box(['wget', '-q', '-T', '1', '-O', '-', 'http://peer:8080/'], silentPeer(8080))).toEqual({ status: 1, stdout: '', stderr: 'wget: download timed out\n' });
   });
 });
 
