@@ -3,8 +3,10 @@
  * Debian's docker-compose 1.29 (Python, docker-py, its own call sequence) brings a web + kv
  * project with a volume up, lists, reads logs, execs and takes it down with -v; then our own
  * `docker compose` (engine/cli over the HTTP client) does the same, and the real docker CLI lists
- * what each made by Compose's labels. The services trap SIGTERM, so a stop takes a second at
- * most, not the 10 s grace period of a PID 1 that ignores it.
+ * what each made by Compose's labels. No port is published: a host port, fixed or ephemeral, may
+ * be another program's on a shared machine (the unit tests cover publishing, on virtual ports).
+ * The services trap SIGTERM, so a stop takes a second at most, not the 10 s grace period of a
+ * PID 1 that ignores it.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,7 +27,7 @@ services:
   web:
     image: box
     command: sh -c 'trap "exit 0" TERM; echo web up; while true; do sleep 1; done'
-    ports: ["8080:80"]
+    expose: ["80"]
     depends_on: [kv]
   kv:
     image: box
@@ -69,7 +71,6 @@ describe('docker-compose 1.29 against the kernel service', () => {
     expect(up.stderr).toMatch(/Creating hits_web_1 +\.\.\. done/);
     expect(await listed('label=com.docker.compose.project=hits')).toEqual(['hits_kv_1', 'hits_web_1']);
     expect(await listed('label=com.docker.compose.service=web')).toEqual(['hits_web_1']);
-    expect((await svc.docker(['port', 'hits_web_1', '80/tcp'])).stdout).toContain('0.0.0.0:8080');
 
     const ps = await dockerCompose(['ps']);
     expect(ps.code).toBe(0);

@@ -8,6 +8,8 @@
 import { it } from 'vitest';
 
 export const OPEN_DIFFERENCES: Record<string, string> = {
+  'the shipped hits project: web counts its visits in kv, and the count outlives down without -v':
+    'browser engine: wget in a `docker exec` of the web container gets no answer from httpd in the same container on localhost (static page too; httpd logs the request, the CGI reached kv) - "wget: download timed out"',
 };
 
 /** `it`, or `it.fails` for an open difference (its name then says so and why). */
