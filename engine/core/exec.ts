@@ -9,6 +9,11 @@ import type { Core } from './context.ts';
 import { randomId } from './ids.ts';
 import type { ExecRecord } from './records.ts';
 
+/** What Docker's exec events say of their container beside the exec's own (dockerd 20.10: image, name). */
+function containerAttributes(c: { Config: { Image: string }; Name: string }): Record<string, string> {
+  return { image: c.Config.Image, name: c.Name.slice(1) };
+}
+
 /** Docker's exit status of an exec whose program could not be started (not found, not executable). */
 const EXIT_EXEC_FAILED = 126;
 
@@ -59,7 +64,7 @@ export class ExecRunner {
       this.containers.noteExec(c.Id);
       await this.core.ports.metadata.batch([{ op: 'put', bucket: 'execs', key: record.ID, value: record }]);
     }
-    this.core.events.emit('container', `exec_create: ${record.Cmd.join(' ')}`, c.Id, { execID: record.ID });
+    this.core.events.emit('container', `exec_create: ${record.Cmd.join(' ')}`, c.Id, { execID: record.ID, ...containerAttributes(c) });
     return { Id: record.ID };
   }
 
@@ -119,7 +124,7 @@ export class ExecRunner {
     );
     this.#processes.set(id, { containerId: c.Id, process, cmd: exec.Cmd, tty: exec.Tty, started: core.now() });
     await this.#update(id, (r) => (r.Running = true));
-    core.events.emit('container', `exec_start: ${exec.Cmd.join(' ')}`, c.Id, { execID: id });
+    core.events.emit('container', `exec_start: ${exec.Cmd.join(' ')}`, c.Id, { execID: id, ...containerAttributes(c) });
     const finish = async (exit: ProcessExit) => {
       // A program that could not start is 126 for exec, whatever the reason (Docker's exec start failure).
       const exitCode = exit.error !== undefined ? EXIT_EXEC_FAILED : exit.exitCode;
@@ -128,7 +133,7 @@ export class ExecRunner {
         r.Running = false;
         r.ExitCode = exitCode;
       });
-      core.events.emit('container', 'exec_die', c.Id, { execID: id, exitCode: String(exitCode) });
+      core.events.emit('container', 'exec_die', c.Id, { execID: id, exitCode: String(exitCode), ...containerAttributes(c) });
       return exit;
     };
     const exit = process.exited.then(finish, (e: unknown) => finish({ exitCode: EXIT_EXEC_FAILED, oomKilled: false, error: e instanceof Error ? e.message : String(e) }));

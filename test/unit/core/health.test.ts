@@ -59,6 +59,8 @@ describe('a probe that passes', () => {
     const actions = events.map((e) => e.Action);
     expect(actions).toContain('exec_create: /bin/sh -c echo hi');
     expect(actions).toContain('exec_die');
+    // As dockerd 20.10's: exec events name the exec, the image and the container.
+    expect(events.find((e) => e.Action === 'exec_die')?.Actor.Attributes).toEqual({ execID: expect.any(String), exitCode: '0', image: 'box', name: expect.any(String) });
     expect(actions.filter((a) => a.startsWith('health_status'))).toEqual(['health_status: healthy']);
     expect(events.find((e) => e.Action === 'health_status: healthy')?.Actor.Attributes).toEqual({ image: 'box', name: expect.any(String) });
     // Only the last five results are kept.
