@@ -146,3 +146,34 @@ test('a 10 MB answer arrives whole, byte for byte', async ({ page }) => {
   for (let n = 1; n <= 1_500_000; n++) bytes += String(n).length + 1;
   expect(got).toEqual({ bytes, lines: 1_500_000, last: '1500000', inOrder: true });
 });
+
+test('the hits example as a learner runs it: the count grows in the Preview, stop kv and it says so, start kv and it counts again', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openWithPreviews(page);
+  await run(page, 'cd ~/examples/hits && docker network create app && docker run -d --network app --name kv kv', 1, 120_000);
+  await run(page, 'docker build -t hits . && docker run -d --network app --name hits -p 8086:80 hits', 1, 120_000);
+  await whenServing(page, 8086);
+  const heading = () => page.evaluate(() => fetch('/ports/8086/').then((r) => r.text()).then((html) => /<h1>(.*?)<\/h1>/.exec(html)?.[1] ?? html));
+  // kv may still be starting: wait for the first visit it counts.
+  await expect.poll(heading, { timeout: 30_000 }).toMatch(/^This page has been seen \d+ times?\.$/);
+  const first = Number(/seen (\d+)/.exec(await heading())![1]);
+
+  await page.goto(`/#/preview/8086`);
+  const frame = page.frameLocator('[data-testid=preview-frame]');
+  await expect(frame.locator('h1')).toHaveText(`This page has been seen ${first + 1} times.`);
+  await page.getByTestId('preview-reload').click();
+  await expect(frame.locator('h1')).toHaveText(`This page has been seen ${first + 2} times.`);
+
+  await run(page, 'docker stop kv');
+  await page.getByTestId('preview-reload').click();
+  await expect(frame.locator('h1')).toHaveText('Cannot reach kv');
+
+  // kv keeps its count in its volume: started again, it goes on from where it was.
+  await run(page, 'docker start kv');
+  await expect.poll(heading, { timeout: 30_000 }).toMatch(/^This page has been seen \d+ times\.$/);
+  const again = Number(/seen (\d+)/.exec(await heading())![1]);
+  expect(again).toBeGreaterThanOrEqual(first + 3);
+  await page.getByTestId('preview-reload').click();
+  await expect(frame.locator('h1')).toHaveText(`This page has been seen ${again + 1} times.`);
+});
