@@ -36,6 +36,8 @@ export interface CommandSpec {
   args?: ArgRule;
   /** Position in "Common Commands" of `docker --help`. */
   top?: number;
+  /** Its own `--help` text, for a command with subcommands of its own (`docker compose`). */
+  help?(columns: number | undefined): string;
   run(cx: CommandContext, flags: FlagValues, args: string[]): Promise<number>;
 }
 

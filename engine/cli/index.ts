@@ -64,7 +64,7 @@ async function runCommand(engine: Engine, io: CliIO, path: string, spec: Command
     throw e;
   }
   if (parsed.help || (parsed.flags.spec('help') && parsed.flags.bool('help'))) {
-    cx.out(commandHelp(path, spec, io.columns));
+    cx.out(spec.help ? spec.help(io.columns) : commandHelp(path, spec, io.columns));
     return 0;
   }
   const problem = argsError(path, spec, parsed.args.length);
@@ -129,7 +129,7 @@ async function dispatch(engine: Engine, argv: string[], io: CliIO): Promise<numb
     }
     const [topic, sub] = rest;
     if (COMMANDS[topic] && rest.length === 1) {
-      io.stdout(commandHelp(`docker ${topic}`, COMMANDS[topic], io.columns));
+      io.stdout(COMMANDS[topic].help?.(io.columns) ?? commandHelp(`docker ${topic}`, COMMANDS[topic], io.columns));
       return 0;
     }
     const group = GROUPS[topic];

@@ -40,7 +40,7 @@ function composeHelp(): string {
     .join('\n');
   return (
     `\nUsage:  docker compose [OPTIONS] COMMAND\n\nDefine and run multi-container applications with Docker\n\n` +
-    `Options:\n  -f, --file stringArray          Compose configuration files\n  -p, --project-name string       Project name\n\n` +
+    `Options:\n  -f, --file stringArray      Compose configuration files\n  -p, --project-name string   Project name\n\n` +
     `Commands:\n${commands}\n\nRun 'docker compose COMMAND --help' for more information on a command.\n`
   );
 }
@@ -53,6 +53,7 @@ export const compose: CommandSpec = {
     { name: 'project-name', short: 'p', type: 'string', usage: 'Project name' },
   ],
   interspersed: false,
+  help: () => composeHelp(),
   async run(cx, flags, args) {
     const [name, ...rest] = args;
     if (name === undefined || name === 'help') {

@@ -7,8 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../../engine/engine.ts';
 import { boxHosts } from '../core/support/box-hosts.ts';
+import { runDocker } from '../../../engine/cli/index.ts';
 import { docker } from '../cli/fake-engine.ts';
-import { compose } from './workspace-io.ts';
+import { compose, workspace } from './workspace-io.ts';
 
 const hosts = boxHosts();
 const host = async () => (await hosts.host({ pulled: true, clock: 'real' })).engine;
@@ -177,6 +178,55 @@ describe('output', () => {
     expect(lines((await compose(engine, ONCE, 'ps -a --format x')).stderr)[0]).toBe('unknown flag: --format');
     expect(lines((await compose(engine, ONCE, 'ps -a')).stdout).map((l) => columns(l)[0])).toEqual(['NAME', 'hits-kv-1', 'hits-web-1']);
     await compose(engine, ONCE, 'down');
+  });
+
+  it('Ctrl-C during an attached up stops the containers, dependents first; logs -f follows until then', async () => {
+    const engine = await host();
+    const stop = new AbortController();
+    let stdout = '';
+    let stderr = '';
+    const io = { ...workspace(HITS), signal: stop.signal, stderr: (t: string) => (stderr += t) };
+    const status = runDocker(engine, ['compose', 'up'], {
+      ...io,
+      stdout: (t) => {
+        stdout += t;
+        // Both have started and said so: the learner presses Ctrl-C.
+        if ((stdout.match(/\| started/g) ?? []).length === 2) stop.abort();
+      },
+    });
+    expect(await status).toBe(130);
+    expect(lines(stdout)[0]).toBe('Attaching to kv-1, web-1');
+    expect(lines(stdout).slice(1, 3).sort()).toEqual(['kv-1   | started', 'web-1  | started']);
+    expect(lines(stdout)[3]).toBe('Gracefully stopping... (press Ctrl+C again to force)');
+    expect(lines(stderr).slice(-4)).toEqual([' Container hits-web-1  Stopping', ' Container hits-web-1  Stopped', ' Container hits-kv-1  Stopping', ' Container hits-kv-1  Stopped']);
+    expect((await docker(engine, 'ps -q')).stdout).toBe('');
+
+    await compose(engine, HITS, 'start');
+    const follow = new AbortController();
+    let followed = '';
+    const following = runDocker(engine, ['compose', 'logs', '-f', 'kv'], {
+      ...workspace(HITS),
+      signal: follow.signal,
+      stdout: (t) => {
+        followed += t;
+        if ((followed.match(/started/g) ?? []).length === 2) follow.abort();
+      },
+      stderr: () => {},
+    });
+    expect(await following).toBe(130);
+    expect(followed).toBe('kv-1  | started\nkv-1  | started\n');
+    await compose(engine, HITS, 'down');
+  });
+
+  it('docker compose --help lists the subcommands; an unknown one is named', async () => {
+    const engine = await host();
+    const help = await compose(engine, {}, '--help');
+    expect(help.stdout).toContain('Usage:  docker compose [OPTIONS] COMMAND\n');
+    expect(help.stdout).toContain('\n  up        Create and start containers\n');
+    expect((await docker(engine, 'help compose')).stdout).toBe(help.stdout);
+    expect(await compose(engine, {}, 'frobnicate')).toMatchObject({ status: 1, stderr: 'unknown docker command: "compose frobnicate"\n' });
+    expect((await compose(engine, {}, 'up --bogus')).stderr).toMatch(/^unknown flag: --bogus\n/);
+    expect(await compose(engine, {}, 'version')).toMatchObject({ status: 0, stdout: 'Docker Compose version v2.39.2\n' });
   });
 
   it('exec and run --rm in a service; run leaves no container with --rm', async () => {
