@@ -12,8 +12,10 @@
  *   'resource-exhausted' when the page holds as many connections as a container may (all ports).
  * - Otherwise it resolves to a MessagePort. Both directions speak PublishedPortMessage: `data`
  *   (bytes, in order), `end` (that direction is over: a half close, the other still flows),
- *   `error` (the connection is reset; nothing follows). Once both directions ended the engine
- *   closes its side. Sending `error`, or closing the port (where the browser reports it), resets.
+ *   `error` (the connection is reset; nothing follows). The engine closes its side once both
+ *   directions ended, or once the container closed the connection whole (after its `end`: nothing
+ *   can flow either way). Sending `error` resets. Closing the port alone does not reach the
+ *   engine (Chromium here fires no "close" on the other end): send `end` or `error` first.
  * - The container's side is a connection from its network's gateway, as behind Docker's proxy.
  *   The engine reads what the container sends as it comes; flow toward the container is held
  *   by the connection's buffer (the engine keeps the page's data until the container reads).
@@ -146,11 +148,22 @@ function pump(hub: NetworkHub, socket: number, port: MessagePort): void {
     }
   };
 
+  /** After the container's end: whether it also stopped reading (closed the connection whole). */
+  const containerGone = () => {
+    try {
+      t.send(socket, new Uint8Array(0));
+      return false;
+    } catch (e) {
+      if (e instanceof SocketError) return true;
+      throw e;
+    }
+  };
+
   const step = () => {
     if (done) return;
     write();
     read();
-    if (!done && readEnd && wroteEnd) finish();
+    if (!done && readEnd && (wroteEnd || containerGone())) finish();
   };
 
   const stopWaking = hub.onOutside(step);
@@ -163,7 +176,7 @@ function pump(hub: NetworkHub, socket: number, port: MessagePort): void {
     else if ('error' in m) return finish();
     step();
   };
-  // Chromium reports a port closed by the other side (its "close" event); elsewhere `error` resets.
+  // Where a browser reports the other end's close (the "close" event), it resets.
   port.addEventListener('close', () => finish());
   port.start();
   step();

@@ -267,4 +267,16 @@ describe('published ports', () => {
     await turns();
     open.push(await connectPublished(hub, '', 8080));
   });
+
+  it('a container that closed the connection whole frees the engine side without a word from the page', async () => {
+    const { web, l, port } = await dialed();
+    const got = collect(port);
+    // Node tells the other end of a MessageChannel that it closed (the engine's side here).
+    const closed = new Promise((resolve) => port.addEventListener('close', resolve));
+    const s = web.accept(l).id;
+    web.send(s, encoder.encode('bye'));
+    web.close(s);
+    expect(await got.done).toBe('bye<end>');
+    await closed;
+  });
 });
