@@ -10,6 +10,7 @@
  *   service -> runner   {"id": N, "addresses": [...]}\n
  */
 import { readSync, writeSync } from 'node:fs';
+import type { SocketCalls } from './socket-calls.ts';
 
 /** A lookup the service has not answered by then resolves nowhere (and its late answer is skipped). */
 const LOOKUP_TIMEOUT_MS = 5000;
@@ -26,8 +27,19 @@ export interface LookupAnswer {
   addresses: string[];
 }
 
+export interface LookupOptions {
+  timeoutMs?: number;
+  /**
+   * Whether `fd` has something to read within `ms` (the runner's: an epoll wait of socket-calls.c).
+   * The channel is a blocking socket: without this a lookup waits for its answer however long the
+   * service takes, and the timeout only bounds a channel that says EAGAIN.
+   */
+  readable?: (ms: number) => boolean;
+}
+
 /** Blocking lookups over `fd` for the guest thread. */
-export function statusChannelLookup(fd: number, timeoutMs = LOOKUP_TIMEOUT_MS): (name: string) => string[] {
+export function statusChannelLookup(fd: number, options: LookupOptions = {}): (name: string) => string[] {
+  const timeoutMs = options.timeoutMs ?? LOOKUP_TIMEOUT_MS;
   let next = 1;
   let pending = '';
   const chunk = Buffer.alloc(4096);
@@ -52,6 +64,7 @@ export function statusChannelLookup(fd: number, timeoutMs = LOOKUP_TIMEOUT_MS): 
           // Not an answer: skipped.
         }
       }
+      if (options.readable && !options.readable(Math.max(0, end - Date.now()))) return [];
       let n: number;
       try {
         n = readSync(fd, chunk, 0, chunk.length, null);
@@ -65,4 +78,11 @@ export function statusChannelLookup(fd: number, timeoutMs = LOOKUP_TIMEOUT_MS): 
     }
     return [];
   };
+}
+
+/** LookupOptions.readable over the native calls: an epoll of its own on `fd`; undefined when `fd` cannot be watched. */
+export function nativeReadable(calls: SocketCalls, fd: number): ((ms: number) => boolean) | undefined {
+  const waiter = calls.waiter();
+  if (waiter < 0 || calls.watch(waiter, fd, false) !== 0) return undefined;
+  return (ms) => calls.waitEvents(waiter, -1, Math.ceil(ms)) > 0;
 }

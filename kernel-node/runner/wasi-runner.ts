@@ -29,16 +29,19 @@ import { WASI } from 'node:wasi';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { SocketTransport } from '../../engine/wasi/socket-port.ts';
 import { kernelSockets } from './kernel-sockets.ts';
-import { statusChannelLookup } from './name-lookup.ts';
+import { nativeReadable, statusChannelLookup } from './name-lookup.ts';
 import { createControl, forwardSignals, pumpStdin, setWakeFd, type RunnerControl } from './runner-control.ts';
 import { loadSocketCalls, SOCKET_CALLS_FILE } from './socket-calls.ts';
 import { prepareGuest, type RunnerReport, type RunnerSpec } from './wasi-runner-host.ts';
 
 export type { RunnerSpec } from './wasi-runner-host.ts';
 
+/** The runner's status channel to the service (runc-process.ts holds the other end). */
+const STATUS_FD = 3;
+
 function report(message: RunnerReport): void {
   try {
-    writeSync(3, JSON.stringify(message) + '\n');
+    writeSync(STATUS_FD, JSON.stringify(message) + '\n');
   } catch {
     // Not started by the service (a manual `runc exec`): stderr already says it.
   }
@@ -91,7 +94,8 @@ function containerSockets(control: RunnerControl): SocketTransport | undefined {
   const wakeFd = calls.wakeFd();
   if (wakeFd < 0) return undefined;
   setWakeFd(control, wakeFd);
-  return kernelSockets(calls, { wakeFd, resolve: statusChannelLookup(3) });
+  // A lookup waits for its answer on an epoll of its own: a silent service costs it its timeout, not the guest its life.
+  return kernelSockets(calls, { wakeFd, resolve: statusChannelLookup(STATUS_FD, { readable: nativeReadable(calls, STATUS_FD) }) });
 }
 
 /** The guest thread: warm up, wait for the spec, run the guest to its end. */
