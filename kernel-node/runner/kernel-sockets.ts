@@ -36,6 +36,8 @@ export interface KernelSocketOptions {
   wakeFd?: number;
   /** Names on the container's networks (name-lookup.ts); without it only localhost resolves. */
   resolve?: (name: string) => string[];
+  /** The container's interface addresses; read from the namespace's interfaces by default. */
+  addresses?: () => Array<{ address: string; prefix: number }>;
   /** The namespace's reach; read from its interfaces and /proc/net/route by default (kept a second: reachCache). */
   reach?: () => Reach;
   maxSockets?: number;
@@ -163,6 +165,23 @@ function checkReach(address: string, reach: ReachCache): void {
   if (!inside(r)) r = reach.fresh();
   if (!inside(r)) throw new SocketError(SockErrno.NETUNREACH, `${address} is not on this container's networks: ${NO_OUTSIDE_NETWORK}`);
   if (r.gateways.includes(address)) throw new SocketError(SockErrno.HOSTUNREACH, `no host has ${address} on this container's networks`);
+}
+
+/** An interface's place in `ip addr`: lo first, then eth0, eth1, .. by number, anything else after. */
+function interfaceRank(name: string): number {
+  if (name === 'lo') return -1;
+  const m = /^eth(\d+)$/.exec(name);
+  return m ? Number(m[1]) : Number.MAX_SAFE_INTEGER;
+}
+
+/**
+ * The IPv4 addresses of the namespace this thread runs in, as SocketTransport.addresses orders
+ * them: read afresh on each call, since `network connect` adds an eth while the guest runs.
+ */
+export function namespaceAddresses(): Array<{ address: string; prefix: number }> {
+  return Object.entries(networkInterfaces())
+    .sort(([a], [b]) => interfaceRank(a) - interfaceRank(b) || a.localeCompare(b))
+    .flatMap(([, list]) => (list ?? []).filter((i) => i.family === 'IPv4' && i.cidr).map((i) => ({ address: i.address, prefix: Number(i.cidr!.split('/')[1]) })));
 }
 
 /** Linux's shutdown `how` for WASI's SHUT_RD (1), SHUT_WR (2) or both (3). */
@@ -316,6 +335,9 @@ export function kernelSockets(calls: SocketCalls, options: KernelSocketOptions =
     resolve(name) {
       if (name === 'localhost') return ['127.0.0.1'];
       return options.resolve?.(name) ?? [];
+    },
+    addresses() {
+      return (options.addresses ?? namespaceAddresses)();
     },
     wait(ms) {
       calls.waitEvents(waiter, options.wakeFd ?? -1, Math.max(0, Math.ceil(ms)));
