@@ -26,9 +26,9 @@
  */
 import type { Engine } from '../engine.ts';
 import { StatusError, type CommandContext, type CommandSpec, type GroupSpec } from './command.ts';
+import { parseCommandLine } from './command-line.ts';
 import { COMMANDS, GROUPS } from './commands.ts';
-import { FlagError, parseFlags } from './flags.ts';
-import { argsError, commandHelp, flagErrorText, groupHelp, rootHelp, ROOT_FLAGS } from './help.ts';
+import { commandHelp, groupHelp, rootHelp, ROOT_FLAGS } from './help.ts';
 import type { CliIO } from './io.ts';
 import { errorText } from './report.ts';
 import { missingImageHint } from './registry-hint.ts';
@@ -56,19 +56,11 @@ function context(engine: Engine, io: CliIO, path: string): CommandContext {
 
 async function runCommand(engine: Engine, io: CliIO, path: string, spec: CommandSpec, argv: string[]): Promise<number> {
   const cx = context(engine, io, path);
-  let parsed;
-  try {
-    parsed = parseFlags(argv, spec.flags ?? [], { interspersed: spec.interspersed });
-  } catch (e) {
-    if (e instanceof FlagError) throw new StatusError(125, flagErrorText(path, spec, e.message));
-    throw e;
-  }
-  if (parsed.help || (parsed.flags.spec('help') && parsed.flags.bool('help'))) {
-    cx.out(spec.help ? spec.help(io.columns) : commandHelp(path, spec, io.columns));
+  const parsed = parseCommandLine(path, spec, argv, io.columns);
+  if ('help' in parsed) {
+    cx.out(parsed.help);
     return 0;
   }
-  const problem = argsError(path, spec, parsed.args.length);
-  if (problem) throw new StatusError(1, problem);
   return spec.run(cx, parsed.flags, parsed.args);
 }
 

@@ -4,8 +4,7 @@
  * its message and exits 1, as Compose does.
  */
 import { StatusError, type CommandContext, type CommandSpec } from '../command.ts';
-import { FlagError, parseFlags } from '../flags.ts';
-import { argsError, commandHelp, flagErrorText } from '../help.ts';
+import { parseCommandLine } from '../command-line.ts';
 import { ShellSyntaxError } from '../shell-words.ts';
 import { build } from './build.ts';
 import { COMPOSE_VERSION } from './compose-labels.ts';
@@ -68,20 +67,11 @@ export const compose: CommandSpec = {
 };
 
 async function runSubcommand(cx: CommandContext, path: string, sub: ComposeSubcommand, options: ComposeOptions, argv: string[]): Promise<number> {
-  const spec: CommandSpec = { ...sub, run: async () => 0 };
-  let parsed;
-  try {
-    parsed = parseFlags(argv, sub.flags ?? [], { interspersed: sub.interspersed });
-  } catch (e) {
-    if (e instanceof FlagError) throw new StatusError(125, flagErrorText(path, spec, e.message));
-    throw e;
-  }
-  if (parsed.help) {
-    cx.out(commandHelp(path, spec, cx.io.columns));
+  const parsed = parseCommandLine(path, { ...sub, run: async () => 0 }, argv, cx.io.columns);
+  if ('help' in parsed) {
+    cx.out(parsed.help);
     return 0;
   }
-  const problem = argsError(path, spec, parsed.args.length);
-  if (problem) throw new StatusError(1, problem);
   try {
     return await sub.run(composeContext({ ...cx, path }, options), parsed.flags, parsed.args);
   } catch (e) {

@@ -34,6 +34,16 @@ async function stopEach(ccx: ComposeContext, project: Project, containers: Proje
   }
 }
 
+/** Start one container; a failure is the daemon's message, as Compose prints it. */
+async function startOne(ccx: ComposeContext, c: ProjectContainer): Promise<void> {
+  try {
+    await ccx.cx.engine.startContainer(c.summary.Id);
+  } catch (e) {
+    throw new ComposeError(errorText(e));
+  }
+  ccx.progress('Container', c.name, 'Started');
+}
+
 export const stop: ComposeSubcommand = {
   use: '[OPTIONS] [SERVICE...]',
   short: 'Stop services',
@@ -55,12 +65,7 @@ export const start: ComposeSubcommand = {
     for (const c of containers) {
       if (c.summary.State === 'running') continue;
       ccx.progress('Container', c.name, 'Starting');
-      try {
-        await ccx.cx.engine.startContainer(c.summary.Id);
-      } catch (e) {
-        throw new ComposeError(errorText(e));
-      }
-      ccx.progress('Container', c.name, 'Started');
+      await startOne(ccx, c);
     }
     return 0;
   },
@@ -76,12 +81,7 @@ export const restart: ComposeSubcommand = {
     for (const c of containers) {
       ccx.progress('Container', c.name, 'Restarting');
       if (c.summary.State === 'running') await ccx.cx.engine.stopContainer(c.summary.Id, timeoutOf(flags, project, c.service));
-      try {
-        await ccx.cx.engine.startContainer(c.summary.Id);
-      } catch (e) {
-        throw new ComposeError(errorText(e));
-      }
-      ccx.progress('Container', c.name, 'Started');
+      await startOne(ccx, c);
     }
     return 0;
   },

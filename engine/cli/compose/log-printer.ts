@@ -60,43 +60,41 @@ export function logPrinter(cx: CommandContext, targets: readonly LogTarget[], op
 }
 
 /**
- * Follow the containers' logs (past lines first, then new ones) until each has exited; resolves
- * when all have, or when `stop` aborts. `onExit` hears each container's exit status.
+ * Follow the containers' logs (past lines first, then new ones) until each has exited, or until
+ * `interrupt` (the terminal's Ctrl-C) aborts. `onExit` hears each container's exit status.
  */
 export async function followAll(
   engine: Engine,
   printer: LogPrinter,
   targets: readonly LogTarget[],
-  options: { stop: AbortSignal; since?: number; tail?: number | 'all'; onExit?: (target: LogTarget, code: number) => void },
-): Promise<void> {
-  await Promise.all(
-    targets.map(async (target) => {
-      const following = engine.logs(target.id, {
-        stdout: true,
-        stderr: true,
-        follow: true,
-        ...(options.tail !== undefined ? { tail: options.tail } : {}),
-        ...(options.since !== undefined ? { since: options.since } : {}),
-        onEntry: (entry) => {
-          if (!options.stop.aborted) printer.entry(target, entry);
-        },
-      });
-      following.catch(() => {});
-      const stopped = new Promise<'stopped'>((resolve) => {
-        if (options.stop.aborted) resolve('stopped');
-        options.stop.addEventListener('abort', () => resolve('stopped'), { once: true });
-      });
-      const outcome = await Promise.race([following.then(() => 'ended' as const, () => 'ended' as const), stopped]);
-      if (outcome === 'stopped') return;
-      let code = 0;
-      try {
-        code = (await engine.inspectContainer(target.id)).State.ExitCode;
-      } catch {
-        // Removed meanwhile (down from another terminal): nothing more to say about it.
-        printer.flush(target);
-        return;
-      }
-      options.onExit?.(target, code);
-    }),
-  );
+  options: { interrupt: AbortSignal | undefined; tail?: number | 'all'; onExit?: (target: LogTarget, code: number) => void },
+): Promise<'ended' | 'interrupted'> {
+  const stop = options.interrupt;
+  const stopped = new Promise<'interrupted'>((resolve) => {
+    if (stop?.aborted) resolve('interrupted');
+    stop?.addEventListener('abort', () => resolve('interrupted'), { once: true });
+  });
+  const each = targets.map(async (target) => {
+    const following = engine.logs(target.id, {
+      stdout: true,
+      stderr: true,
+      follow: true,
+      ...(options.tail !== undefined ? { tail: options.tail } : {}),
+      onEntry: (entry) => {
+        if (!stop?.aborted) printer.entry(target, entry);
+      },
+    });
+    following.catch(() => {});
+    if ((await Promise.race([following.then(() => 'ended' as const, () => 'ended' as const), stopped])) === 'interrupted') return;
+    let code = 0;
+    try {
+      code = (await engine.inspectContainer(target.id)).State.ExitCode;
+    } catch {
+      // Removed meanwhile (down from another terminal): nothing more to say about it.
+      printer.flush(target);
+      return;
+    }
+    options.onExit?.(target, code);
+  });
+  return Promise.race([Promise.all(each).then(() => 'ended' as const), stopped]);
 }

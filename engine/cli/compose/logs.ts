@@ -36,18 +36,7 @@ export const logs: ComposeSubcommand = {
       }
       return 0;
     }
-    const stop = new AbortController();
-    let interrupted = false;
-    const onInterrupt = () => {
-      interrupted = true;
-      stop.abort();
-    };
-    cx.io.signal?.addEventListener('abort', onInterrupt, { once: true });
-    try {
-      await followAll(cx.engine, printer, targets, { stop: stop.signal, tail, onExit: (t) => printer.flush(t) });
-    } finally {
-      cx.io.signal?.removeEventListener('abort', onInterrupt);
-    }
-    return interrupted ? EXIT_INTERRUPTED : 0;
+    const outcome = await followAll(cx.engine, printer, targets, { interrupt: cx.io.signal, tail, onExit: (t) => printer.flush(t) });
+    return outcome === 'interrupted' ? EXIT_INTERRUPTED : 0;
   },
 };

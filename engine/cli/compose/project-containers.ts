@@ -24,6 +24,6 @@ export async function projectContainers(engine: Engine, project: string, options
 }
 
 /** `web-1`: how Compose names a container in log prefixes and messages of `up`. */
-export function shortName(c: Pick<ProjectContainer, 'service' | 'number' | 'name'>, project: string): string {
+export function shortName(c: { name: string }, project: string): string {
   return c.name.startsWith(`${project}-`) ? c.name.slice(project.length + 1) : c.name;
 }

@@ -10,6 +10,7 @@ import type { ComposeSubcommand } from './compose-subcommand.ts';
 import { converge, startAll, stopOptions, type Converged } from './converge.ts';
 import { ensureImage } from './images.ts';
 import { followAll, logPrinter } from './log-printer.ts';
+import { shortName } from './project-containers.ts';
 import { selectServices, startOrder, type Project } from './project-model.ts';
 import { ensureNetworks, ensureVolumes } from './resources.ts';
 
@@ -46,24 +47,13 @@ export async function createProject(ccx: ComposeContext, project: Project, names
 
 async function attachedUp(ccx: ComposeContext, project: Project, converged: readonly Converged[], options: { colour: boolean; prefix: boolean }): Promise<number> {
   const { cx } = ccx;
-  const targets = converged.map((c) => ({ id: c.id, label: c.name.startsWith(`${project.name}-`) ? c.name.slice(project.name.length + 1) : c.name }));
+  const targets = converged.map((c) => ({ id: c.id, label: shortName(c, project.name) }));
   const printer = logPrinter(cx, targets, options);
   cx.out(`Attaching to ${targets.map((t) => t.label).join(', ')}\n`);
-  const stop = new AbortController();
-  let interrupted = false;
-  const onInterrupt = () => {
-    interrupted = true;
-    stop.abort();
-  };
-  cx.io.signal?.addEventListener('abort', onInterrupt, { once: true });
-  try {
-    await startAll(ccx, project, converged);
-    // Following gives every line from the first one on, so nothing said while starting is lost.
-    await followAll(cx.engine, printer, targets, { stop: stop.signal, onExit: (t, code) => printer.exited(t, code) });
-  } finally {
-    cx.io.signal?.removeEventListener('abort', onInterrupt);
-  }
-  if (!interrupted) return 0;
+  await startAll(ccx, project, converged);
+  // Following gives every line from the first one on, so nothing said while starting is lost.
+  const outcome = await followAll(cx.engine, printer, targets, { interrupt: cx.io.signal, onExit: (t, code) => printer.exited(t, code) });
+  if (outcome === 'ended') return 0;
   cx.out('Gracefully stopping... (press Ctrl+C again to force)\n');
   for (const c of [...converged].reverse()) {
     ccx.progress('Container', c.name, 'Stopping');
