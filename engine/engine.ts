@@ -392,6 +392,8 @@ export interface ContainerInspect {
   HostConfig: {
     Binds: string[] | null;
     Memory: number;
+    /** Memory and swap (-1 unlimited); absent in records made before `docker update`: twice Memory, as Docker sets it at create. */
+    MemorySwap?: number;
     AutoRemove: boolean;
     NetworkMode: string;
     PortBindings: PortMap;
@@ -486,6 +488,12 @@ export interface PathStat {
   mode: number;
   mtime: string;
   linkTarget: string;
+}
+
+/** `docker update`: what this engine can change (POST /containers/{id}/update takes Docker's whole body and refuses the rest). */
+export interface ContainerUpdate {
+  Memory?: number;
+  MemorySwap?: number;
 }
 
 /** CPU figures of one stats sample: ns of CPU the container used, ns all CPUs of the host had. */
@@ -651,6 +659,8 @@ export interface Engine {
   logs(id: string, options?: LogsOptions): Promise<LogEntry[]>;
   changes(id: string): Promise<Change[]>;
   commit(id: string, options?: CommitOptions): Promise<{ Id: string }>;
+  /** `docker update`: a new memory limit, Docker's checks; a running container gets it at its next start (a warning says so). */
+  updateContainer(id: string, update: ContainerUpdate): Promise<{ Warnings: string[] }>;
   /** `docker stats --no-stream`: one sample of a container's use (zeros for one not running). */
   stats(id: string): Promise<ContainerStats>;
   /** `docker top`: the processes of a running container, as `ps -ef` (the only ps arguments taken). */

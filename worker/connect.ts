@@ -99,6 +99,7 @@ export function connectLocalEngine(options: ConnectOptions = {}): LocalEngine {
     exportContainer: call('exportContainer'),
     top: call('top'),
     stats: call('stats'),
+    updateContainer: call('updateContainer'),
     statPath: call('statPath'),
     getArchive: call('getArchive'),
     putArchive: call('putArchive'),

@@ -31,6 +31,7 @@ export function withWriterLock(engine: Engine, lease: WriterLease): Engine {
     loadImages: locked(engine.loadImages),
     importImage: locked(engine.importImage),
     putArchive: locked(engine.putArchive),
+    updateContainer: locked(engine.updateContainer),
     createContainer: locked(engine.createContainer),
     startContainer: locked(engine.startContainer),
     removeContainer: locked(engine.removeContainer),

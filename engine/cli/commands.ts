@@ -19,6 +19,7 @@ import { port } from './port.ts';
 import { ps } from './ps.ts';
 import { stats } from './stats.ts';
 import { top } from './top.ts';
+import { update } from './update.ts';
 import { pull, push } from './pull.ts';
 import { create, run } from './run.ts';
 import { info, systemDf, systemPrune, version } from './system.ts';
@@ -55,6 +56,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   stop,
   tag,
   top,
+  update,
   version,
   wait,
 };
@@ -64,7 +66,7 @@ const LIST_ALIASES = { list: 'ls', remove: 'rm' };
 export const GROUPS: Record<string, GroupSpec> = {
   container: {
     short: 'Manage containers',
-    commands: { commit, cp, create, diff, exec, export: exportCommand, inspect: containerInspect, kill, logs, ls: ps, port, prune: containerPrune, rename, rm, run, start, stats, stop, top, wait },
+    commands: { commit, cp, create, diff, exec, export: exportCommand, inspect: containerInspect, kill, logs, ls: ps, port, prune: containerPrune, rename, rm, run, start, stats, stop, top, update, wait },
     alternates: { ...LIST_ALIASES, ps: 'ls' },
   },
   image: {

@@ -16,6 +16,7 @@ import type { ContainerRecord } from './records.ts';
 import { deleteVolume, ensureVolume, mountpoint } from './volumes.ts';
 import { createNetworking, hostNetworkConfig, networksFor, networkSettingsView, summaryNetworking } from './network-endpoints.ts';
 import { builtinNetworks, type Network } from './networks.ts';
+import { memorySwapOf } from './update.ts';
 
 /** `docker create`, `ps`, `inspect`: container records. (Running them: container-run.ts.) */
 
@@ -200,7 +201,7 @@ export async function inspectContainer(core: Core, name: string): Promise<Contai
     Config: structuredClone(c.Config),
     // The engine keeps every container's output for `docker logs`, as Docker's default json-file
     // driver does; clients (docker-compose 1.29) read no logs from a container without a driver.
-    HostConfig: { ...structuredClone(c.HostConfig), ...hostNetworkConfig(c), LogConfig: { Type: 'json-file', Config: {} } },
+    HostConfig: { ...structuredClone(c.HostConfig), MemorySwap: memorySwapOf(c.HostConfig), ...hostNetworkConfig(c), LogConfig: { Type: 'json-file', Config: {} } },
     Mounts: c.Mounts.map((m) => ({ ...m })),
     NetworkSettings: networkSettingsView(c, networks),
   };

@@ -20,6 +20,7 @@ import { exportContainer, importImage } from './export-import.ts';
 import { getArchive, putArchive, statPath } from './copy.ts';
 import { top } from './top.ts';
 import { containerStats } from './stats.ts';
+import { updateContainerResources } from './update.ts';
 import { build } from './builder.ts';
 import { diskUsage, info, prune, version } from './system.ts';
 import { pruneBuildCache, pruneContainers, pruneImages, pruneVolumes } from './prune.ts';
@@ -96,6 +97,7 @@ export function createEngine(ports: HostPorts, options: EngineOptions = {}): Hos
     exportContainer: g((id) => exportContainer(core, id)),
     top: g((id, psArgs) => top(core, runner, execs, id, psArgs)),
     stats: g((id) => containerStats(core, runner, id)),
+    updateContainer: g((id, u) => updateContainerResources(core, runner, id, u)),
     statPath: g((id, path) => statPath(core, id, path)),
     getArchive: g((id, path) => getArchive(core, id, path)),
     putArchive: g((id, path, archive, o) => putArchive(core, id, path, archive, o)),

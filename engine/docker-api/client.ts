@@ -32,6 +32,7 @@ import type {
   ImportOptions,
   PathStat,
   ContainerStats,
+  ContainerUpdate,
   TopResult,
   ImageSummary,
   LayerView,
@@ -547,6 +548,10 @@ export class DockerApiEngine implements Engine {
 
   killContainer(id: string, options: { signal?: string } = {}): Promise<void> {
     return this.#empty('POST', `/containers/${seg(id)}/kill`, { query: { signal: options.signal } });
+  }
+
+  updateContainer(id: string, update: ContainerUpdate): Promise<{ Warnings: string[] }> {
+    return this.#json('POST', `/containers/${seg(id)}/update`, { json: update });
   }
 
   stats(id: string): Promise<ContainerStats> {

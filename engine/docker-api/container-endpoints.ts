@@ -64,6 +64,27 @@ export async function rename({ engine, reply, request, params }: RouteContext): 
   reply.empty(204);
 }
 
+/** A field of Docker's update body that is set: a non-zero number, a non-empty string, list or object with anything set. */
+function isSet(v: unknown): boolean {
+  if (v === null || v === undefined || v === false || v === 0 || v === '') return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (typeof v === 'object') return Object.values(v as Record<string, unknown>).some(isSet);
+  return true;
+}
+
+/**
+ * `POST /containers/{id}/update` with Docker's UpdateConfig -> {Warnings}. Memory and MemorySwap
+ * are taken; any other field set (CPU, restart policy, ...) is refused by name, never ignored.
+ */
+export async function update({ engine, reply, request, params }: RouteContext): Promise<void> {
+  const body = (await jsonBody(request)) as Record<string, unknown> | null;
+  const fields = body && typeof body === 'object' ? body : {};
+  const others = Object.keys(fields).filter((k) => k !== 'Memory' && k !== 'MemorySwap' && isSet(fields[k]));
+  if (others.length) throw new EngineError('invalid-argument', `this engine can update only the memory limit (--memory, --memory-swap), not ${others.join(', ')}`);
+  const num = (k: string) => (typeof fields[k] === 'number' ? (fields[k] as number) : undefined);
+  await reply.json(200, await engine.updateContainer(params[0], { Memory: num('Memory'), MemorySwap: num('MemorySwap') }));
+}
+
 /** `GET /containers/{id}/stats?stream=false` -> one StatsJSON; a stream (the CLI's live view) is refused in words. */
 export async function stats({ engine, reply, request, params }: RouteContext): Promise<void> {
   if (optionalBool(request.query, 'stream') !== false && !boolParam(request.query, 'one-shot')) {

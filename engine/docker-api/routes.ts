@@ -53,6 +53,7 @@ export const ROUTES: readonly Route[] = [
   route('GET', '/containers/{name}/export', containers.exportTar),
   route('GET', '/containers/{name}/top', containers.top),
   route('GET', '/containers/{name}/stats', containers.stats),
+  route('POST', '/containers/{name}/update', containers.update),
   route('HEAD', '/containers/{name}/archive', archive.stat),
   route('GET', '/containers/{name}/archive', archive.get),
   route('PUT', '/containers/{name}/archive', archive.put),

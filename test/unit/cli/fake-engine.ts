@@ -150,6 +150,7 @@ export function fakeEngine(over: Partial<Engine> = {}): Engine & { calls: Call[]
     killContainer: async () => {},
     renameContainer: async () => {},
     exportContainer: async () => new Uint8Array(),
+    updateContainer: async () => ({ Warnings: [] }),
     stats: async (id) => {
       throw notFound(`No such container: ${id}`);
     },

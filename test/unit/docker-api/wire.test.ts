@@ -63,8 +63,8 @@ describe('transport', () => {
     // Docker's router answers a known path with another method, and a route of a command we lack, the same way.
     const method = await http(port, 'PUT', '/v1.50/containers/json');
     expect([method.status, method.headers['content-type'], method.json()]).toEqual([404, 'application/json', { message: 'page not found' }]);
-    const top = await http(port, 'GET', '/v1.50/containers/nosuch/top');
-    expect([top.status, top.json()]).toEqual([404, { message: 'page not found' }]);
+    const checkpoints = await http(port, 'GET', '/v1.50/containers/nosuch/checkpoints');
+    expect([checkpoints.status, checkpoints.json()]).toEqual([404, { message: 'page not found' }]);
   });
 
   it('decodes percent-encoded names with slashes and colons in image paths', async () => {
