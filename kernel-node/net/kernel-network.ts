@@ -28,6 +28,8 @@ interface Wired {
   /** The network whose gateway is the default route. */
   gateway?: string;
   proxy?: PortProxy;
+  /** A link made ahead with the namespace (eth0 on docker0, no address yet), for a run on the default bridge. */
+  ahead?: { peer: string; networkId: string };
 }
 
 /** Docker names the default bridge's device docker0 and a user network's br-<ID[:12]>. */
@@ -37,6 +39,11 @@ function bridgeName(e: DriverEndpoint): string {
 
 function prefixOf(subnet: string): string {
   return subnet.split('/')[1];
+}
+
+/** The bridge's end of a link made ahead: named by the container, so tests can tell an idle spare's from a leftover. */
+export function aheadPeer(containerId: string): string {
+  return `vs${containerId.slice(0, 12)}`;
 }
 
 /**
@@ -60,6 +67,8 @@ export class KernelNetwork implements NetworkDriver {
   readonly #containers = new Map<string, Wired>();
   /** Bridges present in the service's namespace, with the containers on each. */
   readonly #bridges = new Map<string, Set<string>>();
+  /** The default bridge's network ID once docker0 exists (links are then made ahead for warm spares). */
+  #docker0: string | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
   private constructor(private readonly o: KernelNetworkOptions) {
@@ -87,9 +96,26 @@ export class KernelNetwork implements NetworkDriver {
     return w ? this.names.path(w.netns) : undefined;
   }
 
-  /** A namespace made ahead for a warm spare booted for this container ID (the run's attach then only adds its links). */
+  /**
+   * A namespace made ahead for a warm spare booted for this container ID, with eth0 on docker0 if
+   * that exists (most runs are on the default bridge: their attach then only configures eth0 - one
+   * `ip` in the container's namespace).
+   */
   prepare(containerId: string): Promise<string> {
-    return this.#serial(async () => this.names.path((await this.#namespace(containerId)).netns));
+    return this.#serial(async () => {
+      const fresh = !this.#containers.has(containerId);
+      const w = await this.#namespace(containerId);
+      const docker0 = this.#docker0;
+      if (fresh && docker0 !== undefined) {
+        const peer = aheadPeer(containerId);
+        await ipBatch([`link add ${peer} type veth peer name eth0 netns ${w.netns}`, `link set ${peer} master docker0 up`], this.names.service).then(
+          () => (w.ahead = { peer, networkId: docker0 }),
+          // Without it the run's attach makes its link as a cold start does.
+          () => ipBatch([`link del ${peer}`], this.names.service, true).catch(() => undefined),
+        );
+      }
+      return this.names.path(w.netns);
+    });
   }
 
   /** The spare for this ID was given up: its namespace goes, unless a start of the container already wired it. */
@@ -98,6 +124,7 @@ export class KernelNetwork implements NetworkDriver {
       const w = this.#containers.get(containerId);
       if (!w || w.attached) return;
       this.#containers.delete(containerId);
+      if (w.ahead) await ipBatch([`link del ${w.ahead.peer}`], this.names.service, true).catch(() => undefined);
       await ipCommand(['netns', 'del', w.netns]).catch(() => undefined);
     });
   }
@@ -108,9 +135,20 @@ export class KernelNetwork implements NetworkDriver {
       const prepared = this.#containers.has(containerId);
       const w = await this.#namespace(containerId);
       w.attached = true;
+      // The link made ahead is eth0 on docker0: this run's if its first network is the default bridge, else it goes first.
+      const ahead = w.ahead;
+      w.ahead = undefined;
+      const bridged = network.endpoints.filter((e) => e.driver === 'bridge');
+      const adopt = ahead !== undefined && bridged[0]?.networkId === ahead.networkId;
       try {
         const inside = ['link set lo up'];
-        for (const e of network.endpoints) if (e.driver === 'bridge') inside.push(...(await this.#link(containerId, w, e)));
+        let drop = ahead && !adopt ? [`link del ${ahead.peer}`] : [];
+        if (drop.length > 0 && bridged.length === 0) inside.push('link del eth0');
+        for (const e of bridged) {
+          if (adopt && e === bridged[0]) inside.push(...this.#adopt(containerId, w, e, ahead.peer));
+          else inside.push(...(await this.#link(containerId, w, e, drop)));
+          drop = [];
+        }
         await ipBatch(inside, w.netns);
         const target = network.endpoints.find((e) => e.driver === 'bridge' && !e.internal && e.address !== '');
         if (network.ports.length > 0 && target) {
@@ -118,6 +156,7 @@ export class KernelNetwork implements NetworkDriver {
           w.proxy = await PortProxy.start(this.o.proxy.path, this.names.path(this.names.service), target.address, network.ports, this.o.publishAddresses ?? []);
         }
       } catch (e) {
+        if (ahead && !adopt) await ipBatch([`link del ${ahead.peer}`], this.names.service, true).catch(() => undefined);
         if (prepared) await this.#strip(containerId, w);
         else await this.#unwire(containerId);
         throw e instanceof EngineError ? e : new EngineError('internal', `cannot set up the container's network: ${(e as Error).message}`);
@@ -189,13 +228,13 @@ export class KernelNetwork implements NetworkDriver {
    * The veth of one endpoint made and put on its network's bridge (the bridge made first if it is
    * the network's first endpoint); returns the commands that configure its end in the container.
    */
-  async #link(containerId: string, w: Wired, e: DriverEndpoint): Promise<string[]> {
+  async #link(containerId: string, w: Wired, e: DriverEndpoint, first: string[] = []): Promise<string[]> {
     const used = new Set([...w.links.values()].map((l) => l.ifname));
     let n = 0;
     while (used.has(`eth${n}`)) n++;
     const link: Link = { ifname: `eth${n}`, peer: `veth${randomBytes(4).toString('hex').slice(0, 7)}`, endpoint: e };
     const bridge = bridgeName(e);
-    const service: string[] = [];
+    const service: string[] = [...first];
     let users = this.#bridges.get(e.networkId);
     if (!users) {
       service.push(`link add ${bridge} type bridge`);
@@ -208,8 +247,23 @@ export class KernelNetwork implements NetworkDriver {
       throw err;
     });
     if (!users) this.#bridges.set(e.networkId, (users = new Set()));
+    if (bridge === 'docker0') this.#docker0 = e.networkId;
     users.add(containerId);
     w.links.set(e.networkId, link);
+    return this.#configure(w, link);
+  }
+
+  /** The link made ahead taken for the endpoint: only its MAC and what #configure does are left. */
+  #adopt(containerId: string, w: Wired, e: DriverEndpoint, peer: string): string[] {
+    const link: Link = { ifname: 'eth0', peer, endpoint: e };
+    this.#bridges.get(e.networkId)?.add(containerId);
+    w.links.set(e.networkId, link);
+    return [`link set eth0 address ${e.mac}`, ...this.#configure(w, link)];
+  }
+
+  /** The commands that give a link's container end its address, bring it up and (the first gateway) the default route. */
+  #configure(w: Wired, link: Link): string[] {
+    const e = link.endpoint;
     // No IPv6 link-local address (as Docker's containers, which have IPv6 off): no DAD or router solicitations on the bridge.
     const inside = [`link set ${link.ifname} addrgenmode none`, `addr add ${e.address}/${prefixOf(e.subnet)} dev ${link.ifname}`, `link set ${link.ifname} up`];
     if (e.gateway && w.gateway === undefined) {
@@ -258,7 +312,7 @@ export class KernelNetwork implements NetworkDriver {
     w.proxy?.stop();
     // The bridge's ends go by name: a namespace another process still holds would keep them on the bridge.
     const links = [...w.links.values()];
-    const service = [...links.map((l) => `link del ${l.peer}`), ...links.flatMap((l) => this.#leaveBridge(containerId, l.endpoint))];
+    const service = [...links.map((l) => `link del ${l.peer}`), ...(w.ahead ? [`link del ${w.ahead.peer}`] : []), ...links.flatMap((l) => this.#leaveBridge(containerId, l.endpoint))];
     await ipBatch(service, this.names.service, true).catch(() => undefined);
     await ipCommand(['netns', 'del', w.netns]).catch(() => undefined);
   }

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { mountsUnder } from '../../kernel-node/runtime/mounts.ts';
+import { aheadPeer } from '../../kernel-node/net/kernel-network.ts';
 import { NETNS_DIR, NetnsNames } from '../../kernel-node/net/netns-names.ts';
 import { DataRoot } from '../../kernel-node/store/data-root.ts';
 
@@ -50,15 +51,20 @@ export async function netnsLeft(dataRoot: string): Promise<string[]> {
   return present.filter((n) => n !== names.service && n !== spare);
 }
 
-/** Network devices in the service's namespace but its loopback and docker0 (kept, as Docker's): bridges and veth ends of containers gone. */
+/**
+ * Network devices in the service's namespace but its loopback, docker0 (kept, as Docker's) and the
+ * idle spare's link made ahead (kernel-network.ts aheadPeer): bridges and veth ends of containers gone.
+ */
 export function linksLeft(dataRoot: string): string[] {
   const service = new NetnsNames(dataRoot).service;
   if (!existsSync(join(NETNS_DIR, service))) return [];
   const out = execFileSync('ip', ['-n', service, '-o', 'link', 'show']).toString();
+  const idle = idleSpares(dataRoot);
+  const spare = idle.length === 1 ? aheadPeer(idle[0]) : undefined;
   return out
     .split('\n')
     .map((l) => /^\d+:\s+([^:@\s]+)/.exec(l)?.[1])
-    .filter((n): n is string => n !== undefined && n !== 'lo' && n !== 'docker0');
+    .filter((n): n is string => n !== undefined && n !== 'lo' && n !== 'docker0' && n !== spare);
 }
 
 /** Userland proxies (port-proxy.c) of this data root still running. */

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NETNS_DIR, NetnsNames } from '../../kernel-node/net/netns-names.ts';
 import { listenAddress } from '../../kernel-node/net/port-proxy.ts';
-import { linksLeft, netnsLeft, proxiesLeft } from './leftovers.ts';
+import { aheadPeer } from '../../kernel-node/net/kernel-network.ts';
+import { idleSpares, linksLeft, netnsLeft, proxiesLeft } from './leftovers.ts';
 import { freePort } from './free-port.ts';
 import { tempDir, waitFor } from './harness.ts';
 import { startService, type RunningService } from './service.ts';
@@ -251,6 +252,37 @@ describe('container networks on the kernel service', () => {
     }
     await ok(['rm', '-f', c]);
   }, 60_000);
+
+  it('a warm spare waits with eth0 on docker0 made ahead: a run on the default bridge takes it, a run on another network replaces it', async () => {
+    /** The one idle spare, once its link made ahead is on docker0. */
+    const spareWithLink = () =>
+      waitFor(
+        () => {
+          const idle = idleSpares(svc.dataRoot);
+          if (idle.length !== 1) return undefined;
+          const shown = execFileSync('ip', ['-n', names.service, '-o', 'link', 'show']).toString();
+          return shown.includes(`${aheadPeer(idle[0])}@`) && shown.includes('master docker0') ? idle[0] : undefined;
+        },
+        'a warm spare with its link made ahead',
+        60_000,
+      );
+    const spare = await spareWithLink();
+    const id = await sleeper([]);
+    expect(id).toBe(spare);
+    const [ip, mac] = (await ok(['inspect', '--format', '{{.NetworkSettings.IPAddress}} {{.NetworkSettings.MacAddress}}', id])).split(' ');
+    expect(execFileSync('ip', ['-n', names.service, '-o', 'link', 'show', aheadPeer(id)]).toString()).toContain('master docker0');
+    expect(ipIn(id, ['-o', 'addr', 'show', 'dev', 'eth0'])).toContain(`inet ${ip}/16`);
+    expect(ipIn(id, ['link', 'show', 'eth0'])).toContain(`link/ether ${mac}`);
+    expect((await inNetns(id, ['busybox', 'ping', '-c', '1', '-W', '5', '172.17.0.1'])).code).toBe(0);
+    await ok(['rm', '-f', id]);
+    const next = await spareWithLink();
+    const onApp = await sleeper(['--network', 'app']);
+    expect(onApp).toBe(next);
+    expect(execFileSync('ip', ['-n', names.service, '-o', 'link', 'show']).toString()).not.toContain(aheadPeer(onApp));
+    expect(ipIn(onApp, ['-o', 'addr', 'show', 'dev', 'eth0'])).toContain(`inet ${await ok(['inspect', '--format', '{{.NetworkSettings.Networks.app.IPAddress}}', onApp])}/16`);
+    expect((await inNetns(onApp, ['busybox', 'ping', '-c', '1', '-W', '5', '172.18.0.2'])).code).toBe(0);
+    await ok(['rm', '-f', onApp]);
+  }, 150_000);
 
   it('a host port something else holds: the start fails with the userland proxy error, the container stays created, nothing is left', async () => {
     const server: Server = createServer();
