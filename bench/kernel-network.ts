@@ -126,7 +126,7 @@ line('no warm spare, default bridge (namespace, veth, bridge)', rows.coldBridge,
 line('no warm spare, --network none (namespace, lo up)', rows.coldNone, rows.coldBase);
 line('no warm spare, default bridge + -p 127.0.0.1:PORT:80 (proxy)', rows.coldPublish, rows.coldBase);
 line('warm spare waiting, no NetworkDriver', rows.warmBase);
-line('warm spare waiting, default bridge (namespace made at the spare boot)', rows.warmBridge, rows.warmBase);
+line('warm spare waiting, default bridge (namespace and eth0 made at the spare boot)', rows.warmBridge, rows.warmBase);
 console.log(`\n| the driver alone (median of ${N}) | time |\n|---|---|`);
 console.log(`| attach + detach, one endpoint on the default bridge | ${f(median(rows.attach))} |`);
 console.log(`| attach + detach, the same with one published port | ${f(median(rows.attachPublish))} |`);
