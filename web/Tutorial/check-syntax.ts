@@ -25,7 +25,7 @@ export interface Check {
   source: string;
 }
 
-type ValueKind = 'number' | 'bytes' | 'bool' | 'text' | 'state' | 'kind' | 'reference';
+type ValueKind = 'number' | 'bytes' | 'bool' | 'text' | 'state' | 'kind' | 'reference' | 'port';
 
 interface KeySpec {
   ops: Op[];
@@ -34,6 +34,8 @@ interface KeySpec {
 
 interface SubjectSpec {
   args: string[]; // names of the positional arguments, all required
+  /** The kind of each positional argument (text when absent). */
+  argKinds?: ValueKind[];
   keys: Record<string, KeySpec>;
   /** Keys that must be present. */
   required?: string[];
@@ -92,6 +94,28 @@ export const VOCABULARY = {
     args: ['name'],
     keys: { 'used-by': COUNT },
   },
+  /**
+   * A GET / of this host port, through the engine's published-port path (the Preview's), answers
+   * 2xx; `answers~=TEXT` its body contains TEXT.
+   */
+  port: {
+    args: ['host port'],
+    argKinds: ['port'],
+    keys: { answers: { ops: ['~='], value: 'text' } },
+  },
+  /** A network with this name exists; `containers` counts the containers with a live endpoint on it. */
+  network: {
+    args: ['name'],
+    keys: { containers: COUNT },
+  },
+  /**
+   * A Compose project is up: running containers labelled com.docker.compose.project=NAME; `services`
+   * counts their distinct services (and decides alone when given: `services=0` - the project is down).
+   */
+  project: {
+    args: ['name'],
+    keys: { services: COUNT },
+  },
 } satisfies Record<string, SubjectSpec>;
 
 export type Subject = keyof typeof VOCABULARY;
@@ -128,6 +152,9 @@ function checkValue(kind: ValueKind, value: string, key: string): void {
       return;
     case 'kind':
       if (!['A', 'C', 'D'].includes(value)) throw bad('A, C or D');
+      return;
+    case 'port':
+      if (!/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > 65535) throw bad('a port number (1-65535)');
       return;
     case 'reference':
     case 'text':
@@ -173,6 +200,7 @@ export function parseCheck(source: string): Check {
   if (args.length !== spec.args.length) {
     throw new CheckSyntaxError(`${subject}: expected ${spec.args.length} argument(s) (${spec.args.join(', ') || 'none'}), got ${args.length}`);
   }
+  for (const [i, kind] of (spec.argKinds ?? []).entries()) checkValue(kind, args[i], spec.args[i]);
   for (const key of spec.required ?? []) {
     if (!conditions.some((c) => c.key === key)) throw new CheckSyntaxError(`${subject}: ${key} is required`);
   }
@@ -182,7 +210,8 @@ export function parseCheck(source: string): Check {
 /** The image references a check names (to test that lessons use only images we ship or build). */
 export function referencesOf(check: Check): string[] {
   const spec: SubjectSpec = VOCABULARY[check.subject];
-  const refs = check.subject === 'container' || check.subject === 'changes' || check.subject === 'volume' ? [] : [...check.args];
+  const byReference: Subject[] = ['image', 'no-image', 'layer', 'shared-layers'];
+  const refs = byReference.includes(check.subject) ? [...check.args] : [];
   for (const c of check.conditions) if (spec.keys[c.key]?.value === 'reference') refs.push(c.value);
   return refs;
 }

@@ -1,12 +1,26 @@
 /**
  * Evaluating the check vocabulary (check-syntax.ts) against real engine state, through the Engine
  * API only: listImages, inspectImage, history, listContainers, inspectContainer, changes,
- * listVolumes, logs. A check never changes anything; "not found" from the engine means the check
- * does not hold yet, any other failure is reported as an error the panel shows.
+ * listVolumes, logs, listNetworks/inspectNetwork - and `port` through the published-port path a
+ * Preview takes (a GET /, as a learner's reload: it reads, and only adds the request to the
+ * server's own log). "Not found" from the engine means the check does not hold yet, any other
+ * failure is reported as an error the panel shows.
  */
 import type { ContainerInspect, ContainerSummary, Engine, ImageInspect } from '../../engine/engine.ts';
 import { parseBytes, type Check, type Condition, type Op } from './check-syntax.ts';
 import type { Figure } from './lesson-format.ts';
+import type { PortFetch } from '../sw/preview-fetch.ts';
+
+/** What a check reads beside the Engine API: published ports (the Preview's path), when the host has them. */
+export interface CheckProbes {
+  fetchPort?: PortFetch;
+}
+
+/** How long a `port` check waits for the answer, and how much of the body it reads for `answers~=`. */
+const PORT_WAIT_MS = 10_000;
+const PORT_BODY_BYTES = 256 * 1024;
+const COMPOSE_PROJECT = 'com.docker.compose.project';
+const COMPOSE_SERVICE = 'com.docker.compose.service';
 
 export interface CheckResult {
   ok: boolean;
@@ -180,7 +194,71 @@ async function checkVolume(engine: Engine, check: Check): Promise<boolean> {
   return usedBy.every((c) => compare(users, c.op, count(c)));
 }
 
-export async function evaluateCheck(engine: Engine, check: Check): Promise<boolean> {
+async function readBody(body: ReadableStream<Uint8Array> | null): Promise<string> {
+  if (!body) return '';
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < PORT_BODY_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } finally {
+    void reader.cancel().catch(() => {});
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) all.set(c, (at += c.length) - c.length);
+  return decoder.decode(all);
+}
+
+/** Only a running container's published port is asked: no request goes out for a port nobody publishes. */
+async function checkPort(engine: Engine, check: Check, probes: CheckProbes): Promise<boolean> {
+  const hostPort = Number(check.args[0]);
+  const published = (await engine.listContainers()).some((c) => c.Ports.some((p) => p.PublicPort === hostPort && p.Type === 'tcp'));
+  if (!published) return false;
+  if (!probes.fetchPort) throw new Error('this page cannot reach published ports (no preview path)');
+  const signal = AbortSignal.timeout(PORT_WAIT_MS);
+  let reply;
+  try {
+    reply = await probes.fetchPort(hostPort, { method: 'GET', target: '/', headers: [], body: null, signal });
+  } catch (e) {
+    if (signal.aborted) return false; // no answer yet: the server may still be starting
+    throw e;
+  }
+  if ('kind' in reply) {
+    if (reply.kind === 'no-service-worker') throw new Error(reply.message);
+    return false; // nothing listens there (yet), or it closed without an answer
+  }
+  const text = await readBody(reply.body);
+  if (reply.status < 200 || reply.status > 299) return false;
+  return check.conditions.every((c) => text.includes(c.value));
+}
+
+async function checkNetwork(engine: Engine, check: Check): Promise<boolean> {
+  let network;
+  try {
+    network = await engine.inspectNetwork(check.args[0]);
+  } catch (e) {
+    if (isNotFound(e)) return false;
+    throw e;
+  }
+  const attached = Object.keys(network.Containers ?? {}).length;
+  return check.conditions.every((c) => compare(attached, c.op, count(c)));
+}
+
+async function checkProject(engine: Engine, check: Check): Promise<boolean> {
+  const running = await engine.listContainers();
+  const mine = running.filter((c) => c.State === 'running' && c.Labels[COMPOSE_PROJECT] === check.args[0]);
+  const services = new Set(mine.map((c) => c.Labels[COMPOSE_SERVICE] ?? c.Id)).size;
+  if (check.conditions.length === 0) return services >= 1;
+  return check.conditions.every((c) => compare(services, c.op, count(c)));
+}
+
+export async function evaluateCheck(engine: Engine, check: Check, probes: CheckProbes = {}): Promise<boolean> {
   switch (check.subject) {
     case 'image':
       return checkImage(engine, check);
@@ -196,14 +274,20 @@ export async function evaluateCheck(engine: Engine, check: Check): Promise<boole
       return checkChanges(engine, check);
     case 'volume':
       return checkVolume(engine, check);
+    case 'port':
+      return checkPort(engine, check, probes);
+    case 'network':
+      return checkNetwork(engine, check);
+    case 'project':
+      return checkProject(engine, check);
   }
 }
 
 /** All of a step's checks hold. */
-export async function evaluateChecks(engine: Engine, checks: Check[]): Promise<CheckResult> {
+export async function evaluateChecks(engine: Engine, checks: Check[], probes: CheckProbes = {}): Promise<CheckResult> {
   try {
     for (const check of checks) {
-      if (!(await evaluateCheck(engine, check))) return { ok: false };
+      if (!(await evaluateCheck(engine, check, probes))) return { ok: false };
     }
     return { ok: true };
   } catch (e) {

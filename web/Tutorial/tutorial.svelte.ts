@@ -3,7 +3,8 @@ import type { EngineSession } from '../app/engine-session.svelte.ts';
 import type { TerminalTabs } from '../Terminal/terminal-tabs.svelte.ts';
 import type { TerminalSession } from '../Terminal/terminal-session.svelte.ts';
 import { locale, type MessageKey } from '../i18n/locale.svelte.ts';
-import { evaluateChecks, expandCommand, readFigure, type FigureValue } from './checks.ts';
+import { evaluateChecks, expandCommand, readFigure, type CheckProbes, type FigureValue } from './checks.ts';
+import { previewFetch } from '../sw/preview-fetch.ts';
 import type { Lesson, Step, StepEngine } from './lesson-format.ts';
 import { lessonsIn, withEngines } from './lessons.ts';
 import { readProgress, writeProgress, type Progress } from './progress-store.ts';
@@ -266,6 +267,11 @@ export class Tutorial {
     return engine === 'kernel' ? this.host.kernel() : this.host.engine;
   }
 
+  /** Published ports are this page's browser engine's (the Preview's path); the kernel's are not reached from here. */
+  #probes(engine: StepEngine): CheckProbes {
+    return engine === 'browser' ? { fetchPort: previewFetch } : {};
+  }
+
   async #evaluate(lesson: Lesson, step: Step, _revision: number, attempt = 0): Promise<void> {
     const ticket = ++this.#evaluation;
     const session = this.#session(step.engine);
@@ -274,7 +280,7 @@ export class Tutorial {
     const wasDone = this.isDone(lesson.id, step.id);
     if (!wasDone && this.status !== 'failed') this.status = 'checking';
     const [result, figures] = await Promise.all([
-      wasDone ? Promise.resolve({ ok: true as const, error: undefined }) : evaluateChecks(engine, step.checks),
+      wasDone ? Promise.resolve({ ok: true as const, error: undefined }) : evaluateChecks(engine, step.checks, this.#probes(step.engine)),
       Promise.all(step.figures.map((f) => readFigure(engine, f).catch(() => null))),
     ]);
     if (ticket !== this.#evaluation) return; // a newer evaluation (or another step) took over
