@@ -131,9 +131,9 @@ export function selectServices(project: Project, names: readonly string[], withD
 }
 
 /** Dependencies before the services that need them; among equals, by name (Compose starts them together). */
-export function startOrder(services: readonly Service[]): Service[] {
+export function startOrder<T extends Pick<Service, 'name' | 'dependsOn'>>(services: readonly T[]): T[] {
   const left = new Map(services.map((s) => [s.name, s]));
-  const out: Service[] = [];
+  const out: T[] = [];
   while (left.size) {
     const ready = [...left.values()].filter((s) => Object.keys(s.dependsOn).every((d) => !left.has(d))).sort((a, b) => a.name.localeCompare(b.name));
     // buildProject refused cycles; this only keeps a mistake from looping for ever.

@@ -52,7 +52,7 @@ export async function ensureVolumes(ccx: ComposeContext, project: Project, servi
 }
 
 /** `down`: the project's own networks (never external ones), and with `-v` its own volumes. */
-export async function removeResources(ccx: ComposeContext, project: Project, volumes: boolean): Promise<void> {
+export async function removeResources(ccx: ComposeContext, project: Pick<Project, 'name' | 'networks' | 'volumes'>, volumes: boolean): Promise<void> {
   const engine = ccx.cx.engine;
   if (volumes) {
     for (const key of Object.keys(project.volumes).sort()) {
@@ -79,4 +79,16 @@ export async function removeResources(ccx: ComposeContext, project: Project, vol
     await engine.removeNetwork(network.name);
     ccx.progress('Network', network.name, 'Removed');
   }
+}
+
+/**
+ * A project as its labels tell it, for `docker compose -p NAME down` without a compose file (as
+ * Compose allows): the networks and volumes labelled with the project, keyed by their labels.
+ */
+export async function labelledResources(ccx: ComposeContext, name: string): Promise<Pick<Project, 'name' | 'networks' | 'volumes'>> {
+  const engine = ccx.cx.engine;
+  const label = `${LABEL.project}=${name}`;
+  const networks = (await engine.listNetworks({ filters: { label: [label] } })).map((n) => [n.Labels[LABEL.network] ?? n.Name, { key: n.Labels[LABEL.network] ?? n.Name, name: n.Name, external: false, labels: {} }] as const);
+  const volumes = (await engine.listVolumes()).Volumes.filter((v) => v.Labels?.[LABEL.project] === name).map((v) => [v.Labels[LABEL.volume] ?? v.Name, { key: v.Labels[LABEL.volume] ?? v.Name, name: v.Name, external: false, labels: {} }] as const);
+  return { name, networks: Object.fromEntries(networks), volumes: Object.fromEntries(volumes) };
 }

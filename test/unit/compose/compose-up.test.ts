@@ -122,6 +122,29 @@ describe('docker compose up -d, ps, down', () => {
     expect((await docker(engine, 'network ls --format {{.Name}}')).stdout).toBe('bridge\nnone\n');
   });
 
+  it('-p NAME down without the compose file takes down what the labels say, dependents first', async () => {
+    const engine = await host();
+    expect((await compose(engine, HITS, 'up -d')).status).toBe(0);
+    const down = await compose(engine, {}, '-p hits down -v');
+    expect(down.status).toBe(0);
+    expect(lines(down.stderr)).toEqual([
+      ' Container hits-web-1  Stopping',
+      ' Container hits-web-1  Stopped',
+      ' Container hits-web-1  Removing',
+      ' Container hits-web-1  Removed',
+      ' Container hits-kv-1  Stopping',
+      ' Container hits-kv-1  Stopped',
+      ' Container hits-kv-1  Removing',
+      ' Container hits-kv-1  Removed',
+      ' Volume "hits_kvdata"  Removing',
+      ' Volume "hits_kvdata"  Removed',
+      ' Network hits_default  Removing',
+      ' Network hits_default  Removed',
+    ]);
+    expect(await names(engine)).toEqual([]);
+    expect(await compose(engine, {}, 'down')).toMatchObject({ status: 1, stderr: 'no configuration file provided: not found\n' });
+  });
+
   it('recreates only the service whose configuration changed', async () => {
     const engine = await host();
     expect((await compose(engine, HITS, 'up -d')).status).toBe(0);
