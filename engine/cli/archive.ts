@@ -4,7 +4,7 @@
  * when no -i is given and stdin is not a terminal.
  */
 import { concatBytes } from '../bytes.ts';
-import { StatusError, type CommandSpec } from './command.ts';
+import { StatusError, type CommandContext, type CommandSpec } from './command.ts';
 import { progressDisplay } from './progress.ts';
 import { errorText } from './report.ts';
 
@@ -15,18 +15,35 @@ export const save: CommandSpec = {
   flags: [{ name: 'output', short: 'o', type: 'string', usage: 'Write to a file, instead of STDOUT' }],
   args: { min: 1 },
   async run(cx, flags, args) {
-    const output = flags.string('output');
-    if (!output) throw new StatusError(1, 'cowardly refusing to save to a terminal. Use the -o flag or redirect');
-    if (!cx.io.writeFile) throw new StatusError(1, `failed to save image: this terminal cannot write files`);
-    const archive = await cx.engine.saveImages(args);
-    try {
-      await cx.io.writeFile(output, archive);
-    } catch (e) {
-      throw new StatusError(1, `failed to save image: ${(e as Error).message}`);
-    }
+    await writeOutput(cx, flags.string('output'), 'failed to save image', () => cx.engine.saveImages(args));
     return 0;
   },
 };
+
+/**
+ * An archive to the host file `-o` names (docker refuses to write one to a terminal, and without -o
+ * that is where it would go here); `failure` heads a write error, as docker's "failed to save image".
+ */
+export async function writeOutput(cx: CommandContext, output: string, failure: string, make: () => Promise<Uint8Array>): Promise<void> {
+  if (!output) throw new StatusError(1, 'cowardly refusing to save to a terminal. Use the -o flag or redirect');
+  if (!cx.io.writeFile) throw new StatusError(1, `${failure}: this terminal cannot write files`);
+  const archive = await make();
+  try {
+    await cx.io.writeFile(output, archive);
+  } catch (e) {
+    throw new StatusError(1, `${failure}: ${(e as Error).message}`);
+  }
+}
+
+/** A host file's bytes, or docker's `open FILE: ...` error. */
+export async function readInput(cx: CommandContext, path: string): Promise<Uint8Array> {
+  if (!cx.io.readFile) throw new StatusError(1, 'this terminal cannot read files');
+  try {
+    return await cx.io.readFile(path);
+  } catch (e) {
+    throw new StatusError(1, `open ${path}: ${(e as Error).message || 'no such file or directory'}`);
+  }
+}
 
 export async function readAll(read: (signal?: AbortSignal) => Promise<Uint8Array | null>): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
@@ -46,14 +63,8 @@ export const load: CommandSpec = {
   async run(cx, flags) {
     const input = flags.string('input');
     let archive: Uint8Array;
-    if (input) {
-      if (!cx.io.readFile) throw new StatusError(1, 'this terminal cannot read files');
-      try {
-        archive = await cx.io.readFile(input);
-      } catch (e) {
-        throw new StatusError(1, `open ${input}: ${(e as Error).message || 'no such file or directory'}`);
-      }
-    } else {
+    if (input) archive = await readInput(cx, input);
+    else {
       if (!cx.io.stdin || cx.io.isTTY) throw new StatusError(1, 'requested load from stdin, but stdin is empty');
       archive = await readAll((s) => cx.io.stdin!.read(s));
     }

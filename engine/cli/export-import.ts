@@ -2,7 +2,7 @@
  * `docker export` (a container's file system to a tar file) and `docker import` (a tar file, or
  * stdin with `-`, to an image), through the host's files as save and load.
  */
-import { readAll } from './archive.ts';
+import { readAll, readInput, writeOutput } from './archive.ts';
 import { StatusError, type CommandSpec } from './command.ts';
 
 export const exportCommand: CommandSpec = {
@@ -12,15 +12,7 @@ export const exportCommand: CommandSpec = {
   flags: [{ name: 'output', short: 'o', type: 'string', usage: 'Write to a file, instead of STDOUT' }],
   args: { min: 1, max: 1 },
   async run(cx, flags, [container]) {
-    const output = flags.string('output');
-    if (!output) throw new StatusError(1, 'cowardly refusing to save to a terminal. Use the -o flag or redirect');
-    if (!cx.io.writeFile) throw new StatusError(1, 'failed to export container: this terminal cannot write files');
-    const archive = await cx.engine.exportContainer(container);
-    try {
-      await cx.io.writeFile(output, archive);
-    } catch (e) {
-      throw new StatusError(1, `failed to export container: ${(e as Error).message}`);
-    }
+    await writeOutput(cx, flags.string('output'), 'failed to export container', () => cx.engine.exportContainer(container));
     return 0;
   },
 };
@@ -41,14 +33,7 @@ export const importCommand: CommandSpec = {
       archive = await readAll((s) => cx.io.stdin!.read(s));
     } else if (/^https?:\/\//.test(source)) {
       throw new StatusError(1, 'importing from a URL is not supported here: download the archive and import the file');
-    } else {
-      if (!cx.io.readFile) throw new StatusError(1, 'this terminal cannot read files');
-      try {
-        archive = await cx.io.readFile(source);
-      } catch (e) {
-        throw new StatusError(1, `open ${source}: ${(e as Error).message || 'no such file or directory'}`);
-      }
-    }
+    } else archive = await readInput(cx, source);
     const id = await cx.engine.importImage(archive, {
       ...(reference ? { reference } : {}),
       ...(flags.list('change').length ? { changes: flags.list('change') } : {}),
