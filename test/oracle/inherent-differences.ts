@@ -70,6 +70,18 @@ export const INHERENT_DIFFERENCES: InherentDifference[] = [
       "Docker's daemon names a path in a container by where its overlay is mounted on the host (`lstat /var/lib/docker/overlay2/<id>/merged/srv/x: not a directory`); ours names the container's own path (`lstat /srv/x: ...`): our storage directories are not the user's business (docker cp's errors).",
     rewrite: (r) => mapOutput(r, (s) => s.replace(/\S*\/overlay2\/[0-9a-f]+\/merged(\/\S*)/g, '$1')),
   },
+  {
+    id: 'ephemeral-ports',
+    reason:
+      "An ephemeral host port (-P, -p 127.0.0.1::80) is the allocator's next free one: the reference's namespace has them all free, ours publish on this machine's loopback beside other programs. And Engine 20.10 allocates the IPv6 half of a binding apart from the IPv4 half (80/tcp -> 0.0.0.0:32768 and [::]:32769), where Engine 28 gives both the same port (as ours). Host ports of the ephemeral range (32768-60999) after an address's colon or as a HostPort are rewritten to <ephemeral>.",
+    rewrite: (r) => mapOutput(r, (s) => s.replace(/(?<=\]:|\d:|HostPort":")(?:3276[89]|327[7-9]\d|32[89]\d\d|3[3-9]\d{3}|[45]\d{4}|60\d{3})(?![\d.])/g, '<ephemeral>')),
+  },
+  {
+    id: 'no-host-network',
+    reason:
+      "Our engines have no host network (engine/core/network-endpoints.ts HOST_NETWORK_REFUSED): a container never shares the network of the machine it runs on. The reference's `host` row of `docker network ls` is left out; `--network host` itself is compared in test/oracle/networks.test.ts as the refusal it is.",
+    rewrite: (r, argv) => (argv[0] === 'network' && argv[1] === 'ls' ? { ...r, stdout: r.stdout.split('\n').filter((l) => !/^(?:\S+\s+)?host\s+host\s+local\b/.test(l)).join('\n') } : r),
+  },
 ];
 
 /** A row of the base images' own history: box's two steps, the reference's import (its CreatedBy is empty). */

@@ -11,6 +11,8 @@ export const OPEN_DIFFERENCES: Record<string, string> = {
     "docker cp into a running container is refused (\"copying into a running container is not supported by this engine yet\"): the engine writes a container's layer only while no process has it (engine/core/copy.ts); reading from a running one works",
   'history: table, --format, -q, --no-trunc, -H=false':
     "a build keeps no intermediate images: history shows <missing> for the build's own steps where Docker's legacy builder shows each step's image ID (and `images -a` lists them)",
+  'create --network nowhere':
+    "Docker 20.10 creates a container whose network does not exist and fails its start (\"network nowhere not found\"); ours refuses the create in the same words (engine/core/network-endpoints.ts createNetworking resolves every network at create, for the addresses it records)",
 };
 
 /** `it`, or `it.fails` for an open difference (its name then says so and why). */

@@ -1,12 +1,14 @@
 /**
  * The real Docker Engine (Debian's docker.io) as the oracle's reference: dockerd in a network
- * namespace of its own (loopback only, no bridge, no iptables), with its own data root, exec root,
- * pid file and unix socket under `dir`. Entered with nsenter, not `ip netns exec`: the latter also
- * remounts /sys in a new mount namespace, which hides the cgroup mounts dockerd needs.
- * `stop` removes its containers, ends it and deletes the namespace - called on failure too.
+ * namespace of its own, with its own data root, exec root, pid file and unix socket under `dir`. Its
+ * bridge (docker0), iptables rules and docker-proxy listeners are the namespace's, so `-p` and user
+ * networks behave as Docker's while nothing of them reaches the machine's own network. Entered
+ * with nsenter, not `ip netns exec`: the latter also remounts /sys in a new mount namespace, which
+ * hides the cgroup mounts dockerd needs. `stop` removes its containers, ends it and deletes the
+ * namespace - called on failure too.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BOX_CONFIG_CHANGES, busyboxRootfs } from './busybox-image.ts';
 import { dockerCli } from './docker-cli.ts';
@@ -32,6 +34,9 @@ export async function startReferenceEngine(dir: string): Promise<ReferenceEngine
       await exited;
       clearTimeout(timer);
     }
+    // Its bridge driver bind-mounts network namespaces under the exec root and leaves them mounted.
+    const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '');
+    for (const m of mounts.filter((m) => m.startsWith(`${join(dir, 'exec')}/`)).reverse()) execFileSync('umount', ['-l', m]);
     execFileSync('ip', ['netns', 'delete', netns]);
   };
   try {
@@ -39,7 +44,7 @@ export async function startReferenceEngine(dir: string): Promise<ReferenceEngine
     const args = [
       `--net=/run/netns/${netns}`, 'dockerd',
       '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'dockerd.pid'),
-      '-H', `unix://${socket}`, '--iptables=false', '--ip6tables=false', '--bridge=none',
+      '-H', `unix://${socket}`, '--ip6tables=false',
     ];
     child = spawn('nsenter', args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
