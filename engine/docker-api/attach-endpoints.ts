@@ -118,10 +118,18 @@ async function openConnection(cx: RouteContext, contentType: string): Promise<Co
 
 async function serveHijacked(cx: RouteContext, streams: Streams, attach: (onOutput: (s: 1 | 2, d: Uint8Array) => void) => Promise<Target>, replay?: (send: (s: StreamId, d: Uint8Array) => void) => Promise<void>): Promise<void> {
   const queue = new OutputQueue();
-  let tty = false;
-  const send = (s: StreamId, d: Uint8Array) => queue.push(tty ? d : encodeFrame(s, d));
+  // Output may come before the attachment says whether it is a terminal (a short exec -t): it
+  // waits, so a terminal's bytes never get a stream header.
+  const known: { tty?: boolean } = {};
+  const early: Array<[StreamId, Uint8Array]> = [];
+  const send = (s: StreamId, d: Uint8Array) => {
+    if (known.tty === undefined) early.push([s, d]);
+    else queue.push(known.tty ? d : encodeFrame(s, d));
+  };
   const target = await attach(send);
-  tty = target.tty;
+  known.tty = target.tty;
+  const tty = target.tty;
+  for (const [s, d] of early.splice(0)) send(s, d);
   try {
     const conn = await openConnection(cx, tty ? RAW_STREAM : MULTIPLEXED_STREAM);
     queue.open((chunk) => conn.write(chunk));

@@ -93,6 +93,8 @@ describe('the real docker CLI against the kernel service', () => {
   it('docker exec, diff, commit, history, tag, rmi, rm -f', async () => {
     await ok(['run', '-d', '--name', 'work', 'box', 'sh', '-c', 'while true; do sleep 1; done']);
     expect(await ok(['exec', 'work', 'sh', '-c', 'echo made by exec > /made; rm /etc/hostname 2>/dev/null; cat /made'])).toBe('made by exec\n');
+    // A terminal's output is raw bytes (a pty's CRLF), even what comes before the attachment is set up.
+    for (let i = 0; i < 3; i++) expect(await ok(['exec', '-t', 'work', 'echo', 'on a terminal'])).toBe('on a terminal\r\n');
     const diff = (await ok(['diff', 'work'])).trim().split('\n');
     expect(diff).toContain('A /made');
     const id = (await ok(['commit', '-c', 'CMD ["cat", "/made"]', 'work', 'committed:v1'])).trim();

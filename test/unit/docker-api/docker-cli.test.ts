@@ -86,6 +86,8 @@ describe('the docker CLI against the API', { timeout: 60_000 }, () => {
     expect(exec).toMatchObject({ code: 6, stdout: 'in exec\n' });
     const execIn = await docker(['exec', '-i', 'cli-bg', 'cat'], { stdin: 'via exec\n' });
     expect(execIn).toMatchObject({ code: 0, stdout: 'via exec\n' });
+    // A terminal's output is raw bytes, even what comes before the attachment is set up.
+    for (let i = 0; i < 3; i++) expect(await docker(['exec', '-t', 'cli-bg', 'echo', 'on a terminal'])).toMatchObject({ code: 0, stdout: 'on a terminal\n' });
     const stop = await docker(['stop', '-t', '1', 'cli-bg']);
     expect(stop).toMatchObject({ code: 0, stdout: 'cli-bg\n' });
     const rm = await docker(['rm', '-f', 'cli-bg']);
