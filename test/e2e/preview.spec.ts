@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { expectOutput, openPlayground, run, runFresh } from './journey-support.ts';
+import { expectOutput, openPlayground, run, runFresh, screenText } from './journey-support.ts';
 
 // Issue 16 §2: a published port opens in the page through the preview's Service Worker (web/sw/):
 // /ports/<hostPort>/ asks the playground page for a connection, speaks HTTP to the container and
@@ -43,6 +43,8 @@ test('a container’s httpd opens through the preview, in a tab of its own too; 
   );
   expect(blocked).toBe('connect-src http://127.0.0.1:9/');
   expect(await tab.evaluate(() => fetch('/ports/8080/').then((r) => r.status))).toBe(200);
+  // A root-relative path asked by the preview's document is its container's, as on localhost:8080.
+  expect(await tab.evaluate(() => fetch('/index.html').then((r) => r.text()))).toBe('hello-from-httpd\n');
 
   // A missing file is the container's own 404, passed on as it said it.
   const missing = await tab.goto('/ports/8080/nope.html');
@@ -151,6 +153,13 @@ test('the hits example as a learner runs it: the count grows in the Preview, sto
   test.setTimeout(240_000);
   await page.setViewportSize({ width: 1440, height: 900 });
   await openWithPreviews(page);
+  // A first visit copies the example projects into the workspace while the terminal is already up.
+  await expect
+    .poll(async () => {
+      await runFresh(page, 'ls ~/examples');
+      return screenText(page);
+    }, { timeout: 30_000 })
+    .toContain('hits');
   await run(page, 'cd ~/examples/hits && docker network create app && docker run -d --network app --name kv kv', 1, 120_000);
   await run(page, 'docker build -t hits . && docker run -d --network app --name hits -p 8086:80 hits', 1, 120_000);
   await whenServing(page, 8086);

@@ -31,6 +31,29 @@ export function parsePreviewPath(pathAndQuery: string, base = '/'): PreviewTarge
   return { hostPort, target: m[2] };
 }
 
+/**
+ * What a request of the site is for: a preview address names its port; any other path of the site
+ * asked by a preview's own document (a root-relative link, "/style.css") belongs to that document's
+ * container, as it would on localhost:PORT. The document is known by the Service Worker's note of
+ * it (`documentPort`, lost when the worker restarts) or else by the request's referrer.
+ * Null: the site's own request, not the preview's.
+ */
+export function previewTargetOf(url: URL, origin: string, base: string, documentPort: number | undefined, referrer: string): PreviewTarget | null {
+  if (url.origin !== origin) return null;
+  const direct = parsePreviewPath(url.pathname + url.search, base);
+  if (direct) return direct;
+  let port = documentPort;
+  if (port === undefined && referrer) {
+    try {
+      const from = new URL(referrer);
+      if (from.origin === origin) port = parsePreviewPath(from.pathname, base)?.hostPort;
+    } catch {
+      // No usable referrer: the site's own request.
+    }
+  }
+  return port === undefined ? null : { hostPort: port, target: url.pathname + url.search };
+}
+
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '0.0.0.0', '[::1]']);
 
 /**

@@ -11,15 +11,15 @@ import { BadResponseError } from './http-response.ts';
 import { PortStreamError } from './port-stream.ts';
 import { failurePage, type PreviewFailure } from './preview-pages.ts';
 import { pageHeaders, ISOLATION_HEADERS, RAW_HEADER, STATUS_HEADER } from './preview-headers.ts';
-import { parsePreviewPath, previewPath, type PreviewTarget } from './preview-url.ts';
+import { previewPath, previewTargetOf, type PreviewTarget } from './preview-url.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 
 const base = new URL(self.registration.scope).pathname;
 /**
  * Documents shown as previews, by client id, with their port: a preview's own root-relative links
- * ("/style.css") go to its container, as they would on localhost:PORT. Lost when the worker
- * restarts; such a link then reaches the site, as before the preview was opened.
+ * ("/style.css") go to its container, as they would on localhost:PORT (previewTargetOf). Lost when
+ * the worker restarts; the request's referrer then tells.
  */
 const previewDocuments = new Map<string, number>();
 
@@ -28,9 +28,7 @@ self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim(
 
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
-  if (url.origin !== self.location.origin) return;
-  let target = parsePreviewPath(url.pathname + url.search, base);
-  if (!target && event.clientId && previewDocuments.has(event.clientId)) target = { hostPort: previewDocuments.get(event.clientId)!, target: url.pathname + url.search };
+  const target = previewTargetOf(url, self.location.origin, base, previewDocuments.get(event.clientId), event.request.referrer);
   if (!target) return;
   if (event.request.mode === 'navigate' && event.resultingClientId) previewDocuments.set(event.resultingClientId, target.hostPort);
   event.respondWith(answer(event.request, target));

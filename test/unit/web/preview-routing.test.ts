@@ -4,7 +4,7 @@
  * links, the Service Worker asking pages for a connection, and the page explaining a port that ended.
  */
 import { describe, expect, it } from 'vitest';
-import { parseLocalUrl, parsePreviewPath, previewPath, rewriteLocation } from '../../../web/sw/preview-url.ts';
+import { parseLocalUrl, parsePreviewPath, previewPath, previewTargetOf, rewriteLocation } from '../../../web/sw/preview-url.ts';
 import { pageHeaders } from '../../../web/sw/preview-headers.ts';
 import { connectThroughPages, type PageClient } from '../../../web/sw/client-broker.ts';
 import { CONNECT_PUBLISHED, type ConnectAnswer } from '../../../web/sw/broker-protocol.ts';
@@ -20,6 +20,19 @@ describe('preview addresses', () => {
     expect(parsePreviewPath('/ports/8080')).toEqual({ hostPort: 8080, target: '' });
     expect(parsePreviewPath('/play/ports/80/', '/play/')).toEqual({ hostPort: 80, target: '/' });
     for (const other of ['/ports/', '/ports/0/', '/ports/65536/', '/ports/80x/', '/portsx/80/', '/web/main.ts', '/play/ports/80/']) expect(parsePreviewPath(other)).toBeNull();
+  });
+
+  it('send a preview document’s root-relative requests to its container, and nothing else of the site', () => {
+    const site = 'http://x:1';
+    const of = (url: string, port: number | undefined, referrer = '') => previewTargetOf(new URL(url, site), site, '/', port, referrer);
+    expect(of('/ports/8080/a.css', undefined)).toEqual({ hostPort: 8080, target: '/a.css' });
+    expect(of('/style.css?v=2', 8080)).toEqual({ hostPort: 8080, target: '/style.css?v=2' });
+    expect(of('/style.css', undefined, `${site}/ports/9000/index.html`)).toEqual({ hostPort: 9000, target: '/style.css' });
+    // The playground's own requests, and other origins, are not the preview's.
+    expect(of('/web/main.ts', undefined, `${site}/`)).toBeNull();
+    expect(of('/registry/box/index.json', undefined, '')).toBeNull();
+    expect(of('/style.css', undefined, 'http://elsewhere/ports/9000/')).toBeNull();
+    expect(previewTargetOf(new URL('http://elsewhere/ports/80/'), site, '/', 8080, '')).toBeNull();
   });
 
   it('keep a container’s own redirects inside its preview and leave others alone', () => {
