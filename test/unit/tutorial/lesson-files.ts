@@ -28,7 +28,7 @@ export function readLessonSet(): LessonSet {
 }
 
 /** The host shell's own commands (web/Terminal/host-shell.ts SHELL_COMMANDS) that lessons use. */
-export const HOST_COMMANDS = ['cd', 'echo', 'mkdir', 'ls', 'cat', 'rm', 'touch', 'mv', 'pwd', 'clear'];
+export const HOST_COMMANDS = ['cd', 'echo', 'mkdir', 'ls', 'cat', 'rm', 'touch', 'mv', 'pwd', 'clear', 'curl', 'wget'];
 
 export interface DockerUse {
   path: string; // "docker run", "docker volume create"

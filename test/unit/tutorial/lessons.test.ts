@@ -10,10 +10,10 @@ const en = set.byLang.get('en')!;
 const ko = set.byLang.get('ko')!;
 
 /** The images the playground ships (images/build.ts, images/assemble/). */
-const SHIPPED = ['hello-world:latest', 'box:latest', 'box:1.0', 'sqlite:latest', 'greeter:1', 'greeter:2'];
+const SHIPPED = ['hello-world:latest', 'box:latest', 'box:1.0', 'sqlite:latest', 'httpd:latest', 'kv:latest', 'greeter:1', 'greeter:2'];
 
 describe('lesson files', () => {
-  it('has the eight lessons of issue 6, in order, in English and Korean', () => {
+  it('has the eight lessons of issue 6 and those of issue 19, in order, in English and Korean', () => {
     expect(set.ids).toEqual([
       '01-what-is-docker',
       '02-vm-vs-container',
@@ -23,6 +23,8 @@ describe('lesson files', () => {
       '06-registry',
       '07-immutable',
       '08-volumes',
+      '09-services-ports',
+      '10-networks',
     ]);
     expect([...en.keys()]).toEqual(set.ids);
     expect([...ko.keys()]).toEqual(set.ids);
