@@ -9,7 +9,7 @@ import type { Core } from './context.ts';
 import { deleteContainerData } from './containers.ts';
 import { missingBlob } from './image-store.ts';
 import { copyUpVolumes } from './volume-copy.ts';
-import { startNetworking } from './network-endpoints.ts';
+import { externalConnectivityError, startNetworking } from './network-endpoints.ts';
 import type { ContainerRecord } from './records.ts';
 import { processEnv } from './container-env.ts';
 import { endHealth, healthAtStart } from './health.ts';
@@ -84,7 +84,7 @@ export class ContainerRunner {
       await driver?.attach(c.Id, network.wiring);
     } catch (e) {
       network.done();
-      throw e;
+      throw externalConnectivityError(e, c.Name, network.endpointId);
     }
     const io = {
       stdout: (data: Uint8Array) => this.#output(c.Id, 1, data),

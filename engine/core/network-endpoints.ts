@@ -145,14 +145,22 @@ function bringUp(e: EndpointRecord, n: Network, taken: Set<number> | undefined):
   e.IPAddress = takeAddress(n, taken);
 }
 
+/**
+ * A host port that cannot be had - another container holds it, or something outside the engine
+ * (the kernel's userland proxy cannot bind it) - in Docker's words for the endpoint.
+ */
+export function externalConnectivityError(e: unknown, containerName: string, endpointId: string): unknown {
+  if (!(e instanceof EngineError) || e.code !== 'conflict') return e;
+  return new EngineError('conflict', `driver failed programming external connectivity on endpoint ${containerName.slice(1)} (${endpointId}): ${e.message}`);
+}
+
 /** The host ports a starting container takes; a port held elsewhere is Docker's endpoint error. */
 function publishPorts(core: Core, c: ContainerRecord, endpointId: string, held: readonly HeldPort[]): ContainerNetRecord['ports'] {
   const request = { bindings: c.HostConfig.PortBindings ?? {}, exposed: Object.keys(c.Config.ExposedPorts ?? {}), publishAll: c.HostConfig.PublishAllPorts === true };
   try {
     return allocatePorts(core, request, held);
   } catch (e) {
-    if (!(e instanceof EngineError) || e.code !== 'conflict') throw e;
-    throw new EngineError('conflict', `driver failed programming external connectivity on endpoint ${c.Name.slice(1)} (${endpointId}): ${e.message}`);
+    throw externalConnectivityError(e, c.Name, endpointId);
   }
 }
 
@@ -162,6 +170,8 @@ export interface StartedNetwork {
   addresses: string[];
   /** What the host's NetworkDriver wires before the process starts. */
   wiring: ContainerNetwork;
+  /** The first endpoint's ID (Docker's refused-port messages name it). */
+  endpointId: string;
   done(): void;
 }
 
@@ -221,7 +231,7 @@ export async function startNetworking(core: Core, id: string): Promise<StartedNe
     if (!set) starting.set(core, (set = new Set()));
     set.add(c.Id);
     const wiring = { endpoints: net.endpoints.map((e) => driverEndpoint(e, networks.find((x) => x.Id === e.NetworkID)!)), ports: driverPorts(net.ports) };
-    return { addresses: net.endpoints.map((e) => e.IPAddress).filter((a) => a !== ''), wiring, done: () => set.delete(c.Id) };
+    return { addresses: net.endpoints.map((e) => e.IPAddress).filter((a) => a !== ''), wiring, endpointId: net.endpoints[0]?.EndpointID ?? '', done: () => set.delete(c.Id) };
   });
 }
 

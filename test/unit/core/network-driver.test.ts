@@ -81,7 +81,9 @@ describe('the network driver port', () => {
     const { engine, driver } = await driverHost();
     driver.refuse = 'Bind for 127.0.0.1:8080 failed: port is already allocated';
     const { Id } = await engine.createContainer({ Image: 'box', Cmd: LOOP, HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '8080' }] } } });
-    await expect(engine.startContainer(Id)).rejects.toThrow('port is already allocated');
+    // In Docker's words for the endpoint, as a port another container holds.
+    const name = (await engine.inspectContainer(Id)).Name.slice(1);
+    await expect(engine.startContainer(Id)).rejects.toThrow(new RegExp(`^driver failed programming external connectivity on endpoint ${name} \\([0-9a-f]{64}\\): Bind for 127.0.0.1:8080 failed: port is already allocated$`));
     expect((await engine.inspectContainer(Id)).State.Status).toBe('created');
     driver.refuse = undefined;
     const other = await engine.createContainer({ Image: 'box', Cmd: LOOP, HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '8080' }] } } });
