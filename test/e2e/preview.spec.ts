@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { expectOutput, openPlayground, run, runFresh, screenText } from './journey-support.ts';
+import { expectOutput, openPlayground, run, runFresh, screenText, terminalSize } from './journey-support.ts';
 
 // Issue 16 §2: a published port opens in the page through the preview's Service Worker (web/sw/):
 // /ports/<hostPort>/ asks the playground page for a connection, speaks HTTP to the container and
@@ -114,6 +114,22 @@ test('the Preview view: the Containers view links a published port to it, its ad
   await openWithPreviews(page);
   await run(page, `docker run -d --name site -p 8083:80 box ${WEB}`);
   await whenServing(page, 8083);
+
+  // docker ps's PORTS in the terminal is a link to the port's Preview (a short line: a wrapped one
+  // could split the address over two rows).
+  await runFresh(page, 'docker ps --format "{{.Names}} {{.Ports}}"');
+  const rows = page.getByTestId('terminal-1').locator('.xterm-rows > div');
+  const row = rows.filter({ hasText: '0.0.0.0:8083->80/tcp' }).first();
+  const text = (await row.textContent())!.replace(/\u00a0/g, ' ');
+  const { cols } = await terminalSize(page);
+  const box = (await row.boundingBox())!;
+  const cell = box.width / cols;
+  const at = { x: box.x + (text.indexOf('0.0.0.0:8083') + 3) * cell, y: box.y + box.height / 2 };
+  await page.mouse.move(at.x, at.y);
+  await page.mouse.move(at.x + cell, at.y);
+  await page.mouse.click(at.x + cell, at.y);
+  await expect(page).toHaveURL(/#\/preview\/8083$/);
+
   await page.goto('/#/containers');
   await page.getByTestId('port-link-8083').click();
   await expect(page).toHaveURL(/#\/preview\/8083$/);
