@@ -25,6 +25,7 @@ describe('lesson files', () => {
       '08-volumes',
       '09-services-ports',
       '10-networks',
+      '11-compose',
     ]);
     expect([...en.keys()]).toEqual(set.ids);
     expect([...ko.keys()]).toEqual(set.ids);
