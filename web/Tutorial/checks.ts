@@ -34,13 +34,18 @@ function isNotFound(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { code?: string }).code === 'not-found';
 }
 
-async function imageOrNull(engine: Engine, reference: string): Promise<ImageInspect | null> {
+/** What the engine answers, or null when it says "not found": the state is not there (yet). */
+async function orNull<T>(answer: Promise<T>): Promise<T | null> {
   try {
-    return await engine.inspectImage(reference);
+    return await answer;
   } catch (e) {
     if (isNotFound(e)) return null;
     throw e;
   }
+}
+
+function imageOrNull(engine: Engine, reference: string): Promise<ImageInspect | null> {
+  return orNull(engine.inspectImage(reference));
 }
 
 function compare(actual: number, op: Op, expected: number): boolean {
@@ -172,13 +177,8 @@ async function checkContainers(engine: Engine, check: Check): Promise<boolean> {
 }
 
 async function checkChanges(engine: Engine, check: Check): Promise<boolean> {
-  let changes;
-  try {
-    changes = await engine.changes(check.args[0]);
-  } catch (e) {
-    if (isNotFound(e)) return false;
-    throw e;
-  }
+  const changes = await orNull(engine.changes(check.args[0]));
+  if (!changes) return false;
   const path = check.conditions.find((c) => c.key === 'path')!.value;
   const kind = check.conditions.find((c) => c.key === 'kind')?.value;
   return changes.some((ch) => ch.Path === path && (!kind || KIND_LETTER[ch.Kind] === kind));
@@ -239,13 +239,8 @@ async function checkPort(engine: Engine, check: Check, probes: CheckProbes): Pro
 }
 
 async function checkNetwork(engine: Engine, check: Check): Promise<boolean> {
-  let network;
-  try {
-    network = await engine.inspectNetwork(check.args[0]);
-  } catch (e) {
-    if (isNotFound(e)) return false;
-    throw e;
-  }
+  const network = await orNull(engine.inspectNetwork(check.args[0]));
+  if (!network) return false;
   const attached = Object.keys(network.Containers ?? {}).length;
   return check.conditions.every((c) => compare(attached, c.op, count(c)));
 }
