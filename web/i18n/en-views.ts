@@ -122,6 +122,10 @@ export const enViews = {
   'containers.emptyBody': 'Start one with {it}, or in the background with {detached}.',
   'containers.instances.one': '{n} instance of image {id}',
   'containers.instances.other': '{n} instances of image {id}',
+  'containers.project.one': 'Compose project · {n} container',
+  'containers.project.other': 'Compose project · {n} containers',
+  'containers.down': 'Down',
+  'containers.downTitle': 'docker compose -p {name} down: stop and remove its containers and networks',
 
   'container.back': '← Containers',
   'container.missing': 'No such container: {id}',

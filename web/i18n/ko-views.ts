@@ -120,6 +120,10 @@ export const koViews: Record<keyof typeof enViews, string> = {
   'containers.emptyBody': '{it}로 하나 시작하거나, {detached}로 백그라운드에서 실행해 보세요.',
   'containers.instances.one': '이미지 {id}의 인스턴스 {n}개',
   'containers.instances.other': '이미지 {id}의 인스턴스 {n}개',
+  'containers.project.one': 'Compose 프로젝트 · 컨테이너 {n}개',
+  'containers.project.other': 'Compose 프로젝트 · 컨테이너 {n}개',
+  'containers.down': '내리기',
+  'containers.downTitle': 'docker compose -p {name} down: 컨테이너와 네트워크를 멈추고 지웁니다',
 
   'container.back': '← 컨테이너',
   'container.missing': '그런 컨테이너가 없습니다: {id}',

@@ -15,12 +15,15 @@ import { labelledResources, removeResources } from './resources.ts';
 
 /** The compose file's project, or with -p and no file found, the project its labels describe. */
 async function projectOrLabels(ccx: ComposeContext): Promise<{ project?: Project; resources: Pick<Project, 'name' | 'networks' | 'volumes'> }> {
+  const name = ccx.options.projectName;
+  const byLabels = name !== undefined && !ccx.options.files.length;
+  // A host without files (the Containers view) has only the labels to go by.
+  if (byLabels && !ccx.cx.io.readFile) return { resources: await labelledResources(ccx, name) };
   try {
     const project = await ccx.project();
     return { project, resources: project };
   } catch (e) {
-    const name = ccx.options.projectName;
-    if (!(e instanceof ComposeError) || !name || ccx.options.files.length || !e.message.startsWith('no configuration file provided')) throw e;
+    if (!byLabels || !(e instanceof ComposeError) || !e.message.startsWith('no configuration file provided')) throw e;
     return { resources: await labelledResources(ccx, name) };
   }
 }
