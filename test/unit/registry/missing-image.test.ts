@@ -7,6 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDocker } from '../../../engine/cli/index.ts';
+import { missingImageHint } from '../../../engine/cli/registry-hint.ts';
 import type { Engine } from '../../../engine/engine.ts';
 import { isEngineError } from '../../../engine/errors.ts';
 import { DistributionClient } from '../../../engine/registry/distribution-client.ts';
@@ -31,13 +32,15 @@ async function docker(engine: Engine, argv: string[]) {
 }
 
 const DENIED = "Error response from daemon: pull access denied for nosuchimage, repository does not exist or may require 'docker login': denied: requested access to the resource is denied\n";
+// After Docker's words, the playground names what its registry has (engine/cli/registry-hint.ts).
+const HINT = `${missingImageHint(DENIED)}\n`;
 
 describe('docker pull of an image the built-in registry lacks', () => {
   it("a missing repository: Docker's 'pull access denied', exit 1", async () => {
     const h = makeHost({ layout: layoutWithBox() });
     hosts.push(h);
     const r = await docker(h.engine, ['pull', 'nosuchimage']);
-    expect(r).toEqual({ status: 1, stdout: 'Using default tag: latest\n', stderr: DENIED });
+    expect(r).toEqual({ status: 1, stdout: 'Using default tag: latest\n', stderr: DENIED + HINT });
   });
 
   it("a missing tag of a repository it has: 'manifest unknown', exit 1", async () => {
@@ -53,7 +56,7 @@ describe('docker pull of an image the built-in registry lacks', () => {
     hosts.push(h);
     const r = await docker(h.engine, ['run', '--rm', 'nosuchimage']);
     expect(r.status).toBe(125);
-    expect(r.stderr).toBe(`Unable to find image 'nosuchimage:latest' locally\ndocker: ${DENIED.trimEnd()}.\nSee 'docker run --help'.\n`);
+    expect(r.stderr).toBe(`Unable to find image 'nosuchimage:latest' locally\ndocker: ${DENIED.trimEnd()}.\nSee 'docker run --help'.\n${HINT}`);
   });
 
   it("a host answering every path with the site's page: not there, not an 'invalid layout'", async () => {
