@@ -107,3 +107,37 @@ describe('published ports', () => {
     expectSame(await h.both(['rm', '-f', 'web', 'all', 'again']));
   });
 });
+
+describe('inside a container', () => {
+  parityIt('hostname -i, ip addr, a name on a user network and not from the default bridge, wget by name, --network none', async () => {
+    await started(['network', 'create', '--subnet', '10.77.0.0/24', 'lab']);
+    await started(['run', '-d', '--name', 'srv', '--network', 'lab', 'box', 'sh', '-c', 'mkdir -p /www && echo served by srv > /www/index.html && httpd -f -p 80 -h /www']);
+    // httpd listens a moment after its container started: ask from another container until it
+    // answers (at most 60 x 250 ms).
+    for (const run of [h.onBrowser, h.onKernel]) {
+      for (let i = 0; (await run(['run', '--rm', '--network', 'lab', 'box', 'wget', '-q', '-O', '-', 'http://10.77.0.2/'])).code !== 0; i++) {
+        if (i === 60) throw new Error('httpd in srv does not answer');
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+    const address = await h.both(['exec', 'srv', 'hostname', '-i']);
+    expectSame(address);
+    expect(address.kernel.stdout).toBe('10.77.0.2\n');
+    const addr = await h.both(['exec', 'srv', 'ip', 'addr']);
+    expectSame(addr);
+    expect(addr.kernel.stdout).toContain('    inet 127.0.0.1/8 scope host lo\n');
+    expect(addr.kernel.stdout).toContain('    link/ether 02:42:0a:4d:00:02 brd ff:ff:ff:ff:ff:ff\n    inet 10.77.0.2/24 brd 10.77.0.255 scope global eth0\n');
+    const byName = await h.both(['run', '--rm', '--network', 'lab', 'box', 'wget', '-q', '-O', '-', 'http://srv/']);
+    expectSame(byName);
+    expect(byName.kernel.stdout).toBe('served by srv\n');
+    const fromBridge = await h.both(['run', '--rm', 'box', 'wget', '-q', '-O', '-', 'http://srv/']);
+    expectSame(fromBridge);
+    expect(fromBridge.kernel.code).not.toBe(0);
+    expectSame(await h.both(['network', 'connect', 'lab', 'srv']));
+    expectSame(await h.both(['run', '--rm', '--network', 'none', 'box', 'ip', '-4', 'addr']));
+    expectSame(await h.both(['run', '--rm', '--network', 'none', 'box', 'wget', '-q', '-O', '-', 'http://srv/']));
+    expectSame(await h.both(['run', '--rm', '--network', 'none', '--hostname', 'alone', 'box', 'hostname', '-i']));
+    expectSame(await h.both(['rm', '-f', 'srv']));
+    expectSame(await h.both(['network', 'rm', 'lab']));
+  });
+});
