@@ -8,7 +8,7 @@ import type { HealthConfig } from '../../oci/types.ts';
 import { mergePortMaps, parsePublish } from '../../core/port-bindings.ts';
 import { splitCommandLine } from '../shell-words.ts';
 import { ComposeError } from './compose-error.ts';
-import { durationNanos } from './durations.ts';
+import { parseGoDuration } from '../../core/go-duration.ts';
 import { parseEnvFile } from './env-file.ts';
 import type { LoadedProject } from './load.ts';
 import { joinPath } from './paths.ts';
@@ -97,7 +97,7 @@ export async function normalizeService(project: LoadedProject, name: string, raw
     ...(raw.hostname !== undefined ? { hostname: String(raw.hostname) } : {}),
     labels: listOrDict(raw.labels, false),
     ...(raw.stop_signal !== undefined ? { stopSignal: String(raw.stop_signal) } : {}),
-    ...(raw.stop_grace_period !== undefined ? { stopGracePeriod: Math.ceil(durationNanos(String(raw.stop_grace_period)) / 1e9) } : {}),
+    ...(raw.stop_grace_period !== undefined ? { stopGracePeriod: Math.ceil(parseGoDuration(String(raw.stop_grace_period)) / 1e9) } : {}),
     ...(raw.container_name !== undefined ? { containerName: String(raw.container_name) } : {}),
     tty: raw.tty === true,
     stdinOpen: raw.stdin_open === true,
@@ -245,9 +245,9 @@ function normalizeHealthcheck(raw: Record<string, unknown>): HealthConfig {
   const out: HealthConfig = { Test: [] };
   if (typeof test === 'string') out.Test = ['CMD-SHELL', test];
   else if (Array.isArray(test)) out.Test = test.map(String);
-  if (raw.interval !== undefined) out.Interval = durationNanos(String(raw.interval));
-  if (raw.timeout !== undefined) out.Timeout = durationNanos(String(raw.timeout));
-  if (raw.start_period !== undefined) out.StartPeriod = durationNanos(String(raw.start_period));
+  if (raw.interval !== undefined) out.Interval = parseGoDuration(String(raw.interval));
+  if (raw.timeout !== undefined) out.Timeout = parseGoDuration(String(raw.timeout));
+  if (raw.start_period !== undefined) out.StartPeriod = parseGoDuration(String(raw.start_period));
   if (raw.retries !== undefined) out.Retries = Number(raw.retries);
   return out;
 }
