@@ -1,12 +1,13 @@
 /**
- * Published ports on the kernel service (issue 17 §5): `GET /` of Debian's busybox httpd through the
+ * Published ports on the kernel service (issue 17 §5): `GET /` of Debian's busybox httpd, and of
+ * box's own httpd (the wasm guest a learner runs, on the runner's real sockets), through the
  * service's userland proxy (kernel-node/net/port-proxy.c, `-p 127.0.0.1:PORT:80`), against the real
  * Docker Engine's docker-proxy to the same httpd on the same machine in the same run (dockerd
  * 20.10 in a network namespace of the bench's own, its default bridge, --iptables=false so the
  * userland proxy carries every connection), and each one's floor: the same request from inside the
  * container's namespace straight to its address. Every connection is new (httpd closes it), which
- * is what a proxy pays for most: ours forks a process per connection, docker-proxy starts a
- * goroutine. Every figure comes from the same client (bench/http-load.ts, run in the namespace
+ * is what a proxy pays for most: ours serves them all from one poll loop, docker-proxy starts a
+ * goroutine each. Every figure comes from the same client (bench/http-load.ts, run in the namespace
  * the path starts from); rounds alternate the paths so shifting load hits them alike. The same
  * proxy binary also listens in dockerd's namespace, so that both proxies meet the same client
  * namespace (the host's own is slower per connection on this machine).
@@ -32,7 +33,8 @@ const dir = tempDir('dockyard-bench-proxy-');
 const www = join(dir, 'www');
 mkdirSync(www, { recursive: true });
 // About the size of a small page (nginx's default index.html is 615 bytes).
-writeFileSync(join(www, 'index.html'), `<!doctype html><title>bench</title><p>${'x'.repeat(560)}</p>\n`);
+const PAGE = `<!doctype html><title>bench</title><p>${'x'.repeat(560)}</p>`;
+writeFileSync(join(www, 'index.html'), `${PAGE}\n`);
 
 interface Load {
   rps: number;
@@ -65,6 +67,13 @@ try {
   const ourIp = (await host.engine.inspectContainer(Id)).NetworkSettings.IPAddress;
   const ourNetns = host.network.names.path(host.network.names.container(Id));
   children.push(spawn('nsenter', [`--net=${ourNetns}`, 'busybox', 'httpd', '-f', '-p', '80', '-h', www], { stdio: 'ignore' }));
+  // What a learner runs: box's own httpd (the wasm guest on the runner's real sockets) behind the
+  // same proxy, serving the same page (host directories cannot be mounted on this engine).
+  const boxPort = await freePort();
+  const box = await host.engine.createContainer({ Image: 'box', Env: [`PAGE=${PAGE}`], Cmd: ['sh', '-c', 'mkdir -p /www && echo "$PAGE" > /www/index.html && exec httpd -f -p 80 -h /www'], ExposedPorts: { '80/tcp': {} }, HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(boxPort) }] } } });
+  await host.engine.startContainer(box.Id);
+  const boxIp = (await host.engine.inspectContainer(box.Id)).NetworkSettings.IPAddress;
+  const boxNetns = host.network.names.path(host.network.names.container(box.Id));
 
   // The reference: dockerd with its default bridge in a namespace of its own; busybox httpd in a container.
   mkdirSync(ref, { recursive: true });
@@ -90,6 +99,11 @@ try {
   children.push(sideProxy);
   await new Promise<void>((resolve, reject) => sideProxy.stdout!.once('data', (d: Buffer) => (d.toString().startsWith('ready') ? resolve() : reject(new Error(d.toString())))));
   await new Promise((r) => setTimeout(r, 1000));
+  // box's httpd listens once its wasm has started: ask until it answers (at most 60 x 500 ms).
+  for (let i = 0; !(await fetch(`http://127.0.0.1:${boxPort}/`).then((r) => r.ok, () => false)); i++) {
+    if (i === 60) throw new Error('box httpd did not answer through its published port');
+    await new Promise((r) => setTimeout(r, 500));
+  }
 
   const paths: Array<[string, string | undefined, string]> = [
     ['Dockyard: host 127.0.0.1 -> port-proxy -> container (as users reach it)', undefined, `http://127.0.0.1:${ourPort}/`],
@@ -97,6 +111,8 @@ try {
     ['Dockyard floor: inside the container namespace, to its address', ourNetns, `http://${ourIp}/`],
     ['Docker 20.10: 127.0.0.1 -> docker-proxy -> container', `/run/netns/${refNetns}`, `http://127.0.0.1:${refPort}/`],
     ['Docker floor: inside the container namespace, to its address', `/proc/${refPid}/ns/net`, `http://${refIp}/`],
+    ['Dockyard, box httpd (wasm): host 127.0.0.1 -> port-proxy -> container', undefined, `http://127.0.0.1:${boxPort}/`],
+    ['Dockyard, box httpd (wasm) floor: inside the container namespace, to its address', boxNetns, `http://${boxIp}/`],
   ];
   const results = new Map<string, Load[]>();
   for (let round = 0; round < ROUNDS; round++) {
@@ -107,7 +123,7 @@ try {
       }
     }
   }
-  console.log(`\n| GET / of busybox httpd, a new connection each (${REQUESTS} requests x ${ROUNDS} rounds, medians) | clients | req/s | p50 | p99 |\n|---|---|---|---|---|`);
+  console.log(`\n| GET / of Debian's busybox httpd (box's own where named), a new connection each (${REQUESTS} requests x ${ROUNDS} rounds, medians) | clients | req/s | p50 | p99 |\n|---|---|---|---|---|`);
   for (const concurrency of [1, 8]) {
     for (const [name] of paths) {
       const rs = results.get(`${name}|${concurrency}`)!;
@@ -117,6 +133,7 @@ try {
   for (const concurrency of [1, 8]) {
     const rps = (i: number) => median(results.get(`${paths[i][0]}|${concurrency}`)!.map((r) => r.rps));
     console.log(`\n${concurrency} client(s), req/s: Dockyard's proxy / Docker's docker-proxy = ${(rps(1) / rps(3)).toFixed(2)} from the same client namespace (${(rps(0) / rps(3)).toFixed(2)} from the host's)`);
+    console.log(`${concurrency} client(s), req/s: box httpd through Dockyard's proxy from the host / busybox httpd through docker-proxy = ${(rps(5) / rps(3)).toFixed(2)}`);
   }
 } finally {
   for (const c of children) c.kill('SIGKILL');
