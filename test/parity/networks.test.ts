@@ -109,7 +109,7 @@ describe('published ports', () => {
 });
 
 describe('inside a container', () => {
-  parityIt('hostname -i, ip addr, a name on a user network and not from the default bridge, wget by name, --network none', async () => {
+  parityIt('hostname -i, ip addr (a network connected while it runs too), a name on a user network and not from the default bridge, wget by name, --network none', async () => {
     await started(['network', 'create', '--subnet', '10.77.0.0/24', 'lab']);
     await started(['run', '-d', '--name', 'srv', '--network', 'lab', 'box', 'sh', '-c', 'mkdir -p /www && echo served by srv > /www/index.html && httpd -f -p 80 -h /www']);
     // httpd listens a moment after its container started: ask from another container until it
@@ -133,11 +133,16 @@ describe('inside a container', () => {
     const fromBridge = await h.both(['run', '--rm', 'box', 'wget', '-q', '-O', '-', 'http://srv/']);
     expectSame(fromBridge);
     expect(fromBridge.kernel.code).not.toBe(0);
-    expectSame(await h.both(['network', 'connect', 'lab', 'srv']));
+    // A network connected while it runs shows at once, after the first one.
+    await started(['network', 'create', '--subnet', '10.78.0.0/24', 'lab2']);
+    expectSame(await h.both(['network', 'connect', 'lab2', 'srv']));
+    const two = await h.both(['exec', 'srv', 'ip', '-4', 'addr']);
+    expectSame(two);
+    expect(two.kernel.stdout).toMatch(/inet 127\.0\.0\.1\/8 [^]*inet 10\.77\.0\.2\/24 [^]*eth1: [^]*inet 10\.78\.0\.2\/24 /);
     expectSame(await h.both(['run', '--rm', '--network', 'none', 'box', 'ip', '-4', 'addr']));
     expectSame(await h.both(['run', '--rm', '--network', 'none', 'box', 'wget', '-q', '-O', '-', 'http://srv/']));
     expectSame(await h.both(['run', '--rm', '--network', 'none', '--hostname', 'alone', 'box', 'hostname', '-i']));
     expectSame(await h.both(['rm', '-f', 'srv']));
-    expectSame(await h.both(['network', 'rm', 'lab']));
+    expectSame(await h.both(['network', 'rm', 'lab', 'lab2']));
   });
 });
