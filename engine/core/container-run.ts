@@ -9,7 +9,7 @@ import type { Core } from './context.ts';
 import { deleteContainerData } from './containers.ts';
 import { missingBlob } from './image-store.ts';
 import { copyUpVolumes } from './volume-copy.ts';
-import { externalConnectivityError, startNetworking } from './network-endpoints.ts';
+import { startWiredNetworking } from './network-endpoints.ts';
 import type { ContainerRecord } from './records.ts';
 import { processEnv } from './container-env.ts';
 import { endHealth, healthAtStart } from './health.ts';
@@ -74,18 +74,11 @@ export class ContainerRunner {
     const missing = await missingBlob(core, c.layers);
     if (missing) throw new EngineError('not-found', `layer ${missing} of container ${c.Id.slice(0, 12)} is missing`);
     await core.ports.snapshots.prepare(c.Id, c.layers);
-    // Addresses and host ports are taken before the process starts: a port another container
-    // holds refuses the start and leaves this one as it was (Docker's "port is already allocated").
-    const network = await startNetworking(core, c.Id);
-    // The host wires the network before the process exists; a host port held outside the engine
-    // refuses the start as a port another container holds does.
+    // Addresses and host ports are taken, and wired by the host, before the process starts: a port
+    // another container holds refuses the start and leaves this one as it was (Docker's "port is
+    // already allocated").
+    const network = await startWiredNetworking(core, c);
     const driver = core.ports.network;
-    try {
-      await driver?.attach(c.Id, network.wiring);
-    } catch (e) {
-      network.done();
-      throw externalConnectivityError(e, c.Name, network.endpointId);
-    }
     const io = {
       stdout: (data: Uint8Array) => this.#output(c.Id, 1, data),
       stderr: (data: Uint8Array) => this.#output(c.Id, 2, data),

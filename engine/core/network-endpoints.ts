@@ -149,7 +149,7 @@ function bringUp(e: EndpointRecord, n: Network, taken: Set<number> | undefined):
  * A host port that cannot be had - another container holds it, or something outside the engine
  * (the kernel's userland proxy cannot bind it) - in Docker's words for the endpoint.
  */
-export function externalConnectivityError(e: unknown, containerName: string, endpointId: string): unknown {
+function externalConnectivityError(e: unknown, containerName: string, endpointId: string): unknown {
   if (!(e instanceof EngineError) || e.code !== 'conflict') return e;
   return new EngineError('conflict', `driver failed programming external connectivity on endpoint ${containerName.slice(1)} (${endpointId}): ${e.message}`);
 }
@@ -233,6 +233,33 @@ export async function startNetworking(core: Core, id: string): Promise<StartedNe
     const wiring = { endpoints: net.endpoints.map((e) => driverEndpoint(e, networks.find((x) => x.Id === e.NetworkID)!)), ports: driverPorts(net.ports) };
     return { addresses: net.endpoints.map((e) => e.IPAddress).filter((a) => a !== ''), wiring, endpointId: net.endpoints[0]?.EndpointID ?? '', done: () => set.delete(c.Id) };
   });
+}
+
+/** dockerd takes the next port of the ephemeral range when the host refuses one (libnetwork tries 10 times). */
+const EPHEMERAL_ATTEMPTS = 10;
+
+/** Some binding asks for any free host port: another try takes the allocator's next one. */
+function asksEphemeral(c: ContainerRecord): boolean {
+  return c.HostConfig.PublishAllPorts === true || Object.values(c.HostConfig.PortBindings ?? {}).some((list) => list?.some((b) => !b.HostPort));
+}
+
+/**
+ * startNetworking, then the host's NetworkDriver wires it before the process exists. A host port
+ * held outside the engine refuses the start as one another container holds does - unless the
+ * port was any free one, which is then tried again with the next (as dockerd's allocator does).
+ */
+export async function startWiredNetworking(core: Core, c: ContainerRecord): Promise<StartedNetwork> {
+  for (let attempt = 1; ; attempt++) {
+    const network = await startNetworking(core, c.Id);
+    try {
+      await core.ports.network?.attach(c.Id, network.wiring);
+      return network;
+    } catch (e) {
+      network.done();
+      if (attempt < EPHEMERAL_ATTEMPTS && e instanceof EngineError && e.code === 'conflict' && asksEphemeral(c)) continue;
+      throw externalConnectivityError(e, c.Name, network.endpointId);
+    }
+  }
 }
 
 /** `docker network connect`: a running container gets its address at once, a stopped one at its next start. */

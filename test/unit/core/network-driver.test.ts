@@ -20,8 +20,14 @@ type Call = ['attach', string, ContainerNetwork] | ['connect', string, DriverEnd
 class RecordingDriver implements NetworkDriver {
   calls: Call[] = [];
   refuse?: string;
+  /** Host ports something outside the engine holds. */
+  heldOutside = new Set<number>();
+  attempts = 0;
   async attach(id: string, network: ContainerNetwork): Promise<void> {
+    this.attempts++;
     if (this.refuse) throw new EngineError('conflict', this.refuse);
+    const held = network.ports.find((p) => this.heldOutside.has(p.hostPort));
+    if (held) throw new EngineError('conflict', `Error starting userland proxy: listen tcp4 0.0.0.0:${held.hostPort}: bind: address already in use`);
     this.calls.push(['attach', id, network]);
   }
   async connect(id: string, endpoint: DriverEndpoint): Promise<void> {
@@ -90,6 +96,19 @@ describe('the network driver port', () => {
     await engine.startContainer(other.Id);
     expect((await engine.inspectContainer(other.Id)).State.Running).toBe(true);
     await engine.stopContainer(other.Id, { timeout: 0 });
+  });
+
+  it('a free host port the host refuses is tried again with the next one, as dockerd; a fixed one is not', async () => {
+    const { engine, driver } = await driverHost();
+    driver.heldOutside = new Set([32768, 32769]);
+    const any = await engine.createContainer({ Image: 'box', Cmd: LOOP, HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } } });
+    await engine.startContainer(any.Id);
+    expect((await engine.inspectContainer(any.Id)).NetworkSettings.Ports['80/tcp']).toEqual([{ HostIp: '127.0.0.1', HostPort: '32770' }]);
+    expect(driver.attempts).toBe(3);
+    const fixed = await engine.createContainer({ Image: 'box', Cmd: LOOP, HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '32768' }] } } });
+    await expect(engine.startContainer(fixed.Id)).rejects.toThrow(/: Error starting userland proxy: listen tcp4 0.0.0.0:32768: bind: address already in use$/);
+    expect(driver.attempts).toBe(4);
+    await engine.stopContainer(any.Id, { timeout: 0 });
   });
 
   it('network connect and disconnect of a running container reach the driver; of a stopped one, not', async () => {
