@@ -90,17 +90,20 @@ describe('port check', () => {
   });
 });
 
+/** The check, written as a lesson writes it, evaluated on this engine. */
+const holds = (engine: Engine, line: string) => evaluateCheck(engine, parseCheck(line));
+
 describe('network check', () => {
   const engine = engineWith([], { app: ['a', 'b'], bridge: [] });
   it('holds for an existing network, with its count of attached containers', async () => {
-    expect(await evaluateCheck(engine, parseCheck('network app'))).toBe(true);
-    expect(await evaluateCheck(engine, parseCheck('network app containers=2'))).toBe(true);
-    expect(await evaluateCheck(engine, parseCheck('network bridge containers=0'))).toBe(true);
+    expect(await holds(engine, 'network app')).toBe(true);
+    expect(await holds(engine, 'network app containers=2')).toBe(true);
+    expect(await holds(engine, 'network bridge containers=0')).toBe(true);
   });
   it('fails for a missing network or another count', async () => {
-    expect(await evaluateCheck(engine, parseCheck('network other'))).toBe(false);
-    expect(await evaluateCheck(engine, parseCheck('network app containers>=3'))).toBe(false);
-    expect(await evaluateCheck(engine, parseCheck('network bridge containers>=1'))).toBe(false);
+    expect(await holds(engine, 'network other')).toBe(false);
+    expect(await holds(engine, 'network app containers>=3')).toBe(false);
+    expect(await holds(engine, 'network bridge containers>=1')).toBe(false);
   });
 });
 
@@ -114,14 +117,14 @@ describe('project check', () => {
     summary('loose', { Labels: { 'com.docker.compose.service': 'web' } }),
   ]);
   it('holds while a service of the project runs, counting services (not containers)', async () => {
-    expect(await evaluateCheck(engine, parseCheck('project hits'))).toBe(true);
-    expect(await evaluateCheck(engine, parseCheck('project hits services=2'))).toBe(true);
+    expect(await holds(engine, 'project hits')).toBe(true);
+    expect(await holds(engine, 'project hits services=2')).toBe(true);
   });
   it('fails for a project not running, and services=0 holds only when it is down', async () => {
-    expect(await evaluateCheck(engine, parseCheck('project other'))).toBe(false);
-    expect(await evaluateCheck(engine, parseCheck('project other services=0'))).toBe(true);
-    expect(await evaluateCheck(engine, parseCheck('project hits services=0'))).toBe(false);
-    expect(await evaluateCheck(engine, parseCheck('project hits services>=3'))).toBe(false);
-    expect(await evaluateCheck(engine, parseCheck('project web'))).toBe(false);
+    expect(await holds(engine, 'project other')).toBe(false);
+    expect(await holds(engine, 'project other services=0')).toBe(true);
+    expect(await holds(engine, 'project hits services=0')).toBe(false);
+    expect(await holds(engine, 'project hits services>=3')).toBe(false);
+    expect(await holds(engine, 'project web')).toBe(false);
   });
 });
