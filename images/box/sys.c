@@ -127,7 +127,7 @@ APPLET(hostname)
         /* the addresses /etc/hosts gives the hostname: the container's, one per network */
         struct in_addr a[16];
         int n = box_hosts_lookup(h, a, 16);
-        if (!n) { box_warn("%s: Unknown host", h); return 1; }
+        if (!n) { box_warn("%s: Host name lookup failure", h); return 1; } /* busybox's words (herror) */
         for (int i = 0; i < n; i++) {
             const unsigned char *b = (const unsigned char *)&a[i];
             printf("%s%u.%u.%u.%u", i ? " " : "", b[0], b[1], b[2], b[3]);

@@ -77,6 +77,7 @@ describe('networks', () => {
     await o.same(['exec', 'web', 'hostname', '-i']);
     await o.same(['run', '--rm', '--network', 'sub', 'box', 'wget', '-q', '-O', '-', 'http://web/']);
     await o.same(['run', '--rm', '--network', 'sub', 'box', 'wget', '-q', '-O', '-', 'http://web/missing']);
+    await o.same(['run', '--rm', '--network', 'none', 'box', 'hostname', '-i']);
     await o.same(['run', '--rm', '--network', 'none', 'box', 'cat', '/etc/hosts']);
     await o.same(['run', '-d', '--name', 'plain', ...LOOP]);
     await o.same(['exec', 'plain', 'hostname', '-i']);
