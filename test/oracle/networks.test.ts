@@ -53,6 +53,9 @@ describe('networks', () => {
 
     await o.same(['run', '-d', '--name', 'one', '--network', 'sub', ...LOOP]);
     await o.same(['inspect', '-f', '{{.HostConfig.NetworkMode}} {{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{$v.IPAddress}}/{{$v.IPPrefixLen}} {{$v.Gateway}} {{$v.MacAddress}}{{end}}', 'one']);
+    await o.same(['network', 'inspect', '-f', '{{range .Containers}}{{.Name}} {{.IPv4Address}} {{.MacAddress}}{{end}}', 'sub']);
+    // The table without its ID column: the reference's host row (left out, inherent) takes an ID number.
+    await o.same(['network', 'ls', '--format', 'table {{.Name}}\t{{.Driver}}\t{{.Scope}}']);
     await o.same(['network', 'connect', 'priv', 'one']);
     await o.same(['inspect', '-f', '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}={{$v.IPAddress}} {{end}}', 'one']);
     await o.same(['network', 'connect', 'priv', 'one']);
