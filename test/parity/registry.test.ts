@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { expectSame, useParity } from './parity-harness.ts';
+import { missingImageHint } from '../../engine/cli/registry-hint.ts';
 
 let registry: string;
 
@@ -16,11 +17,13 @@ const h = useParity(['box'], async (opened) => {
 
 describe('an image the built-in registry does not have', () => {
   const denied = "pull access denied for nosuchimage, repository does not exist or may require 'docker login': denied: requested access to the resource is denied";
+  // After Docker's words both engines' CLI names the images the registry has (engine/cli/registry-hint.ts).
+  const hint = `${missingImageHint(denied)}\n`;
 
   it("pull of a missing repository or tag: Docker's words and exit 1 on both (never the site's page read as a layout)", async () => {
     const missing = await h.both(['pull', 'nosuchimage']);
     expectSame(missing);
-    expect(missing.browser).toEqual({ code: 1, stdout: 'Using default tag: latest\n', stderr: `Error response from daemon: ${denied}\n` });
+    expect(missing.browser).toEqual({ code: 1, stdout: 'Using default tag: latest\n', stderr: `Error response from daemon: ${denied}\n${hint}` });
     const tag = await h.both(['pull', 'box:nosuchtag']);
     expectSame(tag);
     expect(tag.browser).toEqual({ code: 1, stdout: '', stderr: 'Error response from daemon: manifest for box:nosuchtag not found: manifest unknown: manifest unknown\n' });
@@ -30,7 +33,7 @@ describe('an image the built-in registry does not have', () => {
     const run = await h.both(['run', '--rm', 'nosuchimage']);
     expectSame(run);
     expect(run.browser.code).toBe(125);
-    expect(run.browser.stderr).toBe(`Unable to find image 'nosuchimage:latest' locally\ndocker: Error response from daemon: ${denied}.\nSee 'docker run --help'.\n`);
+    expect(run.browser.stderr).toBe(`Unable to find image 'nosuchimage:latest' locally\ndocker: Error response from daemon: ${denied}.\nSee 'docker run --help'.\n${hint}`);
   });
 });
 

@@ -11,11 +11,18 @@ import { SocketError } from '../../../engine/wasi/socket-port.ts';
 const { buffer, control } = workerData as { module: string; buffer: SharedArrayBuffer; control: SharedArrayBuffer };
 const sockets = new ChannelSockets();
 let served = 0;
-sockets.use(buffer, new Int32Array(control), () => served++);
+/** Whether this blocking call has said it waits: the test then acts, so the doorbell must wake it. */
+let announced = false;
 const post = (m: unknown) => parentPort!.postMessage(m);
+sockets.use(buffer, new Int32Array(control), () => {
+  served++;
+  if (!announced) post('waiting');
+  announced = true;
+});
 
 /** As guest-sockets.ts blocks: try, and on AGAIN wait on the doorbell (a minute at most: a missed ring fails the test). */
 function blocking<T>(attempt: () => T): T {
+  announced = false;
   for (;;) {
     try {
       return attempt();

@@ -47,13 +47,15 @@ it('carries a guest blocking calls to the hub and back; the doorbell wakes its w
   expect(await next()).toBe('ready');
   worker.postMessage('serve');
   expect(await next()).toEqual({ listening: { address: '0.0.0.0', port: 7000 } });
-  // The guest now waits in accept: the connection rings its doorbell.
+  // The guest now waits in accept (it says so before it sleeps): the connection rings its doorbell.
+  expect(await next()).toBe('waiting');
   const peer = hub.net.transport('peer');
   const s = peer.open();
   peer.connect(s, { address: '172.18.0.2', port: 7000 });
   const accepted = await next();
   expect(accepted).toEqual({ accepted: { address: '172.18.0.3', port: peer.local(s).port } });
   // And in recv: the data rings it again.
+  expect(await next()).toBe('waiting');
   peer.send(s, new TextEncoder().encode('hello guest'));
   const r = await next();
   expect(r).toMatchObject({
