@@ -11,7 +11,11 @@ test('docker compose up -d in examples/hits, the project in the Containers view,
   await openPlayground(page);
   await expect(page.getByTestId('engine-indicator')).toHaveClass(/ready/, { timeout: 30_000 });
 
-  await runFresh(page, 'cd examples/hits');
+  // A first visit writes the workspace's examples while the page starts: cd once they are there.
+  await expect(async () => {
+    await runFresh(page, 'cd examples/hits');
+    await expectOutput(page, 'learner@dockyard:~/examples/hits$', 1, 2_000);
+  }).toPass({ timeout: 30_000 });
   await runFresh(page, 'docker compose up -d', 1, 180_000);
   await expectOutput(page, 'Container hits-web-1  Started', 1, 30_000);
   await runFresh(page, 'docker compose ps --services');
