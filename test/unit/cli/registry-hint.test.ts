@@ -3,32 +3,19 @@
  * lacks the image, then the line naming the images it has (engine/cli/registry-hint.ts).
  */
 import { readdirSync } from 'node:fs';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BUILTIN_IMAGES, missingImageHint } from '../../../engine/cli/registry-hint.ts';
-import { layoutWithBox } from '../core/support/shipped.ts';
-import { makeHost, type TestHost } from '../core/support/test-host.ts';
-import type { Layout } from '../core/support/oci-fixtures.ts';
+import { boxHosts } from '../core/support/box-hosts.ts';
 import { docker } from './fake-engine.ts';
 
-let layout: Layout;
-const hosts: TestHost[] = [];
-beforeAll(async () => {
-  layout = await layoutWithBox();
-});
-afterEach(() => hosts.splice(0).forEach((h) => h.dispose()));
-
-function host(): TestHost {
-  const h = makeHost({ layout });
-  hosts.push(h);
-  return h;
-}
+const { host } = boxHosts();
 
 const denied = (name: string) => `pull access denied for ${name}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied`;
 const hint = (name: string) => `This playground's registry has no ${name} image; it has box, greeter, hello-world, httpd, kv, sqlite (httpd is the web server here, kv the key-value store).\n`;
 
 describe('an image this registry lacks', () => {
   it('docker run nginx: Docker\'s words, status 125, then the images there are', async () => {
-    const r = await docker(host().engine, 'docker run -d -p 8080:80 nginx');
+    const r = await docker((await host()).engine, 'docker run -d -p 8080:80 nginx');
     expect(r).toEqual({
       status: 125,
       stdout: '',
@@ -37,7 +24,7 @@ describe('an image this registry lacks', () => {
   });
 
   it('docker pull redis and docker create postgres say the same', async () => {
-    const h = host();
+    const h = await host();
     expect(await docker(h.engine, 'docker pull redis')).toEqual({ status: 1, stdout: 'Using default tag: latest\n', stderr: `Error response from daemon: ${denied('redis')}\n${hint('redis')}` });
     expect(await docker(h.engine, 'docker create postgres:16')).toEqual({
       status: 1,
