@@ -6,6 +6,7 @@
 import { errorText } from '../report.ts';
 import { runAttached } from '../run.ts';
 import { keyValueMap } from '../labels.ts';
+import { randomId } from '../../core/ids.ts';
 import { ComposeError } from './compose-error.ts';
 import type { ComposeSubcommand } from './compose-subcommand.ts';
 import { startAll } from './converge.ts';
@@ -14,11 +15,6 @@ import { ensureImage } from './images.ts';
 import { selectServices } from './project-model.ts';
 import { ensureNetworks, ensureVolumes } from './resources.ts';
 import { createProject } from './up.ts';
-
-function oneOffSuffix(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(6));
-  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 export const run: ComposeSubcommand = {
   use: '[OPTIONS] SERVICE [COMMAND] [ARGS...]',
@@ -53,7 +49,7 @@ export const run: ComposeSubcommand = {
     const detach = flags.bool('detach');
     const tty = cx.io.isTTY === true && !flags.bool('no-TTY') && !detach;
     const interactive = flags.bool('interactive') && !detach && cx.io.stdin !== undefined;
-    const name = flags.string('name') || `${project.name}-${service.name}-run-${oneOffSuffix()}`;
+    const name = flags.string('name') || `${project.name}-${service.name}-run-${randomId().slice(0, 12)}`;
     const plan = containerPlan(project, { ...service, ...(flags.has('workdir') ? { workingDir: flags.string('workdir') } : {}) }, {
       number: 1,
       name,
